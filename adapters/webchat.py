@@ -1,0 +1,16 @@
+"""The web chat channel: messages wait in the outbox until the page fetches them."""
+
+from __future__ import annotations
+
+from bot.channels import SendResult
+from bot.types import Capabilities, Channel, OutboundMessage
+
+
+class WebChatAdapter:
+    channel = Channel.WEBCHAT
+    capabilities = Capabilities(buttons=True, max_length=None)
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        # Nothing to call: "sent" means the page may now show it; the page's
+        # fetch marks it delivered.
+        return SendResult(provider_id=f"webchat-{message.id}")

@@ -1,0 +1,40 @@
+"""The narrow interface every channel adapter implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.types import Capabilities, Channel, OutboundMessage
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    provider_id: str
+    #: True when sending also means delivered (the web chat keeps the message for its reader).
+    delivered: bool = False
+
+
+class TemporaryFailure(Exception):
+    """Try again later; `retry_after` in seconds when the provider said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class PermanentFailure(Exception):
+    """Never retry; `unreachable` marks the person's address on this channel as dead."""
+
+    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unreachable = unreachable
+
+
+class ChannelAdapter(Protocol):
+    channel: Channel
+    capabilities: Capabilities
+
+    async def send(self, message: OutboundMessage) -> SendResult: ...

@@ -1,0 +1,219 @@
+"""The `lotse` command: demo, serve, db, municipality, i18n."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+from sqlalchemy import select
+
+from adapters.webchat import WebChatAdapter
+from bot import logs
+from bot.config import ConfigError, Settings, load_settings
+from bot.db import migrate
+from bot.db.models import Municipality
+from bot.db.session import make_engine, make_sessionmaker
+from bot.jobs import start_scheduler
+from bot.services import NotConfigured, Services, build_services
+from bot.types import Channel
+from bot.web.app import make_app
+from flows import build_router
+
+log = logging.getLogger("lotse")
+
+DEMO_MUNICIPALITY = {
+    "slug": "musterstadt",
+    "name": "Stadt Musterstadt, Integrationsbüro",
+    "contact": "integration@musterstadt.example, 0123 456789",
+    "privacy_contact": "datenschutz@musterstadt.example",
+}
+
+
+class Stop(Exception):
+    """Start-up refused; the message is one line for the operator."""
+
+
+async def build(settings: Settings) -> Services:
+    return await build_services(
+        settings, router_factory=build_router, adapters={Channel.WEBCHAT: WebChatAdapter()}
+    )
+
+
+async def _check_schema(settings: Settings) -> None:
+    if settings.is_sqlite and not settings.data_dir.exists():
+        raise Stop(f"LOTSE_DATA_DIR: {settings.data_dir} does not exist; run `lotse db upgrade`")
+    engine = make_engine(settings.database_url)
+    try:
+        problem = await migrate.schema_problem(engine)
+    except Exception as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise Stop(f"cannot reach the database ({type(error).__name__}: {reason})") from None
+    finally:
+        await engine.dispose()
+    if problem:
+        raise Stop(problem)
+
+
+async def _set_municipality(
+    settings: Settings, values: dict[str, str], *, only_if_missing: bool
+) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            existing = await session.scalar(select(Municipality).order_by(Municipality.id))
+            if existing is None:
+                session.add(Municipality(**values))
+            elif not only_if_missing:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+    finally:
+        await engine.dispose()
+
+
+async def _serve(settings: Settings, *, banner: Sequence[str] = ()) -> None:
+    try:
+        services = await build(settings)
+    except NotConfigured as error:
+        raise Stop(str(error)) from None
+    runner = web.AppRunner(make_app(services), access_log_class=logs.AccessLogger)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        await services.close()
+        raise Stop(
+            f"LOTSE_PORT: cannot listen on {settings.host}:{settings.port} ({error.strerror})"
+        ) from None
+    scheduler = start_scheduler(services)
+    for line in banner:
+        print(line, flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        await runner.cleanup()
+        await services.close()
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    logs.setup(settings.log_level)
+    asyncio.run(_check_schema(settings))
+    url = settings.public_url
+    asyncio.run(_serve(settings, banner=[f"Lotse is running on {url} (web chat: {url}/chat)"]))
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    settings = load_settings(create_secret=True)
+    logs.setup(settings.log_level)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    asyncio.run(_set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
+    url = f"http://{settings.host}:{settings.port}"
+    banner = [
+        "Lotse demo is running (stop with Ctrl+C).",
+        f"  Web chat:            {url}/chat",
+        f"  Web chat in Arabic:  {url}/chat?lang=ar",
+        f"  Health:              {url}/healthz  {url}/readyz",
+        f"  Data (SQLite):       {settings.data_dir.resolve()}",
+    ]
+    asyncio.run(_serve(settings, banner=banner))
+
+
+def cmd_db(args: argparse.Namespace) -> None:
+    settings = _db_settings()
+    if args.action == "upgrade":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        migrate.upgrade(settings.database_url)
+        print(f"database schema is at {migrate.head_revision()}")
+        return
+    engine = make_engine(settings.database_url)
+
+    async def current() -> str | None:
+        try:
+            return await migrate.current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    print(asyncio.run(current()) or "no schema")
+
+
+def _db_settings() -> Settings:
+    # Migrations and catalogs do not need the secret key.
+    return load_settings(require_secret=False)
+
+
+def cmd_municipality(args: argparse.Namespace) -> None:
+    settings = _db_settings()
+    asyncio.run(_check_schema(settings))
+    values = {
+        "slug": args.slug,
+        "name": args.name,
+        "contact": args.contact,
+        "privacy_contact": args.privacy_contact,
+    }
+    asyncio.run(_set_municipality(settings, values, only_if_missing=False))
+    print(f"municipality {args.slug!r} saved")
+
+
+def cmd_i18n(args: argparse.Namespace) -> None:
+    from bot.i18n_check import check_catalogs
+
+    settings = _db_settings()
+    problems = check_catalogs(settings.locales_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise SystemExit(1)
+    print("all catalogs complete")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="lotse", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "demo", help="run with SQLite in ./lotse-data and a demo municipality"
+    ).set_defaults(func=cmd_demo)
+    commands.add_parser("serve", help="run the server from configuration").set_defaults(
+        func=cmd_serve
+    )
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(func=cmd_db)
+    municipality = commands.add_parser("municipality", help="who runs this Lotse")
+    municipality.add_argument("action", choices=["set"])
+    for flag in ("--slug", "--name", "--contact", "--privacy-contact"):
+        municipality.add_argument(flag, required=True)
+    municipality.set_defaults(func=cmd_municipality)
+    i18n = commands.add_parser("i18n", help="translation catalogs")
+    i18n.add_argument("action", choices=["check"])
+    i18n.set_defaults(func=cmd_i18n)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (ConfigError, Stop) as error:
+        print(f"lotse: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            print("stopped", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The database schema. Personal fields are encrypted (`*_enc`) or keyed hashes (`*_index`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Municipality(Base):
+    """Who runs this Lotse: named in the privacy notice and in letters."""
+
+    __tablename__ = "municipalities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200))
+    privacy_contact: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    #: Channels in the order the person prefers them (only consented ones).
+    channel_ranking: Mapped[list[str]] = mapped_column(default=list)
+    onboarded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Contact(Base):
+    """One address of a person on one channel (a web chat session, a chat, a number)."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("channel", "address_index"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    address_index: Mapped[str] = mapped_column(String(64))
+    #: Needed to send (phone numbers, chat ids); None where Lotse never writes first.
+    address_enc: Mapped[str | None] = mapped_column(Text)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    opted_out_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]
+    #: Set when the person was erased: the contact only lives on to deliver the goodbye.
+    purge_after: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    flow: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Choice ids offered by the last bot message; anything else is free text.
+    offered: Mapped[list[str]] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    """Inbox and outbox in one table (direction in/out), ordered by id per contact."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_due", "direction", "status", "next_attempt_at"),
+        Index("ix_messages_contact", "contact_id", "id"),
+        # Ids are cursors for readers (`?after=`): SQLite must never reuse one.
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(16))
+    #: "<channel>:<provider message id>" for inbound rows: a retried delivery is dropped.
+    inbound_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    #: Encrypted JSON {"text": ..., "choices": [...]}; None once purged.
+    body_enc: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    important: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+
+class ConsentRecord(Base):
+    """Append-only consent events, shaped after ISO/IEC TS 27560."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    #: Orders the history (timestamps can tie); never reused.
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: The record id people and other systems see (ISO/IEC TS 27560 "record id").
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    notice_id: Mapped[str] = mapped_column(String(64))
+    notice_version: Mapped[str] = mapped_column(String(32))
+    notice_language: Mapped[str] = mapped_column(String(8))
+    method: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    #: When the person decided (for office consent: when the office recorded it).
+    recorded_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ErasureTombstone(Base):
+    """What is left of an erased person: only the day, for counts."""
+
+    __tablename__ = "erasure_tombstones"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    erased_on: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(16))

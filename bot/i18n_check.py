@@ -1,0 +1,81 @@
+"""Checks a catalog set for what breaks people's messages: gaps, placeholders, plurals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from bot.i18n import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, placeholders
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def expected_plurals(lang: str) -> int:
+    return get_plural(Locale.parse(lang)).num_plurals
+
+
+def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
+    """Every problem as one line; an empty list means every catalog is complete."""
+    template = _read(locales_dir / f"{DOMAIN}.pot")
+    problems: list[str] = []
+    for lang in languages:
+        path = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not path.exists():
+            problems.append(f"{lang}: missing {path}")
+            continue
+        problems.extend(_check_one(lang, template, _read(path, lang)))
+    return problems
+
+
+def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
+    problems = []
+    if catalog.num_plurals != expected_plurals(lang):
+        problems.append(
+            f"{lang}: Plural-Forms has {catalog.num_plurals} forms, "
+            f"{lang} needs {expected_plurals(lang)}"
+        )
+    for message in template:
+        if not message.id:
+            continue
+        translated = catalog.get(message.id)
+        if translated is None or translated.fuzzy:
+            problems.append(f"{lang}: missing translation of {_short(message.id)}")
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set().union(*(placeholders(s) for s in sources))
+        strings = (
+            translated.string if isinstance(translated.string, tuple) else (translated.string,)
+        )
+        if isinstance(message.id, tuple) and len(strings) != catalog.num_plurals:
+            problems.append(f"{lang}: {_short(message.id)} has {len(strings)} plural forms")
+        for form in strings:
+            if not form:
+                problems.append(f"{lang}: empty translation of {_short(message.id)}")
+            elif placeholders(form) != wanted and not _plural_n_dropped(message.id, form, wanted):
+                problems.append(
+                    f"{lang}: placeholders {sorted(placeholders(form))} differ from "
+                    f"{sorted(wanted)} in {_short(message.id)}"
+                )
+    for message in catalog:
+        if message.id and message.id not in template and not message.obsolete:
+            problems.append(f"{lang}: obsolete entry {_short(message.id)}; run pybabel update")
+    if lang == SOURCE_LANGUAGE:
+        return problems
+    return problems
+
+
+def _plural_n_dropped(msgid: object, form: str, wanted: set[str]) -> bool:
+    """A singular form may say "one day" in words instead of "{n}" (common in many languages)."""
+    return isinstance(msgid, tuple) and placeholders(form) == wanted - {"n"}
+
+
+def _short(msgid: object) -> str:
+    text = msgid[0] if isinstance(msgid, tuple) else str(msgid)
+    return repr(text if len(text) < 50 else text[:47] + "...")

@@ -1,0 +1,91 @@
+"""Everything a running Lotse needs, built once from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels import ChannelAdapter
+from bot.config import Settings
+from bot.crypto import Vault
+from bot.db.models import Municipality, utcnow
+from bot.db.session import make_engine, make_sessionmaker
+from bot.engine import Engine
+from bot.flow import Operator, Router
+from bot.i18n import Catalogs
+from bot.outbox import Dispatcher
+from bot.types import Channel
+
+
+class NotConfigured(Exception):
+    pass
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    vault: Vault
+    catalogs: Catalogs
+    engine: Engine
+    dispatcher: Dispatcher
+    operator: Operator
+    clock: Callable[[], datetime]
+    adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Operator:
+    async with sessionmaker() as session:
+        municipality = await session.scalar(select(Municipality).order_by(Municipality.id))
+    if municipality is None:
+        raise NotConfigured(
+            "no municipality is set up; run `lotse municipality set --slug ... --name ... "
+            "--contact ... --privacy-contact ...`"
+        )
+    return Operator(municipality.name, municipality.contact, municipality.privacy_contact)
+
+
+async def build_services(
+    settings: Settings,
+    *,
+    router_factory: Callable[[Catalogs], Router],
+    adapters: Mapping[Channel, ChannelAdapter],
+    clock: Callable[[], datetime] = utcnow,
+) -> Services:
+    db = make_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(db)
+    vault = Vault(settings.secret_key)
+    catalogs = Catalogs(settings.locales_dir)
+    try:
+        operator = await load_operator(sessionmaker)
+    except BaseException:
+        await db.dispose()
+        raise
+    dispatcher = Dispatcher(
+        sessionmaker=sessionmaker,
+        adapters=adapters,
+        vault=vault,
+        postgres=not settings.is_sqlite,
+        clock=clock,
+    )
+    engine = Engine(
+        sessionmaker=sessionmaker,
+        router=router_factory(catalogs),
+        catalogs=catalogs,
+        settings=settings,
+        vault=vault,
+        operator=operator,
+        on_commit=dispatcher.wake,
+        clock=clock,
+    )
+    return Services(
+        settings, db, sessionmaker, vault, catalogs, engine, dispatcher, operator, clock, adapters
+    )

@@ -1,0 +1,158 @@
+"""Normalised message types shared by the engine, the flows and the adapters.
+
+Nothing here knows a provider or a flow by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Channel(StrEnum):
+    WEBCHAT = "webchat"
+    TELEGRAM = "telegram"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    LETTER = "letter"
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class InboxStatus(StrEnum):
+    PROCESSED = "processed"
+    ERROR = "error"
+
+
+class ConsentState(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentMethod(StrEnum):
+    CHAT = "chat"
+    OFFICE = "office"
+    LETTER = "letter"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A translatable text: a catalog message id plus its parameters.
+
+    Translation happens when the engine writes the outbound row, in the
+    person's language at that moment. Parameters may themselves be `Text`s
+    (channel names inside a sentence) or dates (formatted per locale).
+    """
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    n: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    """A command word that works in every language (menu, language, help).
+
+    Its catalog entry (`keyword-<name>`) lists the words a language accepts,
+    separated by `|`; the first is the one shown to people.
+    """
+
+    msgid: str
+
+    @property
+    def name(self) -> str:
+        return self.msgid.removeprefix("keyword-")
+
+
+def t(msgid: str, **params: Any) -> Text:
+    """Mark a message for extraction (`pybabel extract -k t`)."""
+    return Text(msgid, params)
+
+
+def tn(singular: str, plural: str, n: int, **params: Any) -> Text:
+    """Mark a plural message (`pybabel extract -k tn:1,2`); `n` is also a parameter."""
+    return Text(singular, {"n": n, **params}, plural, n)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: Text | str  # a plain str is shown as is (language names in their own script)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One bot message as a flow sees it: paragraphs and optional choices."""
+
+    texts: tuple[Text, ...]
+    choices: tuple[Choice, ...] = ()
+    #: An important reply may fall back to another consented channel when the
+    #: current one cannot deliver it.
+    important: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """What a person sent, as every adapter normalises it."""
+
+    channel: Channel
+    address: str  # the channel's address of the person (session token, chat id, E.164 number)
+    provider_id: str  # unique per channel: used to drop duplicate deliveries
+    text: str | None = None
+    choice: str | None = None
+    #: Hints the adapter has about the person's language, best first.
+    language_hints: tuple[str, ...] = ()
+    #: The person opened the conversation (web chat session, Telegram /start).
+    start: bool = False
+    #: A start payload (a deep-link code) the channel carried.
+    payload: str | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedChoice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A translated bot message as stored in the outbox, before channel rendering."""
+
+    id: int
+    channel: Channel
+    address: str
+    text: str
+    choices: tuple[RenderedChoice, ...]
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can carry; rendering adapts replies to it."""
+
+    buttons: bool
+    max_length: int | None
+    needs_rtl_marks: bool = False
+    max_buttons: int = 100
+
+
+def verbatim(text: str) -> Text:
+    """Text that is shown as it is, in every language (already translated or a name)."""
+    return Text("{text}", {"text": text})

@@ -1,0 +1,9 @@
+"""Typed keys for what the aiohttp app carries."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.services import Services
+
+SERVICES = web.AppKey("services", Services)

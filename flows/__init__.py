@@ -1,0 +1,16 @@
+"""The conversations Lotse has with people, one module each."""
+
+from __future__ import annotations
+
+from bot.i18n import Catalogs
+from flows.delete import Delete
+from flows.help import Help
+from flows.menu import Menu
+from flows.my_consents import MyConsents
+from flows.onboarding import Onboarding
+from flows.router import FlowRouter
+from flows.settings import Settings
+
+
+def build_router(catalogs: Catalogs) -> FlowRouter:
+    return FlowRouter([Onboarding(), Menu(), Settings(), MyConsents(), Delete(), Help()], catalogs)

@@ -1,0 +1,78 @@
+"""Pieces several flows share: yes/no, the language list, ranking contact channels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.consent import CONTACT
+from bot.db.models import ConsentRecord
+from bot.flow import Context, Step
+from bot.i18n import LANGUAGES, native_name
+from bot.labels import CHANNEL_NAMES
+from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
+
+YES = Choice("yes", t("Yes"))
+NO = Choice("no", t("No"))
+
+
+def language_choices() -> tuple[Choice, ...]:
+    return tuple(Choice(f"lang:{code}", native_name(code)) for code in LANGUAGES)
+
+
+def chosen_language(choice: str | None) -> str | None:
+    if choice and choice.startswith("lang:") and choice[5:] in LANGUAGES:
+        return choice[5:]
+    return None
+
+
+def language_set(lang: str) -> Reply:
+    return Reply((t("From now on I will write to you in {language}.", language=native_name(lang)),))
+
+
+def go(flow: str, *replies: Reply, data: Mapping[str, Any] | None = None) -> Step:
+    """Hand over to another flow's start."""
+    return Step(tuple(replies), flow, None, data or {})
+
+
+def record_contact_consent(ctx: Context, channel: Channel, state: ConsentState) -> ConsentRecord:
+    return ctx.consents.record(
+        purpose=CONTACT,
+        channel=channel,
+        state=state,
+        method=ConsentMethod.CHAT,
+        language=ctx.lang,
+        at=ctx.now,
+    )
+
+
+# -- ranking the consented channels -----------------------------------------
+
+
+def rank_prompt(remaining: Sequence[str]) -> Reply:
+    return Reply(
+        (t("Which way of contact do you prefer most? Choose one."),),
+        tuple(Choice(f"rank:{c}", CHANNEL_NAMES[Channel(c)]) for c in remaining),
+    )
+
+
+def rank_pick(
+    ranked: list[str], remaining: list[str], choice: str | None
+) -> tuple[list[str], list[str]] | None:
+    """Apply one pick; when one channel is left it is ranked last by itself."""
+    if not choice or not choice.startswith("rank:") or choice[5:] not in remaining:
+        return None
+    picked = choice[5:]
+    ranked = [*ranked, picked]
+    remaining = [c for c in remaining if c != picked]
+    if len(remaining) == 1:
+        ranked, remaining = [*ranked, remaining[0]], []
+    return ranked, remaining
+
+
+def ranking_saved(ctx: Context, ranked: Sequence[str]) -> Reply:
+    ctx.person.channel_ranking = list(ranked)
+    names = {f"c{i}": CHANNEL_NAMES[Channel(c)] for i, c in enumerate(ranked)}
+    # The list is glued from separately translated names; the sentence stays whole.
+    joined = Text(", ".join(f"{{{key}}}" for key in names), names)
+    return Reply((t("Saved. We will contact you in this order: {channels}.", channels=joined),))

@@ -1,0 +1,41 @@
+"""My consents: each decision with its date and the notice version agreed to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.consent import describe
+from bot.flow import Context, Input, Step
+from bot.types import Reply, t, tn
+from flows.common import go
+
+NAME = "my_consents"
+
+
+class MyConsents:
+    name = NAME
+
+    async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
+        history = await ctx.consents.history()
+        current = await ctx.consents.current()
+        if not history:
+            return go("menu", Reply((t("You have not made any consent decisions yet."),)))
+        lines = [
+            t("Your consent decisions now:"),
+            *(describe(record) for record in current.values()),
+            tn(
+                "Your history has {n} entry. Nothing is ever overwritten.",
+                "Your history has {n} entries. Nothing is ever overwritten.",
+                len(history),
+            ),
+        ]
+        return go("menu", Reply(tuple(lines)))
+
+    def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
+        raise ValueError("my consents has no steps")
+
+    async def handle(
+        self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
+    ) -> Step | None:
+        return None

@@ -1,0 +1,138 @@
+"""Settings: change language, give or withdraw consent per channel, re-rank channels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.consent import CONTACT, receipt
+from bot.flow import Context, Input, Step
+from bot.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.types import Channel, Choice, ConsentState, Reply, t
+from flows.common import (
+    chosen_language,
+    go,
+    language_choices,
+    language_set,
+    rank_pick,
+    rank_prompt,
+    ranking_saved,
+    record_contact_consent,
+)
+
+NAME = "settings"
+LANGUAGE = Choice("language", t("Language"))
+CONSENT = Choice("consent", t("Consent to be contacted"))
+RANKING = Choice("ranking", t("Order of contact ways"))
+BACK = Choice("back", t("Back to the main menu"))
+DONE = Choice("done", t("Done"))
+
+
+class Settings:
+    name = NAME
+
+    async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
+        return await self._overview(ctx)
+
+    async def _overview(self, ctx: Context, *before: Reply) -> Step:
+        given = await ctx.consents.given_channels()
+        data = {"can_rank": len(given) >= 2}
+        return Step((*before, self.prompt(ctx, "overview", data)), NAME, "overview", data)
+
+    def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
+        if step == "overview":
+            choices = (LANGUAGE, CONSENT, *((RANKING,) if data.get("can_rank") else ()), BACK)
+            return Reply((t("Settings. What would you like to change?"),), choices)
+        if step == "language":
+            return Reply((t("Please choose your language."),), language_choices())
+        if step == "consent":
+            states: Mapping[str, str] = data["states"]
+            return Reply(
+                (t("Choose a way of contact to change your answer. Now:"),),
+                (
+                    *(
+                        Choice(
+                            f"toggle:{c}",
+                            t(
+                                "{channel}: {state}",
+                                channel=CHANNEL_NAMES[Channel(c)],
+                                state=STATE_NAMES[ConsentState(s)] if s else t("not asked"),
+                            ),
+                        )
+                        for c, s in states.items()
+                    ),
+                    DONE,
+                ),
+            )
+        if step == "rank":
+            return rank_prompt(data["remaining"])
+        raise ValueError(f"unknown settings step {step!r}")
+
+    async def handle(
+        self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
+    ) -> Step | None:
+        if step == "overview":
+            return await self._from_overview(ctx, given)
+        if step == "language":
+            lang = chosen_language(given.choice)
+            if lang is None:
+                return None
+            ctx.set_language(lang)
+            return go("menu", language_set(lang))
+        if step == "consent":
+            return await self._toggle(ctx, given)
+        if step == "rank":
+            picked = rank_pick(list(data["ranked"]), list(data["remaining"]), given.choice)
+            if picked is None:
+                return None
+            ranked, remaining = picked
+            if remaining:
+                next_data = {"ranked": ranked, "remaining": remaining}
+                return Step((rank_prompt(remaining),), NAME, "rank", next_data)
+            return await self._overview(ctx, ranking_saved(ctx, ranked))
+        return None
+
+    async def _from_overview(self, ctx: Context, given: Input) -> Step | None:
+        if given.choice == LANGUAGE.id:
+            return Step((self.prompt(ctx, "language", {}),), NAME, "language", {})
+        if given.choice == CONSENT.id:
+            return await self._consent_step(ctx)
+        if given.choice == RANKING.id:
+            remaining = [c.value for c in await self._ranked_given(ctx)]
+            data = {"ranked": [], "remaining": remaining}
+            return Step((rank_prompt(remaining),), NAME, "rank", data)
+        if given.choice == BACK.id:
+            return go("menu")
+        return None
+
+    async def _consent_step(self, ctx: Context, *before: Reply) -> Step:
+        current = await ctx.consents.current()
+        states = {}
+        for channel in ctx.settings.contact_channels:
+            record = current.get((CONTACT.id, channel.value))
+            states[channel.value] = record.state if record else ""
+        data = {"states": states}
+        return Step((*before, self.prompt(ctx, "consent", data)), NAME, "consent", data)
+
+    async def _toggle(self, ctx: Context, given: Input) -> Step | None:
+        if given.choice == DONE.id:
+            return await self._overview(ctx)
+        if not given.choice or not given.choice.startswith("toggle:"):
+            return None
+        channel = Channel(given.choice.removeprefix("toggle:"))
+        current = await ctx.consents.current()
+        record = current.get((CONTACT.id, channel.value))
+        was_given = record is not None and record.state == ConsentState.GIVEN
+        state = ConsentState.WITHDRAWN if was_given else ConsentState.GIVEN
+        new = record_contact_consent(ctx, channel, state)
+        await ctx.session.flush()
+        ranking = [c for c in ctx.person.channel_ranking if c != channel.value]
+        if state is ConsentState.GIVEN:
+            ranking.append(channel.value)
+        ctx.person.channel_ranking = ranking
+        return await self._consent_step(ctx, receipt([new]))
+
+    async def _ranked_given(self, ctx: Context) -> list[Channel]:
+        given = await ctx.consents.given_channels()
+        order = {c: i for i, c in enumerate(ctx.person.channel_ranking)}
+        return sorted(given, key=lambda c: order.get(c.value, len(order)))

@@ -1,0 +1,119 @@
+"""Shared fixtures: a real database per test (SQLite, and PostgreSQL when configured),
+the real aiohttp app on a loopback port, and a clock the test controls.
+
+PostgreSQL tests run when LOTSE_TEST_POSTGRES_URL names a server where the user
+may create databases (deploy/test.sh starts one); otherwise they are skipped,
+and deploy/test.sh refuses to skip them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.config import Settings, load_settings
+from bot.db import migrate
+from bot.db.models import Base
+from bot.services import Services
+from bot.web.app import make_app
+from tests.factories import build_test_services, seed_municipality
+
+PG_URL = os.environ.get("LOTSE_TEST_POSTGRES_URL", "")
+STRICT = os.environ.get("LOTSE_TEST_STRICT") == "1"
+SECRET = "test-secret-" + "x" * 40
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    if not PG_URL:
+        if STRICT:
+            pytest.fail("LOTSE_TEST_POSTGRES_URL is not set (deploy/test.sh sets it)")
+        pytest.skip("LOTSE_TEST_POSTGRES_URL is not set")
+    name = f"lotse_test_{uuid.uuid4().hex[:8]}"
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+        await engine.dispose()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate.upgrade(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+async def _truncate(url: str) -> None:
+    engine = create_async_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "lotse.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("pg_database")
+    asyncio.run(_truncate(url))
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        data_dir=tmp_path, database_url=database_url, secret_key=SECRET,
+        contact_channels="webchat", _env_file=None,
+    )
+
+
+@pytest.fixture
+async def services(settings: Settings, clock: Clock) -> AsyncIterator[Services]:
+    await seed_municipality(settings)
+    built = await build_test_services(settings, clock)
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+async def client(services: Services) -> AsyncIterator[TestClient[object, object]]:
+    server = TestServer(make_app(services, dispatch=False), host="127.0.0.1")
+    async with TestClient(server) as test_client:
+        yield test_client
