@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -27,8 +27,31 @@ from bot.types import Channel, Direction, InboundMessage, InboxStatus, OutboxSta
 
 log = logging.getLogger(__name__)
 
+# Hot-path writes use the tables directly: Core statements skip the ORM's bulk machinery.
+MESSAGES = cast(Table, Message.__table__)
+CONVERSATIONS = cast(Table, Conversation.__table__)
+PERSONS = cast(Table, Person.__table__)
+CONTACTS = cast(Table, Contact.__table__)
+
 #: A guard against flows handing over to each other in a circle.
 MAX_HANDOVERS = 8
+
+
+#: Activity times are kept to this resolution; retention counts in days.
+ACTIVITY_RESOLUTION = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonState:
+    """What a flow may change on a person; compared to know whether to write it back."""
+
+    language: str | None
+    channel_ranking: tuple[str, ...]
+    onboarded_at: datetime | None
+
+    @classmethod
+    def of(cls, person: Person) -> PersonState:
+        return cls(person.language, tuple(person.channel_ranking), person.onboarded_at)
 
 
 class _Duplicate(Exception):
@@ -118,6 +141,7 @@ class Engine:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             person, contact, conversation = await self._load(session, message, now)
+            before = PersonState.of(person)
             label = conversation.data.get("_labels", {}).get(message.choice or "")
             inbound_id = await self._store_inbound(
                 session, message, person, contact, now, label=label
@@ -127,7 +151,7 @@ class Engine:
             ctx = self._context(session, person, contact, message, now)
             given = self._input(message, conversation)
             step = await self._step(ctx, conversation, given, now)
-            await self._finish(session, ctx, conversation, step, now)
+            await self._finish(session, ctx, conversation, step, now, before)
             return Handled(Outcome.PROCESSED, None if ctx.erased else person.id, contact.id)
 
     async def _handle_failure(self, message: InboundMessage) -> Handled:
@@ -135,6 +159,7 @@ class Engine:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             person, contact, conversation = await self._load(session, message, now)
+            before = PersonState.of(person)
             inbound_id = await self._store_inbound(
                 session, message, person, contact, now, status=InboxStatus.ERROR
             )
@@ -142,7 +167,7 @@ class Engine:
                 return Handled(Outcome.DUPLICATE, person.id, contact.id)
             ctx = self._context(session, person, contact, message, now)
             step = await self._resolve(ctx, self._router.failed(ctx))
-            await self._finish(session, ctx, conversation, step, now)
+            await self._finish(session, ctx, conversation, step, now, before)
             return Handled(Outcome.FAILED, person.id, contact.id)
 
     async def _load(
@@ -161,6 +186,9 @@ class Engine:
         row = (await session.execute(query)).first()
         if row is not None:
             contact, person, conversation = row
+            # Detached copies: flows change them freely, `_finish` writes back only
+            # what changed with plain UPDATEs (an ORM flush costs more than the step).
+            session.expunge_all()
             return person, contact, conversation
         person = Person(language=None, channel_ranking=[], created_at=now, last_active_at=now)
         session.add(person)
@@ -179,6 +207,7 @@ class Engine:
         )
         session.add_all([contact, conversation])
         await session.flush()
+        session.expunge_all()
         return person, contact, conversation
 
     async def _store_inbound(
@@ -210,12 +239,13 @@ class Engine:
         }
         insert = pg_insert if self._postgres else sqlite_insert
         statement = (
-            insert(Message)
+            insert(MESSAGES)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["inbound_key"])
-            .returning(Message.id)
+            .returning(MESSAGES.c.id)
         )
-        return (await session.execute(statement)).scalar_one_or_none()
+        inserted: int | None = (await session.execute(statement)).scalar_one_or_none()
+        return inserted
 
     def _context(
         self,
@@ -305,26 +335,49 @@ class Engine:
         conversation: Conversation,
         step: Step,
         now: datetime,
+        before: PersonState,
     ) -> None:
         translator = self._catalogs[ctx.lang]
         rendered = [translator.reply(reply) for reply in step.replies]
         person_id = None if ctx.erased else ctx.person.id
-        for reply, text in zip(step.replies, rendered, strict=True):
-            session.add(
-                self._outbound(
-                    ctx.contact, person_id, reply, text.text, text.choices, text.lang, now
-                )
-            )
+        rows = [
+            self._outbound(ctx.contact, person_id, reply, text.text, text.choices, text.lang, now)
+            for reply, text in zip(step.replies, rendered, strict=True)
+        ]
+        if rows:
+            await session.execute(insert(MESSAGES), rows)
         if ctx.erased:
             return
         last_choices = next((r.choices for r in reversed(rendered) if r.choices), ())
-        conversation.flow = step.flow
-        conversation.step = step.step or ""
-        conversation.data = {**step.data, "_labels": dict(last_choices)}
-        conversation.offered = [choice_id for choice_id, _ in last_choices]
-        conversation.updated_at = now
-        ctx.person.last_active_at = now
-        ctx.contact.last_inbound_at = now
+        await session.execute(
+            update(CONVERSATIONS)
+            .where(CONVERSATIONS.c.person_id == conversation.person_id)
+            .values(
+                flow=step.flow,
+                step=step.step or "",
+                data={**step.data, "_labels": dict(last_choices)},
+                offered=[choice_id for choice_id, _ in last_choices],
+                updated_at=now,
+            )
+        )
+        person = ctx.person
+        changed = PersonState.of(person) != before
+        if changed or now - person.last_active_at > ACTIVITY_RESOLUTION:
+            await session.execute(
+                update(PERSONS)
+                .where(PERSONS.c.id == person.id)
+                .values(
+                    language=person.language,
+                    channel_ranking=person.channel_ranking,
+                    onboarded_at=person.onboarded_at,
+                    last_active_at=now,
+                )
+            )
+        contact = ctx.contact
+        if contact.last_inbound_at is None or now - contact.last_inbound_at > ACTIVITY_RESOLUTION:
+            await session.execute(
+                update(CONTACTS).where(CONTACTS.c.id == contact.id).values(last_inbound_at=now)
+            )
 
     def _outbound(
         self,
@@ -335,8 +388,8 @@ class Engine:
         choices: Sequence[tuple[str, str]],
         lang: str,
         now: datetime,
-    ) -> Message:
-        return Message(
+    ) -> dict[str, Any]:
+        return dict(
             person_id=person_id,
             contact_id=contact.id,
             direction=Direction.OUT.value,

@@ -99,7 +99,7 @@ class Translator:
         if isinstance(value, Text):
             return self.text(value)
         if isinstance(value, Keyword):
-            return self.keywords(value)[0].upper()
+            return upper(self.keywords(value)[0], self.lang)
         if isinstance(value, datetime):
             return format_datetime(value, "medium", locale=self.lang, tzinfo=None)
         if isinstance(value, date):
@@ -165,8 +165,19 @@ _PUNCTUATION = re.compile(r"[\s\.,;:!?؟،؛\"'“”„«»()\[\]/\\#*_\-–—
 
 
 def fold(text: str) -> str:
-    """Normalise a typed answer for matching: case, spacing, punctuation."""
-    return _PUNCTUATION.sub(" ", text.casefold()).strip()
+    """Normalise a typed answer for matching: case, spacing, punctuation.
+
+    Turkish İ casefolds to "i" plus a combining dot; the dot is dropped so that
+    "DİL" typed on a Turkish keyboard matches "dil".
+    """
+    return _PUNCTUATION.sub(" ", text.casefold().replace("\u0307", "")).strip()
+
+
+def upper(text: str, lang: str) -> str:
+    """Upper case as the language writes it (Turkish: i → İ, ı → I)."""
+    if lang == "tr":
+        text = text.replace("i", "İ")
+    return text.upper()
 
 
 def _tag(code: str) -> str:

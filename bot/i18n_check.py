@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from bot.i18n import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, placeholders
+from bot.i18n import DOMAIN, LANGUAGES, placeholders
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -45,15 +45,13 @@ def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
         if not message.id:
             continue
         translated = catalog.get(message.id)
-        if translated is None or translated.fuzzy:
+        if translated is None or translated.fuzzy or not any(_forms(translated.string)):
             problems.append(f"{lang}: missing translation of {_short(message.id)}")
             continue
-        sources = message.id if isinstance(message.id, tuple) else (message.id,)
-        wanted = set().union(*(placeholders(s) for s in sources))
-        strings = (
-            translated.string if isinstance(translated.string, tuple) else (translated.string,)
-        )
-        if isinstance(message.id, tuple) and len(strings) != catalog.num_plurals:
+        sources = _forms(message.id)
+        wanted: set[str] = set().union(*(placeholders(s) for s in sources))
+        strings = _forms(translated.string)
+        if len(sources) > 1 and len(strings) != catalog.num_plurals:
             problems.append(f"{lang}: {_short(message.id)} has {len(strings)} plural forms")
         for form in strings:
             if not form:
@@ -64,16 +62,23 @@ def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
                     f"{sorted(wanted)} in {_short(message.id)}"
                 )
     for message in catalog:
-        if message.id and message.id not in template and not message.obsolete:
-            problems.append(f"{lang}: obsolete entry {_short(message.id)}; run pybabel update")
-    if lang == SOURCE_LANGUAGE:
-        return problems
+        if message.id and message.id not in template:
+            problems.append(
+                f"{lang}: entry {_short(message.id)} is not in messages.pot; run locales/extract.sh"
+            )
     return problems
+
+
+def _forms(string: object) -> tuple[str, ...]:
+    """A message's forms: one for a plain message, several for a plural one."""
+    if isinstance(string, tuple | list):
+        return tuple(str(form or "") for form in string)
+    return (str(string or ""),)
 
 
 def _plural_n_dropped(msgid: object, form: str, wanted: set[str]) -> bool:
     """A singular form may say "one day" in words instead of "{n}" (common in many languages)."""
-    return isinstance(msgid, tuple) and placeholders(form) == wanted - {"n"}
+    return len(_forms(msgid)) > 1 and placeholders(form) == wanted - {"n"}
 
 
 def _short(msgid: object) -> str:

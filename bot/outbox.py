@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels import ChannelAdapter, PermanentFailure, SendResult, TemporaryFailure
 from bot.crypto import Vault
 from bot.db.models import Contact, Message, utcnow
-from bot.engine import decode_body
+from bot.engine import MESSAGES, decode_body
 from bot.types import Channel, Direction, OutboundMessage, OutboxStatus, RenderedChoice
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,38 @@ class Claimed:
     contact_id: int
     attempts: int
     message: OutboundMessage | None  # None when the address can no longer be read
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What became of one claimed row."""
+
+    id: int
+    contact_id: int
+    status: OutboxStatus
+    provider_id: str | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    unreachable: bool = False
+    #: For rows put back unsent: undo the attempt their claim counted.
+    attempts: int | None = None
+
+    def values(self, now: datetime) -> dict[str, object]:
+        values: dict[str, object] = {
+            "status": self.status.value,
+            "next_attempt_at": self.next_attempt_at,
+        }
+        if self.provider_id is not None:
+            values["provider_id"] = self.provider_id
+        if self.error is not None:
+            values["error"] = self.error[:500]
+        if self.attempts is not None:
+            values["attempts"] = self.attempts
+        if self.status in (OutboxStatus.SENT, OutboxStatus.DELIVERED):
+            values["sent_at"] = now
+        if self.status is OutboxStatus.DELIVERED:
+            values["delivered_at"] = now
+        return values
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
@@ -70,6 +102,7 @@ class Dispatcher:
         self._batch_size = batch_size
         self._clock = clock
         self._wake = asyncio.Event()
+        self._next_lease_sweep: datetime | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -88,22 +121,41 @@ class Dispatcher:
                     await asyncio.wait_for(self._wake.wait(), idle_seconds)
 
     async def dispatch_once(self) -> int:
-        await self.release_expired_leases()
+        now = self._clock()
+        if self._next_lease_sweep is None or now >= self._next_lease_sweep:
+            await self.release_expired_leases()
+            self._next_lease_sweep = now + LEASE / 2
         claimed = await self.claim()
+        if not claimed:
+            return 0
         by_contact: dict[int, list[Claimed]] = {}
         for row in claimed:
             by_contact.setdefault(row.contact_id, []).append(row)
         # One task per contact keeps each person's order; contacts run side by side.
-        await asyncio.gather(*(self._send_in_order(rows) for rows in by_contact.values()))
+        results = await asyncio.gather(*(self._send_in_order(rows) for rows in by_contact.values()))
+        await self._record([result for batch in results for result in batch])
         return len(claimed)
 
-    async def _send_in_order(self, rows: Sequence[Claimed]) -> None:
+    async def _send_in_order(self, rows: Sequence[Claimed]) -> list[Result]:
+        results = []
         for position, row in enumerate(rows):
-            ok = await self._send_one(row)
-            if not ok:
+            result = await self._send_one(row)
+            results.append(result)
+            if result.status is OutboxStatus.QUEUED:
                 # Keep the order: later rows of this person wait for this one.
-                await self._requeue([r.id for r in rows[position + 1 :]])
-                return
+                now = self._clock()
+                results.extend(
+                    Result(
+                        r.id,
+                        r.contact_id,
+                        OutboxStatus.QUEUED,
+                        next_attempt_at=now,
+                        attempts=r.attempts - 1,
+                    )
+                    for r in rows[position + 1 :]
+                )
+                break
+        return results
 
     async def claim(self) -> list[Claimed]:
         now = self._clock()
@@ -192,88 +244,58 @@ class Dispatcher:
             )
         return Claimed(message.id, message.contact_id, message.attempts, outbound)
 
-    async def _send_one(self, row: Claimed) -> bool:
+    async def _send_one(self, row: Claimed) -> Result:
         if row.message is None:
-            await self._finish(row.id, OutboxStatus.FAILED, error="nothing to send")
-            return True
+            return Result(row.id, row.contact_id, OutboxStatus.FAILED, error="nothing to send")
         adapter = self._adapters[row.message.channel]
         try:
-            result: SendResult = await adapter.send(row.message)
+            sent: SendResult = await adapter.send(row.message)
         except TemporaryFailure as failure:
-            return await self._temporary(row, failure)
+            return self._temporary(row, failure)
         except PermanentFailure as failure:
-            await self._finish(row.id, OutboxStatus.FAILED, error=failure.reason)
-            if failure.unreachable:
-                await self._mark_unreachable(row.contact_id)
-            return True
+            return Result(
+                row.id,
+                row.contact_id,
+                OutboxStatus.FAILED,
+                error=failure.reason,
+                unreachable=failure.unreachable,
+            )
         except Exception as error:  # an adapter bug must not stop the queue
             log.exception("adapter %s raised", row.message.channel)
-            return await self._temporary(row, TemporaryFailure(type(error).__name__))
-        status = OutboxStatus.DELIVERED if result.delivered else OutboxStatus.SENT
-        await self._finish(row.id, status, provider_id=result.provider_id)
-        return True
+            return self._temporary(row, TemporaryFailure(type(error).__name__))
+        status = OutboxStatus.DELIVERED if sent.delivered else OutboxStatus.SENT
+        return Result(row.id, row.contact_id, status, provider_id=sent.provider_id)
 
-    async def _temporary(self, row: Claimed, failure: TemporaryFailure) -> bool:
+    def _temporary(self, row: Claimed, failure: TemporaryFailure) -> Result:
         if row.attempts >= MAX_ATTEMPTS:
-            await self._finish(
+            return Result(
                 row.id,
+                row.contact_id,
                 OutboxStatus.FAILED,
                 error=f"gave up after {row.attempts} attempts: {failure.reason}",
             )
-            return True
         delay = backoff(row.attempts, failure.retry_after)
-        async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(Message)
-                .where(Message.id == row.id)
-                .values(
-                    status=OutboxStatus.QUEUED.value,
-                    error=failure.reason[:500],
-                    next_attempt_at=self._clock() + timedelta(seconds=delay),
-                )
-            )
-        return False
+        return Result(
+            row.id,
+            row.contact_id,
+            OutboxStatus.QUEUED,
+            error=failure.reason,
+            next_attempt_at=self._clock() + timedelta(seconds=delay),
+        )
 
-    async def _requeue(self, ids: Sequence[int]) -> None:
-        if not ids:
-            return
-        async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(Message)
-                .where(Message.id.in_(ids))
-                .values(
-                    status=OutboxStatus.QUEUED.value,
-                    attempts=Message.attempts - 1,
-                    next_attempt_at=self._clock(),
-                )
-            )
-
-    async def _finish(
-        self,
-        message_id: int,
-        status: OutboxStatus,
-        *,
-        provider_id: str | None = None,
-        error: str | None = None,
-    ) -> None:
+    async def _record(self, results: Sequence[Result]) -> None:
+        """Write a round's results in one transaction."""
         now = self._clock()
-        values: dict[str, object] = {"status": status.value, "next_attempt_at": None}
-        if provider_id is not None:
-            values["provider_id"] = provider_id
-        if error is not None:
-            values["error"] = error[:500]
-        if status in (OutboxStatus.SENT, OutboxStatus.DELIVERED):
-            values["sent_at"] = now
-        if status is OutboxStatus.DELIVERED:
-            values["delivered_at"] = now
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(update(Message).where(Message.id == message_id).values(**values))
-
-    async def _mark_unreachable(self, contact_id: int) -> None:
-        async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(Contact).where(Contact.id == contact_id).values(reachable=False)
-            )
+            for result in results:
+                await session.execute(
+                    update(MESSAGES).where(MESSAGES.c.id == result.id).values(**result.values(now))
+                )
+            dead = {r.contact_id for r in results if r.unreachable}
+            if dead:
+                await session.execute(
+                    update(Contact).where(Contact.id.in_(dead)).values(reachable=False)
+                )
 
     async def release_expired_leases(self) -> int:
         """Queue again rows whose sender died mid-send (see the crash guarantee above)."""

@@ -61,7 +61,7 @@ def test_arabic_and_russian_plurals_choose_different_forms(catalogs: Catalogs) -
 
 def test_numbers_and_dates_follow_the_locale(catalogs: Catalogs) -> None:
     assert catalogs["de"].value(date(2026, 11, 23)) == "23. November 2026"
-    assert catalogs["ar"].value(1234) != catalogs["en"].value(1234)
+    assert (catalogs["de"].value(1234), catalogs["en"].value(1234)) == ("1.234", "1,234")
     assert "365" in catalogs["de"].text(tn("If you do not write to us for {n} day, we delete "
                                            "everything.", "If you do not write to us for {n} "
                                            "days, we delete everything.", 365))
