@@ -31,12 +31,12 @@ from bench.common import ROOT, Figures, free_port, server
 SECRET = "bench-secret-" + "b" * 40
 
 
-async def hammer(name: str, base: str, seconds: float, concurrency: int, *,
-                 lotse: bool) -> Figures:
+async def hammer(name: str, base: str, seconds: float, concurrency: int, *, lotse: bool) -> Figures:
     latencies: list[float] = []
     errors = 0
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as http:
+
         async def person() -> None:
             nonlocal errors
             url = f"{base}/json"
@@ -60,13 +60,35 @@ async def hammer(name: str, base: str, seconds: float, concurrency: int, *,
 
 
 def prepare_lotse(database_url: str, data_dir: Path) -> dict[str, str]:
-    env = {"LOTSE_DATABASE_URL": database_url, "LOTSE_SECRET_KEY": SECRET,
-           "LOTSE_DATA_DIR": str(data_dir), "LOTSE_LOG_LEVEL": "WARNING"}
+    env = {
+        "LOTSE_DATABASE_URL": database_url,
+        "LOTSE_SECRET_KEY": SECRET,
+        "LOTSE_DATA_DIR": str(data_dir),
+        "LOTSE_LOG_LEVEL": "WARNING",
+    }
     full = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    for args in (["db", "upgrade"], ["municipality", "set", "--slug", "bench", "--name",
-                                     "Bench", "--contact", "c", "--privacy-contact", "p"]):
-        subprocess.run([sys.executable, "-m", "bot.cli", *args], env=full, check=True,
-                       capture_output=True, cwd=ROOT)
+    for args in (
+        ["db", "upgrade"],
+        [
+            "municipality",
+            "set",
+            "--slug",
+            "bench",
+            "--name",
+            "Bench",
+            "--contact",
+            "c",
+            "--privacy-contact",
+            "p",
+        ],
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            env=full,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
     return env
 
 
@@ -90,8 +112,9 @@ def run_lotse(name: str, database_url: str, data_dir: Path, args: argparse.Names
     port = free_port()
     env["LOTSE_PORT"] = str(port)
     with server(["-m", "bot.cli", "serve"], port, env):
-        return asyncio.run(hammer(name, f"http://127.0.0.1:{port}", args.seconds,
-                                  args.concurrency, lotse=True))
+        return asyncio.run(
+            hammer(name, f"http://127.0.0.1:{port}", args.seconds, args.concurrency, lotse=True)
+        )
 
 
 def main() -> None:
@@ -103,18 +126,29 @@ def main() -> None:
 
     port = free_port()
     with server(["bench/baseline_server.py", str(port)], port, health="/json"):
-        baseline = asyncio.run(hammer("bare aiohttp JSON handler", f"http://127.0.0.1:{port}",
-                                      args.seconds, args.concurrency, lotse=False))
-    print(f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
-          f"{os.cpu_count()} cores shared by client and server")
+        baseline = asyncio.run(
+            hammer(
+                "bare aiohttp JSON handler",
+                f"http://127.0.0.1:{port}",
+                args.seconds,
+                args.concurrency,
+                lotse=False,
+            )
+        )
+    print(
+        f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
+        f"{os.cpu_count()} cores shared by client and server"
+    )
     print(baseline.line())
     with tempfile.TemporaryDirectory() as tmp:
-        sqlite = run_lotse("Lotse web chat, SQLite", f"sqlite+aiosqlite:///{tmp}/bench.sqlite3",
-                           Path(tmp), args)
+        sqlite = run_lotse(
+            "Lotse web chat, SQLite", f"sqlite+aiosqlite:///{tmp}/bench.sqlite3", Path(tmp), args
+        )
         print(sqlite.line(baseline))
         if args.postgres:
-            pg = run_lotse("Lotse web chat, PostgreSQL", fresh_postgres(args.postgres),
-                           Path(tmp), args)
+            pg = run_lotse(
+                "Lotse web chat, PostgreSQL", fresh_postgres(args.postgres), Path(tmp), args
+            )
             print(pg.line(baseline))
         else:
             print("PostgreSQL: skipped (pass --postgres or set LOTSE_TEST_POSTGRES_URL)")

@@ -24,11 +24,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(args: list[str], port: int, env: dict[str, str] | None = None,
-           health: str = "/healthz") -> Iterator[subprocess.Popen[bytes]]:
+def server(
+    args: list[str], port: int, env: dict[str, str] | None = None, health: str = "/healthz"
+) -> Iterator[subprocess.Popen[bytes]]:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    process = subprocess.Popen([sys.executable, *args], env=full_env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, *args],
+        env=full_env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_until_up(process, port, health)
         yield process
@@ -47,7 +53,7 @@ def wait_until_up(process: subprocess.Popen[bytes], port: int, path: str) -> Non
             stderr = process.stderr.read().decode() if process.stderr else ""
             raise SystemExit(f"server exited: {stderr[-2000:]}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
             return
         except OSError as error:
             if getattr(error, "code", None):  # an HTTP error answer: it is up
@@ -74,8 +80,10 @@ class Figures:
 
     def line(self, baseline: Figures | None = None) -> str:
         ratio = f"  {self.rate / baseline.rate:6.1%} of baseline" if baseline else ""
-        return (f"{self.name:<34} {self.rate:8.0f} req/s  p50 {self.pct(0.5):6.1f} ms  "
-                f"p99 {self.pct(0.99):6.1f} ms  errors {self.errors}{ratio}")
+        return (
+            f"{self.name:<34} {self.rate:8.0f} req/s  p50 {self.pct(0.5):6.1f} ms  "
+            f"p99 {self.pct(0.99):6.1f} ms  errors {self.errors}{ratio}"
+        )
 
 
 def mean(values: list[float]) -> float:

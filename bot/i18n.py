@@ -112,8 +112,10 @@ class Translator:
         return self._translations.ugettext(msgid)
 
     def keywords(self, keyword: Keyword) -> list[str]:
-        words = [w.strip() for w in self.gettext(keyword.msgid).split("|") if w.strip()]
-        return words or [keyword.name]
+        translated = self.gettext(keyword.msgid)
+        if translated == keyword.msgid:  # not translated: the English word still works
+            return [keyword.name]
+        return [w.strip() for w in translated.split("|") if w.strip()] or [keyword.name]
 
     def text(self, text: Text) -> str:
         if text.plural is not None and text.n is not None:

@@ -99,8 +99,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings(
-        data_dir=tmp_path, database_url=database_url, secret_key=SECRET,
-        contact_channels="webchat", _env_file=None,
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key=SECRET,
+        contact_channels="webchat",
+        _env_file=None,
     )
 
 

@@ -22,7 +22,9 @@ async def seed_municipality(settings: Settings) -> None:
 
 async def build_test_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
     return await build_services(
-        settings, router_factory=build_router, adapters={Channel.WEBCHAT: WebChatAdapter()},
+        settings,
+        router_factory=build_router,
+        adapters={Channel.WEBCHAT: WebChatAdapter()},
         clock=clock,
     )
 
@@ -36,8 +38,9 @@ class ChatPerson:
         self.session = ""
         self.seen: list[dict[str, Any]] = []
 
-    async def open(self, language: str | None = None, headers: dict[str, str] | None = None
-                   ) -> list[dict[str, Any]]:
+    async def open(
+        self, language: str | None = None, headers: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
         body = {"language": language} if language else {}
         response = await self.client.post("/chat/api/sessions", json=body, headers=headers or {})
         assert response.status == 201, await response.text()
@@ -45,8 +48,7 @@ class ChatPerson:
         return await self.replies()
 
     async def post(self, **body: Any) -> int:
-        response = await self.client.post(
-            f"/chat/api/sessions/{self.session}/messages", json=body)
+        response = await self.client.post(f"/chat/api/sessions/{self.session}/messages", json=body)
         return response.status
 
     async def say(self, text: str) -> list[dict[str, Any]]:
@@ -63,7 +65,8 @@ class ChatPerson:
         await self.services.dispatcher.dispatch_once()
         after = self.seen[-1]["id"] if self.seen else "0"
         response = await self.client.get(
-            f"/chat/api/sessions/{self.session}/messages", params={"after": after})
+            f"/chat/api/sessions/{self.session}/messages", params={"after": after}
+        )
         assert response.status == 200
         new = (await response.json())["messages"]
         self.seen.extend(new)

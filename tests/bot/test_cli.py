@@ -16,10 +16,17 @@ import pytest
 SECRET = "s" * 40
 
 
-def lotse(*args: str, cwd: Path, env: dict[str, str] | None = None,
-          timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=timeout, env=_env(env))
+def lotse(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        env=_env(env),
+    )
 
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
@@ -44,8 +51,10 @@ def test_serve_refuses_a_database_without_the_schema(tmp_path: Path) -> None:
 def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     result = lotse("serve", cwd=tmp_path, env={"LOTSE_PORT": "http", "LOTSE_SECRET_KEY": SECRET})
     assert result.returncode == 2
-    assert result.stderr.strip() == "lotse: LOTSE_PORT: Input should be a valid integer, " \
+    assert (
+        result.stderr.strip() == "lotse: LOTSE_PORT: Input should be a valid integer, "
         "unable to parse string as an integer (got 'http')"
+    )
 
 
 def test_db_upgrade_then_serve_needs_a_municipality_then_runs(tmp_path: Path) -> None:
@@ -54,8 +63,20 @@ def test_db_upgrade_then_serve_needs_a_municipality_then_runs(tmp_path: Path) ->
     assert lotse("db", "current", cwd=tmp_path, env=env).stdout.strip() != "no schema"
     refused = lotse("serve", cwd=tmp_path, env=env)
     assert refused.returncode == 2 and "lotse municipality set" in refused.stderr
-    saved = lotse("municipality", "set", "--slug", "x", "--name", "Stadt X", "--contact", "c",
-                  "--privacy-contact", "p", cwd=tmp_path, env=env)
+    saved = lotse(
+        "municipality",
+        "set",
+        "--slug",
+        "x",
+        "--name",
+        "Stadt X",
+        "--contact",
+        "c",
+        "--privacy-contact",
+        "p",
+        cwd=tmp_path,
+        env=env,
+    )
     assert saved.returncode == 0, saved.stderr
     with running("serve", cwd=tmp_path, env=env) as base:
         assert get(f"{base}/readyz") == 200
@@ -71,7 +92,7 @@ def test_demo_starts_on_sqlite_with_nothing_set_up(tmp_path: Path) -> None:
 
 
 def get(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(url, timeout=5) as response:
         return int(response.status)
 
 
@@ -81,8 +102,13 @@ class running:
 
     def __enter__(self) -> str:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", *self.args], cwd=self.cwd, env=_env(self.env),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [sys.executable, "-m", "bot.cli", *self.args],
+            cwd=self.cwd,
+            env=_env(self.env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         port = self.env["LOTSE_PORT"]
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -55,7 +55,8 @@ def test_serve_without_a_secret_is_refused(tmp_path: Path, monkeypatch: pytest.M
 def test_env_file_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text(
-        "LOTSE_PORT=9099\nLOTSE_CONTACT_CHANNELS=webchat,sms\nLOTSE_SECRET_KEY=" + "k" * 40 + "\n")
+        "LOTSE_PORT=9099\nLOTSE_CONTACT_CHANNELS=webchat,sms\nLOTSE_SECRET_KEY=" + "k" * 40 + "\n"
+    )
     settings = load_settings()
     assert settings.port == 9099
     assert settings.contact_channels == (Channel.WEBCHAT, Channel.SMS)

@@ -29,8 +29,9 @@ async def test_restart_mid_conversation_loses_nothing(client, services, settings
 
         from bot.web.app import make_app
 
-        async with TestClient(TestServer(make_app(restarted, dispatch=False),
-                                         host="127.0.0.1")) as new_client:
+        async with TestClient(
+            TestServer(make_app(restarted, dispatch=False), host="127.0.0.1")
+        ) as new_client:
             again = ChatPerson(new_client, restarted)
             again.session, again.seen = person.session, person.seen
             assert again.offered == ["yes", "no"]
@@ -66,32 +67,48 @@ async def test_stale_onboarding_starts_again_from_the_start(client, services, cl
 
 
 async def test_engine_drops_a_repeated_provider_id(services) -> None:
-    message = InboundMessage(channel=Channel.WEBCHAT, address="tok-1", provider_id="p-1",
-                             start=True, language_hints=("en",))
+    message = InboundMessage(
+        channel=Channel.WEBCHAT,
+        address="tok-1",
+        provider_id="p-1",
+        start=True,
+        language_hints=("en",),
+    )
     first = await services.engine.handle(message)
     second = await services.engine.handle(message)
     assert (first.outcome, second.outcome) == (Outcome.PROCESSED, Outcome.DUPLICATE)
     async with services.sessionmaker() as session:
         inbound = await session.scalar(
-            select(func.count()).select_from(Message).where(Message.direction == "in"))
+            select(func.count()).select_from(Message).where(Message.direction == "in")
+        )
     assert inbound == 1
 
 
-async def test_concurrent_messages_of_one_person_are_processed_one_after_another(
-        services) -> None:
-    opened = InboundMessage(channel=Channel.WEBCHAT, address="tok-2", provider_id="open",
-                            start=True, language_hints=("en",))
+async def test_concurrent_messages_of_one_person_are_processed_one_after_another(services) -> None:
+    opened = InboundMessage(
+        channel=Channel.WEBCHAT,
+        address="tok-2",
+        provider_id="open",
+        start=True,
+        language_hints=("en",),
+    )
     await services.engine.handle(opened)
-    results = await asyncio.gather(*(
-        services.engine.handle(InboundMessage(channel=Channel.WEBCHAT, address="tok-2",
-                                              provider_id=f"m{i}", choice="continue"))
-        for i in range(5)
-    ))
+    results = await asyncio.gather(
+        *(
+            services.engine.handle(
+                InboundMessage(
+                    channel=Channel.WEBCHAT, address="tok-2", provider_id=f"m{i}", choice="continue"
+                )
+            )
+            for i in range(5)
+        )
+    )
     assert all(r.outcome is Outcome.PROCESSED for r in results)
     async with services.sessionmaker() as session:
         conversation = await session.scalar(select(Conversation))
         inbound = await session.scalar(
-            select(func.count()).select_from(Message).where(Message.direction == "in"))
+            select(func.count()).select_from(Message).where(Message.direction == "in")
+        )
     assert inbound == 6
     # welcome → about → consent; then three "continue"s that were not understood.
     assert conversation is not None and conversation.step == "consent"
@@ -108,15 +125,16 @@ class Exploding:
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         return Reply((t("Main menu. What would you like to do?"),))
 
-    async def handle(self, ctx: Context, step: str, data: Mapping[str, Any],
-                     given: Input) -> Step | None:
+    async def handle(
+        self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
+    ) -> Step | None:
         raise RuntimeError("bug in a flow")
 
 
 async def test_a_failing_step_gets_an_apology_and_is_not_retried(settings, clock) -> None:
-    from tests.factories import seed_municipality
-    from bot.services import build_services
     from adapters.webchat import WebChatAdapter
+    from bot.services import build_services
+    from tests.factories import seed_municipality
 
     await seed_municipality(settings)
 
@@ -125,25 +143,33 @@ async def test_a_failing_step_gets_an_apology_and_is_not_retried(settings, clock
         real._flows["menu"] = Exploding()
         return real
 
-    broken = await build_services(settings, router_factory=router,
-                                  adapters={Channel.WEBCHAT: WebChatAdapter()}, clock=clock)
+    broken = await build_services(
+        settings, router_factory=router, adapters={Channel.WEBCHAT: WebChatAdapter()}, clock=clock
+    )
     try:
         engine = broken.engine
         hello = dict(channel=Channel.WEBCHAT, address="tok-3")
-        await engine.handle(InboundMessage(**hello, provider_id="o", start=True,
-                                           language_hints=("en",)))
+        await engine.handle(
+            InboundMessage(**hello, provider_id="o", start=True, language_hints=("en",))
+        )
         for i, choice in enumerate(["continue", "continue", "yes"]):
             await engine.handle(InboundMessage(**hello, provider_id=f"c{i}", choice=choice))
         crash = InboundMessage(**hello, provider_id="boom", text="anything")
         assert (await engine.handle(crash)).outcome is Outcome.FAILED
         assert (await engine.handle(crash)).outcome is Outcome.DUPLICATE
         async with broken.sessionmaker() as session:
-            statuses = list(await session.scalars(
-                select(Message.status).where(Message.direction == "in").order_by(Message.id)))
-            last = list(await session.scalars(
-                select(Message).where(Message.direction == "out").order_by(Message.id)))[-2:]
+            statuses = list(
+                await session.scalars(
+                    select(Message.status).where(Message.direction == "in").order_by(Message.id)
+                )
+            )
+            last = list(
+                await session.scalars(
+                    select(Message).where(Message.direction == "out").order_by(Message.id)
+                )
+            )[-2:]
         assert statuses[-1] == "error"
-        texts = [broken.engine._vault.decrypt(m.body_enc) for m in last]  # noqa: SLF001
+        texts = [broken.engine._vault.decrypt(m.body_enc) for m in last]
         assert "Sorry, something went wrong on our side" in texts[0]
     finally:
         await broken.close()

@@ -33,10 +33,12 @@ def test_every_catalog_is_complete_with_matching_placeholders() -> None:
 def test_the_check_finds_a_gap_and_a_placeholder_mismatch(tmp_path: Path) -> None:
     (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "messages.pot").write_text(
-        'msgid ""\nmsgstr ""\n\nmsgid "Hello {name}"\nmsgstr ""\n\nmsgid "Bye"\nmsgstr ""\n')
+        'msgid ""\nmsgstr ""\n\nmsgid "Hello {name}"\nmsgstr ""\n\nmsgid "Bye"\nmsgstr ""\n'
+    )
     (tmp_path / "de" / "LC_MESSAGES" / "messages.po").write_text(
         'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
-        'msgid "Hello {name}"\nmsgstr "Hallo {nmae}"\n\nmsgid "Bye"\nmsgstr ""\n')
+        'msgid "Hello {name}"\nmsgstr "Hallo {nmae}"\n\nmsgid "Bye"\nmsgstr ""\n'
+    )
     problems = check_catalogs(tmp_path, ("de",))
     assert any("placeholders" in p and "Hello" in p for p in problems)
     assert any("missing translation of 'Bye'" in p for p in problems)
@@ -50,8 +52,14 @@ def test_plural_forms_header_fits_the_language(catalogs: Catalogs, lang: str) ->
 
 def test_arabic_and_russian_plurals_choose_different_forms(catalogs: Catalogs) -> None:
     def days(lang: str, n: int) -> str:
-        return catalogs[lang].text(tn("We delete the text of our messages after {n} day.",
-                                      "We delete the text of our messages after {n} days.", n))
+        return catalogs[lang].text(
+            tn(
+                "We delete the text of our messages after {n} day.",
+                "We delete the text of our messages after {n} days.",
+                n,
+            )
+        )
+
     arabic = {days("ar", n) for n in (0, 1, 2, 3, 11, 100)}
     assert len(arabic) == 6, arabic
     russian = {days("ru", n) for n in (1, 3, 5)}
@@ -62,18 +70,25 @@ def test_arabic_and_russian_plurals_choose_different_forms(catalogs: Catalogs) -
 def test_numbers_and_dates_follow_the_locale(catalogs: Catalogs) -> None:
     assert catalogs["de"].value(date(2026, 11, 23)) == "23. November 2026"
     assert (catalogs["de"].value(1234), catalogs["en"].value(1234)) == ("1.234", "1,234")
-    assert "365" in catalogs["de"].text(tn("If you do not write to us for {n} day, we delete "
-                                           "everything.", "If you do not write to us for {n} "
-                                           "days, we delete everything.", 365))
+    assert "365" in catalogs["de"].text(
+        tn(
+            "If you do not write to us for {n} day, we delete everything.",
+            "If you do not write to us for {n} days, we delete everything.",
+            365,
+        )
+    )
 
 
 def test_keywords_show_the_first_word_upper_cased(catalogs: Catalogs) -> None:
     words = catalogs.keyword_set(Keyword("keyword-menu"))
     assert "menu" in words and len(words) >= 5
-    rendered = catalogs["en"].text(t("Write {menu} at any time for the main menu, or "
-                                     "{language} to change the language.",
-                                     menu=Keyword("keyword-menu"),
-                                     language=Keyword("keyword-language")))
+    rendered = catalogs["en"].text(
+        t(
+            "Write {menu} at any time for the main menu, or {language} to change the language.",
+            menu=Keyword("keyword-menu"),
+            language=Keyword("keyword-language"),
+        )
+    )
     assert rendered.startswith("Write MENU at any time")
 
 
@@ -97,8 +112,11 @@ def test_negotiation() -> None:
     assert negotiate(["prs"]) == "fa"
     assert negotiate(["xx", "fr_CA"]) == "fr"
     assert negotiate(["xx"]) is None
-    assert parse_accept_language("de;q=0.5, ar-SY, en;q=0.8, *;q=0.1, bad;q=x") == \
-        ["ar-SY", "en", "de"]
+    assert parse_accept_language("de;q=0.5, ar-SY, en;q=0.8, *;q=0.1, bad;q=x") == [
+        "ar-SY",
+        "en",
+        "de",
+    ]
 
 
 def test_placeholders_and_nested_texts(catalogs: Catalogs) -> None:

@@ -21,7 +21,9 @@ from bot.types import Capabilities, Channel, OutboundMessage
 @dataclass
 class FlakyChannel:
     channel: Channel = Channel.SMS
-    capabilities: Capabilities = Capabilities(buttons=False, max_length=1600)
+    capabilities: Capabilities = field(
+        default_factory=lambda: Capabilities(buttons=False, max_length=1600)
+    )
     failures: list[Exception] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
 
@@ -35,27 +37,47 @@ class FlakyChannel:
 async def queue(services, clock, texts: list[str], address: str = "+4915112345678") -> list[int]:
     vault = services.vault
     async with services.sessionmaker() as session, session.begin():
-        contact = Contact(channel="sms", address_index=vault.index("t", address),
-                          address_enc=vault.encrypt(address), created_at=clock())
+        contact = Contact(
+            channel="sms",
+            address_index=vault.index("t", address),
+            address_enc=vault.encrypt(address),
+            created_at=clock(),
+        )
         session.add(contact)
         await session.flush()
-        rows = [Message(contact_id=contact.id, direction="out", channel="sms", status="queued",
-                        body_enc=encode_body(vault, text), lang="en", next_attempt_at=clock(),
-                        created_at=clock(), attempts=0) for text in texts]
+        rows = [
+            Message(
+                contact_id=contact.id,
+                direction="out",
+                channel="sms",
+                status="queued",
+                body_enc=encode_body(vault, text),
+                lang="en",
+                next_attempt_at=clock(),
+                created_at=clock(),
+                attempts=0,
+            )
+            for text in texts
+        ]
         session.add_all(rows)
     return [r.id for r in rows]
 
 
 def dispatcher(services, clock, channel: FlakyChannel) -> Dispatcher:
-    return Dispatcher(sessionmaker=services.sessionmaker, adapters={Channel.SMS: channel},
-                      vault=services.vault, postgres=not services.settings.is_sqlite,
-                      clock=clock)
+    return Dispatcher(
+        sessionmaker=services.sessionmaker,
+        adapters={Channel.SMS: channel},
+        vault=services.vault,
+        postgres=not services.settings.is_sqlite,
+        clock=clock,
+    )
 
 
 async def statuses(services) -> list[tuple[str, int, str | None]]:
     async with services.sessionmaker() as session:
-        rows = await session.execute(select(Message.status, Message.attempts, Message.error)
-                                     .order_by(Message.id))
+        rows = await session.execute(
+            select(Message.status, Message.attempts, Message.error).order_by(Message.id)
+        )
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
@@ -112,8 +134,7 @@ async def test_gives_up_after_the_attempt_limit(services, clock) -> None:
     assert error is not None and error.startswith(f"gave up after {MAX_ATTEMPTS} attempts")
 
 
-async def test_a_send_interrupted_by_a_crash_is_sent_again_after_the_lease(
-        services, clock) -> None:
+async def test_a_send_interrupted_by_a_crash_is_sent_again_after_the_lease(services, clock) -> None:
     channel = FlakyChannel()
     out = dispatcher(services, clock, channel)
     [row] = await queue(services, clock, ["in flight"])

@@ -27,7 +27,8 @@ async def test_message_texts_are_purged_after_the_promised_days(client, services
 
 
 async def test_inactive_people_are_erased_after_the_retention_period(
-        client, services, clock) -> None:
+    client, services, clock
+) -> None:
     await onboarded(client, services)
     clock.advance(days=services.settings.retention_days + 1)
     result = await apply_retention(services.sessionmaker, services.settings, clock())

@@ -40,6 +40,7 @@ async def test_delete_my_data_erases_everything_personal(client, services) -> No
     response = await client.get(f"/chat/api/sessions/{person.session}/messages")
     shown = (await response.json())["messages"]
     assert [m["from"] for m in shown] == ["bot"]
+    assert (await response.json())["ended"] is True
 
 
 async def test_keeping_the_data_changes_nothing(client, services) -> None:

@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.config import Settings
 from bot.db.models import ConsentRecord, Person
 from bot.i18n import LANGUAGES, direction, native_name
 from bot.services import Services
@@ -42,8 +41,13 @@ async def test_onboarding_in_every_language(client, services: Services, lang: st
         assert person_row.onboarded_at is not None
         record = await session.scalar(select(ConsentRecord))
     assert record is not None
-    assert (record.purpose, record.channel, record.state, record.method,
-            record.notice_language) == ("contact", "webchat", "given", "chat", lang)
+    assert (
+        record.purpose,
+        record.channel,
+        record.state,
+        record.method,
+        record.notice_language,
+    ) == ("contact", "webchat", "given", "chat", lang)
 
 
 async def test_without_a_hint_the_language_menu_comes_first(client, services) -> None:

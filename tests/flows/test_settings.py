@@ -27,7 +27,8 @@ async def test_change_language_in_settings(client, services) -> None:
 async def test_language_keyword_works_in_any_language_at_any_step(client, services) -> None:
     person = await onboarded(client, services)
     russian_word = services.catalogs["ru"].keywords(
-        __import__("bot.types", fromlist=["Keyword"]).Keyword("keyword-language"))[0]
+        __import__("bot.types", fromlist=["Keyword"]).Keyword("keyword-language")
+    )[0]
     for word in ["language", "LANGUAGE!", russian_word]:
         await person.say(word)
         assert len(person.offered) == 13, word
@@ -45,8 +46,9 @@ async def test_withdraw_and_give_again_appends_history_with_receipts(client, ser
     bot = await person.choose("toggle:webchat")
     assert "Receipt" in bot[0]["text"] and ": yes" in bot[0]["text"]
     async with services.sessionmaker() as session:
-        states = list(await session.scalars(
-            select(ConsentRecord.state).order_by(ConsentRecord.created_at)))
+        states = list(
+            await session.scalars(select(ConsentRecord.state).order_by(ConsentRecord.created_at))
+        )
     assert states == ["given", "withdrawn", "given"]
 
 

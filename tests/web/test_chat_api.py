@@ -26,9 +26,11 @@ async def opened(client, services) -> ChatPerson:
 
 
 async def test_unknown_session_is_404(client, services) -> None:
-    for method, path in [("POST", "/chat/api/sessions/nope/messages"),
-                         ("GET", "/chat/api/sessions/nope/messages"),
-                         ("GET", "/chat/api/sessions/nope/consents")]:
+    for method, path in [
+        ("POST", "/chat/api/sessions/nope/messages"),
+        ("GET", "/chat/api/sessions/nope/messages"),
+        ("GET", "/chat/api/sessions/nope/consents"),
+    ]:
         response = await client.request(method, path, json={"text": "hi"})
         assert response.status == 404
         assert (await response.json())["error"] == "unknown_session"
@@ -74,7 +76,8 @@ async def test_oversized_body_is_413(client, services) -> None:
     before = await message_count(services)
     response = await client.post(
         f"/chat/api/sessions/{person.session}/messages",
-        data=json.dumps({"text": "x" * 200_000}), headers={"Content-Type": "application/json"},
+        data=json.dumps({"text": "x" * 200_000}),
+        headers={"Content-Type": "application/json"},
     )
     assert response.status == 413
     assert await message_count(services) == before
@@ -104,12 +107,12 @@ async def test_after_returns_only_newer_messages_oldest_first(client, services) 
     await person.choose("continue")
     ids = [int(m["id"]) for m in person.seen]
     assert ids == sorted(ids)
-    response = await client.get(f"/chat/api/sessions/{person.session}/messages",
-                                params={"after": str(ids[0])})
+    response = await client.get(
+        f"/chat/api/sessions/{person.session}/messages", params={"after": str(ids[0])}
+    )
     again = (await response.json())["messages"]
     assert [int(m["id"]) for m in again] == ids[1:]
-    bad = await client.get(f"/chat/api/sessions/{person.session}/messages",
-                           params={"after": "abc"})
+    bad = await client.get(f"/chat/api/sessions/{person.session}/messages", params={"after": "abc"})
     assert bad.status == 400
 
 

@@ -17,8 +17,9 @@ async def test_readyz_reports_an_outdated_schema(services, tmp_path) -> None:
     empty = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
     real, services.db = services.db, empty
     try:
-        async with TestClient(TestServer(make_app(services, dispatch=False),
-                                         host="127.0.0.1")) as client:
+        async with TestClient(
+            TestServer(make_app(services, dispatch=False), host="127.0.0.1")
+        ) as client:
             response = await client.get("/readyz")
             assert response.status == 503
             assert "lotse db upgrade" in (await response.json())["detail"]
