@@ -1,0 +1,1 @@
+"""Channel adapters: one module per channel, each thin (parse inbound, send outbound)."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.channels import SendResult
-from bot.types import Capabilities, Channel, OutboundMessage
+from bot.types import Capabilities, Channel, OutboundMessage, RateLimit
 
 
 class WebChatAdapter:
     channel = Channel.WEBCHAT
     capabilities = Capabilities(buttons=True, max_length=None)
+    rate_limit: RateLimit | None = None
 
     async def send(self, message: OutboundMessage) -> SendResult:
         # Nothing to call: "sent" means the page may now show it; the page's

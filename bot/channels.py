@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.types import Capabilities, Channel, OutboundMessage
+from bot.types import Capabilities, Channel, OutboundMessage, RateLimit
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +33,19 @@ class PermanentFailure(Exception):
         self.unreachable = unreachable
 
 
+class OptedOut(PermanentFailure):
+    """The recipient opted out with the carrier (SMS STOP; Twilio error 21610)."""
+
+
 class ChannelAdapter(Protocol):
+    """A channel. `send` gets text already rendered for `capabilities` (see bot.render).
+
+    Raise TemporaryFailure (retry, honouring retry_after) or PermanentFailure
+    (never retry; `unreachable` when the address is dead, e.g. a blocked bot).
+    """
+
     channel: Channel
     capabilities: Capabilities
+    rate_limit: RateLimit | None
 
     async def send(self, message: OutboundMessage) -> SendResult: ...

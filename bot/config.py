@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -43,6 +44,30 @@ class Settings(BaseSettings):
     message_retention_days: int = Field(30, ge=1)
     max_text_length: int = Field(4096, ge=1)
     log_level: str = "INFO"
+
+    # Telegram (python-telegram-bot). The API URL may point at a self-hosted Bot API server.
+    telegram_token: str = Field("", repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: str = Field("", repr=False)
+    telegram_mode: Literal["webhook", "polling"] = "webhook"
+    telegram_bot_username: str = ""
+    telegram_rate_per_second: float = Field(30.0, gt=0)
+    telegram_rate_per_chat_per_second: float = Field(1.0, gt=0)
+
+    # Twilio: SMS and WhatsApp.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = Field("", repr=False)
+    twilio_from: str = ""  # an E.164 number or a Messaging Service SID (MG…)
+    twilio_whatsapp_from: str = ""  # an E.164 number enabled for WhatsApp
+    twilio_api_url: str = "https://api.twilio.com"
+    twilio_rate_per_second: float = Field(1.0, gt=0)
+    #: Approved WhatsApp templates (content SIDs) per template name and language, as
+    #: JSON: {"invitation": {"de": "HX…", "ar": "HX…"}}.
+    whatsapp_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Region assumed for phone numbers written without a country code.
+    default_region: str = "DE"
+    #: Each SMS reply is split so that one message costs at most this many segments.
+    sms_max_segments: int = Field(3, ge=1, le=10)
 
     @field_validator("contact_channels", mode="before")
     @classmethod
@@ -88,6 +113,50 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
 
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: str) -> str:
+        # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError("must be 16 to 256 letters, digits, _ or -")
+        return value
+
+    @field_validator("telegram_api_url", "twilio_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _channels_configured(self) -> Settings:
+        missing = {
+            Channel.TELEGRAM: not self.telegram_token,
+            Channel.SMS: not (self.twilio_account_sid and self.twilio_auth_token
+                              and self.twilio_from),
+            Channel.WHATSAPP: not (self.twilio_account_sid and self.twilio_auth_token
+                                   and self.twilio_whatsapp_from),
+        }
+        for channel in self.contact_channels:
+            if missing.get(channel):
+                raise ValueError(f"LOTSE_CONTACT_CHANNELS: lists {channel}, which is not "
+                                 "configured (see README: channels)")
+        if self.telegram_token and self.telegram_mode == "webhook" \
+                and not self.telegram_webhook_secret:
+            raise ValueError("LOTSE_TELEGRAM_WEBHOOK_SECRET: needed in webhook mode")
+        return self
+
+    def channel_configured(self, channel: Channel) -> bool:
+        if channel is Channel.TELEGRAM:
+            return bool(self.telegram_token)
+        if channel is Channel.SMS:
+            return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)
+        if channel is Channel.WHATSAPP:
+            return bool(self.twilio_account_sid and self.twilio_auth_token
+                        and self.twilio_whatsapp_from)
+        return channel is Channel.WEBCHAT
+
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
         # Derived defaults; the model is frozen, so set through object.__setattr__.
@@ -105,8 +174,10 @@ class Settings(BaseSettings):
 
 def _one_line(error: ValidationError) -> str:
     first = error.errors()[0]
-    name = "LOTSE_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
     message = str(first["msg"]).removeprefix("Value error, ")
+    if not first["loc"]:  # a rule across settings: the message names them itself
+        return message
+    name = "LOTSE_" + str(first["loc"][0]).upper()
     value = first.get("input")
     shown = "" if "secret" in name.lower() or not isinstance(value, str) else f" (got {value!r})"
     return f"{name}: {message}{shown}"

@@ -122,6 +122,9 @@ class InboundMessage:
     start: bool = False
     #: A start payload (a deep-link code) the channel carried.
     payload: str | None = None
+    #: Something Lotse cannot read (a photo, a voice message, a sticker): the
+    #: person gets a polite answer in their language.
+    unsupported: bool = False
     received_at: datetime | None = None
 
 
@@ -141,6 +144,23 @@ class OutboundMessage:
     text: str
     choices: tuple[RenderedChoice, ...]
     lang: str
+    contact_id: int = 0
+    #: When the person last wrote on this channel (WhatsApp's 24-hour window).
+    last_inbound_at: datetime | None = None
+    #: A pre-approved template this message may be sent as outside a messaging window
+    #: (WhatsApp), e.g. "invitation"; None for conversation replies.
+    template: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReceipt:
+    """A provider's word on an outbound message it accepted earlier."""
+
+    channel: Channel
+    provider_id: str
+    status: OutboxStatus  # DELIVERED or FAILED (SENT for "accepted by the carrier")
+    error_code: str | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +168,20 @@ class Capabilities:
     """What a channel can carry; rendering adapts replies to it."""
 
     buttons: bool
+    #: Longest text one message may carry; longer texts are split at sentence ends.
     max_length: int | None
     needs_rtl_marks: bool = False
     max_buttons: int = 100
+    #: SMS: split so that each message costs at most this many segments.
+    max_sms_segments: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """How fast a channel may send: overall, and to one address."""
+
+    per_second: float
+    per_address_per_second: float | None = None
 
 
 def verbatim(text: str) -> Text:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.services import Services
-from bot.web import chat, health
+from bot.web import chat, chat_ui, health
 from bot.web.keys import SERVICES
 
 #: Bodies larger than this are refused before they are read (413).
@@ -28,6 +28,7 @@ def make_app(services: Services, *, dispatch: bool = True) -> web.Application:
     app.on_response_prepare.append(_security_headers)
     app.add_routes(health.routes)
     app.add_routes(chat.routes)
+    app.add_routes(chat_ui.routes)
     app.router.add_static("/static/", chat.STATIC, name="static")
     if dispatch:
         app.cleanup_ctx.append(_dispatcher)

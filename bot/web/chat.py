@@ -167,11 +167,13 @@ async def get_messages(request: web.Request) -> web.Response:
                 .where(Message.id.in_(unread))
                 .values(status=OutboxStatus.DELIVERED.value, delivered_at=now)
             )
-    return web.json_response({
-        "messages": [_shown(services.vault, m) for m in rows],
-        # The person deleted their data: nothing more will come, posting is refused.
-        "ended": contact.person_id is None,
-    })
+    return web.json_response(
+        {
+            "messages": [_shown(services.vault, m) for m in rows],
+            # The person deleted their data: nothing more will come, posting is refused.
+            "ended": contact.person_id is None,
+        }
+    )
 
 
 def _until_pending(messages: Iterable[Message]) -> list[Message]:

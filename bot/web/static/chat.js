@@ -204,6 +204,10 @@ document.addEventListener('visibilitychange', () => {
 });
 
 setLang(lang, /^(ar|fa|ps|ckb)$/.test(lang) ? 'rtl' : 'ltr');
+// The frame's words in all languages, from the server's catalogs (built-in en/de until then).
+fetch('/chat/ui.json').then(r => r.ok && r.json()).then(all => {
+  if (all) { Object.assign(T, all); setLang(lang, html.dir); }
+}).catch(() => {});
 let saved = '';
 try { saved = localStorage.getItem(KEY) || ''; } catch (e) {}
 if (saved) begin(saved); else start();
