@@ -10,6 +10,8 @@ class WebChatAdapter:
     channel = Channel.WEBCHAT
     capabilities = Capabilities(buttons=True, max_length=None)
     rate_limit: RateLimit | None = None
+    #: "Sending" only makes the message visible to the page: repeating it is harmless.
+    resend_is_harmless = True
 
     async def send(self, message: OutboundMessage) -> SendResult:
         # Nothing to call: "sent" means the page may now show it; the page's

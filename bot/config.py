@@ -133,17 +133,24 @@ class Settings(BaseSettings):
     def _channels_configured(self) -> Settings:
         missing = {
             Channel.TELEGRAM: not self.telegram_token,
-            Channel.SMS: not (self.twilio_account_sid and self.twilio_auth_token
-                              and self.twilio_from),
-            Channel.WHATSAPP: not (self.twilio_account_sid and self.twilio_auth_token
-                                   and self.twilio_whatsapp_from),
+            Channel.SMS: not (
+                self.twilio_account_sid and self.twilio_auth_token and self.twilio_from
+            ),
+            Channel.WHATSAPP: not (
+                self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
+            ),
         }
         for channel in self.contact_channels:
             if missing.get(channel):
-                raise ValueError(f"LOTSE_CONTACT_CHANNELS: lists {channel}, which is not "
-                                 "configured (see README: channels)")
-        if self.telegram_token and self.telegram_mode == "webhook" \
-                and not self.telegram_webhook_secret:
+                raise ValueError(
+                    f"LOTSE_CONTACT_CHANNELS: lists {channel}, which is not "
+                    "configured (see README: channels)"
+                )
+        if (
+            self.telegram_token
+            and self.telegram_mode == "webhook"
+            and not self.telegram_webhook_secret
+        ):
             raise ValueError("LOTSE_TELEGRAM_WEBHOOK_SECRET: needed in webhook mode")
         return self
 
@@ -153,8 +160,9 @@ class Settings(BaseSettings):
         if channel is Channel.SMS:
             return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)
         if channel is Channel.WHATSAPP:
-            return bool(self.twilio_account_sid and self.twilio_auth_token
-                        and self.twilio_whatsapp_from)
+            return bool(
+                self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
+            )
         return channel is Channel.WEBCHAT
 
     @model_validator(mode="after")

@@ -54,6 +54,15 @@ class PersonState:
         return cls(person.language, tuple(person.channel_ranking), person.onboarded_at)
 
 
+@dataclass(frozen=True, slots=True)
+class ContactState:
+    opted_out_at: datetime | None
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactState:
+        return cls(contact.opted_out_at)
+
+
 class _Duplicate(Exception):
     def __init__(self, person_id: int, contact_id: int) -> None:
         self.handled = Handled(Outcome.DUPLICATE, person_id, contact_id)
@@ -77,13 +86,23 @@ def address_index(vault: Vault, channel: Channel | str, address: str) -> str:
 
 
 def encode_body(
-    vault: Vault, text: str, choices: Sequence[tuple[str, str]] = (), choice: str | None = None
+    vault: Vault,
+    text: str,
+    choices: Sequence[tuple[str, str]] = (),
+    choice: str | None = None,
+    *,
+    opt_out_notice: bool = False,
+    template: str | None = None,
 ) -> str:
     body: dict[str, Any] = {"text": text}
     if choices:
         body["choices"] = [list(c) for c in choices]
     if choice:
         body["choice"] = choice
+    if opt_out_notice:
+        body["opt_out_notice"] = True
+    if template:
+        body["template"] = template
     return vault.encrypt(json.dumps(body, ensure_ascii=False))
 
 
@@ -141,17 +160,17 @@ class Engine:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             person, contact, conversation = await self._load(session, message, now)
-            before = PersonState.of(person)
+            before, before_contact = PersonState.of(person), ContactState.of(contact)
             label = conversation.data.get("_labels", {}).get(message.choice or "")
             inbound_id = await self._store_inbound(
                 session, message, person, contact, now, label=label
             )
             if inbound_id is None:
                 raise _Duplicate(person.id, contact.id)  # rolls the transaction back
-            ctx = self._context(session, person, contact, message, now)
+            ctx = self._context(session, person, contact, conversation, message, now)
             given = self._input(message, conversation)
             step = await self._step(ctx, conversation, given, now)
-            await self._finish(session, ctx, conversation, step, now, before)
+            await self._finish(session, ctx, conversation, step, now, before, before_contact)
             return Handled(Outcome.PROCESSED, None if ctx.erased else person.id, contact.id)
 
     async def _handle_failure(self, message: InboundMessage) -> Handled:
@@ -159,15 +178,15 @@ class Engine:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             person, contact, conversation = await self._load(session, message, now)
-            before = PersonState.of(person)
+            before, before_contact = PersonState.of(person), ContactState.of(contact)
             inbound_id = await self._store_inbound(
                 session, message, person, contact, now, status=InboxStatus.ERROR
             )
             if inbound_id is None:
                 return Handled(Outcome.DUPLICATE, person.id, contact.id)
-            ctx = self._context(session, person, contact, message, now)
+            ctx = self._context(session, person, contact, conversation, message, now)
             step = await self._resolve(ctx, self._router.failed(ctx))
-            await self._finish(session, ctx, conversation, step, now, before)
+            await self._finish(session, ctx, conversation, step, now, before, before_contact)
             return Handled(Outcome.FAILED, person.id, contact.id)
 
     async def _load(
@@ -252,6 +271,7 @@ class Engine:
         session: AsyncSession,
         person: Person,
         contact: Contact,
+        conversation: Conversation,
         message: InboundMessage,
         now: datetime,
     ) -> Context:
@@ -268,6 +288,7 @@ class Engine:
             session=session,
             person=person,
             contact=contact,
+            conversation=conversation,
             settings=self._settings,
             operator=self._operator,
             now=now,
@@ -282,7 +303,13 @@ class Engine:
         choice = message.choice
         if choice is None and message.text and conversation.offered:
             choice = self._match_choice(message.text, conversation)
-        return Input(text=message.text, choice=choice, start=message.start, payload=message.payload)
+        return Input(
+            text=message.text,
+            choice=choice,
+            start=message.start,
+            payload=message.payload,
+            unsupported=message.unsupported,
+        )
 
     def _match_choice(self, text: str, conversation: Conversation) -> str | None:
         folded = fold(text)
@@ -336,6 +363,7 @@ class Engine:
         step: Step,
         now: datetime,
         before: PersonState,
+        before_contact: ContactState,
     ) -> None:
         translator = self._catalogs[ctx.lang]
         rendered = [translator.reply(reply) for reply in step.replies]
@@ -348,15 +376,23 @@ class Engine:
             await session.execute(insert(MESSAGES), rows)
         if ctx.erased:
             return
-        last_choices = next((r.choices for r in reversed(rendered) if r.choices), ())
+        last_choices = next((r.choices for r in reversed(rendered) if r.choices), None)
+        labels: Mapping[str, str] = dict(last_choices or ())
+        offered = [choice_id for choice_id, _ in last_choices or ()]
+        if last_choices is None and (step.flow, step.step) == (
+            conversation.flow,
+            conversation.step,
+        ):
+            # Answered without asking again (e.g. STOP): the open question's choices stay valid.
+            labels, offered = conversation.data.get("_labels", {}), list(conversation.offered)
         await session.execute(
             update(CONVERSATIONS)
             .where(CONVERSATIONS.c.person_id == conversation.person_id)
             .values(
                 flow=step.flow,
                 step=step.step or "",
-                data={**step.data, "_labels": dict(last_choices)},
-                offered=[choice_id for choice_id, _ in last_choices],
+                data={**step.data, "_labels": labels},
+                offered=offered,
                 updated_at=now,
             )
         )
@@ -373,10 +409,27 @@ class Engine:
                     last_active_at=now,
                 )
             )
-        contact = ctx.contact
-        if contact.last_inbound_at is None or now - contact.last_inbound_at > ACTIVITY_RESOLUTION:
+        await self._write_contact(session, ctx.contact, now, before_contact)
+
+    async def _write_contact(
+        self, session: AsyncSession, contact: Contact, now: datetime, before: ContactState
+    ) -> None:
+        values: dict[str, Any] = {}
+        # WhatsApp's 24-hour window needs the exact time; elsewhere a coarse one will do.
+        exact = contact.channel == Channel.WHATSAPP.value
+        if (
+            exact
+            or contact.last_inbound_at is None
+            or now - contact.last_inbound_at > ACTIVITY_RESOLUTION
+        ):
+            values["last_inbound_at"] = now
+        if not contact.reachable:  # they wrote, so they can be reached again (unblocked)
+            values["reachable"] = True
+        if contact.opted_out_at != before.opted_out_at:
+            values["opted_out_at"] = contact.opted_out_at
+        if values:
             await session.execute(
-                update(CONTACTS).where(CONTACTS.c.id == contact.id).values(last_inbound_at=now)
+                update(CONTACTS).where(CONTACTS.c.id == contact.id).values(**values)
             )
 
     def _outbound(
@@ -395,7 +448,13 @@ class Engine:
             direction=Direction.OUT.value,
             channel=contact.channel,
             status=OutboxStatus.QUEUED.value,
-            body_enc=encode_body(self._vault, text, choices),
+            body_enc=encode_body(
+                self._vault,
+                text,
+                choices,
+                opt_out_notice=reply.opt_out_notice,
+                template=reply.template,
+            ),
             lang=lang,
             important=reply.important,
             attempts=0,

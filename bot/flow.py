@@ -16,10 +16,10 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.consent import ConsentBook
-from bot.db.models import Contact, Person
+from bot.consent import CONTACT, ConsentBook
+from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs
-from bot.types import Channel, Reply, Text
+from bot.types import Channel, ConsentMethod, ConsentState, Reply, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class Input:
     #: The conversation was (re)opened, e.g. a new web chat session or /start.
     start: bool = False
     payload: str | None = None
+    #: Something Lotse cannot read (a photo, a voice message).
+    unsupported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class Context:
         session: AsyncSession,
         person: Person,
         contact: Contact,
+        conversation: Conversation,
         settings: Settings,
         operator: Operator,
         now: datetime,
@@ -76,6 +79,8 @@ class Context:
         self.session = session
         self.person = person
         self.contact = contact
+        #: The state before this step (read only: flows return the next state).
+        self.conversation = conversation
         self.settings = settings
         self.operator = operator
         self.now = now
@@ -99,6 +104,30 @@ class Context:
         for translator in self._catalogs.all().values():
             seen.setdefault(translator.text(text), None)
         return separator.join(seen)
+
+    @property
+    def opted_out(self) -> bool:
+        return self.contact.opted_out_at is not None
+
+    def opt_out(self) -> None:
+        """The person said STOP on this channel: withdraw consent, send nothing more."""
+        self.contact.opted_out_at = self.now
+        self._record_channel_consent(ConsentState.WITHDRAWN)
+
+    def opt_in(self) -> None:
+        """The person said START on this channel after STOP."""
+        self.contact.opted_out_at = None
+        self._record_channel_consent(ConsentState.GIVEN)
+
+    def _record_channel_consent(self, state: ConsentState) -> None:
+        self.consents.record(
+            purpose=CONTACT,
+            channel=self.channel,
+            state=state,
+            method=ConsentMethod.CHAT,
+            language=self.lang,
+            at=self.now,
+        )
 
     def set_language(self, lang: str) -> None:
         self.person.language = lang

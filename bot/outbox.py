@@ -1,13 +1,19 @@
 """The outbox dispatcher: the only way anything leaves Lotse.
 
 Rows go queued → sending → sent → delivered, or failed. A claim moves due rows
-to `sending` with a lease (`next_attempt_at`) and commits; the provider calls
-happen outside any transaction; the result is written in a second one.
+to `sending` with a lease (`next_attempt_at`) and commits; the provider call
+happens outside any transaction; its result is committed right after it.
 
-Crash guarantee: a row whose send was in flight when the process died stays
-`sending` until its lease runs out, then is queued again and sent once more.
-Delivery is therefore at least once; a provider that takes an idempotency key
-gets the row id so that it can drop the repeat.
+Guarantees:
+- Two dispatchers (processes) never send the same row: claims take row locks
+  with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer.
+- A person's messages leave in order: a row waits while an earlier row of the
+  same contact is queued for a retry, in flight, or claimed by someone else.
+- Crash mid-send: a row still `sending` when its lease runs out was interrupted
+  between the provider call and the commit of its result, so whether the
+  provider accepted it is unknown. It is then marked failed ("interrupted"),
+  not sent again: at most once, never silently (the reason is kept). Channels
+  where sending twice is harmless (the web chat) are queued again instead.
 """
 
 from __future__ import annotations
@@ -19,15 +25,35 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels import ChannelAdapter, PermanentFailure, SendResult, TemporaryFailure
+from bot.channels import (
+    ChannelAdapter,
+    OptedOut,
+    PermanentFailure,
+    SendResult,
+    TemporaryFailure,
+)
+from bot.consent import CONTACT, ConsentBook
 from bot.crypto import Vault
 from bot.db.models import Contact, Message, utcnow
 from bot.engine import MESSAGES, decode_body
-from bot.types import Channel, Direction, OutboundMessage, OutboxStatus, RenderedChoice
+from bot.fallback import fall_back
+from bot.i18n import Catalogs
+from bot.ratelimit import ChannelPacer
+from bot.render import render
+from bot.types import (
+    Channel,
+    ConsentMethod,
+    ConsentState,
+    Direction,
+    OutboundMessage,
+    OutboxStatus,
+    RenderedChoice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +61,13 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = 2.0  # seconds; doubled per attempt, with jitter
 MAX_BACKOFF = 3600.0
+INTERRUPTED = "interrupted mid-send: delivery unknown, not sent again to avoid a duplicate"
+
+
+class FailureKind(StrEnum):
+    OTHER = "other"
+    UNREACHABLE = "unreachable"  # the address is dead on this channel (blocked bot, bad number)
+    OPTED_OUT = "opted_out"  # the person opted out with the carrier
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +75,10 @@ class Claimed:
     id: int
     contact_id: int
     attempts: int
-    message: OutboundMessage | None  # None when the address can no longer be read
+    #: None when there is nothing to send (purged text, unreadable address).
+    message: OutboundMessage | None
+    #: Why the row must not go out at all (opted out, unreachable), if so.
+    blocked: FailureKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +91,7 @@ class Result:
     provider_id: str | None = None
     error: str | None = None
     next_attempt_at: datetime | None = None
-    unreachable: bool = False
+    failure: FailureKind | None = None
     #: For rows put back unsent: undo the attempt their claim counted.
     attempts: int | None = None
 
@@ -84,6 +120,35 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return delay * random.uniform(0.5, 1.0)
 
 
+async def after_failure(
+    session: AsyncSession, message: Message, kind: FailureKind, now: datetime
+) -> None:
+    """Mark what a permanent failure says about the address; fall back if important."""
+    if kind is FailureKind.UNREACHABLE:
+        await session.execute(
+            update(Contact).where(Contact.id == message.contact_id).values(reachable=False)
+        )
+    elif kind is FailureKind.OPTED_OUT:
+        await _opted_out(session, message, now)
+    await fall_back(session, message.id, now)
+
+
+async def _opted_out(session: AsyncSession, message: Message, now: datetime) -> None:
+    contact = await session.get(Contact, message.contact_id)
+    if contact is None or contact.opted_out_at is not None:
+        return
+    contact.opted_out_at = now
+    if contact.person_id is not None:
+        ConsentBook(session, contact.person_id).record(
+            purpose=CONTACT,
+            channel=Channel(contact.channel),
+            state=ConsentState.WITHDRAWN,
+            method=ConsentMethod.CARRIER,
+            language=message.lang or "",
+            at=now,
+        )
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -91,6 +156,7 @@ class Dispatcher:
         sessionmaker: async_sessionmaker[AsyncSession],
         adapters: Mapping[Channel, ChannelAdapter],
         vault: Vault,
+        catalogs: Catalogs,
         postgres: bool,
         batch_size: int = 100,
         clock: Callable[[], datetime] = utcnow,
@@ -98,11 +164,17 @@ class Dispatcher:
         self._sessionmaker = sessionmaker
         self._adapters = adapters
         self._vault = vault
+        self._catalogs = catalogs
         self._postgres = postgres
         self._batch_size = batch_size
         self._clock = clock
         self._wake = asyncio.Event()
         self._next_lease_sweep: datetime | None = None
+        self._pacers = {
+            channel: ChannelPacer(a.rate_limit.per_second, a.rate_limit.per_address_per_second)
+            for channel, a in adapters.items()
+            if a.rate_limit is not None
+        }
 
     def wake(self) -> None:
         self._wake.set()
@@ -132,19 +204,28 @@ class Dispatcher:
         for row in claimed:
             by_contact.setdefault(row.contact_id, []).append(row)
         # One task per contact keeps each person's order; contacts run side by side.
-        results = await asyncio.gather(*(self._send_in_order(rows) for rows in by_contact.values()))
-        await self._record([result for batch in results for result in batch])
+        batched = await asyncio.gather(*(self._send_in_order(rows) for rows in by_contact.values()))
+        await self._record([result for results in batched for result in results])
         return len(claimed)
 
+    def _harmless_to_resend(self, channel: Channel) -> bool:
+        return bool(getattr(self._adapters[channel], "resend_is_harmless", False))
+
     async def _send_in_order(self, rows: Sequence[Claimed]) -> list[Result]:
-        results = []
+        """Send a contact's rows in order; results of real sends are committed at once,
+        those of harmless channels are returned to be written with the round."""
+        batched: list[Result] = []
         for position, row in enumerate(rows):
             result = await self._send_one(row)
-            results.append(result)
+            harmless = row.message is not None and self._harmless_to_resend(row.message.channel)
+            if harmless:
+                batched.append(result)
+            else:
+                await self._record([result])
             if result.status is OutboxStatus.QUEUED:
                 # Keep the order: later rows of this person wait for this one.
                 now = self._clock()
-                results.extend(
+                batched.extend(
                     Result(
                         r.id,
                         r.contact_id,
@@ -155,7 +236,7 @@ class Dispatcher:
                     for r in rows[position + 1 :]
                 )
                 break
-        return results
+        return batched
 
     async def claim(self) -> list[Claimed]:
         now = self._clock()
@@ -229,11 +310,14 @@ class Dispatcher:
         return accepted
 
     def _claimed(self, message: Message, contact: Contact) -> Claimed:
+        blocked = None
+        body = decode_body(self._vault, message.body_enc) if message.body_enc else {}
+        if contact.opted_out_at is not None and not body.get("opt_out_notice"):
+            blocked = FailureKind.OPTED_OUT  # only the opt-out confirmation still goes
+        elif not contact.reachable:
+            blocked = FailureKind.UNREACHABLE
         outbound = None
-        if message.body_enc is not None and (
-            contact.address_enc is not None or message.channel == Channel.WEBCHAT
-        ):
-            body = decode_body(self._vault, message.body_enc)
+        if body and (contact.address_enc is not None or message.channel == Channel.WEBCHAT):
             outbound = OutboundMessage(
                 id=message.id,
                 channel=Channel(message.channel),
@@ -241,39 +325,75 @@ class Dispatcher:
                 text=body["text"],
                 choices=tuple(RenderedChoice(c[0], c[1]) for c in body.get("choices", [])),
                 lang=message.lang or "",
+                contact_id=contact.id,
+                last_inbound_at=contact.last_inbound_at,
+                template=body.get("template"),
             )
-        return Claimed(message.id, message.contact_id, message.attempts, outbound)
+        return Claimed(message.id, message.contact_id, message.attempts, outbound, blocked)
 
     async def _send_one(self, row: Claimed) -> Result:
+        if row.blocked is not None:
+            reason = (
+                "recipient opted out"
+                if row.blocked is FailureKind.OPTED_OUT
+                else "address unreachable on this channel"
+            )
+            return Result(
+                row.id, row.contact_id, OutboxStatus.FAILED, error=reason, failure=FailureKind.OTHER
+            )
         if row.message is None:
             return Result(row.id, row.contact_id, OutboxStatus.FAILED, error="nothing to send")
         adapter = self._adapters[row.message.channel]
+        parts = render(row.message, adapter.capabilities, self._catalogs)
+        provider_ids: list[str] = []
         try:
-            sent: SendResult = await adapter.send(row.message)
+            for part in parts:
+                pacer = self._pacers.get(part.channel)
+                if pacer is not None:
+                    await pacer.wait(part.address)
+                sent: SendResult = await adapter.send(part)
+                provider_ids.append(sent.provider_id)
         except TemporaryFailure as failure:
+            if provider_ids:  # some parts went out: never repeat them
+                return self._failed(
+                    row,
+                    f"only {len(provider_ids)} of {len(parts)} parts sent: {failure.reason}",
+                    provider_ids,
+                )
             return self._temporary(row, failure)
+        except OptedOut as failure:
+            return self._failed(row, failure.reason, provider_ids, FailureKind.OPTED_OUT)
         except PermanentFailure as failure:
-            return Result(
-                row.id,
-                row.contact_id,
-                OutboxStatus.FAILED,
-                error=failure.reason,
-                unreachable=failure.unreachable,
-            )
+            kind = FailureKind.UNREACHABLE if failure.unreachable else FailureKind.OTHER
+            return self._failed(row, failure.reason, provider_ids, kind)
         except Exception as error:  # an adapter bug must not stop the queue
             log.exception("adapter %s raised", row.message.channel)
+            if provider_ids:
+                return self._failed(row, type(error).__name__, provider_ids)
             return self._temporary(row, TemporaryFailure(type(error).__name__))
         status = OutboxStatus.DELIVERED if sent.delivered else OutboxStatus.SENT
-        return Result(row.id, row.contact_id, status, provider_id=sent.provider_id)
+        # Receipts find the row by its first part's id (see bot.receipts).
+        return Result(row.id, row.contact_id, status, provider_id=provider_ids[0])
+
+    def _failed(
+        self,
+        row: Claimed,
+        reason: str,
+        provider_ids: Sequence[str],
+        kind: FailureKind = FailureKind.OTHER,
+    ) -> Result:
+        return Result(
+            row.id,
+            row.contact_id,
+            OutboxStatus.FAILED,
+            error=reason,
+            provider_id=provider_ids[0] if provider_ids else None,
+            failure=kind,
+        )
 
     def _temporary(self, row: Claimed, failure: TemporaryFailure) -> Result:
         if row.attempts >= MAX_ATTEMPTS:
-            return Result(
-                row.id,
-                row.contact_id,
-                OutboxStatus.FAILED,
-                error=f"gave up after {row.attempts} attempts: {failure.reason}",
-            )
+            return self._failed(row, f"gave up after {row.attempts} attempts: {failure.reason}", ())
         delay = backoff(row.attempts, failure.retry_after)
         return Result(
             row.id,
@@ -284,29 +404,44 @@ class Dispatcher:
         )
 
     async def _record(self, results: Sequence[Result]) -> None:
-        """Write a round's results in one transaction."""
+        """Write results in one transaction, with what failures say about addresses."""
+        if not results:
+            return
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             for result in results:
                 await session.execute(
                     update(MESSAGES).where(MESSAGES.c.id == result.id).values(**result.values(now))
                 )
-            dead = {r.contact_id for r in results if r.unreachable}
-            if dead:
-                await session.execute(
-                    update(Contact).where(Contact.id.in_(dead)).values(reachable=False)
-                )
+            for result in results:
+                if result.failure is not None:
+                    message = await session.get(Message, result.id)
+                    if message is not None:
+                        await after_failure(session, message, result.failure, now)
 
     async def release_expired_leases(self) -> int:
-        """Queue again rows whose sender died mid-send (see the crash guarantee above)."""
+        """Settle rows whose sender died mid-send (see the guarantees above)."""
+        now = self._clock()
+        expired = (
+            Message.direction == Direction.OUT.value,
+            Message.status == OutboxStatus.SENDING.value,
+            Message.next_attempt_at < now,
+        )
+        harmless = [c.value for c in self._adapters if self._harmless_to_resend(c)]
         async with self._sessionmaker() as session, session.begin():
-            result = await session.execute(
+            requeued = await session.execute(
                 update(Message)
-                .where(
-                    Message.direction == Direction.OUT.value,
-                    Message.status == OutboxStatus.SENDING.value,
-                    Message.next_attempt_at < self._clock(),
-                )
+                .where(*expired, Message.channel.in_(harmless))
                 .values(status=OutboxStatus.QUEUED.value, error="lease expired mid-send")
             )
-        return int(getattr(result, "rowcount", 0) or 0)
+            failed = await session.execute(
+                update(Message)
+                .where(*expired, Message.channel.not_in(harmless))
+                .values(status=OutboxStatus.FAILED.value, error=INTERRUPTED, next_attempt_at=None)
+            )
+        count = int(getattr(requeued, "rowcount", 0) or 0) + int(
+            getattr(failed, "rowcount", 0) or 0
+        )
+        if count:
+            log.warning("settled %d rows interrupted mid-send", count)
+        return count

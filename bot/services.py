@@ -73,6 +73,7 @@ async def build_services(
         sessionmaker=sessionmaker,
         adapters=adapters,
         vault=vault,
+        catalogs=catalogs,
         postgres=not settings.is_sqlite,
         clock=clock,
     )

@@ -48,6 +48,8 @@ class ConsentMethod(StrEnum):
     CHAT = "chat"
     OFFICE = "office"
     LETTER = "letter"
+    #: Reported by the provider: the person opted out with the carrier (SMS STOP).
+    CARRIER = "carrier"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,10 @@ class Reply:
     #: An important reply may fall back to another consented channel when the
     #: current one cannot deliver it.
     important: bool = False
+    #: The confirmation of an opt-out: the one message still sent after STOP.
+    opt_out_notice: bool = False
+    #: A pre-approved template it may be sent as outside a messaging window.
+    template: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,25 @@ from typing import Any
 
 from bot.flow import Context, Flow, Input, Step
 from bot.i18n import Catalogs, fold
-from bot.types import Keyword, Reply, t
+from bot.labels import CHANNEL_NAMES
+from bot.types import Channel, Keyword, Reply, t
 from flows.common import go
 
 MENU = Keyword("keyword-menu")
 LANGUAGE = Keyword("keyword-language")
 HELP = Keyword("keyword-help")
+#: Carrier-style opt-out and opt-in, on channels that push to a phone.
+STOP = Keyword("keyword-stop")
+START = Keyword("keyword-start")
+OPT_OUT_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.TELEGRAM})
 
 
 class FlowRouter:
     def __init__(self, flows: Iterable[Flow], catalogs: Catalogs) -> None:
         self._flows = {flow.name: flow for flow in flows}
         self._keywords = {
-            keyword.name: catalogs.keyword_set(keyword) for keyword in (MENU, LANGUAGE, HELP)
+            keyword.name: catalogs.keyword_set(keyword)
+            for keyword in (MENU, LANGUAGE, HELP, STOP, START)
         }
 
     def flow(self, name: str) -> Flow:
@@ -43,6 +49,12 @@ class FlowRouter:
 
     def intercept(self, ctx: Context, given: Input) -> Step | None:
         keyword = self._keyword(given)
+        if ctx.channel in OPT_OUT_CHANNELS:
+            opted = self._opt(ctx, keyword)
+            if opted is not None:
+                return opted
+        if given.unsupported:
+            return self._unsupported(ctx)
         if keyword == MENU.name:
             return go(self._home(ctx))
         if keyword == HELP.name:
@@ -52,6 +64,49 @@ class FlowRouter:
             prompt = settings.prompt(ctx, "language", {})
             return Step((prompt,), "settings", "language", {})
         return None
+
+    def _stay(self, ctx: Context, *replies: Reply) -> Step:
+        """Answer without moving: the open question stays open."""
+        conversation = ctx.conversation
+        if not conversation.flow or not conversation.step:
+            return go(self._home(ctx), *replies)
+        data = {k: v for k, v in conversation.data.items() if not k.startswith("_")}
+        prompt = self.flow(conversation.flow).prompt(ctx, conversation.step, data)
+        return Step((*replies, prompt), conversation.flow, conversation.step, data)
+
+    def _opt(self, ctx: Context, keyword: str | None) -> Step | None:
+        """STOP withdraws consent for this channel at once, confirmed once; after it,
+        nothing more is sent there until START."""
+        if keyword == STOP.name and ctx.opted_out:
+            return Step((), ctx.conversation.flow, ctx.conversation.step, {})
+        channel = CHANNEL_NAMES[ctx.channel]
+        if keyword == STOP.name:
+            ctx.opt_out()
+            confirm = Reply(
+                (
+                    t(
+                        "You will get no more messages from us by {channel}. Write "
+                        "{start} to get them again.",
+                        channel=channel,
+                        start=START,
+                    ),
+                ),
+                opt_out_notice=True,
+            )
+            # Only the confirmation: rows written with the opt-out are the last to go.
+            return Step((confirm,), ctx.conversation.flow, ctx.conversation.step, {})
+        if keyword == START.name and ctx.opted_out:
+            ctx.opt_in()
+            welcome = Reply(
+                (t("Welcome back! You will get our messages by {channel} again.", channel=channel),)
+            )
+            return go(self._home(ctx), welcome)
+        return None
+
+    def _unsupported(self, ctx: Context) -> Step:
+        return self._stay(
+            ctx, Reply((t("Sorry, I can only read written text. Please write your answer."),))
+        )
 
     def not_understood(self, ctx: Context, flow: str, step: str, data: Mapping[str, Any]) -> Step:
         apology = Reply(

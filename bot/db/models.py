@@ -118,6 +118,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_due", "direction", "status", "next_attempt_at"),
         Index("ix_messages_contact", "contact_id", "id"),
+        Index("ix_messages_provider", "channel", "provider_id"),
         # Ids are cursors for readers (`?after=`): SQLite must never reuse one.
         {"sqlite_autoincrement": True},
     )
@@ -139,6 +140,8 @@ class Message(Base):
     next_attempt_at: Mapped[datetime | None]
     provider_id: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(String(500))
+    #: The message this one re-sends on another channel after that one failed.
+    fallback_of: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]

@@ -31,6 +31,9 @@ def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("LOTSE_SECRET_KEY", "short", "LOTSE_SECRET_KEY: must be at least 32 characters"),
         ("LOTSE_CONTACT_CHANNELS", "webchat,pigeon", "LOTSE_CONTACT_CHANNELS"),
         ("LOTSE_LOG_LEVEL", "LOUD", "LOTSE_LOG_LEVEL: must be DEBUG"),
+        ("LOTSE_CONTACT_CHANNELS", "webchat,sms", "LOTSE_CONTACT_CHANNELS: lists sms, which is"),
+        ("LOTSE_TELEGRAM_TOKEN", "1:abc", "LOTSE_TELEGRAM_WEBHOOK_SECRET: needed in webhook"),
+        ("LOTSE_TWILIO_API_URL", "ftp://x", "LOTSE_TWILIO_API_URL: must be an http(s) URL"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_setting(
@@ -55,9 +58,10 @@ def test_serve_without_a_secret_is_refused(tmp_path: Path, monkeypatch: pytest.M
 def test_env_file_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text(
-        "LOTSE_PORT=9099\nLOTSE_CONTACT_CHANNELS=webchat,sms\nLOTSE_SECRET_KEY=" + "k" * 40 + "\n"
+        "LOTSE_PORT=9099\nLOTSE_CONTACT_CHANNELS=webchat,telegram\nLOTSE_TELEGRAM_TOKEN=1:x\n"
+        "LOTSE_TELEGRAM_WEBHOOK_SECRET=" + "w" * 20 + "\nLOTSE_SECRET_KEY=" + "k" * 40 + "\n"
     )
     settings = load_settings()
     assert settings.port == 9099
-    assert settings.contact_channels == (Channel.WEBCHAT, Channel.SMS)
+    assert settings.contact_channels == (Channel.WEBCHAT, Channel.TELEGRAM)
     assert settings.public_url == "http://127.0.0.1:9099"

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.channels import PermanentFailure, SendResult, TemporaryFailure
 from bot.db.models import Contact, Message
 from bot.engine import encode_body
-from bot.outbox import LEASE, MAX_ATTEMPTS, Dispatcher
-from bot.types import Capabilities, Channel, OutboundMessage
+from bot.outbox import INTERRUPTED, LEASE, MAX_ATTEMPTS, Dispatcher
+from bot.types import Capabilities, Channel, OutboundMessage, RateLimit
 
 
 @dataclass
@@ -24,6 +24,7 @@ class FlakyChannel:
     capabilities: Capabilities = field(
         default_factory=lambda: Capabilities(buttons=False, max_length=1600)
     )
+    rate_limit: RateLimit | None = None
     failures: list[Exception] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
 
@@ -68,6 +69,7 @@ def dispatcher(services, clock, channel: FlakyChannel) -> Dispatcher:
         sessionmaker=services.sessionmaker,
         adapters={Channel.SMS: channel},
         vault=services.vault,
+        catalogs=services.catalogs,
         postgres=not services.settings.is_sqlite,
         clock=clock,
     )
@@ -134,18 +136,18 @@ async def test_gives_up_after_the_attempt_limit(services, clock) -> None:
     assert error is not None and error.startswith(f"gave up after {MAX_ATTEMPTS} attempts")
 
 
-async def test_a_send_interrupted_by_a_crash_is_sent_again_after_the_lease(services, clock) -> None:
+async def test_a_send_interrupted_by_a_crash_is_not_sent_twice(services, clock) -> None:
     channel = FlakyChannel()
     out = dispatcher(services, clock, channel)
     [row] = await queue(services, clock, ["in flight"])
-    claimed = await out.claim()  # the process claims, then dies before sending
+    claimed = await out.claim()  # the process claims, then dies before it records a result
     assert [c.id for c in claimed] == [row]
     assert await out.dispatch_once() == 0  # still leased: nobody else sends it
     clock.advance(seconds=LEASE.total_seconds() + 1)
     await out.dispatch_once()
-    assert channel.sent == ["in flight"]
-    [(status, attempts, _)] = await statuses(services)
-    assert (status, attempts) == ("sent", 2)
+    assert channel.sent == []  # it may have gone out: never a second time
+    [(status, _, error)] = await statuses(services)
+    assert status == "failed" and error == INTERRUPTED
 
 
 async def test_two_dispatchers_never_claim_the_same_row(services, clock) -> None:
