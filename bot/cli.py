@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from aiohttp import web
 from sqlalchemy import select
 
-from adapters.webchat import WebChatAdapter
+from adapters import build_adapters, webhook_routes
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
@@ -41,8 +41,17 @@ class Stop(Exception):
 
 async def build(settings: Settings) -> Services:
     return await build_services(
-        settings, router_factory=build_router, adapters={Channel.WEBCHAT: WebChatAdapter()}
+        settings, router_factory=build_router, adapters=build_adapters(settings)
     )
+
+
+def app_for(services: Services) -> web.Application:
+    background = []
+    if Channel.TELEGRAM in services.adapters and services.settings.telegram_mode == "polling":
+        from adapters.telegram import poll
+
+        background.append(lambda: poll(services))
+    return make_app(services, extra_routes=webhook_routes(services), background=background)
 
 
 async def _check_schema(settings: Settings) -> None:
@@ -81,7 +90,7 @@ async def _serve(settings: Settings, *, banner: Sequence[str] = ()) -> None:
         services = await build(settings)
     except NotConfigured as error:
         raise Stop(str(error)) from None
-    runner = web.AppRunner(make_app(services), access_log_class=logs.AccessLogger)
+    runner = web.AppRunner(app_for(services), access_log_class=logs.AccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     try:
@@ -113,6 +122,42 @@ def cmd_serve(args: argparse.Namespace) -> None:
     asyncio.run(_check_schema(settings))
     url = settings.public_url
     asyncio.run(_serve(settings, banner=[f"Lotse is running on {url} (web chat: {url}/chat)"]))
+
+
+async def _dispatch_only(settings: Settings) -> None:
+    try:
+        services = await build(settings)
+    except NotConfigured as error:
+        raise Stop(str(error)) from None
+    adapters = list(services.adapters.values())
+    for adapter in adapters:
+        start = getattr(adapter, "start", None)
+        if start is not None:
+            await start()
+    task = asyncio.create_task(services.dispatcher.run())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print("Lotse outbox dispatcher is running", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        for adapter in adapters:
+            close = getattr(adapter, "close", None)
+            if close is not None:
+                await close()
+        await services.close()
+
+
+def cmd_dispatch(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    logs.setup(settings.log_level)
+    asyncio.run(_check_schema(settings))
+    asyncio.run(_dispatch_only(settings))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -169,15 +214,31 @@ def cmd_municipality(args: argparse.Namespace) -> None:
 
 
 def cmd_i18n(args: argparse.Namespace) -> None:
+    settings = _db_settings()
+    if args.action == "sms-cost":
+        from bot.i18n import Catalogs
+        from bot.sms_cost import format_report, sms_costs
+
+        print(format_report(sms_costs(Catalogs(settings.locales_dir)), over=args.over))
+        return
     from bot.i18n_check import check_catalogs
 
-    settings = _db_settings()
     problems = check_catalogs(settings.locales_dir)
     for problem in problems:
         print(problem)
     if problems:
         raise SystemExit(1)
     print("all catalogs complete")
+
+
+def cmd_telegram(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    if not settings.telegram_token:
+        raise Stop("LOTSE_TELEGRAM_TOKEN: not set")
+    from adapters.telegram import set_webhook
+
+    url = asyncio.run(set_webhook(settings))
+    print(f"Telegram will deliver updates to {url}")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -189,6 +250,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the server from configuration").set_defaults(
         func=cmd_serve
     )
+    commands.add_parser(
+        "dispatch", help="run only the outbox dispatcher (more senders beside `serve`)"
+    ).set_defaults(func=cmd_dispatch)
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
@@ -198,8 +262,17 @@ def parser() -> argparse.ArgumentParser:
         municipality.add_argument(flag, required=True)
     municipality.set_defaults(func=cmd_municipality)
     i18n = commands.add_parser("i18n", help="translation catalogs")
-    i18n.add_argument("action", choices=["check"])
+    i18n.add_argument("action", choices=["check", "sms-cost"])
+    i18n.add_argument(
+        "--over",
+        type=int,
+        default=1,
+        help="sms-cost: highlight messages costing more segments than this",
+    )
     i18n.set_defaults(func=cmd_i18n)
+    telegram = commands.add_parser("telegram", help="the Telegram bot")
+    telegram.add_argument("action", choices=["set-webhook"])
+    telegram.set_defaults(func=cmd_telegram)
     return root
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -22,22 +23,58 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
     response.headers.setdefault("X-Frame-Options", "DENY")
 
 
-def make_app(services: Services, *, dispatch: bool = True) -> web.Application:
+def make_app(
+    services: Services,
+    *,
+    dispatch: bool = True,
+    extra_routes: Sequence[web.RouteTableDef] = (),
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
+) -> web.Application:
+    """The app. `extra_routes` are channel webhooks; `background` tasks (the Telegram
+    poller) run while the app does."""
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
     app.on_response_prepare.append(_security_headers)
     app.add_routes(health.routes)
     app.add_routes(chat.routes)
     app.add_routes(chat_ui.routes)
+    for routes in extra_routes:
+        app.add_routes(routes)
     app.router.add_static("/static/", chat.STATIC, name="static")
+    app.cleanup_ctx.append(_adapters)
+    tasks = list(background)
     if dispatch:
-        app.cleanup_ctx.append(_dispatcher)
+        tasks.insert(0, services.dispatcher.run)
+    if tasks:
+        app.cleanup_ctx.append(_running(tasks))
     return app
 
 
-async def _dispatcher(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(app[SERVICES].dispatcher.run(), name="outbox-dispatcher")
+async def _adapters(app: web.Application) -> AsyncIterator[None]:
+    """Adapters with connections (Telegram's getMe, Twilio's HTTP session) open and close
+    with the app."""
+    adapters = list(app[SERVICES].adapters.values())
+    for adapter in adapters:
+        start = getattr(adapter, "start", None)
+        if start is not None:
+            await start()
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for adapter in adapters:
+        close = getattr(adapter, "close", None)
+        if close is not None:
+            await close()
+
+
+def _running(
+    factories: Sequence[Callable[[], Coroutine[Any, Any, None]]],
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(factory()) for factory in factories]
+        yield
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return context
