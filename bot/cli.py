@@ -219,7 +219,9 @@ def cmd_i18n(args: argparse.Namespace) -> None:
         from bot.i18n import Catalogs
         from bot.sms_cost import format_report, sms_costs
 
-        print(format_report(sms_costs(Catalogs(settings.locales_dir)), over=args.over))
+        catalogs = Catalogs(settings.locales_dir)
+        costs = sms_costs(catalogs, settings.locales_dir / "messages.pot")
+        print(format_report(costs, over=args.over))
         return
     from bot.i18n_check import check_catalogs
 

@@ -13,6 +13,10 @@ _SECRET_PATH = re.compile(r"/sessions/[^/?]+")
 
 def setup(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs request URLs (a Telegram URL holds the bot token); python-telegram-bot
+    # logs message texts and chat ids at DEBUG. Neither belongs in Lotse's logs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
 class AccessLogger(AbstractAccessLogger):

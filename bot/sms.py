@@ -47,7 +47,8 @@ def encoding(text: str) -> str:
     return "GSM-7" if is_gsm7(text) else "UCS-2"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。؟።])\s+|\n+")
+# A sentence ends after . ! ? (not after a choice number such as "1. "), or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?。؟።])\s+|\n+")
 
 
 def split(text: str, max_segments: int) -> list[str]:

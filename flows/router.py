@@ -35,6 +35,8 @@ class FlowRouter:
         return "menu" if ctx.person.onboarded_at else "onboarding"
 
     def first_step(self, ctx: Context, given: Input) -> Step | None:
+        if given.start and ctx.channel in OPT_OUT_CHANNELS and ctx.opted_out:
+            return self._opt(ctx, START.name)  # e.g. Telegram's Start after /stop
         if ctx.person.onboarded_at is None:
             return go("onboarding")
         if given.start:
