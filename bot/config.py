@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     #: Message texts are purged after this many days; the conversation state stays.
     message_retention_days: int = Field(30, ge=1)
     max_text_length: int = Field(4096, ge=1)
+    #: How long a claimed outbox row may be in flight before it counts as interrupted.
+    outbox_lease_seconds: float = Field(60.0, ge=1)
     log_level: str = "INFO"
 
     # Telegram (python-telegram-bot). The API URL may point at a self-hosted Bot API server.

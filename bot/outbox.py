@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels import (
@@ -159,8 +159,10 @@ class Dispatcher:
         catalogs: Catalogs,
         postgres: bool,
         batch_size: int = 100,
+        lease: timedelta = LEASE,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        self._lease = lease
         self._sessionmaker = sessionmaker
         self._adapters = adapters
         self._vault = vault
@@ -196,7 +198,7 @@ class Dispatcher:
         now = self._clock()
         if self._next_lease_sweep is None or now >= self._next_lease_sweep:
             await self.release_expired_leases()
-            self._next_lease_sweep = now + LEASE / 2
+            self._next_lease_sweep = now + self._lease / 2
         claimed = await self.claim()
         if not claimed:
             return 0
@@ -238,23 +240,43 @@ class Dispatcher:
                 break
         return batched
 
-    async def claim(self) -> list[Claimed]:
-        now = self._clock()
+    def _claim_groups(self) -> list[tuple[list[str], int]]:
+        """Channels claimed together, with how many rows to take: a paced channel takes
+        no more than it can send in half a lease, so its rows never outlive the lease
+        while they wait for their turn."""
+        unpaced = [c.value for c, a in self._adapters.items() if a.rate_limit is None]
+        groups = [(unpaced, self._batch_size)] if unpaced else []
+        half_lease = self._lease.total_seconds() / 2
+        for channel, adapter in self._adapters.items():
+            if adapter.rate_limit is not None:
+                fits = max(1, int(adapter.rate_limit.per_second * half_lease))
+                groups.append(([channel.value], min(self._batch_size, fits)))
+        return groups
+
+    def _due(self, channels: list[str], limit: int, now: datetime) -> Select[int, int]:
         due = (
             select(Message.id, Message.contact_id)
             .where(
                 Message.direction == Direction.OUT.value,
                 Message.status == OutboxStatus.QUEUED.value,
                 Message.next_attempt_at <= now,
-                Message.channel.in_([c.value for c in self._adapters]),
+                Message.channel.in_(channels),
             )
             .order_by(Message.id)
-            .limit(self._batch_size)
+            .limit(limit)
         )
         if self._postgres:
             due = due.with_for_update(skip_locked=True, of=Message)
+        return due
+
+    async def claim(self) -> list[Claimed]:
+        now = self._clock()
         async with self._sessionmaker() as session, session.begin():
-            candidates = (await session.execute(due)).all()
+            candidates = [
+                row
+                for channels, limit in self._claim_groups()
+                for row in (await session.execute(self._due(channels, limit, now))).all()
+            ]
             if not candidates:
                 return []
             ids = await self._in_order(session, candidates)
@@ -265,7 +287,7 @@ class Dispatcher:
                 .where(Message.id.in_(ids))
                 .values(
                     status=OutboxStatus.SENDING.value,
-                    next_attempt_at=now + LEASE,
+                    next_attempt_at=now + self._lease,
                     attempts=Message.attempts + 1,
                 )
             )

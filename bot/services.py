@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -75,6 +75,7 @@ async def build_services(
         vault=vault,
         catalogs=catalogs,
         postgres=not settings.is_sqlite,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
         clock=clock,
     )
     engine = Engine(
