@@ -212,15 +212,22 @@ class Engine:
         person = Person(language=None, channel_ranking=[], created_at=now, last_active_at=now)
         session.add(person)
         await session.flush()
-        contact = Contact(
-            person_id=person.id,
-            channel=message.channel.value,
-            address_index=index,
-            address_enc=None
-            if message.channel is Channel.WEBCHAT
-            else self._vault.encrypt(message.address),
-            created_at=now,
+        address_enc = (
+            None if message.channel is Channel.WEBCHAT else self._vault.encrypt(message.address)
         )
+        # Someone who deleted their data writes again from the same address while its
+        # goodbye contact still exists: that contact becomes the new person's.
+        detached = await session.scalar(
+            select(Contact).where(
+                Contact.channel == message.channel.value,
+                Contact.address_index == index,
+                Contact.person_id.is_(None),
+            )
+        )
+        contact = detached or Contact(
+            channel=message.channel.value, address_index=index, created_at=now
+        )
+        contact.person_id, contact.address_enc, contact.purge_after = person.id, address_enc, None
         conversation = Conversation(
             person_id=person.id, flow="", step="", data={}, offered=[], updated_at=now
         )

@@ -20,7 +20,7 @@ debian_packages=(python3-venv)
 if [ "$WITH_TEST" = 1 ]; then
   # PostgreSQL: the production database, tested for real. Chromium: the web chat
   # page in a real browser. Noto: glyphs for Arabic, Persian, Pashto, Sorani, Tigrinya.
-  debian_packages+=(postgresql chromium fonts-noto-core)
+  debian_packages+=(postgresql chromium fonts-noto-core poppler-utils zbar-tools)
 fi
 missing=()
 for package in "${debian_packages[@]}"; do

@@ -16,6 +16,7 @@ from flows.common import (
     chosen_language,
     go,
     language_choices,
+    language_set,
     rank_pick,
     rank_prompt,
     ranking_saved,
@@ -121,7 +122,7 @@ class Onboarding:
             if lang is None:
                 return None
             ctx.set_language(lang)
-            return self._at(ctx, "about", {})
+            return self._at(ctx, "about", {}, language_set(lang))
         if step in ("welcome", "about"):
             if given.choice == OTHER_LANGUAGE.id:
                 return self._at(ctx, "language", {})

@@ -59,12 +59,14 @@ class FlowRouter:
             return self._unsupported(ctx)
         if keyword == MENU.name:
             return go(self._home(ctx))
+        onboarded = ctx.person.onboarded_at is not None
         if keyword == HELP.name:
-            return go("help")
+            # Before consent is asked, help must not lead out of onboarding.
+            help_text = self.flow("help").prompt(ctx, "show", {})
+            return go("help") if onboarded else self._stay(ctx, help_text)
         if keyword == LANGUAGE.name:
-            settings = self.flow("settings")
-            prompt = settings.prompt(ctx, "language", {})
-            return Step((prompt,), "settings", "language", {})
+            flow = "settings" if onboarded else "onboarding"
+            return Step((self.flow(flow).prompt(ctx, "language", {}),), flow, "language", {})
         return None
 
     def _stay(self, ctx: Context, *replies: Reply) -> Step:

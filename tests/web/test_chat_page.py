@@ -125,6 +125,9 @@ async def test_chat_page_in_arabic(base_url: str, browser: Browser, services: Se
     assert consents.get("records")
 
     token = await page.evaluate("localStorage.getItem('lotse.session')")
+    # Wait until the menu is fully shown and the page has nothing more to fetch.
+    await expect(page.locator(".choices button")).to_have_count(len(MENU))
+    await page.wait_for_timeout(500)
     shown = await page.locator(".msg").all_inner_texts()
     await page.reload()
     await expect(page.locator(".msg")).to_have_count(len(shown))
