@@ -30,36 +30,52 @@ from flows import build_router
 
 
 async def measure(database_url: str, messages: int, concurrency: int, data_dir: Path) -> str:
-    settings = load_settings(database_url=database_url, secret_key=SECRET, data_dir=data_dir,
-                             _env_file=None)
+    settings = load_settings(
+        database_url=database_url, secret_key=SECRET, data_dir=data_dir, _env_file=None
+    )
     await _set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True)
-    services = await build_services(settings, router_factory=build_router,
-                                    adapters={Channel.WEBCHAT: WebChatAdapter()})
+    services = await build_services(
+        settings, router_factory=build_router, adapters={Channel.WEBCHAT: WebChatAdapter()}
+    )
     engine = services.engine
     people = [f"bench-{i}" for i in range(concurrency)]
     for address in people:
-        await engine.handle(InboundMessage(channel=Channel.WEBCHAT, address=address,
-                                           provider_id=f"open-{address}", start=True,
-                                           language_hints=("ar",)))
+        await engine.handle(
+            InboundMessage(
+                channel=Channel.WEBCHAT,
+                address=address,
+                provider_id=f"open-{address}",
+                start=True,
+                language_hints=("ar",),
+            )
+        )
     per_person = messages // concurrency
 
     async def person(address: str) -> None:
         for i in range(per_person):
-            await engine.handle(InboundMessage(channel=Channel.WEBCHAT, address=address,
-                                               provider_id=f"{address}-{i}", text="مرحبا"))
+            await engine.handle(
+                InboundMessage(
+                    channel=Channel.WEBCHAT,
+                    address=address,
+                    provider_id=f"{address}-{i}",
+                    text="مرحبا",
+                )
+            )
 
     wall, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(person(a) for a in people))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     total = per_person * concurrency
-    line = (f"engine:     {total / wall:7.0f} msg/s  {cpu / total * 1000:5.2f} ms CPU/msg")
+    line = f"engine:     {total / wall:7.0f} msg/s  {cpu / total * 1000:5.2f} ms CPU/msg"
     wall, cpu = time.perf_counter(), time.process_time()
     rows = 0
     while sent := await services.dispatcher.dispatch_once():
         rows += sent
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    line += (f"   dispatcher: {rows / wall:7.0f} rows/s  {cpu / rows * 1000:5.2f} ms CPU/row"
-             f" ({rows / total:.1f} replies per message)")
+    line += (
+        f"   dispatcher: {rows / wall:7.0f} rows/s  {cpu / rows * 1000:5.2f} ms CPU/row"
+        f" ({rows / total:.1f} replies per message)"
+    )
     await services.close()
     return line
 
@@ -77,8 +93,9 @@ def main() -> None:
         if args.postgres:
             url = fresh_postgres(args.postgres)
             migrate.upgrade(url)
-            print("PostgreSQL ", asyncio.run(measure(url, args.messages, args.concurrency,
-                                                     Path(tmp))))
+            print(
+                "PostgreSQL ", asyncio.run(measure(url, args.messages, args.concurrency, Path(tmp)))
+            )
 
 
 if __name__ == "__main__":

@@ -16,11 +16,13 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
   || die "Lotse needs Python 3.11 (found $("$PYTHON" --version 2>&1)); set PYTHON=/path/to/python3.11"
 
-debian_packages=(python3-venv)
+# Pango and Noto fonts: postal letters (WeasyPrint) in every script Lotse writes,
+# Arabic, Persian, Pashto, Sorani and Tigrinya included.
+debian_packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core)
 if [ "$WITH_TEST" = 1 ]; then
   # PostgreSQL: the production database, tested for real. Chromium: the web chat
-  # page in a real browser. Noto: glyphs for Arabic, Persian, Pashto, Sorani, Tigrinya.
-  debian_packages+=(postgresql chromium fonts-noto-core poppler-utils zbar-tools)
+  # page in a real browser. Poppler and zbar: letters read back as text and QR codes.
+  debian_packages+=(postgresql chromium poppler-utils zbar-tools)
 fi
 missing=()
 for package in "${debian_packages[@]}"; do
