@@ -22,7 +22,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.jobs import start_scheduler
 from bot.services import NotConfigured, Services, build_services
 from bot.types import Channel
-from bot.web.app import make_app
+from bot.web.app import make_app, stop_dispatcher
 from flows import build_router
 
 log = logging.getLogger("lotse")
@@ -143,9 +143,7 @@ async def _dispatch_only(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_dispatcher(services.dispatcher, task)
         for adapter in adapters:
             close = getattr(adapter, "close", None)
             if close is not None:

@@ -171,6 +171,7 @@ class Dispatcher:
         self._batch_size = batch_size
         self._clock = clock
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._next_lease_sweep: datetime | None = None
         self._pacers = {
             channel: ChannelPacer(a.rate_limit.per_second, a.rate_limit.per_address_per_second)
@@ -181,9 +182,16 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
+    def stop(self) -> None:
+        """Stop gracefully: sends in flight finish and are recorded; claimed rows not yet
+        started go back to the queue untouched, so a restart sends them (nothing is
+        left to expire as "interrupted"). `run` returns after the current round."""
+        self._stopping.set()
+        self._wake.set()
+
     async def run(self, idle_seconds: float = 1.0) -> None:
-        """Dispatch until cancelled; wakes early when the engine queued something."""
-        while True:
+        """Dispatch until `stop` (or cancelled); wakes early when the engine queued something."""
+        while not self._stopping.is_set():
             try:
                 sent = await self.dispatch_once()
             except Exception:
@@ -242,15 +250,17 @@ class Dispatcher:
 
     def _claim_groups(self) -> list[tuple[list[str], int]]:
         """Channels claimed together, with how many rows to take: a paced channel takes
-        no more than it can send in half a lease, so its rows never outlive the lease
-        while they wait for their turn."""
+        what it can send in half a lease, so its rows never outlive the lease while
+        they wait for their turn."""
         unpaced = [c.value for c, a in self._adapters.items() if a.rate_limit is None]
         groups = [(unpaced, self._batch_size)] if unpaced else []
         half_lease = self._lease.total_seconds() / 2
         for channel, adapter in self._adapters.items():
             if adapter.rate_limit is not None:
+                # Not capped by the batch size: the gap between two rounds (recording,
+                # claiming) is time the provider's allowance goes unused.
                 fits = max(1, int(adapter.rate_limit.per_second * half_lease))
-                groups.append(([channel.value], min(self._batch_size, fits)))
+                groups.append(([channel.value], fits))
         return groups
 
     def _due(self, channels: list[str], limit: int, now: datetime) -> Select[int, int]:
@@ -369,9 +379,12 @@ class Dispatcher:
         parts = render(row.message, adapter.capabilities, self._catalogs)
         provider_ids: list[str] = []
         try:
-            for part in parts:
+            for number, part in enumerate(parts):
                 pacer = self._pacers.get(part.channel)
-                if pacer is not None:
+                # Only before a message's first part: a started message is finished.
+                if number == 0 and not await self._paced_unless_stopping(pacer, part.address):
+                    return self._put_back(row)
+                if number and pacer is not None:
                     await pacer.wait(part.address)
                 sent: SendResult = await adapter.send(part)
                 provider_ids.append(sent.provider_id)
@@ -396,6 +409,31 @@ class Dispatcher:
         status = OutboxStatus.DELIVERED if sent.delivered else OutboxStatus.SENT
         # Receipts find the row by its first part's id (see bot.receipts).
         return Result(row.id, row.contact_id, status, provider_id=provider_ids[0])
+
+    async def _paced_unless_stopping(self, pacer: ChannelPacer | None, address: str) -> bool:
+        """Wait for the row's turn; False if the dispatcher is stopping (before or during
+        the wait: a paced channel can have rows queued for many seconds)."""
+        if self._stopping.is_set():
+            return False
+        if pacer is None:
+            return True
+        turn = asyncio.ensure_future(pacer.wait(address))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait((turn, stopping), return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if turn.done():
+            return True
+        turn.cancel()
+        return False
+
+    def _put_back(self, row: Claimed) -> Result:
+        return Result(
+            row.id,
+            row.contact_id,
+            OutboxStatus.QUEUED,
+            next_attempt_at=self._clock(),
+            attempts=row.attempts - 1,
+        )
 
     def _failed(
         self,

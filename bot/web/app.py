@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.outbox import Dispatcher
 from bot.services import Services
 from bot.web import chat, chat_ui, health
 from bot.web.keys import SERVICES
@@ -42,12 +43,32 @@ def make_app(
         app.add_routes(routes)
     app.router.add_static("/static/", chat.STATIC, name="static")
     app.cleanup_ctx.append(_adapters)
-    tasks = list(background)
     if dispatch:
-        tasks.insert(0, services.dispatcher.run)
-    if tasks:
-        app.cleanup_ctx.append(_running(tasks))
+        app.cleanup_ctx.append(_dispatching)
+    if background:
+        app.cleanup_ctx.append(_running(background))
     return app
+
+
+#: How long a stopping server lets sends in flight finish before cancelling them.
+STOP_GRACE_SECONDS = 15.0
+
+
+async def _dispatching(app: web.Application) -> AsyncIterator[None]:
+    dispatcher = app[SERVICES].dispatcher
+    task = asyncio.create_task(dispatcher.run())
+    yield
+    await stop_dispatcher(dispatcher, task)
+
+
+async def stop_dispatcher(dispatcher: Dispatcher, task: asyncio.Task[None]) -> None:
+    """Graceful first (see `Dispatcher.stop`); cancelled only if sends hang past the grace."""
+    dispatcher.stop()
+    done, _ = await asyncio.wait((task,), timeout=STOP_GRACE_SECONDS)
+    if not done:
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _adapters(app: web.Application) -> AsyncIterator[None]:

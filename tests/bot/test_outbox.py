@@ -159,3 +159,33 @@ async def test_two_dispatchers_never_claim_the_same_row(services, clock) -> None
     await asyncio.gather(a.dispatch_once(), b.dispatch_once())
     sent = channel_a.sent + channel_b.sent
     assert sorted(sent) == sorted(f"m{i}-{j}" for i in range(20) for j in (1, 2))
+
+
+async def test_a_graceful_stop_puts_unsent_claimed_rows_back_untouched(services, clock) -> None:
+    # A slow provider (2/s): the dispatcher claims a round of rows and paces through it.
+    first_sent = asyncio.Event()
+
+    class SlowChannel(FlakyChannel):
+        async def send(self, message: OutboundMessage) -> SendResult:
+            result = await super().send(message)
+            first_sent.set()
+            return result
+
+    channel = SlowChannel(rate_limit=RateLimit(per_second=2.0))
+    out = dispatcher(services, clock, channel)
+    for i in range(6):
+        await queue(services, clock, [f"m{i}"], address=f"+4915100000{i:03d}")
+    run = asyncio.create_task(out.run())
+    await asyncio.wait_for(first_sent.wait(), timeout=5)
+    out.stop()
+    await asyncio.wait_for(run, timeout=5)
+    rows = await statuses(services)
+    sent = [r for r in rows if r[0] == "sent"]
+    queued = [r for r in rows if r[0] == "queued"]
+    assert len(sent) == len(channel.sent) and 1 <= len(sent) < 6
+    assert len(sent) + len(queued) == 6  # none left "sending", none failed
+    assert all(attempts == 0 for _, attempts, _ in queued)
+    # A later dispatcher sends exactly the rest.
+    again = FlakyChannel()
+    await dispatcher(services, clock, again).dispatch_once()
+    assert sorted(channel.sent + again.sent) == [f"m{i}" for i in range(6)]
