@@ -88,8 +88,8 @@ class LetterContent:
     #: What the QR code carries: the Telegram deep link, or the web chat link with the code.
     qr_url: str
     chat_url: str
+    #: Lotse's SMS number people text the code to; None leaves the SMS step out.
     sms_number: str | None
-    sms_text: str | None
     expires_on: date
 
 
@@ -196,9 +196,11 @@ def _way_texts(c: LetterContent) -> list[Text]:
         t("Or open {url} and enter the code {code}.",
           url=_isolated(c.chat_url), code=_isolated(c.code)),
     ]  # fmt: skip
-    if c.sms_number and c.sms_text:
-        ways.append(t("Or send an SMS with the text {text} to {number}.",
-                      text=_isolated(c.sms_text), number=_isolated(c.sms_number)))  # fmt: skip
+    if c.sms_number:
+        # TRANSLATORS: Postal invitation letter: people text the code itself, e.g.
+        # "K7QF-9M2X", to Lotse's number {number}.
+        ways.append(t("Or send the code {code} by SMS to {number}.",
+                      code=_isolated(c.code), number=_isolated(c.sms_number)))  # fmt: skip
     return ways
 
 

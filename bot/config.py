@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -68,6 +69,18 @@ class Settings(BaseSettings):
     whatsapp_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
     #: Region assumed for phone numbers written without a country code.
     default_region: str = "DE"
+    # Invitations from registration offices.
+    invitation_valid_days: int = Field(30, ge=1, le=365)
+    invitation_reminder_days: int = Field(7, ge=1, le=365)
+    #: The number people text their code to, printed in letters (default LOTSE_TWILIO_FROM).
+    invitation_sms_number: str = ""
+    #: Local time for quiet hours (no reminders between start and end o'clock).
+    timezone: str = "Europe/Berlin"
+    quiet_hours_start: int = Field(20, ge=0, le=23)
+    quiet_hours_end: int = Field(8, ge=0, le=23)
+    #: Largest CSV upload, and most rows in one.
+    bulk_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    bulk_max_rows: int = Field(20_000, ge=1)
     #: Each SMS reply is split so that one message costs at most this many segments.
     sms_max_segments: int = Field(3, ge=1, le=10)
 
@@ -90,6 +103,15 @@ class Settings(BaseSettings):
     def _check_url(cls, value: str) -> str:
         if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Berlin)") from None
         return value
 
     @field_validator("public_url")

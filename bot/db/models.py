@@ -176,3 +176,144 @@ class ErasureTombstone(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     erased_on: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(16))
+
+
+class Office(Base):
+    """A registration office of the municipality: it invites people, by API, CSV or letter."""
+
+    __tablename__ = "offices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    #: How people reach the office (phone, e-mail, opening hours), printed in letters.
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfficeApiKey(Base):
+    """An API key of one office. Only a hash is kept; the key is shown once."""
+
+    __tablename__ = "office_api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    #: The key's public first part, shown in lists and logs to tell keys apart.
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    #: SHA-256 of the whole key: keys are 256 random bits, so no slow hash is needed.
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class StaffUser(Base):
+    """A staff login for the office web page."""
+
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: argon2id
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Keyed hash of the cookie's token: a database leak does not leak sessions.
+    token_index: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StaffAccess(Base):
+    """Every staff access to personal data: who, when, what (never the data itself)."""
+
+    __tablename__ = "staff_access_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"))
+    #: "key:<prefix>", "user:<id>" or "cli".
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    invitation_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class Invitation(Base):
+    """An office's invitation of one person, from creation to connected or expired.
+
+    The contact details (`personal_enc`) are kept only as long as the invitation is
+    open: they are erased when it is connected, expired or failed."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("office_id", "reference"),
+        Index("ix_invitations_office_status", "office_id", "status", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: The id offices see: random, so ids reveal nothing about other offices' volume.
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(100))
+    #: Keyed hash of the request as given, to tell a repeat from a conflicting one.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    channels: Mapped[list[str]] = mapped_column(default=list)
+    #: Encrypted JSON: phone, postal_address, given_name, family_name. None once erased.
+    personal_enc: Mapped[str | None] = mapped_column(Text)
+    consent_recorded_at: Mapped[datetime]
+    notice_version: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    #: The channel the invitation actually went by, and why (e.g. a Telegram link by SMS).
+    sent_via: Mapped[str | None] = mapped_column(String(16))
+    sent_note: Mapped[str | None] = mapped_column(String(200))
+    #: The outbox row of the latest message (invitation or reminder), if by message.
+    message_id: Mapped[int | None] = mapped_column(BigId)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class InvitationEvent(Base):
+    """Each status change of an invitation, with its time, as the office sees it."""
+
+    __tablename__ = "invitation_events"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class Letter(Base):
+    """A letter waiting for, or handed to, print. Its text is rendered at export time."""
+
+    __tablename__ = "letters"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    printed_at: Mapped[datetime | None]
+    batch: Mapped[str | None] = mapped_column(String(40))
+    pages: Mapped[int | None] = mapped_column(Integer)
