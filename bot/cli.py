@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
-from bot import logs
+from bot import cli_office, logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
@@ -273,6 +273,7 @@ def parser() -> argparse.ArgumentParser:
     telegram = commands.add_parser("telegram", help="the Telegram bot")
     telegram.add_argument("action", choices=["set-webhook"])
     telegram.set_defaults(func=cmd_telegram)
+    cli_office.register(commands, _check_schema)
     return root
 
 
@@ -280,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         args.func(args)
-    except (ConfigError, Stop) as error:
+    except (ConfigError, Stop, cli_office.Stop) as error:
         print(f"lotse: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.engine import Engine
 from bot.flow import Operator, Router
 from bot.i18n import Catalogs
+from bot.invitations import Sender
 from bot.outbox import Dispatcher
 from bot.types import Channel
 
@@ -37,6 +38,15 @@ class Services:
     operator: Operator
     clock: Callable[[], datetime]
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
+    invitations: Sender = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.invitations = Sender(
+            settings=self.settings,
+            vault=self.vault,
+            catalogs=self.catalogs,
+            available=frozenset(self.adapters),
+        )
 
     async def close(self) -> None:
         await self.db.dispose()
