@@ -19,6 +19,8 @@ SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
 #: The privacy notice the onboarding shows. Bump the version whenever its text changes.
 NOTICE_ID = "lotse-privacy-notice"
 NOTICE_VERSION = "2026-11-23"
+#: The notice a registration office showed; its version comes with each invitation.
+OFFICE_NOTICE_ID = "office-notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +79,14 @@ class ConsentBook:
         at: datetime,
         recorded_at: datetime | None = None,
         notice_version: str = NOTICE_VERSION,
+        notice_id: str = NOTICE_ID,
     ) -> ConsentRecord:
         record = ConsentRecord(
             record_id=str(uuid.uuid4()),
             person_id=self._person_id,
             purpose=purpose.id,
             channel=channel.value if channel else None,
-            notice_id=NOTICE_ID,
+            notice_id=notice_id,
             notice_version=notice_version,
             notice_language=language,
             method=method.value,

@@ -303,6 +303,7 @@ class Engine:
             catalogs=self._catalogs,
             language_hints=message.language_hints,
             erase=erase,
+            vault=self._vault,
         )
 
     def _input(self, message: InboundMessage, conversation: Conversation) -> Input:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.consent import CONTACT, ConsentBook
+from bot.crypto import Vault
 from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs
 from bot.types import Channel, ConsentMethod, ConsentState, Reply, Text
@@ -75,7 +76,10 @@ class Context:
         catalogs: Catalogs,
         language_hints: Sequence[str] = (),
         erase: Callable[[], Any],
+        vault: Vault | None = None,
     ) -> None:
+        #: For flows that read encrypted fields (an invitation's contact details).
+        self.vault = vault
         self.session = session
         self.person = person
         self.contact = contact

@@ -71,6 +71,9 @@ class ReferenceConflict(Exception):
 
     def __init__(self, invitation: Invitation) -> None:
         self.invitation = invitation
+        # Plain copies: the object expires when the caller's transaction rolls back.
+        self.invitation_id = invitation.id
+        self.public_id = invitation.public_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
-"""Scheduled jobs (APScheduler): retention now; reminders and deadlines later."""
+"""Scheduled jobs (APScheduler): retention, invitation statuses, reminders and expiry."""
 
 from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.db.models import utcnow
+from bot.invitations import remind_and_expire, sync_statuses
 from bot.retention import apply_retention
 from bot.services import Services
 
@@ -24,5 +25,24 @@ def start_scheduler(services: Services) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
     )
+    async def invitation_statuses() -> None:
+        if await sync_statuses(services.sessionmaker, services.invitations, services.clock()):
+            services.dispatcher.wake()  # a failed invitation may have a new message
+
+    async def reminders() -> None:
+        reminded, _ = await remind_and_expire(
+            services.sessionmaker, services.invitations, services.clock()
+        )
+        if reminded:
+            services.dispatcher.wake()
+
+    scheduler.add_job(
+        invitation_statuses, "interval", seconds=30, id="invitation-statuses",
+        coalesce=True, max_instances=1,
+    )  # fmt: skip
+    scheduler.add_job(
+        reminders, "interval", minutes=15, id="invitation-reminders",
+        next_run_time=utcnow(), coalesce=True, max_instances=1,
+    )  # fmt: skip
     scheduler.start()
     return scheduler

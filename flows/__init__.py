@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import Catalogs
 from flows.delete import Delete
 from flows.help import Help
+from flows.invitation import InvitationFlow
 from flows.menu import Menu
 from flows.my_consents import MyConsents
 from flows.onboarding import Onboarding
@@ -13,4 +14,7 @@ from flows.settings import Settings
 
 
 def build_router(catalogs: Catalogs) -> FlowRouter:
-    return FlowRouter([Onboarding(), Menu(), Settings(), MyConsents(), Delete(), Help()], catalogs)
+    return FlowRouter(
+        [Onboarding(), Menu(), Settings(), MyConsents(), Delete(), Help(), InvitationFlow()],
+        catalogs,
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.flow import Context, Flow, Input, Step
 from bot.i18n import Catalogs, fold
+from bot.invitations import find_code
 from bot.labels import CHANNEL_NAMES
 from bot.types import Channel, Keyword, Reply, t
 from flows.common import go
@@ -18,6 +19,21 @@ HELP = Keyword("keyword-help")
 STOP = Keyword("keyword-stop")
 START = Keyword("keyword-start")
 OPT_OUT_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.TELEGRAM})
+
+
+#: Text longer than this is a sentence, not someone typing their connect code.
+CODE_TEXT_MAX = 24
+
+
+def invitation_code(given: Input) -> str | None:
+    """A connect code: a /start payload or session code, or a short text that is one
+    ("K7QF-9M2X", "start k7qf9m2x")."""
+    if given.payload:
+        # A payload that is no code at all is still answered as a wrong code.
+        return find_code(given.payload) or ""
+    if given.text and given.choice is None and len(given.text.strip()) <= CODE_TEXT_MAX:
+        return find_code(given.text)
+    return None
 
 
 class FlowRouter:
@@ -35,6 +51,9 @@ class FlowRouter:
         return "menu" if ctx.person.onboarded_at else "onboarding"
 
     def first_step(self, ctx: Context, given: Input) -> Step | None:
+        code = invitation_code(given)
+        if code is not None:
+            return go("invitation", data={"code": code})
         if given.start and ctx.channel in OPT_OUT_CHANNELS and ctx.opted_out:
             return self._opt(ctx, START.name)  # e.g. Telegram's Start after /stop
         if ctx.person.onboarded_at is None:
@@ -50,6 +69,9 @@ class FlowRouter:
         return next((name for name, words in self._keywords.items() if folded in words), None)
 
     def intercept(self, ctx: Context, given: Input) -> Step | None:
+        code = invitation_code(given)
+        if code is not None:
+            return go("invitation", data={"code": code})
         keyword = self._keyword(given)
         if ctx.channel in OPT_OUT_CHANNELS:
             opted = self._opt(ctx, keyword)

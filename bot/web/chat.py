@@ -43,7 +43,7 @@ async def page(request: web.Request) -> web.FileResponse:
 async def create_session(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     body = await json_body(request)
-    unknown = set(body) - {"language"}
+    unknown = set(body) - {"language", "code"}
     if unknown:
         fail(400, "unknown_field", f"unknown field(s): {', '.join(sorted(unknown))}")
     hints: list[str] = []
@@ -58,6 +58,9 @@ async def create_session(request: web.Request) -> web.Response:
             )
         hints.append(language)
     hints.extend(parse_accept_language(request.headers.get("Accept-Language")))
+    code = body.get("code")
+    if code is not None and (not isinstance(code, str) or not 1 <= len(code) <= 32):
+        fail(400, "bad_code", "code must be the invitation code, e.g. K7QF-9M2X")
     token = secrets.token_urlsafe(32)
     await services.engine.handle(
         InboundMessage(
@@ -65,6 +68,7 @@ async def create_session(request: web.Request) -> web.Response:
             address=token,
             provider_id=f"open-{uuid.uuid4().hex}",
             start=True,
+            payload=code,
             language_hints=tuple(hints),
         )
     )

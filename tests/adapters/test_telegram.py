@@ -28,11 +28,13 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db.models import Contact, Message, Person
 from bot.engine import decode_body
 from bot.i18n import native_name
+from bot.invitations import CodeProblem
 from bot.labels import CHANNEL_NAMES
 from bot.services import Services, build_services
 from bot.types import Channel, InboundMessage, OutboundMessage, RenderedChoice, t
 from bot.web.app import make_app
 from flows import build_router
+from flows.invitation import _PROBLEMS
 from flows.router import START
 from tests.conftest import SECRET, Clock
 from tests.factories import seed_municipality
@@ -486,11 +488,13 @@ async def test_start_payload_reaches_the_engine(
 
     monkeypatch.setattr(tg.services.engine, "handle", spy)
     person = TelegramPerson(tg, 6123456789, "de")
-    [greeting] = await person.send(person.from_payload("start_payload"))
+    [explained, greeting] = await person.send(person.from_payload("start_payload"))
     [inbound] = handled
     assert (inbound.start, inbound.payload) == (True, "inv-7Kq2_xA9")
     assert await count(tg.services, Message.direction == "in") == 1
     de = tg.services.catalogs["de"]
+    # The payload is no invitation code Lotse knows: said kindly, then the usual start.
+    assert explained["text"] == de.text(_PROBLEMS[CodeProblem.UNKNOWN])
     welcome = t("Hello! I am Lotse. I will write to you in {language}.", language=native_name("de"))
     assert greeting["text"] == de.text(welcome)
     assert buttons(greeting) == ["continue", "other-language"]

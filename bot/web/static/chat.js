@@ -17,6 +17,9 @@ const go = $('go'), status = $('status'), dl = $('consents');
 const query = new URLSearchParams(location.search);
 const hint = /^[a-z]{2,3}$/.test(query.get('lang') || '') ? query.get('lang') : '';
 let lang = hint || (navigator.language || 'en').split('-')[0].toLowerCase();
+// An invitation's connect code (/chat?code=…): used once, then dropped from the address.
+const code = /^[A-Za-z0-9-]{4,32}$/.test(query.get('code') || '') ? query.get('code') : '';
+if (code) history.replaceState(null, '', location.pathname + (hint ? `?lang=${hint}` : ''));
 let session = '', after = '0', timer = 0, polling = false, again = false, fastUntil = 0;
 let ended = false, starting = null, choiceBox = null, wantFocus = false, said = '';
 
@@ -58,11 +61,13 @@ function start() {
   return starting = starting || (async () => {
     const body = {};
     if (hint) body.language = hint;
+    if (code) body.code = code;
     for (;;) {
       try {
         const r = await api('POST', '', body);
         if (r.status === 201) { calm(); return begin(r.data.session); }
         if (r.status === 400 && body.language) { delete body.language; continue; }
+        if (r.status === 400 && body.code) { delete body.code; continue; }
       } catch (e) {}
       say('net'); await wait(4000);
     }
@@ -210,5 +215,6 @@ fetch('/chat/ui.json').then(r => r.ok && r.json()).then(all => {
 }).catch(() => {});
 let saved = '';
 try { saved = localStorage.getItem(KEY) || ''; } catch (e) {}
-if (saved) begin(saved); else start();
+// A code starts a new conversation: it belongs to the person holding the letter.
+if (saved && !code) begin(saved); else start();
 })();

@@ -1,0 +1,150 @@
+"""Connecting with an office's invitation code: the consent given at the office is
+shown back, then confirmed or changed by the person themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.consent import CONTACT, OFFICE_NOTICE_ID, receipt
+from bot.db.models import Contact
+from bot.engine import address_index
+from bot.flow import Context, Input, Step
+from bot.invitations import CodeProblem, Personal, connect
+from bot.labels import CHANNEL_NAMES
+from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
+from flows.common import go, language_set, record_contact_consent
+from flows.onboarding import NAME as ONBOARDING
+from flows.onboarding import Onboarding
+
+NAME = "invitation"
+CONFIRM = Choice("confirm", t("Yes, that is right"))
+CHANGE = Choice("change", t("No, I want to change it"))
+#: Channels a phone number given at the office makes reachable.
+PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+
+
+class InvitationFlow:
+    name = NAME
+
+    async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
+        assert ctx.vault is not None
+        result = await connect(ctx.session, data["code"], ctx.person.id, ctx.now, ctx.vault)
+        home = "menu" if ctx.person.onboarded_at else "onboarding"
+        if isinstance(result, CodeProblem):
+            return go(home, Reply((_PROBLEMS[result],)))
+        invitation, office = result.invitation, result.office
+        if result.personal is None:  # the same person followed the link again
+            return go(home, Reply((t("You are already connected. Welcome back!"),)))
+        before: tuple[Reply, ...] = ()
+        if ctx.person.onboarded_at is None or ctx.person.language is None:
+            ctx.set_language(invitation.language)
+            before = (language_set(invitation.language),)
+        channels = [Channel(c) for c in invitation.channels]
+        for channel in channels:
+            ctx.consents.record(
+                purpose=CONTACT,
+                channel=channel,
+                state=ConsentState.GIVEN,
+                method=ConsentMethod.OFFICE,
+                language=invitation.language,
+                at=ctx.now,
+                recorded_at=invitation.consent_recorded_at,
+                notice_id=OFFICE_NOTICE_ID,
+                notice_version=invitation.notice_version,
+            )
+        await _attach_phone(ctx, result.personal, channels)
+        welcome = Reply(
+            (
+                t("Welcome! {office} invited you to Lotse.", office=office.name),
+                t(
+                    "Lotse is a free service. It tells you about free advice services and "
+                    "shows you who has your data. Lotse does not decide about your residence "
+                    "or your benefits."
+                ),
+            )
+        )
+        state = {
+            "channels": [c.value for c in channels],
+            "office": office.name,
+            "on": invitation.consent_recorded_at.date().isoformat(),
+        }
+        return Step((*before, welcome, self.prompt(ctx, "confirm", state)), NAME, "confirm", state)
+
+    def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
+        names = {f"c{i}": CHANNEL_NAMES[Channel(c)] for i, c in enumerate(data["channels"])}
+        joined = Text(", ".join(f"{{{key}}}" for key in names), names)
+        return Reply(
+            (
+                t(
+                    "At {office} on {date} you said we may contact you by: {channels}. "
+                    "Is that still right?",
+                    office=data["office"],
+                    date=date.fromisoformat(data["on"]),
+                    channels=joined,
+                ),
+                t("You can say no. Lotse still works for you."),
+            ),
+            (CONFIRM, CHANGE),
+        )
+
+    async def handle(
+        self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
+    ) -> Step | None:
+        if given.choice == CONFIRM.id:
+            channels = [Channel(c) for c in data["channels"]]
+            records = [record_contact_consent(ctx, c, ConsentState.GIVEN) for c in channels]
+            ctx.person.channel_ranking = [c.value for c in channels]
+            ctx.person.onboarded_at = ctx.person.onboarded_at or ctx.now
+            return go("menu", receipt(records), Reply((t("Thank you! Your choices are saved."),)))
+        if given.choice == CHANGE.id:
+            # The usual question per channel: each answer is recorded as the person's own.
+            pending = [c.value for c in ctx.settings.contact_channels]
+            state = {"pending": pending, "given": [], "records": []}
+            prompt = Onboarding().prompt(ctx, "consent", state)
+            return Step((prompt,), ONBOARDING, "consent", state)
+        return None
+
+
+async def _attach_phone(ctx: Context, personal: Personal, channels: list[Channel]) -> None:
+    """The number the office was given becomes the person's on the phone channels they
+    agreed to (unless it already belongs to someone else)."""
+    if personal.phone is None or ctx.vault is None:
+        return
+    for channel in channels:
+        if channel not in PHONE_CHANNELS or channel is ctx.channel:
+            continue
+        index = address_index(ctx.vault, channel, personal.phone)
+        contact = await ctx.session.scalar(
+            select(Contact).where(Contact.channel == channel.value, Contact.address_index == index)
+        )
+        if contact is None:
+            ctx.session.add(
+                Contact(
+                    person_id=ctx.person.id,
+                    channel=channel.value,
+                    address_index=index,
+                    address_enc=ctx.vault.encrypt(personal.phone),
+                    created_at=ctx.now,
+                )
+            )
+        elif contact.person_id is None:
+            contact.person_id, contact.purge_after = ctx.person.id, None
+
+
+_PROBLEMS: dict[CodeProblem, Text] = {
+    CodeProblem.UNKNOWN: t(
+        "I do not know this code. Please check it on your letter or message. You can "
+        "also use Lotse without a code."
+    ),
+    CodeProblem.EXPIRED: t(
+        "This code is no longer valid. That is no problem: you can use Lotse without it."
+    ),
+    CodeProblem.USED: t(
+        "This code was already used. If that was not you, please tell the office that "
+        "invited you. You can use Lotse without it."
+    ),
+}
