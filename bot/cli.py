@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
-from bot import cli_office, logs
+from bot import cli_letters, cli_office, logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
@@ -274,6 +274,7 @@ def parser() -> argparse.ArgumentParser:
     telegram.add_argument("action", choices=["set-webhook"])
     telegram.set_defaults(func=cmd_telegram)
     cli_office.register(commands, _check_schema)
+    cli_letters.register(commands, _check_schema)
     return root
 
 

@@ -191,21 +191,7 @@ async def create_invitation(
             raise ReferenceConflict(existing)
         return existing, False
     for _ in range(5):
-        invitation = Invitation(
-            public_id=public_id(),
-            office_id=office.id,
-            reference=request.reference,
-            request_hash=fingerprint,
-            language=request.language,
-            channels=[c.value for c in request.channels],
-            personal_enc=sender.vault.encrypt(request.personal.encode()),
-            consent_recorded_at=request.consent_recorded_at,
-            notice_version=request.notice_version,
-            code=new_code(),
-            expires_at=now + timedelta(days=sender.settings.invitation_valid_days),
-            status=InvitationStatus.CREATED.value,
-            created_at=now,
-        )
+        invitation = new_invitation(office, request, fingerprint, sender, now)
         try:
             async with session.begin_nested():
                 session.add(invitation)
@@ -223,6 +209,27 @@ async def create_invitation(
         await sender.send(session, invitation, office, request.personal, now)
         return invitation, True
     raise RuntimeError("could not find a free connect code")
+
+
+def new_invitation(
+    office: Office, request: InvitationRequest, fingerprint: str, sender: Sender, now: datetime
+) -> Invitation:
+    """A new invitation row (not yet added; `bot.bulk` adds many at once)."""
+    return Invitation(
+        public_id=public_id(),
+        office_id=office.id,
+        reference=request.reference,
+        request_hash=fingerprint,
+        language=request.language,
+        channels=[c.value for c in request.channels],
+        personal_enc=sender.vault.encrypt(request.personal.encode()),
+        consent_recorded_at=request.consent_recorded_at,
+        notice_version=request.notice_version,
+        code=new_code(),
+        expires_at=now + timedelta(days=sender.settings.invitation_valid_days),
+        status=InvitationStatus.CREATED.value,
+        created_at=now,
+    )
 
 
 async def _by_reference(session: AsyncSession, office_id: int, reference: str) -> Invitation | None:

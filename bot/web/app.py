@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.outbox import Dispatcher
 from bot.services import Services
-from bot.web import chat, chat_ui, health
+from bot.web import chat, chat_ui, health, office_api, office_page
 from bot.web.keys import SERVICES
 
 #: Bodies larger than this are refused before they are read (413).
@@ -39,6 +39,11 @@ def make_app(
     app.add_routes(health.routes)
     app.add_routes(chat.routes)
     app.add_routes(chat_ui.routes)
+    # The CSV upload reads its body itself, up to LOTSE_BULK_MAX_BYTES (MAX_BODY is for
+    # everything read with request.read()).
+    app.add_routes(office_api.routes)
+    # The office web page (its CSV upload, too, reads its body itself).
+    office_page.setup(app)
     for routes in extra_routes:
         app.add_routes(routes)
     app.router.add_static("/static/", chat.STATIC, name="static")

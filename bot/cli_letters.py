@@ -1,0 +1,87 @@
+"""`lotse letters …`: postal letters handed to print."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.cli_office import Stop
+from bot.config import Settings, load_settings
+from bot.crypto import Vault
+from bot.db.models import utcnow
+from bot.db.session import make_engine, make_sessionmaker
+from bot.i18n import Catalogs
+from bot.offices import OfficeError, office_by_slug
+from bot.print_batch import MAX_BATCH_LETTERS, Batch, export_pending, write_batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession]
+    vault: Vault
+    catalogs: Catalogs
+
+
+async def _export(settings: Settings, office_slug: str | None) -> Batch | None:
+    engine = make_engine(settings.database_url)
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        office_id = None
+        if office_slug is not None:
+            async with sessionmaker() as session:
+                office_id = (await office_by_slug(session, office_slug)).id
+        context = _Context(
+            settings, sessionmaker, Vault(settings.secret_key), Catalogs(settings.locales_dir)
+        )
+        return await export_pending(context, office_id=office_id, now=utcnow(), actor="cli")
+    finally:
+        await engine.dispose()
+
+
+def cmd_letters(args: argparse.Namespace, check_schema: Callable[[Settings], Any]) -> None:
+    settings = load_settings()
+    asyncio.run(check_schema(settings))
+    out: Path = args.out
+    # Letters are marked handed to print before their files are written: make sure
+    # the folder takes files first.
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise Stop(f"--out: cannot create {out} ({error.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise Stop(f"--out: cannot write to {out}")
+    try:
+        batch = asyncio.run(_export(settings, args.office))
+    except OfficeError as error:
+        raise Stop(str(error)) from None
+    if batch is None:
+        print("no letters to print")
+        return
+    write_batch(batch, out)
+    print(f"{out / batch.batch_id}: {len(batch.letters)} letters, {batch.pages} pages")
+    if len(batch.letters) >= MAX_BATCH_LETTERS:
+        print(f"a batch holds at most {MAX_BATCH_LETTERS} letters; run again for the rest")
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    check_schema: Callable[[Settings], Any],
+) -> None:
+    letters = commands.add_parser("letters", help="postal letters: print batches")
+    actions = letters.add_subparsers(dest="action", required=True)
+    export = actions.add_parser(
+        "export",
+        help="write pending letters as PDFs, one merged print PDF and a manifest; "
+        "marks them handed to print",
+    )
+    export.add_argument("--out", type=Path, required=True, help="folder for the batch folder")
+    export.add_argument("--office", help="only this office's letters (its slug)")
+    letters.set_defaults(func=lambda args: cmd_letters(args, check_schema))

@@ -1,0 +1,356 @@
+"""Print batches: pending letters rendered to PDF, handed to print, and marked so.
+
+An export renders every pending letter (optionally one office's) as ONE batch
+document, splits it into one PDF per letter, and marks the letters printed: the
+merged PDF goes to the printer, the single PDFs serve reprints, and the manifest
+(`letter_id;invitation_reference;pages`) lets the print shop check a batch. Only
+what was marked printed is in the files.
+
+Rendering takes seconds and runs in a worker thread, outside any transaction.
+Meanwhile a letter may stop being pending: the person connected with the code
+from another channel, or the invitation expired. So the final transaction marks
+only the letters still pending at that moment (one conditional UPDATE, safe
+against concurrent exports and connects on SQLite and PostgreSQL), and the batch
+is then cut down to them: their pages are taken from the rendered document, no
+second rendering. A letter left out stays as it is (cancelled), and is in no file.
+
+The manifest is UTF-8 with a byte order mark and semicolons, which is what Excel
+with German settings opens as columns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import secrets
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple, Protocol
+from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import case, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters import letter
+from bot.config import Settings
+from bot.crypto import Vault
+from bot.db.models import Invitation, InvitationEvent, Letter, Office
+from bot.i18n import Catalogs
+from bot.invitations import (
+    OPEN,
+    InvitationStatus,
+    LetterStatus,
+    chat_link,
+    display_code,
+    personal_of,
+    sms_number,
+    telegram_link,
+)
+from bot.offices import log_access
+
+#: Letters in one batch at most (rendering holds about 1.2 MB per letter in memory);
+#: what is left waits for the next export.
+MAX_BATCH_LETTERS = 500
+EXPORT_ACTION = "letters.export"
+MANIFEST_COLUMNS = ("letter_id", "invitation_reference", "pages")
+
+
+class NothingToPrint(Exception):
+    """No pending letters (for the office asked about)."""
+
+
+class PrintContext(Protocol):
+    """What an export needs; `bot.services.Services` has it."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+    @property
+    def vault(self) -> Vault: ...
+    @property
+    def catalogs(self) -> Catalogs: ...
+
+
+class PrintedLetter(NamedTuple):
+    letter_id: int
+    reference: str
+    pages: int
+    pdf: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    batch_id: str
+    merged_pdf: bytes
+    letters: tuple[PrintedLetter, ...]
+
+    @property
+    def pages(self) -> int:
+        return sum(item.pages for item in self.letters)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    letter_id: int
+    invitation_id: int
+    office_id: int
+    reference: str
+    content: letter.LetterContent
+
+
+# ---------------------------------------------------------------- exporting
+
+
+async def export_pending(
+    services: PrintContext,
+    *,
+    office_id: int | None,
+    now: datetime,
+    actor: str = "cli",
+    limit: int = MAX_BATCH_LETTERS,
+) -> Batch | None:
+    """Render and mark printed the pending letters (of one office, or all); None when
+    there is nothing to print. `actor` goes to the staff access log ("cli", "user:<id>")."""
+    pending = await _load_pending(services, office_id, now, limit)
+    if not pending:
+        return None
+    contents = [p.content for p in pending]
+    merged, counts = await asyncio.to_thread(letter.render_batch, contents, services.catalogs)
+    batch_id = new_batch_id(now, services.settings.timezone)
+    async with services.sessionmaker() as session, session.begin():
+        marked = await _mark_printed(session, pending, counts, batch_id, now)
+        await _log(session, pending, marked, batch_id, actor, now)
+    if not marked:
+        return None
+    return await asyncio.to_thread(_cut, batch_id, merged, pending, counts, marked)
+
+
+def new_batch_id(now: datetime, timezone: str) -> str:
+    local = now.astimezone(ZoneInfo(timezone))
+    return f"batch-{local:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+async def _load_pending(
+    services: PrintContext, office_id: int | None, now: datetime, limit: int
+) -> list[_Pending]:
+    query = (
+        select(Letter, Invitation, Office)
+        .join(Invitation, Invitation.id == Letter.invitation_id)
+        .join(Office, Office.id == Invitation.office_id)
+        .where(
+            Letter.status == LetterStatus.PENDING.value,
+            Invitation.personal_enc.is_not(None),
+            Invitation.status.in_([s.value for s in OPEN]),
+            Invitation.expires_at > now,
+        )
+        .order_by(Letter.id)
+        .limit(limit)
+    )
+    if office_id is not None:
+        query = query.where(Invitation.office_id == office_id)
+    found: list[_Pending] = []
+    async with services.sessionmaker() as session:
+        for row, invitation, office in await session.execute(query):
+            content = letter_content(services, invitation, office)
+            if content is not None:
+                found.append(
+                    _Pending(row.id, invitation.id, office.id, invitation.reference, content)
+                )
+    return found
+
+
+def letter_content(
+    services: PrintContext, invitation: Invitation, office: Office
+) -> letter.LetterContent | None:
+    """What the invitation's letter says; None without a postal address."""
+    settings = services.settings
+    personal = personal_of(services.vault, invitation)
+    address = personal.postal_address if personal else None
+    if address is None:
+        return None
+    qr = None
+    if invitation.sent_note and "Telegram" in invitation.sent_note:
+        qr = telegram_link(settings, invitation.code)
+    return letter.LetterContent(
+        language=invitation.language,
+        recipient=letter.PostalAddress(
+            name=address.name, street=address.street, postcode=address.postcode,
+            city=address.city, extra=address.extra,
+        ),
+        sender=letter.Sender(
+            office_name=office.name, street=office.street, postcode=office.postcode,
+            city=office.city, contact=office.contact,
+        ),
+        code=display_code(invitation.code),
+        qr_url=qr or chat_link(settings, invitation.code),
+        chat_url=f"{settings.public_url}/chat",
+        sms_number=sms_number(settings),
+        expires_on=invitation.expires_at.astimezone(ZoneInfo(settings.timezone)).date(),
+    )  # fmt: skip
+
+
+async def _mark_printed(
+    session: AsyncSession,
+    pending: Sequence[_Pending],
+    counts: Sequence[int],
+    batch_id: str,
+    now: datetime,
+) -> set[int]:
+    """Mark printed those letters still pending now; their ids. Invitations still
+    CREATED move to SENT."""
+    pages = {p.letter_id: n for p, n in zip(pending, counts, strict=True)}
+    still_open = select(Invitation.id).where(
+        Invitation.personal_enc.is_not(None),
+        Invitation.status.in_([s.value for s in OPEN]),
+    )
+    marked = set(
+        await session.scalars(
+            update(Letter)
+            .where(
+                Letter.id.in_(list(pages)),
+                Letter.status == LetterStatus.PENDING.value,
+                Letter.invitation_id.in_(still_open),
+            )
+            .values(
+                status=LetterStatus.PRINTED.value,
+                printed_at=now,
+                batch=batch_id,
+                pages=case(pages, value=Letter.id),
+            )
+            .returning(Letter.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    invitations = {p.invitation_id for p in pending if p.letter_id in marked}
+    if not invitations:
+        return marked
+    sent = await session.scalars(
+        update(Invitation)
+        .where(
+            Invitation.id.in_(sorted(invitations)),
+            Invitation.status == InvitationStatus.CREATED.value,
+        )
+        .values(status=InvitationStatus.SENT.value, sent_at=now)
+        .returning(Invitation.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.add_all(
+        InvitationEvent(
+            invitation_id=invitation_id,
+            status=InvitationStatus.SENT.value,
+            at=now,
+            detail="letter handed to print",
+        )
+        for invitation_id in sent
+    )
+    return marked
+
+
+async def _log(
+    session: AsyncSession,
+    pending: Sequence[_Pending],
+    marked: set[int],
+    batch_id: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    """One access log row per office in the batch: addresses were read and printed."""
+    per_office: dict[int, int] = {}
+    for p in pending:
+        if p.letter_id in marked:
+            per_office[p.office_id] = per_office.get(p.office_id, 0) + 1
+    for office_id, count in sorted(per_office.items()):
+        await log_access(
+            session, actor=actor, action=EXPORT_ACTION, office_id=office_id,
+            detail=f"{batch_id}: {count} letters", at=now,
+        )  # fmt: skip
+
+
+def _cut(
+    batch_id: str,
+    merged: bytes,
+    pending: Sequence[_Pending],
+    counts: Sequence[int],
+    marked: set[int],
+) -> Batch:
+    """The rendered document split into letters, keeping only the marked ones."""
+    reader = PdfReader(io.BytesIO(merged))
+    letters: list[PrintedLetter] = []
+    ranges: list[range] = []
+    start = 0
+    for p, count in zip(pending, counts, strict=True):
+        pages = range(start, start + count)
+        start += count
+        if p.letter_id in marked:
+            letters.append(PrintedLetter(p.letter_id, p.reference, count, _pdf(reader, pages)))
+            ranges.append(pages)
+    if len(letters) < len(pending):
+        merged = _pdf(reader, *ranges)
+    return Batch(batch_id, merged, tuple(letters))
+
+
+def _pdf(reader: PdfReader, *ranges: range) -> bytes:
+    writer = PdfWriter()
+    for pages in ranges:
+        for number in pages:
+            writer.add_page(reader.pages[number])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- files
+
+
+def batch_files(batch: Batch) -> list[tuple[str, bytes]]:
+    """The batch's files as (path inside the batch, content): one PDF per letter, the
+    merged PDF and the manifest, all in the folder `<batch_id>/`."""
+    folder = batch.batch_id
+    files = [(f"{folder}/letter-{item.letter_id}.pdf", item.pdf) for item in batch.letters]
+    files.append((f"{folder}/{folder}.pdf", batch.merged_pdf))
+    files.append((f"{folder}/manifest.csv", manifest(batch)))
+    return files
+
+
+def manifest(batch: Batch) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerows((item.letter_id, item.reference, item.pages) for item in batch.letters)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_batch(batch: Batch, out_dir: Path) -> list[Path]:
+    """Write the batch's files below `out_dir`; the paths written."""
+    written = []
+    for name, content in batch_files(batch):
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+def zip_batch(batch: Batch) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in batch_files(batch):
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+async def export_for_office(
+    services: PrintContext, office: Office, now: datetime, *, actor: str = "web"
+) -> tuple[bytes, str]:
+    """The office's pending letters as a ZIP of the batch files, and its file name, for
+    the office web page (pass actor="user:<id>"). Raises NothingToPrint."""
+    batch = await export_pending(services, office_id=office.id, now=now, actor=actor)
+    if batch is None:
+        raise NothingToPrint(f"no letters to print for {office.name}")
+    return await asyncio.to_thread(zip_batch, batch), f"{batch.batch_id}.zip"
