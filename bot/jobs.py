@@ -25,6 +25,7 @@ def start_scheduler(services: Services) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
     )
+
     async def invitation_statuses() -> None:
         if await sync_statuses(services.sessionmaker, services.invitations, services.clock()):
             services.dispatcher.wake()  # a failed invitation may have a new message
