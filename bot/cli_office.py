@@ -50,7 +50,8 @@ def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]) -> None:
     settings = load_settings(require_secret=False)
     asyncio.run(check_schema(settings))
-    action = args.action if args.action != "key" and args.action != "user" else args.sub
+    # "key create", "user create" …: the second word, where there is one.
+    action = getattr(args, "sub", None) or args.action
 
     if args.action == "create":
 
@@ -85,7 +86,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
             ]
 
         print("\n".join(_run(settings, listing)) or "no offices")
-    elif action == "create" and args.action == "key":
+    elif args.action == "key" and action == "create":
 
         async def new_key(session: AsyncSession) -> str:
             office = await office_by_slug(session, args.office)
@@ -99,7 +100,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
         key = _run(settings, new_key)
         print("The key is shown once; keep it in the office's secret store.", file=sys.stderr)
         print(key)
-    elif action == "revoke":
+    elif args.action == "key" and action == "revoke":
         prefix = args.key.removeprefix("lotse_").split("_", 1)[0]
 
         async def revoke(session: AsyncSession) -> None:
@@ -110,7 +111,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
 
         _run(settings, revoke)
         print(f"key {prefix} revoked")
-    elif action == "create" and args.action == "user":
+    elif args.action == "user" and action == "create":
         password = _password(args.password_stdin)
 
         async def new_user(session: AsyncSession) -> str:

@@ -264,6 +264,20 @@ def chat_link(settings: Settings, code: str) -> str:
     return f"{settings.public_url}/chat?code={code}"
 
 
+#: How a Telegram invitation's route is recorded (`sent_note` starts with it).
+TELEGRAM_LINK_NOTE = "Telegram link by"
+
+
+def entry_link(settings: Settings, invitation: Invitation) -> tuple[str, bool]:
+    """The link an invitation's message or letter carries, and whether it is Telegram's:
+    the deep link when the invitation went as a Telegram link, else the web chat."""
+    if invitation.sent_note and invitation.sent_note.startswith(TELEGRAM_LINK_NOTE):
+        link = telegram_link(settings, invitation.code)
+        if link is not None:
+            return link, True
+    return chat_link(settings, invitation.code), False
+
+
 def sms_number(settings: Settings) -> str | None:
     """The number people text, printed in letters (a Messaging Service has none)."""
     number = settings.invitation_sms_number or settings.twilio_from
@@ -310,10 +324,10 @@ def route(
             if link is None:
                 reasons.append("telegram: LOTSE_TELEGRAM_BOT_USERNAME not set")
             elif phone and Channel.SMS in available:
-                note = "Telegram link by SMS (a bot cannot write first on Telegram)"
+                note = f"{TELEGRAM_LINK_NOTE} SMS (a bot cannot write first on Telegram)"
                 return Route(Channel.SMS, note, link)
             elif address:
-                note = "Telegram link by letter (a bot cannot write first on Telegram)"
+                note = f"{TELEGRAM_LINK_NOTE} letter (a bot cannot write first on Telegram)"
                 return Route(Channel.LETTER, note, link)
             else:
                 reasons.append("telegram: a bot cannot write first, and no phone or address")
@@ -373,10 +387,10 @@ class Sender:
         (the invitation is then failed)."""
         if reminder and invitation.sent_via is not None:
             # A reminder goes the way the invitation went.
-            link = None
-            if invitation.sent_note and "Telegram" in invitation.sent_note:
-                link = telegram_link(self.settings, invitation.code)
-            chosen: Route | str = Route(Channel(invitation.sent_via), invitation.sent_note, link)
+            link, telegram = entry_link(self.settings, invitation)
+            chosen: Route | str = Route(
+                Channel(invitation.sent_via), invitation.sent_note, link if telegram else None
+            )
         else:
             chosen = route(
                 invitation.channels,

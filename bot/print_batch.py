@@ -45,11 +45,10 @@ from bot.invitations import (
     OPEN,
     InvitationStatus,
     LetterStatus,
-    chat_link,
     display_code,
+    entry_link,
     personal_of,
     sms_number,
-    telegram_link,
 )
 from bot.offices import log_access
 
@@ -174,9 +173,6 @@ def letter_content(
     address = personal.postal_address if personal else None
     if address is None:
         return None
-    qr = None
-    if invitation.sent_note and "Telegram" in invitation.sent_note:
-        qr = telegram_link(settings, invitation.code)
     return letter.LetterContent(
         language=invitation.language,
         recipient=letter.PostalAddress(
@@ -188,7 +184,7 @@ def letter_content(
             city=office.city, contact=office.contact,
         ),
         code=display_code(invitation.code),
-        qr_url=qr or chat_link(settings, invitation.code),
+        qr_url=entry_link(settings, invitation)[0],
         chat_url=f"{settings.public_url}/chat",
         sms_number=sms_number(settings),
         expires_on=invitation.expires_at.astimezone(ZoneInfo(settings.timezone)).date(),

@@ -18,7 +18,7 @@ from bot.labels import CHANNEL_NAMES
 from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
 from flows.common import go, language_set, record_contact_consent
 from flows.onboarding import NAME as ONBOARDING
-from flows.onboarding import Onboarding
+from flows.onboarding import Onboarding, about
 
 NAME = "invitation"
 CONFIRM = Choice("confirm", t("Yes, that is right"))
@@ -57,22 +57,17 @@ class InvitationFlow:
                 notice_version=invitation.notice_version,
             )
         await _attach_phone(ctx, result.personal, channels)
-        welcome = Reply(
-            (
-                t("Welcome! {office} invited you to Lotse.", office=office.name),
-                t(
-                    "Lotse is a free service. It tells you about free advice services and "
-                    "shows you who has your data. Lotse does not decide about your residence "
-                    "or your benefits."
-                ),
-            )
-        )
+        # The full notice, as in the usual start: what Lotse stores, for how long, rights.
+        welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=office.name),))
+        notice = Reply(about(ctx).texts)
         state = {
             "channels": [c.value for c in channels],
             "office": office.name,
             "on": invitation.consent_recorded_at.date().isoformat(),
         }
-        return Step((*before, welcome, self.prompt(ctx, "confirm", state)), NAME, "confirm", state)
+        return Step(
+            (*before, welcome, notice, self.prompt(ctx, "confirm", state)), NAME, "confirm", state
+        )
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         names = {f"c{i}": CHANNEL_NAMES[Channel(c)] for i, c in enumerate(data["channels"])}

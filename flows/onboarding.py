@@ -56,7 +56,7 @@ class Onboarding:
                 (CONTINUE, OTHER_LANGUAGE),
             )
         if step == "about":
-            return self._about(ctx)
+            return about(ctx)
         if step == "consent":
             channel = Channel(data["pending"][0])
             return Reply(
@@ -73,46 +73,6 @@ class Onboarding:
         if step == "rank":
             return rank_prompt(data["remaining"])
         raise ValueError(f"unknown onboarding step {step!r}")
-
-    def _about(self, ctx: Context) -> Reply:
-        settings = ctx.settings
-        return Reply(
-            (
-                t(
-                    "Lotse is a free service run by {operator}. It tells you about free advice "
-                    "services and shows you who has your data. Lotse does not decide about your "
-                    "residence or your benefits.",
-                    operator=ctx.operator.name,
-                ),
-                t(
-                    "What we store: your language, how you want to be contacted, and your "
-                    "answers here. We do not ask for your name or your documents."
-                ),
-                tn(
-                    "If you do not write to us for {n} day, we delete everything.",
-                    "If you do not write to us for {n} days, we delete everything.",
-                    settings.retention_days,
-                ),
-                tn(
-                    "We delete the text of our messages after {n} day.",
-                    "We delete the text of our messages after {n} days.",
-                    settings.message_retention_days,
-                ),
-                t(
-                    "Your rights: you can see, correct and delete your data at any time. You can "
-                    "say no, and you can change your mind later. You can complain to a data "
-                    "protection authority. Questions about your data: {contact}.",
-                    contact=ctx.operator.privacy_contact,
-                ),
-                t(
-                    "Write {menu} at any time for the main menu, or {language} to change the "
-                    "language.",
-                    menu=Keyword("keyword-menu"),
-                    language=Keyword("keyword-language"),
-                ),
-            ),
-            (CONTINUE, OTHER_LANGUAGE),
-        )
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
@@ -183,3 +143,44 @@ class Onboarding:
     def _done(self, ctx: Context, *replies: Reply) -> Step:
         ctx.person.onboarded_at = ctx.now
         return go("menu", *replies, Reply((t("Thank you! Your choices are saved."),)))
+
+
+def about(ctx: Context) -> Reply:
+    """What Lotse is, who runs it, what it stores and for how long, the person's rights."""
+    settings = ctx.settings
+    return Reply(
+        (
+            t(
+                "Lotse is a free service run by {operator}. It tells you about free advice "
+                "services and shows you who has your data. Lotse does not decide about your "
+                "residence or your benefits.",
+                operator=ctx.operator.name,
+            ),
+            t(
+                "What we store: your language, how you want to be contacted, and your "
+                "answers here. We do not ask for your name or your documents."
+            ),
+            tn(
+                "If you do not write to us for {n} day, we delete everything.",
+                "If you do not write to us for {n} days, we delete everything.",
+                settings.retention_days,
+            ),
+            tn(
+                "We delete the text of our messages after {n} day.",
+                "We delete the text of our messages after {n} days.",
+                settings.message_retention_days,
+            ),
+            t(
+                "Your rights: you can see, correct and delete your data at any time. You can "
+                "say no, and you can change your mind later. You can complain to a data "
+                "protection authority. Questions about your data: {contact}.",
+                contact=ctx.operator.privacy_contact,
+            ),
+            t(
+                "Write {menu} at any time for the main menu, or {language} to change the language.",
+                menu=Keyword("keyword-menu"),
+                language=Keyword("keyword-language"),
+            ),
+        ),
+        (CONTINUE, OTHER_LANGUAGE),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,19 +12,11 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from bot.services import Services
 from bot.web.app import make_app
 
-CHROMIUM = os.environ.get("LOTSE_TEST_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARABIC = re.compile("[\u0600-\u06ff]")
 MENU = ["settings", "my_consents", "delete", "help"]
 
@@ -38,24 +29,6 @@ async def base_url(services: Services) -> AsyncIterator[str]:
     await server.start_server()
     yield str(server.make_url("/chat"))
     await server.close()
-
-
-@pytest.fixture
-def chromium() -> str:
-    if not Path(CHROMIUM).is_file():
-        message = f"no Chromium at {CHROMIUM} (set LOTSE_TEST_CHROMIUM)"
-        if os.environ.get("LOTSE_TEST_STRICT") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield launched
-        await launched.close()
 
 
 async def open_page(browser: Browser, url: str, problems: list[str], **options: Any) -> Page:

@@ -5,14 +5,12 @@ Content-Security-Policy violation, say) fails the test."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 
 from bot.invitations import InvitationStatus
 from bot.services import Services
@@ -30,15 +28,6 @@ from tests.web.test_office_page import (
     seed_office,
 )
 
-CHROMIUM = os.environ.get("LOTSE_TEST_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
 
 
@@ -48,24 +37,6 @@ async def base_url(services: Services) -> AsyncIterator[str]:
     await server.start_server()
     yield str(server.make_url("")).rstrip("/")
     await server.close()
-
-
-@pytest.fixture
-def chromium() -> str:
-    if not Path(CHROMIUM).is_file():
-        message = f"no Chromium at {CHROMIUM} (set LOTSE_TEST_CHROMIUM)"
-        if os.environ.get("LOTSE_TEST_STRICT") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield launched
-        await launched.close()
 
 
 async def open_page(browser: Browser, problems: list[str], **options: Any) -> Page:
