@@ -91,6 +91,8 @@ class LetterContent:
     #: Lotse's SMS number people text the code to; None leaves the SMS step out.
     sms_number: str | None
     expires_on: date
+    #: The one reminder (same code, same ways in) rather than the first invitation.
+    reminder: bool = False
 
 
 def render_letter(content: LetterContent, catalogs: Catalogs) -> bytes:
@@ -191,7 +193,8 @@ def _body_texts(c: LetterContent) -> list[Text]:
     office = c.sender.office_name
     return [
         # TRANSLATORS: Postal invitation letter, greeting; {name} is the recipient's full name.
-        t("Hello {name},", name=c.recipient.name),
+        t("Hello {name},", name=_isolated(c.recipient.name)),
+        *_reminder_texts(c),
         # TRANSLATORS: Postal invitation letter; {city} is where the person now lives.
         t("Welcome to {city}! You are invited to free advice in your language: about "
           "living, work, school, health and papers in Germany.", city=c.recipient.city),
@@ -202,10 +205,23 @@ def _body_texts(c: LetterContent) -> list[Text]:
     ]  # fmt: skip
 
 
-def _way_texts(c: LetterContent) -> list[Text]:
+def _reminder_texts(c: LetterContent) -> list[Text]:
+    if not c.reminder:
+        return []
+    # TRANSLATORS: Postal reminder letter, after the greeting; the first invitation may
+    # have come by letter or by SMS.
+    return [t("We sent you this invitation recently. In case it got lost, here it is "
+              "again.")]  # fmt: skip
+
+
+def _way_texts(c: LetterContent, *, qr_here: bool) -> list[Text]:
     ways = [
         # TRANSLATORS: Postal invitation letter: the QR code printed below the steps.
-        t("Scan the code with your phone's camera."),
+        t("Scan the code with your phone's camera.")
+        if qr_here
+        # TRANSLATORS: Postal invitation letter, German part: the QR code is printed only
+        # once, in the part in the person's language that comes first.
+        else t("Scan the QR code in the first part of this letter with your phone's camera."),
         t("Or open {url} and enter the code {code}.",
           url=_isolated(c.chat_url), code=_isolated(c.code)),
     ]  # fmt: skip
@@ -239,7 +255,7 @@ def _letter(index: int, c: LetterContent, catalogs: Catalogs) -> str:
     # German part refers to the same code.
     parts = [_section(catalogs[c.language], c, _access(c))]
     if c.language != SECOND_LANGUAGE:
-        parts.append(_section(catalogs[SECOND_LANGUAGE], c, ""))
+        parts.append(_section(catalogs[SECOND_LANGUAGE], c, None))
     return f'<article class="letter" id="letter-{index}">{_head(c)}{"".join(parts)}</article>'
 
 
@@ -254,16 +270,24 @@ def _head(c: LetterContent) -> str:
     )
 
 
-def _section(tr: Translator, c: LetterContent, access: str) -> str:
-    # TRANSLATORS: Postal invitation letter: its subject line.
-    subject = tr.text(t("Invitation to free advice in your language"))
+def _section(tr: Translator, c: LetterContent, access: str | None) -> str:
+    """One language's part; `access` is the QR block, in the first part only."""
+    subject = tr.text(
+        # TRANSLATORS: Postal reminder letter: its subject line.
+        t("Reminder: invitation to free advice in your language")
+        if c.reminder
+        # TRANSLATORS: Postal invitation letter: its subject line.
+        else t("Invitation to free advice in your language")
+    )
     how = tr.text(t("How to start"))
-    ways = "".join(f"<li>{_esc(tr.text(way))}</li>" for way in _way_texts(c))
+    ways = "".join(
+        f"<li>{_esc(tr.text(way))}</li>" for way in _way_texts(c, qr_here=access is not None)
+    )
     closing = _lines(tr.text(t("Kind regards")), c.sender.office_name)
     return (
         f'<section class="part" lang="{tr.lang}" dir="{_direction(tr.lang)}">'
         f"<h1>{_esc(subject)}</h1>{_paragraphs(tr, _body_texts(c))}"
-        f"<h2>{_esc(how)}</h2><ol>{ways}</ol>{access}"
+        f"<h2>{_esc(how)}</h2><ol>{ways}</ol>{access or ''}"
         f'{_paragraphs(tr, _closing_texts(c))}<p class="closing">{closing}</p></section>'
     )
 

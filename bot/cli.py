@@ -221,9 +221,12 @@ def cmd_i18n(args: argparse.Namespace) -> None:
         costs = sms_costs(catalogs, settings.locales_dir / "messages.pot")
         print(format_report(costs, over=args.over))
         return
-    from bot.i18n_check import check_catalogs
+    from bot.config import REPO_ROOT
+    from bot.i18n_check import SOURCE_PACKAGES, check_catalogs, check_template
 
     problems = check_catalogs(settings.locales_dir)
+    if all((REPO_ROOT / package).is_dir() for package in SOURCE_PACKAGES):
+        problems = check_template(REPO_ROOT, settings.locales_dir) + problems
     for problem in problems:
         print(problem)
     if problems:

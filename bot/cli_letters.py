@@ -19,7 +19,15 @@ from bot.db.models import utcnow
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
 from bot.offices import OfficeError, office_by_slug
-from bot.print_batch import MAX_BATCH_LETTERS, Batch, export_pending, write_batch
+from bot.print_batch import (
+    MAX_BATCH_LETTERS,
+    Batch,
+    NothingToPrint,
+    UnknownBatch,
+    export_pending,
+    reprint,
+    write_batch,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +38,9 @@ class _Context:
     catalogs: Catalogs
 
 
-async def _export(settings: Settings, office_slug: str | None) -> Batch | None:
+async def _export(
+    settings: Settings, office_slug: str | None, batch_id: str | None
+) -> Batch | None:
     engine = make_engine(settings.database_url)
     try:
         sessionmaker = make_sessionmaker(engine)
@@ -41,6 +51,8 @@ async def _export(settings: Settings, office_slug: str | None) -> Batch | None:
         context = _Context(
             settings, sessionmaker, Vault(settings.secret_key), Catalogs(settings.locales_dir)
         )
+        if batch_id is not None:
+            return await reprint(context, batch_id, office_id=office_id, now=utcnow())
         return await export_pending(context, office_id=office_id, now=utcnow(), actor="cli")
     finally:
         await engine.dispose()
@@ -59,15 +71,29 @@ def cmd_letters(args: argparse.Namespace, check_schema: Callable[[Settings], Any
     if not os.access(out, os.W_OK | os.X_OK):
         raise Stop(f"--out: cannot write to {out}")
     try:
-        batch = asyncio.run(_export(settings, args.office))
-    except OfficeError as error:
+        batch = asyncio.run(_export(settings, args.office, args.batch))
+    except (OfficeError, UnknownBatch, NothingToPrint) as error:
         raise Stop(str(error)) from None
     if batch is None:
         print("no letters to print")
         return
-    write_batch(batch, out)
+    try:
+        write_batch(batch, out)
+    except OSError as error:
+        # The letters are already marked handed to print: say how to get the files.
+        raise Stop(
+            f"--out: writing {out / batch.batch_id} failed ({error.strerror or error}); "
+            f"the letters are marked printed in {batch.batch_id}: write them again with "
+            f"`lotse letters export --batch {batch.batch_id} --out DIR`"
+        ) from None
     print(f"{out / batch.batch_id}: {len(batch.letters)} letters, {batch.pages} pages")
-    if len(batch.letters) >= MAX_BATCH_LETTERS:
+    if batch.unavailable:
+        listed = ", ".join(str(letter_id) for letter_id in batch.unavailable)
+        print(
+            f"{len(batch.unavailable)} letters of the batch cannot be rendered again "
+            f"(invitation closed, address erased): {listed}"
+        )
+    if args.batch is None and len(batch.letters) >= MAX_BATCH_LETTERS:
         print(f"a batch holds at most {MAX_BATCH_LETTERS} letters; run again for the rest")
 
 
@@ -84,4 +110,9 @@ def register(
     )
     export.add_argument("--out", type=Path, required=True, help="folder for the batch folder")
     export.add_argument("--office", help="only this office's letters (its slug)")
+    export.add_argument(
+        "--batch",
+        help="write an earlier batch again by its id (e.g. batch-20261123-101500-ab12), "
+        "as far as its letters are still open; changes no status",
+    )
     letters.set_defaults(func=lambda args: cmd_letters(args, check_schema))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
@@ -32,6 +33,38 @@ def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) ->
             continue
         problems.extend(_check_one(lang, template, _read(path, lang)))
     return problems
+
+
+#: Where translatable strings live, and how they are marked (as in locales/extract.sh).
+SOURCE_PACKAGES = ("bot", "flows", "adapters")
+KEYWORDS = {"t": None, "tn": (1, 2), "Keyword": None}
+
+
+def check_template(root: Path, locales_dir: Path) -> list[str]:
+    """messages.pot against the source: a string added in code but never extracted would
+    reach people untranslated (English) while every catalog still looks complete."""
+    template = _read(locales_dir / f"{DOMAIN}.pot")
+    in_pot = {_first(m.id) for m in template if m.id}
+    in_source: dict[str, str] = {}
+    for package in SOURCE_PACKAGES:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            root / package, keywords=KEYWORDS
+        ):
+            in_source.setdefault(_first(message), f"{package}/{filename}:{lineno}")
+    problems = [
+        f"source: {_short(msgid)} ({where}) is not in messages.pot; run locales/extract.sh"
+        for msgid, where in sorted(in_source.items(), key=lambda item: item[1])
+        if msgid not in in_pot
+    ]
+    problems.extend(
+        f"messages.pot: {_short(msgid)} is no longer in the source; run locales/extract.sh"
+        for msgid in sorted(in_pot - in_source.keys())
+    )
+    return problems
+
+
+def _first(msgid: object) -> str:
+    return str(msgid[0]) if isinstance(msgid, tuple | list) else str(msgid)
 
 
 def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:

@@ -14,6 +14,11 @@ against concurrent exports and connects on SQLite and PostgreSQL), and the batch
 is then cut down to them: their pages are taken from the rendered document, no
 second rendering. A letter left out stays as it is (cancelled), and is in no file.
 
+A batch can be written again by its id (`reprint`): when the files were lost, the
+download broke off, or the printer jammed. Only letters whose invitation is still
+open can be rendered again; once the person has connected or the invitation has
+expired, the address is erased and the letter is reported as unavailable.
+
 The manifest is UTF-8 with a byte order mark and semicolons, which is what Excel
 with German settings opens as columns.
 """
@@ -33,7 +38,7 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters import letter
@@ -44,6 +49,7 @@ from bot.i18n import Catalogs
 from bot.invitations import (
     OPEN,
     InvitationStatus,
+    LetterKind,
     LetterStatus,
     display_code,
     entry_link,
@@ -56,11 +62,16 @@ from bot.offices import log_access
 #: what is left waits for the next export.
 MAX_BATCH_LETTERS = 500
 EXPORT_ACTION = "letters.export"
+REPRINT_ACTION = "letters.reprint"
 MANIFEST_COLUMNS = ("letter_id", "invitation_reference", "pages")
 
 
 class NothingToPrint(Exception):
     """No pending letters (for the office asked about)."""
+
+
+class UnknownBatch(Exception):
+    """No printed letters under this batch id (for the office asked about)."""
 
 
 class PrintContext(Protocol):
@@ -88,6 +99,9 @@ class Batch:
     batch_id: str
     merged_pdf: bytes
     letters: tuple[PrintedLetter, ...]
+    #: On a reprint: letters of the batch that cannot be rendered again (their
+    #: invitation was closed and its address erased).
+    unavailable: tuple[int, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -130,6 +144,103 @@ async def export_pending(
     return await asyncio.to_thread(_cut, batch_id, merged, pending, counts, marked)
 
 
+async def reprint(
+    services: PrintContext,
+    batch_id: str,
+    *,
+    office_id: int | None,
+    now: datetime,
+    actor: str = "cli",
+) -> Batch:
+    """An earlier batch rendered again, as far as its letters can still be rendered.
+    Statuses stay as they are. Raises UnknownBatch, or NothingToPrint when none of the
+    batch's letters can be rendered any more."""
+    query = (
+        select(Letter, Invitation, Office)
+        .join(Invitation, Invitation.id == Letter.invitation_id)
+        .join(Office, Office.id == Invitation.office_id)
+        .where(Letter.batch == batch_id, Letter.status == LetterStatus.PRINTED.value)
+        .order_by(Letter.id)
+    )
+    if office_id is not None:
+        query = query.where(Invitation.office_id == office_id)
+    pending: list[_Pending] = []
+    unavailable: list[int] = []
+    async with services.sessionmaker() as session, session.begin():
+        rows = list(await session.execute(query))
+        if not rows:
+            raise UnknownBatch(f"no printed letters in batch {batch_id!r}")
+        for row, invitation, office in rows:
+            content = (
+                letter_content(services, invitation, office, reminder=_is_reminder(row))
+                if invitation.status in {s.value for s in OPEN}
+                else None
+            )
+            if content is None:
+                unavailable.append(row.id)
+            else:
+                pending.append(
+                    _Pending(row.id, invitation.id, office.id, invitation.reference, content)
+                )
+        offices = sorted({office.id for _, _, office in rows})
+        for office_id_ in offices:
+            count = sum(1 for p in pending if p.office_id == office_id_)
+            await log_access(
+                session, actor=actor, action=REPRINT_ACTION, office_id=office_id_,
+                detail=f"{batch_id}: {count} letters again", at=now,
+            )  # fmt: skip
+    if not pending:
+        raise NothingToPrint(
+            f"the letters of {batch_id} cannot be rendered again: their invitations are "
+            "closed and the addresses erased"
+        )
+    contents = [p.content for p in pending]
+    merged, counts = await asyncio.to_thread(letter.render_batch, contents, services.catalogs)
+    marked = {p.letter_id for p in pending}
+    batch = await asyncio.to_thread(_cut, batch_id, merged, pending, counts, marked)
+    return Batch(batch.batch_id, batch.merged_pdf, batch.letters, tuple(unavailable))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    batch_id: str
+    printed_at: datetime
+    letters: int
+    pages: int
+
+
+async def recent_batches(
+    session: AsyncSession, office_id: int, limit: int = 10
+) -> list[BatchSummary]:
+    """An office's latest print batches, newest first."""
+    rows = await session.execute(
+        select(
+            Letter.batch,
+            func.max(Letter.printed_at),
+            func.count(Letter.id),
+            func.coalesce(func.sum(Letter.pages), 0),
+        )
+        .join(Invitation, Invitation.id == Letter.invitation_id)
+        .where(
+            Invitation.office_id == office_id,
+            Letter.status == LetterStatus.PRINTED.value,
+            Letter.batch.is_not(None),
+        )
+        .group_by(Letter.batch)
+        .order_by(func.max(Letter.printed_at).desc(), Letter.batch.desc())
+        .limit(limit)
+    )
+    summaries = []
+    for batch, printed_at, letters, pages in rows:
+        assert printed_at is not None  # set together with the batch id
+        summaries.append(BatchSummary(str(batch), printed_at, int(letters), int(pages or 0)))
+    return summaries
+
+
+def _is_reminder(row: Letter) -> bool:
+    return row.kind == LetterKind.REMINDER.value
+
+
 def new_batch_id(now: datetime, timezone: str) -> str:
     local = now.astimezone(ZoneInfo(timezone))
     return f"batch-{local:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
@@ -156,7 +267,7 @@ async def _load_pending(
     found: list[_Pending] = []
     async with services.sessionmaker() as session:
         for row, invitation, office in await session.execute(query):
-            content = letter_content(services, invitation, office)
+            content = letter_content(services, invitation, office, reminder=_is_reminder(row))
             if content is not None:
                 found.append(
                     _Pending(row.id, invitation.id, office.id, invitation.reference, content)
@@ -165,7 +276,7 @@ async def _load_pending(
 
 
 def letter_content(
-    services: PrintContext, invitation: Invitation, office: Office
+    services: PrintContext, invitation: Invitation, office: Office, *, reminder: bool = False
 ) -> letter.LetterContent | None:
     """What the invitation's letter says; None without a postal address."""
     settings = services.settings
@@ -188,6 +299,7 @@ def letter_content(
         chat_url=f"{settings.public_url}/chat",
         sms_number=sms_number(settings),
         expires_on=invitation.expires_at.astimezone(ZoneInfo(settings.timezone)).date(),
+        reminder=reminder,
     )  # fmt: skip
 
 
@@ -350,3 +462,12 @@ async def export_for_office(
     if batch is None:
         raise NothingToPrint(f"no letters to print for {office.name}")
     return await asyncio.to_thread(zip_batch, batch), f"{batch.batch_id}.zip"
+
+
+async def reprint_for_office(
+    services: PrintContext, office: Office, batch_id: str, now: datetime, *, actor: str
+) -> tuple[Batch, bytes, str]:
+    """An earlier batch of the office again, as a ZIP. Raises UnknownBatch (also for
+    another office's batch) or NothingToPrint."""
+    batch = await reprint(services, batch_id, office_id=office.id, now=now, actor=actor)
+    return batch, await asyncio.to_thread(zip_batch, batch), f"{batch.batch_id}.zip"

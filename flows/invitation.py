@@ -35,7 +35,7 @@ class InvitationFlow:
         result = await connect(ctx.session, data["code"], ctx.person.id, ctx.now, ctx.vault)
         home = "menu" if ctx.person.onboarded_at else "onboarding"
         if isinstance(result, CodeProblem):
-            return go(home, Reply((_PROBLEMS[result],)))
+            return go(home, Reply((PROBLEMS[result],)))
         invitation, office = result.invitation, result.office
         if result.personal is None:  # the same person followed the link again
             return go(home, Reply((t("You are already connected. Welcome back!"),)))
@@ -130,7 +130,7 @@ async def _attach_phone(ctx: Context, personal: Personal, channels: list[Channel
             contact.person_id, contact.purge_after = ctx.person.id, None
 
 
-_PROBLEMS: dict[CodeProblem, Text] = {
+PROBLEMS: dict[CodeProblem, Text] = {
     CodeProblem.UNKNOWN: t(
         "I do not know this code. Please check it on your letter or message. You can "
         "also use Lotse without a code."

@@ -315,5 +315,5 @@ class Letter(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     printed_at: Mapped[datetime | None]
-    batch: Mapped[str | None] = mapped_column(String(40))
+    batch: Mapped[str | None] = mapped_column(String(40), index=True)
     pages: Mapped[int | None] = mapped_column(Integer)

@@ -23,10 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Invitation, InvitationEvent, Letter, Office
 from bot.invitations import InvitationStatus, LetterStatus, counts_by_status, display_code
 from bot.offices import log_access
+from bot.services import Services
 from bot.web import office_auth
 from bot.web import office_text as T
 from bot.web.keys import SERVICES
-from bot.web.office_auth import Staff, check_csrf, html, message_page, require_staff
+from bot.web.office_auth import Staff, checked_form, html, message_page, require_staff
 from bot.web.office_upload import upload_form, upload_report
 
 routes = web.RouteTableDef()
@@ -307,6 +308,7 @@ async def letters(request: web.Request) -> web.Response:
     staff = await require_staff(request)
     async with services.sessionmaker() as session, session.begin():
         pending = await _pending_letters(session, staff.office_id)
+        batches = await _recent_batches(session, staff.office_id)
         await log_access(
             session,
             actor=staff.actor,
@@ -323,26 +325,55 @@ async def letters(request: web.Request) -> web.Response:
             f'<p id="letters">{T.e(T.LETTERS_PENDING.format(count=pending))}</p>'
             f"<p>{T.e(T.LETTERS_HELP)}</p>"
             '<form method="post" action="/office/letters/download">'
-            f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
+            f"{_csrf_field(staff)}"
             f'<button type="submit">{T.e(T.LETTERS_DOWNLOAD)}</button></form>'
         )
+    body += _batches(staff, batches, services.settings.timezone)
     return html(_page(staff, T.LETTERS_TITLE, body, current="/office/letters"))
+
+
+async def _recent_batches(session: AsyncSession, office_id: int) -> list[Any]:
+    try:
+        from bot import print_batch
+    except ImportError:  # letters not installed: nothing was ever printed
+        return []
+    return list(await print_batch.recent_batches(session, office_id))
+
+
+def _csrf_field(staff: Staff) -> str:
+    return f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
+
+
+def _batches(staff: Staff, batches: Sequence[Any], timezone: str) -> str:
+    if not batches:
+        return ""
+    heads = (T.COL_BATCH, T.COL_PRINTED, T.COL_LETTERS, T.COL_PAGES, "")
+    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
+    rows = "".join(
+        f'<tr><th scope="row">{T.e(b.batch_id)}</th><td>{T.when(b.printed_at, timezone)}</td>'
+        f"<td>{b.letters}</td><td>{b.pages}</td><td>"
+        '<form method="post" action="/office/letters/reprint">'
+        f'{_csrf_field(staff)}<input type="hidden" name="batch" value="{T.e(b.batch_id)}">'
+        f'<button type="submit">{T.e(T.BATCH_AGAIN)}</button></form></td></tr>'
+        for b in batches
+    )
+    return (
+        f"<h2>{T.e(T.BATCHES_TITLE)}</h2><p>{T.e(T.BATCHES_HELP)}</p>"
+        f'<div class="scroll"><table id="batches"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
 
 
 @routes.post("/office/letters/download")
 async def letters_download(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
-    form = await request.post()
-    csrf = form.get("csrf")
-    check_csrf(staff, csrf if isinstance(csrf, str) else None)
+    await checked_form(request, staff)
     try:
         from bot import print_batch  # letters to PDF, shared with `lotse letters`
     except ImportError:
         return message_page(T.UNAVAILABLE_TITLE, T.LETTERS_UNAVAILABLE, 503, staff)
-    async with services.sessionmaker() as session:
-        office = await session.get(Office, staff.office_id)
-    assert office is not None
+    office = await _office(services, staff)
     try:
         # It writes the access log row itself (action "letters.export", this actor).
         content, filename = await print_batch.export_for_office(
@@ -351,6 +382,35 @@ async def letters_download(request: web.Request) -> web.StreamResponse:
     except print_batch.NothingToPrint:
         return message_page(T.LETTERS_TITLE, T.LETTERS_NONE, 409, staff)
     return _attachment(content, filename)
+
+
+@routes.post("/office/letters/reprint")
+async def letters_reprint(request: web.Request) -> web.StreamResponse:
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    form = await checked_form(request, staff)
+    try:
+        from bot import print_batch
+    except ImportError:
+        return message_page(T.UNAVAILABLE_TITLE, T.LETTERS_UNAVAILABLE, 503, staff)
+    office = await _office(services, staff)
+    try:
+        # It writes the access log row itself (action "letters.reprint", this actor).
+        _, content, filename = await print_batch.reprint_for_office(
+            services, office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
+        )
+    except print_batch.UnknownBatch:
+        return message_page(T.LETTERS_TITLE, T.BATCH_UNKNOWN, 404, staff)
+    except print_batch.NothingToPrint:
+        return message_page(T.LETTERS_TITLE, T.BATCH_GONE, 410, staff)
+    return _attachment(content, filename)
+
+
+async def _office(services: Services, staff: Staff) -> Office:
+    async with services.sessionmaker() as session:
+        office = await session.get(Office, staff.office_id)
+    assert office is not None
+    return office
 
 
 def _attachment(content: bytes, filename: str) -> web.Response:

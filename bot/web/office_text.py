@@ -134,6 +134,21 @@ LETTERS_HELP: Final = (
     "gedruckt; bitte die Datei sofort drucken und anschließend löschen."
 )
 LETTERS_DOWNLOAD: Final = "Druckdatei herunterladen"
+BATCHES_TITLE: Final = "Frühere Druckdateien"
+BATCHES_HELP: Final = (
+    "Ging eine Druckdatei verloren, lässt sie sich erneut erzeugen – mit den Briefen, "
+    "deren Einladung noch offen ist. Abgeschlossene Einladungen haben keine Adresse mehr."
+)
+COL_BATCH: Final = "Druckdatei"
+COL_PRINTED: Final = "Erzeugt"
+COL_LETTERS: Final = "Briefe"
+COL_PAGES: Final = "Seiten"
+BATCH_AGAIN: Final = "Erneut herunterladen"
+BATCH_UNKNOWN: Final = "Diese Druckdatei gibt es für Ihre Behörde nicht."
+BATCH_GONE: Final = (
+    "Keiner dieser Briefe lässt sich erneut erzeugen: Die Einladungen sind abgeschlossen "
+    "und die Adressen gelöscht."
+)
 LETTERS_UNAVAILABLE: Final = "Druckdateien sind in dieser Installation noch nicht verfügbar."
 UNAVAILABLE_TITLE: Final = "Nicht verfügbar"
 

@@ -14,6 +14,7 @@ from bot.consent import OFFICE_NOTICE_ID
 from bot.db.models import ConsentRecord, Invitation, InvitationEvent, Office, Person
 from bot.invitations import (
     Address,
+    CodeProblem,
     InvitationRequest,
     Personal,
     ReferenceConflict,
@@ -24,6 +25,7 @@ from bot.invitations import (
 )
 from bot.offices import create_office
 from bot.types import Channel
+from flows.invitation import PROBLEMS
 from tests.adapters import test_twilio
 from tests.adapters.test_twilio import Lotse, Phone
 
@@ -116,14 +118,16 @@ async def test_invited_by_sms_connected_by_texting_the_code(lotse: Lotse) -> Non
     # The same code again, by someone else: refused kindly.
     other = Phone(lotse, "+4915112345678")
     again = await other.say(display_code(invitation.code))
-    assert "already used" in again
+    de = lotse.services.catalogs["de"]  # a German number: German until they choose
+    assert de.text(PROBLEMS[CodeProblem.USED]) in again
 
 
 async def test_a_wrong_code_gets_an_explanation_and_onboarding(lotse: Lotse) -> None:
     phone = Phone(lotse, "+4915112345678")
     answer = await phone.say("ABCD-EFGH")
-    assert "I do not know this code" in answer
-    assert "Please choose your language" in answer
+    de = lotse.services.catalogs["de"]
+    assert de.text(PROBLEMS[CodeProblem.UNKNOWN]) in answer
+    assert de.gettext("Please choose your language.") in answer
 
 
 async def test_an_expired_code_is_explained(lotse: Lotse) -> None:
@@ -135,7 +139,7 @@ async def test_an_expired_code_is_explained(lotse: Lotse) -> None:
     current, _ = await state(lotse, invitation.id)
     assert current.status == "expired" and current.personal_enc is None
     answer = await Phone(lotse, SYRIAN).say(invitation.code)
-    assert "no longer valid" in answer
+    assert lotse.services.catalogs["ar"].text(PROBLEMS[CodeProblem.EXPIRED]) in answer
 
 
 async def test_one_reminder_after_the_configured_days_outside_quiet_hours(lotse: Lotse) -> None:

@@ -300,6 +300,29 @@ def test_the_sms_step_says_to_send_the_code(pdfs: dict[str, bytes], catalogs: Ca
     assert step in pages_of(pdfs[lang])[0]
 
 
+# (Not Arabic-script letters: pdftotext moves the Latin "QR" inside their sentence.)
+@pytest.mark.parametrize("lang", ["ti", "ru", "tr"])
+def test_the_german_part_points_to_the_qr_code_in_the_first_part(
+    pdfs: dict[str, bytes], catalogs: Catalogs, lang: str
+) -> None:
+    first, german = pages_of(pdfs[lang])
+    here = "Scan the code with your phone's camera."
+    there = "Scan the QR code in the first part of this letter with your phone's camera."
+    assert catalogs[lang].gettext(here) in first
+    assert catalogs["de"].gettext(there) in german
+    assert catalogs["de"].gettext(here) not in german
+
+
+def test_a_reminder_letter_says_so_in_both_languages(catalogs: Catalogs) -> None:
+    pdf = render_letter(make_letter(language="uk", reminder=True), catalogs)
+    first, german = pages_of(pdf)
+    subject = "Reminder: invitation to free advice in your language"
+    again = "We sent you this invitation recently. In case it got lost, here it is again."
+    for catalog, part in ((catalogs["uk"], first), (catalogs["de"], german)):
+        assert catalog.gettext(subject) in part and catalog.gettext(again) in part
+        assert catalog.gettext(SUBJECT) not in part.replace(catalog.gettext(subject), "")
+
+
 def test_without_sms_the_sms_step_is_left_out(catalogs: Catalogs) -> None:
     pdf = render_letter(make_letter(language="de", sms_number=None), catalogs)
     text = " ".join(text_of(pdf).split())

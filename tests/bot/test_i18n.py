@@ -15,7 +15,7 @@ from bot.i18n import (
     parse_accept_language,
     placeholders,
 )
-from bot.i18n_check import check_catalogs, expected_plurals
+from bot.i18n_check import check_catalogs, check_template, expected_plurals
 from bot.types import Keyword, Text, t, tn
 
 LOCALES = REPO_ROOT / "locales"
@@ -28,6 +28,29 @@ def catalogs() -> Catalogs:
 
 def test_every_catalog_is_complete_with_matching_placeholders() -> None:
     assert check_catalogs(LOCALES) == []
+
+
+def test_messages_pot_matches_the_source() -> None:
+    assert check_template(REPO_ROOT, LOCALES) == []
+
+
+def test_the_template_check_finds_strings_added_or_removed_in_code(tmp_path: Path) -> None:
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "messages.pot").write_text(
+        'msgid ""\nmsgstr ""\n\nmsgid "Old text"\nmsgstr ""\n', encoding="utf-8"
+    )
+    for package in ("bot", "flows", "adapters"):
+        (tmp_path / package).mkdir()
+    (tmp_path / "flows" / "new.py").write_text(
+        'from bot.types import t\n\nGREETING = t("New text, never extracted")\n',
+        encoding="utf-8",
+    )
+    problems = check_template(tmp_path, tmp_path / "locales")
+    assert problems == [
+        "source: 'New text, never extracted' (flows/new.py:3) is not in messages.pot; "
+        "run locales/extract.sh",
+        "messages.pot: 'Old text' is no longer in the source; run locales/extract.sh",
+    ]
 
 
 def test_the_check_finds_a_gap_and_a_placeholder_mismatch(tmp_path: Path) -> None:

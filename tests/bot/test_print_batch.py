@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import errno
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -20,6 +22,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli import main
 from bot.db.models import Invitation, InvitationEvent, Letter, Office, Person, StaffAccess
 from bot.invitations import (
     Address,
@@ -30,13 +33,18 @@ from bot.invitations import (
     connect,
     create_invitation,
     display_code,
+    remind_and_expire,
 )
 from bot.offices import create_office
 from bot.print_batch import (
     NothingToPrint,
+    UnknownBatch,
     export_for_office,
     export_pending,
     letter_content,
+    recent_batches,
+    reprint,
+    reprint_for_office,
     write_batch,
 )
 from bot.services import Services
@@ -317,6 +325,115 @@ async def test_cli_exports_then_finds_nothing(
         lotse, "letters", "export", "--out", str(out), cwd=tmp_path, env=env
     )
     assert (again.returncode, again.stdout.strip()) == (0, "no letters to print")
+
+
+async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
+    services: Services, clock: Clock
+) -> None:
+    mitte = await make_office(services, "mitte")
+    pankow = await make_office(services, "pankow")
+    kept = await invite(services, clock, mitte, "ar", "KEPT")
+    gone = await invite(services, clock, mitte, "de", "GONE")
+    await invite(services, clock, pankow, "ru", "THEIRS")
+    first = await export_pending(services, office_id=mitte.id, now=clock())
+    assert first is not None
+    async with services.sessionmaker() as session, session.begin():
+        await connect(session, gone.code, await _person(session), clock(), services.vault)
+    before = await letters_by_id(services)
+    clock.advance(hours=2)
+
+    again = await reprint(services, first.batch_id, office_id=mitte.id, now=clock(), actor="u")
+
+    assert again.batch_id == first.batch_id
+    assert [(item.reference, item.pages) for item in again.letters] == [("KEPT", 2)]
+    gone_letter = next(r.id for r in before.values() if r.invitation_id == gone.id)
+    assert again.unavailable == (gone_letter,)
+    assert display_code(kept.code) in text_of(again.merged_pdf)
+    assert pages_of(again.merged_pdf) == 2
+    after = await letters_by_id(services)  # statuses, batch and times untouched
+    assert [(r.status, r.batch, r.printed_at) for r in after.values()] == [
+        (r.status, r.batch, r.printed_at) for r in before.values()
+    ]
+    async with services.sessionmaker() as session:
+        log = [(a.actor, a.action, a.detail) for a in await session.scalars(select(StaffAccess))]
+        summaries = await recent_batches(session, mitte.id)
+        assert await recent_batches(session, pankow.id) == []
+    assert log[-1] == ("u", "letters.reprint", f"{first.batch_id}: 1 letters again")
+    [summary] = summaries
+    assert (summary.batch_id, summary.letters, summary.pages) == (first.batch_id, 2, 3)
+
+    # Another office cannot fetch the batch, and an unknown id is said to be unknown.
+    with pytest.raises(UnknownBatch):
+        await reprint_for_office(services, pankow, first.batch_id, clock(), actor="v")
+    with pytest.raises(UnknownBatch):
+        await reprint(services, "batch-nope", office_id=None, now=clock())
+    # Once no letter of the batch can be rendered, the reprint says so.
+    async with services.sessionmaker() as session, session.begin():
+        await connect(session, kept.code, await _person(session), clock(), services.vault)
+    with pytest.raises(NothingToPrint):
+        await reprint(services, first.batch_id, office_id=mitte.id, now=clock())
+
+
+async def test_a_reminder_letter_says_it_is_a_reminder(services: Services, clock: Clock) -> None:
+    office = await make_office(services)
+    await invite(services, clock, office, "ru", "REMIND")
+    first = await export_pending(services, office_id=None, now=clock())
+    assert first is not None
+    clock.advance(days=services.settings.invitation_reminder_days, hours=1)
+    await remind_and_expire(services.sessionmaker, services.invitations, clock())
+
+    reminder = await export_pending(services, office_id=None, now=clock())
+
+    assert reminder is not None and [i.reference for i in reminder.letters] == ["REMIND"]
+    ru, de = services.catalogs["ru"], services.catalogs["de"]
+    first_text, reminder_text = text_of(first.merged_pdf), text_of(reminder.merged_pdf)
+    for catalog in (ru, de):
+        subject = catalog.gettext("Reminder: invitation to free advice in your language")
+        assert subject in reminder_text and subject not in first_text
+    assert ru.gettext("Invitation to free advice in your language") in first_text
+
+
+async def test_cli_writes_a_batch_again_after_the_disk_was_full(
+    services: Services,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    office = await make_office(services)
+    await invite(services, clock, office, "ti", "DISK-1")
+    monkeypatch.setenv("LOTSE_DATABASE_URL", services.settings.database_url)
+    monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LOTSE_SECRET_KEY", SECRET)
+    out = tmp_path / "print"
+    write_bytes = Path.write_bytes
+
+    def disk_full(path: Path, data: bytes) -> int:  # the operating system's answer
+        if out in path.parents:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_bytes(path, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "write_bytes", disk_full)
+        with pytest.raises(SystemExit) as stopped:
+            await asyncio.to_thread(main, ["letters", "export", "--out", str(out)])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    [batch_id] = re.findall(r"--batch (batch-[\w-]+) ", error)
+    assert "No space left on device" in error and "marked printed" in error
+    [row] = (await letters_by_id(services)).values()
+    assert (row.status, row.batch) == ("printed", batch_id)
+
+    await asyncio.to_thread(main, ["letters", "export", "--batch", batch_id, "--out", str(out)])
+
+    assert capsys.readouterr().out.strip() == f"{out / batch_id}: 1 letters, 2 pages"
+    assert "DISK-1" in (out / batch_id / "manifest.csv").read_text(encoding="utf-8-sig")
+    assert pages_of((out / batch_id / f"{batch_id}.pdf").read_bytes()) == 2
+    with pytest.raises(SystemExit):
+        await asyncio.to_thread(
+            main, ["letters", "export", "--batch", "batch-x", "--out", str(out)]
+        )
+    assert "no printed letters in batch 'batch-x'" in capsys.readouterr().err
 
 
 async def _person(session: AsyncSession) -> int:

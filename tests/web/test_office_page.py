@@ -3,7 +3,9 @@ invitations only, no contact details, and the staff access log."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -391,8 +393,26 @@ async def test_letters_page_and_download(client: Client, services: Services) -> 
     assert response.headers["Content-Type"] == "application/zip"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="')
     assert (await response.read())[:2] == b"PK"
+    first = await response.read()
     again = await client.post("/office/letters/download", data={"csrf": token})
     assert again.status == 409 and T.LETTERS_NONE in await again.text()
+    # The batch is listed and can be downloaded again, the same letters in it.
+    page = await (await client.get("/office/letters")).text()
+    [batch_id] = re.findall(r'name="batch" value="([^"]+)"', page)
+    assert T.BATCHES_TITLE in page and f"{batch_id}</th>" in page
+    reprint = await client.post("/office/letters/reprint", data={"csrf": token, "batch": batch_id})
+    assert reprint.status == 200 and reprint.headers["Content-Type"] == "application/zip"
+    assert _zip_names(await reprint.read()) == _zip_names(first)
+    unknown = await client.post("/office/letters/reprint", data={"csrf": token, "batch": "x"})
+    assert unknown.status == 404 and T.BATCH_UNKNOWN in await unknown.text()
+    forged = await client.post("/office/letters/reprint", data={"csrf": "x", "batch": batch_id})
+    assert forged.status == 403
     actions = [(r.actor, r.action) for r in await access_rows(services)]
     assert (f"user:{user_id}", "office.letters") in actions
     assert (f"user:{user_id}", "letters.export") in actions
+    assert (f"user:{user_id}", "letters.reprint") in actions
+
+
+def _zip_names(archive: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        return sorted(files.namelist())
