@@ -10,6 +10,7 @@ from bot.db.models import ConsentRecord
 from bot.flow import Context, Step
 from bot.i18n import LANGUAGES, native_name
 from bot.labels import CHANNEL_NAMES
+from bot.postal import forget_postal_address
 from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
 
 YES = Choice("yes", t("Yes"))
@@ -33,6 +34,17 @@ def language_set(lang: str) -> Reply:
 def go(flow: str, *replies: Reply, data: Mapping[str, Any] | None = None) -> Step:
     """Hand over to another flow's start."""
     return Step(tuple(replies), flow, None, data or {})
+
+
+async def record_contact_choice(
+    ctx: Context, channel: Channel, state: ConsentState
+) -> ConsentRecord:
+    """The person's own answer for one channel. No to letters also deletes the postal
+    address kept for them: it serves no other purpose."""
+    record = record_contact_consent(ctx, channel, state)
+    if channel is Channel.LETTER and state is not ConsentState.GIVEN:
+        await forget_postal_address(ctx.session, ctx.person.id)
+    return record
 
 
 def record_contact_consent(ctx: Context, channel: Channel, state: ConsentState) -> ConsentRecord:

@@ -15,6 +15,7 @@ from bot.engine import address_index
 from bot.flow import Context, Input, Step
 from bot.invitations import CodeProblem, Personal, connect
 from bot.labels import CHANNEL_NAMES
+from bot.postal import keep_postal_address
 from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
 from flows.common import go, language_set, record_contact_consent
 from flows.onboarding import NAME as ONBOARDING
@@ -57,6 +58,10 @@ class InvitationFlow:
                 notice_version=invitation.notice_version,
             )
         await _attach_phone(ctx, result.personal, channels)
+        address = result.personal.postal_address
+        if Channel.LETTER in channels and address is not None:
+            # Kept for later letters while the person agrees to them (bot/postal.py).
+            await keep_postal_address(ctx.session, ctx.vault, ctx.person.id, address, ctx.now)
         # The full notice, as in the usual start: what Lotse stores, for how long, rights.
         welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=office.name),))
         notice = Reply(about(ctx).texts)
@@ -96,8 +101,11 @@ class InvitationFlow:
             ctx.person.onboarded_at = ctx.person.onboarded_at or ctx.now
             return go("menu", receipt(records), Reply((t("Thank you! Your choices are saved."),)))
         if given.choice == CHANGE.id:
-            # The usual question per channel: each answer is recorded as the person's own.
-            pending = [c.value for c in ctx.settings.contact_channels]
+            # The usual question per channel: each answer is recorded as the person's own,
+            # for the channels agreed at the office too (letters, say, need not be offered
+            # in the chat to be answered).
+            offered = [c.value for c in ctx.settings.contact_channels]
+            pending = list(dict.fromkeys([*data["channels"], *offered]))
             state = {"pending": pending, "given": [], "records": []}
             prompt = Onboarding().prompt(ctx, "consent", state)
             return Step((prompt,), ONBOARDING, "consent", state)

@@ -20,7 +20,7 @@ from flows.common import (
     rank_pick,
     rank_prompt,
     ranking_saved,
-    record_contact_consent,
+    record_contact_choice,
 )
 
 NAME = "onboarding"
@@ -110,7 +110,7 @@ class Onboarding:
             return None
         channel = Channel(data["pending"][0])
         state = ConsentState.GIVEN if given.choice == YES.id else ConsentState.REFUSED
-        record = record_contact_consent(ctx, channel, state)
+        record = await record_contact_choice(ctx, channel, state)
         pending = list(data["pending"][1:])
         accepted = (
             [*data["given"], channel.value] if state is ConsentState.GIVEN else list(data["given"])

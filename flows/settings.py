@@ -17,7 +17,7 @@ from flows.common import (
     rank_pick,
     rank_prompt,
     ranking_saved,
-    record_contact_consent,
+    record_contact_choice,
 )
 
 NAME = "settings"
@@ -107,8 +107,13 @@ class Settings:
 
     async def _consent_step(self, ctx: Context, *before: Reply) -> Step:
         current = await ctx.consents.current()
+        # The channels offered here, and any other the person has answered for: a letter
+        # agreed to at an office must be as easy to withdraw as it was to give.
+        answered = [
+            Channel(channel) for purpose, channel in current if purpose == CONTACT.id and channel
+        ]
         states = {}
-        for channel in ctx.settings.contact_channels:
+        for channel in dict.fromkeys([*ctx.settings.contact_channels, *answered]):
             record = current.get((CONTACT.id, channel.value))
             states[channel.value] = record.state if record else ""
         data = {"states": states}
@@ -124,7 +129,7 @@ class Settings:
         record = current.get((CONTACT.id, channel.value))
         was_given = record is not None and record.state == ConsentState.GIVEN
         state = ConsentState.WITHDRAWN if was_given else ConsentState.GIVEN
-        new = record_contact_consent(ctx, channel, state)
+        new = await record_contact_choice(ctx, channel, state)
         await ctx.session.flush()
         ranking = [c for c in ctx.person.channel_ranking if c != channel.value]
         if state is ConsentState.GIVEN:

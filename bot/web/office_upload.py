@@ -16,7 +16,6 @@ from typing import Final
 from aiohttp import BodyPartReader, web
 
 from bot.db.models import Office
-from bot.offices import log_access
 from bot.web import office_text as T
 from bot.web.keys import SERVICES
 from bot.web.office_auth import CSRF_HEADER, Staff, check_csrf
@@ -115,6 +114,7 @@ async def upload_report(request: web.Request, staff: Staff) -> tuple[int, str]:
         office = await session.get(Office, staff.office_id)
     assert office is not None
     try:
+        # It writes the access log row itself (action "bulk.upload", this actor).
         result = await bulk.import_csv(services, office, upload.data, actor=staff.actor)
     except bulk.BulkFileError as problem:
         # The file as a whole cannot be read (encoding, header, too many rows).
@@ -125,18 +125,6 @@ async def upload_report(request: web.Request, staff: Staff) -> tuple[int, str]:
         for r in result.rows
     ]
     outcomes = Counter(r.outcome for r in rows)
-    async with services.sessionmaker() as session, session.begin():
-        await log_access(
-            session,
-            actor=staff.actor,
-            action="office.upload",
-            office_id=staff.office_id,
-            detail=(
-                f"rows={len(rows)} created={outcomes['created']} "
-                f"existing={outcomes['existing']} error={outcomes['error']}"
-            ),
-            at=services.clock(),
-        )
     return 200, report(rows, len(rows), outcomes) + upload_form(staff, limit)
 
 

@@ -12,9 +12,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from adapters import telegram
-from bot.db.models import ConsentRecord, Invitation, Letter, Office, Person
+from bot.db.models import ConsentRecord, Contact, Invitation, Letter, Office, Person
 from bot.invitations import Address, InvitationRequest, Personal, create_invitation
 from bot.offices import create_office
+from bot.postal import postal_address
 from bot.services import Services
 from bot.types import Channel
 from bot.web.app import make_app
@@ -155,3 +156,61 @@ async def test_the_web_chat_explains_a_wrong_code(
 async def test_a_code_that_is_not_a_string_is_a_bad_request(client: TestClient[Any, Any]) -> None:
     response = await client.post("/chat/api/sessions", json={"code": 12345678})
     assert response.status == 400
+
+
+async def test_the_postal_address_is_kept_while_letters_are_agreed(
+    client: TestClient[Any, Any], services: Services, clock: Clock
+) -> None:
+    invitation = await invite(
+        services, clock(), language="de", channels=(Channel.LETTER,), reference="P-1"
+    )
+    person = ChatPerson(client, services)
+    response = await client.post("/chat/api/sessions", json={"code": invitation.code})
+    person.session = (await response.json())["session"]
+    await person.replies()
+    await person.choose("confirm")
+    async with services.sessionmaker() as session:
+        person_id = await session.scalar(select(Person.id))
+        assert person_id is not None
+        kept = await postal_address(session, services.vault, person_id)
+        stored = await session.scalar(
+            select(Contact.address_enc).where(Contact.channel == "letter")
+        )
+    assert kept == ADDRESS
+    assert stored is not None and ADDRESS.street not in stored  # encrypted at rest
+
+    # Letters were agreed at the office: the settings offer to withdraw them, although
+    # this installation's chat does not offer letters itself.
+    await person.choose("settings")
+    await person.choose("consent")
+    assert person.offered == ["toggle:webchat", "toggle:letter", "done"]
+    bot = await person.choose("toggle:letter")
+    assert bot[0]["text"].startswith("Bestätigung:")  # the receipt, in German
+    async with services.sessionmaker() as session:
+        assert await postal_address(session, services.vault, person_id) is None
+
+
+async def test_changing_the_office_consent_asks_for_its_channels_too(
+    client: TestClient[Any, Any], services: Services, clock: Clock
+) -> None:
+    invitation = await invite(
+        services, clock(), language="de", channels=(Channel.LETTER,), reference="P-2"
+    )
+    person = ChatPerson(client, services)
+    response = await client.post("/chat/api/sessions", json={"code": invitation.code})
+    person.session = (await response.json())["session"]
+    await person.replies()
+    await person.choose("change")
+    await person.choose("no")  # letters: no
+    await person.choose("yes")  # the web chat: yes
+    async with services.sessionmaker() as session:
+        person_id = await session.scalar(select(Person.id))
+        assert person_id is not None
+        assert await postal_address(session, services.vault, person_id) is None
+        records = await session.scalars(select(ConsentRecord).order_by(ConsentRecord.id))
+        answers = [(r.channel, r.method, r.state) for r in records]
+    assert answers == [
+        ("letter", "office", "given"),
+        ("letter", "chat", "refused"),
+        ("webchat", "chat", "given"),
+    ]

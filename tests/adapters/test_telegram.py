@@ -34,7 +34,7 @@ from bot.services import Services, build_services
 from bot.types import Channel, InboundMessage, OutboundMessage, RenderedChoice, t
 from bot.web.app import make_app
 from flows import build_router
-from flows.invitation import _PROBLEMS
+from flows.invitation import PROBLEMS
 from flows.router import START
 from tests.conftest import SECRET, Clock
 from tests.factories import seed_municipality
@@ -494,7 +494,7 @@ async def test_start_payload_reaches_the_engine(
     assert await count(tg.services, Message.direction == "in") == 1
     de = tg.services.catalogs["de"]
     # The payload is no invitation code Lotse knows: said kindly, then the usual start.
-    assert explained["text"] == de.text(_PROBLEMS[CodeProblem.UNKNOWN])
+    assert explained["text"] == de.text(PROBLEMS[CodeProblem.UNKNOWN])
     welcome = t("Hello! I am Lotse. I will write to you in {language}.", language=native_name("de"))
     assert greeting["text"] == de.text(welcome)
     assert buttons(greeting) == ["continue", "other-language"]
