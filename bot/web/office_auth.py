@@ -31,6 +31,7 @@ from bot.db.models import Office, StaffSession, StaffUser
 from bot.offices import verify_password
 from bot.services import Services
 from bot.web import office_text as T
+from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
 
 COOKIE: Final = "lotse_office"
@@ -245,7 +246,7 @@ async def login(request: web.Request) -> web.Response:
         raise forbidden(None)
     email = str(form.get("email", "")).strip().lower()[:254]
     password = str(form.get("password", ""))[:1024]
-    ip = request.remote or "unknown"
+    ip = client_address(request, services.settings.trusted_proxies)
     throttle = request.app[THROTTLE]
     if throttle.blocked(ip):
         return _login_response(request, 429, email, T.TOO_MANY)

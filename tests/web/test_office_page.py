@@ -4,6 +4,7 @@ invitations only, no contact details, and the staff access log."""
 from __future__ import annotations
 
 import io
+import ipaddress
 import re
 import zipfile
 from typing import Any
@@ -94,11 +95,14 @@ async def csrf_of(client: Client, path: str) -> str:
     return found[1]
 
 
-async def login(client: Client, email: str = EMAIL, password: str = PASSWORD) -> Any:
+async def login(
+    client: Client, email: str = EMAIL, password: str = PASSWORD, forwarded_for: str = ""
+) -> Any:
     token = await csrf_of(client, "/office/login")
     return await client.post(
         "/office/login",
         data={"email": email, "password": password, "csrf": token},
+        headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {},
         allow_redirects=False,
     )
 
@@ -233,6 +237,31 @@ async def test_too_many_failures_from_one_address(
     assert blocked.status == 429 and T.TOO_MANY in await blocked.text()
     clock.advance(minutes=15)
     assert (await login(client)).status == 303
+
+
+async def test_behind_a_trusted_proxy_failures_count_per_client(
+    client: Client, services: Services
+) -> None:
+    await seed_office(services)
+    failures = office_auth.IP_FAILURES
+    # Not trusted: a client cannot dodge the throttle by naming another address.
+    for n in range(failures):
+        response = await login(client, email=f"a{n}@amt.example", forwarded_for=f"198.51.100.{n}")
+        assert response.status == 401
+    assert (await login(client, forwarded_for="198.51.100.99")).status == 429
+
+    services.settings = services.settings.model_copy(
+        update={"trusted_proxies": (ipaddress.ip_network("127.0.0.0/8"),)}
+    )
+    # Trusted: the proxy's own address no longer counts, each client does.
+    for n in range(failures):
+        response = await login(client, email=f"b{n}@amt.example", forwarded_for="203.0.113.7")
+        assert response.status == 401
+    assert (await login(client, forwarded_for="203.0.113.7")).status == 429
+    # A client prepending a made-up hop is still counted by the address the proxy saw.
+    spoofed = await login(client, forwarded_for="192.0.2.1, 203.0.113.7")
+    assert spoofed.status == 429
+    assert (await login(client, forwarded_for="203.0.113.8")).status == 303
 
 
 async def test_cookies(client: Client, services: Services) -> None:
