@@ -27,7 +27,7 @@ from bot.offices import create_office
 from bot.types import Channel
 from flows.invitation import PROBLEMS
 from tests.adapters import test_twilio
-from tests.adapters.test_twilio import Lotse, Phone
+from tests.adapters.test_twilio import TEMPLATES, Lotse, Phone
 
 # The Twilio harness's fixtures, shared with its own tests.
 fake, lotse = test_twilio.fake, test_twilio.lotse
@@ -209,3 +209,31 @@ async def test_no_usable_channel_fails_with_the_reason(lotse: Lotse) -> None:
     current, events = await state(lotse, invitation.id)
     assert current.status == "failed" and events == ["created", "failed"]
     assert current.error == "telegram: LOTSE_TELEGRAM_BOT_USERNAME not set"
+
+
+async def test_invited_by_whatsapp_template_connected_by_replying_the_code(lotse: Lotse) -> None:
+    german = "+4915112345678"
+    req = request(
+        "W-1", language="de", channels=(Channel.WHATSAPP,), personal=Personal(phone=german)
+    )
+    invitation = await invite(lotse, req)
+    assert invitation.sent_via == "whatsapp"
+    await lotse.dispatch()
+    [sent] = lotse.fake.to(f"whatsapp:{german}")
+    assert sent.content_sid == TEMPLATES["invitation"]["de"]  # Lotse writes first: a template
+    de = lotse.services.catalogs["de"]
+    invites = de.gettext("{office} invites you to free advice in your language. Your code: {code}")
+    first_line = invites.format(office="Bürgeramt Mitte", code=display_code(invitation.code))
+    assert sent.variables == {"1": first_line}
+
+    answer = await Phone(lotse, german, whatsapp=True).say(display_code(invitation.code))
+
+    assert (
+        de.gettext("Welcome! {office} invited you to Lotse.").format(office="Bürgeramt Mitte")
+        in answer
+    )
+    current, _ = await state(lotse, invitation.id)
+    assert current.status == "connected"
+    async with lotse.services.sessionmaker() as session:
+        records = list(await session.scalars(select(ConsentRecord)))
+    assert [(r.channel, r.method) for r in records] == [("whatsapp", "office")]
