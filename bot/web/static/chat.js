@@ -39,6 +39,8 @@ function setLang(l, dir) {
   go.setAttribute('aria-label', s('send'));
   $('consents-text').textContent = s('consents');
   if (choiceBox) choiceBox.setAttribute('aria-label', s('options'));
+  // The screen-reader label of the person's own messages follows the page language.
+  log.querySelectorAll('.msg.person .sr').forEach(w => { w.lang = l; w.textContent = s('you') + ' '; });
   if (said) say(said);
 }
 
@@ -120,6 +122,10 @@ function show(list) {
   const a = document.activeElement, initial = after === '0';
   const focus = wantFocus || !a || a === document.body || (choiceBox && choiceBox.contains(a));
   let first = null, last = null, newest = null;
+  // The page takes the newest bot message's language before anything is drawn, so a
+  // batch after a reload labels the person's messages like one message at a time does.
+  const lead = list.filter(m => m.from === 'bot' && +m.id > +after).pop();
+  if (lead) setLang(lead.lang, lead.dir);
   for (const m of list) {
     if (+m.id <= +after) continue; // a second fetch raced this one
     after = m.id;
@@ -128,7 +134,6 @@ function show(list) {
     if (m.from === 'bot') { first = first || b; last = b; newest = m; }
   }
   if (!newest) return list.length && bottom();
-  setLang(newest.lang, newest.dir);
   offer(newest.choices || [], last, focus);
   // Show new text from its start; after a reload, from the newest message.
   const top = (initial ? last : first).getBoundingClientRect().top;
