@@ -158,16 +158,24 @@ async def test_a_code_that_is_not_a_string_is_a_bad_request(client: TestClient[A
     assert response.status == 400
 
 
-async def test_the_postal_address_is_kept_while_letters_are_agreed(
-    client: TestClient[Any, Any], services: Services, clock: Clock
-) -> None:
+async def connected_in_chat(
+    client: TestClient[Any, Any], services: Services, clock: Clock, reference: str
+) -> ChatPerson:
+    """Someone invited by letter in German who opened the web chat with the code."""
     invitation = await invite(
-        services, clock(), language="de", channels=(Channel.LETTER,), reference="P-1"
+        services, clock(), language="de", channels=(Channel.LETTER,), reference=reference
     )
     person = ChatPerson(client, services)
     response = await client.post("/chat/api/sessions", json={"code": invitation.code})
     person.session = (await response.json())["session"]
     await person.replies()
+    return person
+
+
+async def test_the_postal_address_is_kept_while_letters_are_agreed(
+    client: TestClient[Any, Any], services: Services, clock: Clock
+) -> None:
+    person = await connected_in_chat(client, services, clock, "P-1")
     await person.choose("confirm")
     async with services.sessionmaker() as session:
         person_id = await session.scalar(select(Person.id))
@@ -193,13 +201,7 @@ async def test_the_postal_address_is_kept_while_letters_are_agreed(
 async def test_changing_the_office_consent_asks_for_its_channels_too(
     client: TestClient[Any, Any], services: Services, clock: Clock
 ) -> None:
-    invitation = await invite(
-        services, clock(), language="de", channels=(Channel.LETTER,), reference="P-2"
-    )
-    person = ChatPerson(client, services)
-    response = await client.post("/chat/api/sessions", json={"code": invitation.code})
-    person.session = (await response.json())["session"]
-    await person.replies()
+    person = await connected_in_chat(client, services, clock, "P-2")
     await person.choose("change")
     await person.choose("no")  # letters: no
     await person.choose("yes")  # the web chat: yes
