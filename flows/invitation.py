@@ -59,12 +59,24 @@ class InvitationFlow:
             )
         await _attach_phone(ctx, result.personal, channels)
         address = result.personal.postal_address
-        if Channel.LETTER in channels and address is not None:
-            # Kept for later letters while the person agrees to them (bot/postal.py).
-            await keep_postal_address(ctx.session, ctx.vault, ctx.person.id, address, ctx.now)
+        kept: tuple[Text, ...] = ()
+        # Kept for later letters while the person agrees to them (bot/postal.py); the
+        # notice says so, as its general part promises that no name is stored.
+        if (
+            Channel.LETTER in channels
+            and address is not None
+            and await keep_postal_address(ctx.session, ctx.vault, ctx.person.id, address, ctx.now)
+        ):
+            kept = (
+                t(
+                    "{office} gave us your name and postal address for letters. We keep "
+                    "them only as long as you agree to letters.",
+                    office=office.name,
+                ),
+            )
         # The full notice, as in the usual start: what Lotse stores, for how long, rights.
         welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=office.name),))
-        notice = Reply(about(ctx).texts)
+        notice = Reply((*about(ctx).texts, *kept))
         state = {
             "channels": [c.value for c in channels],
             "office": office.name,

@@ -160,22 +160,28 @@ async def test_a_code_that_is_not_a_string_is_a_bad_request(client: TestClient[A
 
 async def connected_in_chat(
     client: TestClient[Any, Any], services: Services, clock: Clock, reference: str
-) -> ChatPerson:
-    """Someone invited by letter in German who opened the web chat with the code."""
+) -> tuple[ChatPerson, str]:
+    """Someone invited by letter in German who opened the web chat with the code, and
+    what Lotse answered."""
     invitation = await invite(
         services, clock(), language="de", channels=(Channel.LETTER,), reference=reference
     )
     person = ChatPerson(client, services)
     response = await client.post("/chat/api/sessions", json={"code": invitation.code})
     person.session = (await response.json())["session"]
-    await person.replies()
-    return person
+    replies = await person.replies()
+    return person, "\n".join(m["text"] for m in replies)
 
 
 async def test_the_postal_address_is_kept_while_letters_are_agreed(
     client: TestClient[Any, Any], services: Services, clock: Clock
 ) -> None:
-    person = await connected_in_chat(client, services, clock, "P-1")
+    person, answer = await connected_in_chat(client, services, clock, "P-1")
+    told = services.catalogs["de"].gettext(
+        "{office} gave us your name and postal address for letters. We keep them only as "
+        "long as you agree to letters."
+    )
+    assert told.format(office="Bürgeramt Mitte") in answer  # the notice says what is kept
     await person.choose("confirm")
     async with services.sessionmaker() as session:
         person_id = await session.scalar(select(Person.id))
@@ -201,7 +207,7 @@ async def test_the_postal_address_is_kept_while_letters_are_agreed(
 async def test_changing_the_office_consent_asks_for_its_channels_too(
     client: TestClient[Any, Any], services: Services, clock: Clock
 ) -> None:
-    person = await connected_in_chat(client, services, clock, "P-2")
+    person, _ = await connected_in_chat(client, services, clock, "P-2")
     await person.choose("change")
     await person.choose("no")  # letters: no
     await person.choose("yes")  # the web chat: yes
