@@ -158,6 +158,35 @@ def public_id() -> str:
     return "inv_" + secrets.token_urlsafe(12)
 
 
+#: What `public_id()` makes, with room for ids made differently in future.
+_PUBLIC_ID = re.compile(r"inv_[A-Za-z0-9_-]{1,36}")
+
+
+async def office_invitation(
+    session: AsyncSession, office_id: int, public_id: str
+) -> Invitation | None:
+    """One of the office's invitations by its public id; None for a malformed or
+    unknown id and for another office's invitation (which must look the same)."""
+    if not _PUBLIC_ID.fullmatch(public_id):
+        return None
+    found: Invitation | None = await session.scalar(
+        select(Invitation).where(
+            Invitation.public_id == public_id, Invitation.office_id == office_id
+        )
+    )
+    return found
+
+
+async def timeline(session: AsyncSession, invitation_id: int) -> list[InvitationEvent]:
+    """An invitation's status changes, oldest first."""
+    events = await session.scalars(
+        select(InvitationEvent)
+        .where(InvitationEvent.invitation_id == invitation_id)
+        .order_by(InvitationEvent.at, InvitationEvent.id)
+    )
+    return list(events)
+
+
 # ---------------------------------------------------------------- creating
 
 

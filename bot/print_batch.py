@@ -466,8 +466,9 @@ async def export_for_office(
 
 async def reprint_for_office(
     services: PrintContext, office: Office, batch_id: str, now: datetime, *, actor: str
-) -> tuple[Batch, bytes, str]:
-    """An earlier batch of the office again, as a ZIP. Raises UnknownBatch (also for
-    another office's batch) or NothingToPrint."""
+) -> tuple[bytes, str]:
+    """An earlier batch of the office again, as a ZIP and its file name. Raises
+    UnknownBatch (also for another office's batch) or NothingToPrint. Letters that can
+    no longer be rendered are left out (the page says why)."""
     batch = await reprint(services, batch_id, office_id=office.id, now=now, actor=actor)
-    return batch, await asyncio.to_thread(zip_batch, batch), f"{batch.batch_id}.zip"
+    return await asyncio.to_thread(zip_batch, batch), f"{batch.batch_id}.zip"

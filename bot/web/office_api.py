@@ -9,7 +9,6 @@ Requests are validated by the models the OpenAPI document is generated from
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, NoReturn
 
 from aiohttp import web
@@ -18,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bulk import BulkFileError, BulkResult, Outcome, import_csv
-from bot.db.models import Invitation, InvitationEvent, Office
+from bot.db.models import Invitation, Office
 from bot.i18n import LANGUAGES
 from bot.invitation_input import FieldError, parse_request
 from bot.invitations import (
@@ -27,6 +26,8 @@ from bot.invitations import (
     counts_by_status,
     create_invitation,
     describe,
+    office_invitation,
+    timeline,
 )
 from bot.offices import log_access, office_for_key, touch_key
 from bot.web import openapi
@@ -38,7 +39,6 @@ routes = web.RouteTableDef()
 MAX_JSON = 64 * 1024
 PAGE_SIZE, MAX_PAGE = 50, 200
 #: The shape of the ids `bot.invitations.public_id` makes (anything else is unknown).
-PUBLIC_ID = re.compile(r"^inv_[A-Za-z0-9_-]{1,36}$")
 
 
 @routes.get("/api/v1/openapi.json")
@@ -81,21 +81,10 @@ async def read(request: web.Request) -> web.Response:
     async with services.sessionmaker() as session, session.begin():
         office, actor = await _authenticate(request, session)
         _no_other_parameters(request)
-        public_id = request.match_info["id"]
-        invitation = None
-        if PUBLIC_ID.fullmatch(public_id):
-            invitation = await session.scalar(
-                select(Invitation).where(
-                    Invitation.public_id == public_id, Invitation.office_id == office.id
-                )
-            )
+        invitation = await office_invitation(session, office.id, request.match_info["id"])
         if invitation is None:
             fail(404, "not_found", "no invitation with this id in your office")
-        events = await session.scalars(
-            select(InvitationEvent)
-            .where(InvitationEvent.invitation_id == invitation.id)
-            .order_by(InvitationEvent.id)
-        )
+        events = await timeline(session, invitation.id)
         view = describe(invitation)
         view["events"] = [{"status": e.status, "at": e.at, "detail": e.detail} for e in events]
         await log_access(session, actor=actor, action="invitation.read", office_id=office.id,
@@ -114,15 +103,8 @@ async def listing(request: web.Request) -> web.Response:
             query = query.where(Invitation.status == status)
         after = request.query.get("after")
         if after is not None:
-            cursor = (
-                None
-                if not PUBLIC_ID.fullmatch(after)
-                else await session.scalar(
-                    select(Invitation.id).where(
-                        Invitation.public_id == after, Invitation.office_id == office.id
-                    )
-                )
-            )
+            found = await office_invitation(session, office.id, after)
+            cursor = None if found is None else found.id
             if cursor is None:
                 fail(400, "bad_cursor", "`after` is not a cursor this API gave you")
             query = query.where(Invitation.id < cursor)

@@ -181,6 +181,13 @@ def forbidden(staff: Staff | None) -> web.HTTPForbidden:
     )
 
 
+async def staff_office(services: Services, staff: Staff) -> Office:
+    async with services.sessionmaker() as session:
+        office = await session.get(Office, staff.office_id)
+    assert office is not None  # a staff session belongs to an existing office
+    return office
+
+
 async def checked_form(request: web.Request, staff: Staff) -> dict[str, str]:
     """A small POST form's fields, after the CSRF check."""
     form = await request.post()

@@ -13,26 +13,41 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Invitation, InvitationEvent, Letter, Office
-from bot.invitations import InvitationStatus, LetterStatus, counts_by_status, display_code
+from bot.db.models import Invitation, InvitationEvent, Letter
+from bot.invitations import (
+    InvitationStatus,
+    LetterStatus,
+    counts_by_status,
+    display_code,
+    office_invitation,
+    timeline,
+)
 from bot.offices import log_access
-from bot.services import Services
 from bot.web import office_auth
 from bot.web import office_text as T
 from bot.web.keys import SERVICES
-from bot.web.office_auth import Staff, checked_form, html, message_page, require_staff
+
+if TYPE_CHECKING:
+    from bot.print_batch import BatchSummary
+from bot.web.office_auth import (
+    Staff,
+    checked_form,
+    html,
+    message_page,
+    require_staff,
+    staff_office,
+)
 from bot.web.office_upload import upload_form, upload_report
 
 routes = web.RouteTableDef()
 PAGE_SIZE: Final = 50
-_PUBLIC_ID = re.compile(r"^inv_[A-Za-z0-9_-]{1,36}$")
 _CURRENT: Final = ' aria-current="true"'
 
 
@@ -204,22 +219,10 @@ async def invitation_detail(request: web.Request) -> web.Response:
     staff = await require_staff(request)
     public_id = request.match_info["public_id"]
     async with services.sessionmaker() as session, session.begin():
-        invitation = None
-        if _PUBLIC_ID.match(public_id):
-            invitation = await session.scalar(
-                select(Invitation).where(
-                    Invitation.public_id == public_id, Invitation.office_id == staff.office_id
-                )
-            )
+        invitation = await office_invitation(session, staff.office_id, public_id)
         if invitation is None:
             return message_page(T.NOT_FOUND_TITLE, T.NOT_FOUND, 404, staff)
-        events = list(
-            await session.scalars(
-                select(InvitationEvent)
-                .where(InvitationEvent.invitation_id == invitation.id)
-                .order_by(InvitationEvent.at, InvitationEvent.id)
-            )
-        )
+        events = await timeline(session, invitation.id)
         await log_access(
             session,
             actor=staff.actor,
@@ -332,19 +335,17 @@ async def letters(request: web.Request) -> web.Response:
     return html(_page(staff, T.LETTERS_TITLE, body, current="/office/letters"))
 
 
-async def _recent_batches(session: AsyncSession, office_id: int) -> list[Any]:
-    try:
-        from bot import print_batch
-    except ImportError:  # letters not installed: nothing was ever printed
-        return []
-    return list(await print_batch.recent_batches(session, office_id))
+async def _recent_batches(session: AsyncSession, office_id: int) -> list[BatchSummary]:
+    from bot import print_batch  # imported when needed: it loads WeasyPrint (~0.4 s)
+
+    return await print_batch.recent_batches(session, office_id)
 
 
 def _csrf_field(staff: Staff) -> str:
     return f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
 
 
-def _batches(staff: Staff, batches: Sequence[Any], timezone: str) -> str:
+def _batches(staff: Staff, batches: Sequence[BatchSummary], timezone: str) -> str:
     if not batches:
         return ""
     heads = (T.COL_BATCH, T.COL_PRINTED, T.COL_LETTERS, T.COL_PAGES, "")
@@ -369,11 +370,9 @@ async def letters_download(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     await checked_form(request, staff)
-    try:
-        from bot import print_batch  # letters to PDF, shared with `lotse letters`
-    except ImportError:
-        return message_page(T.UNAVAILABLE_TITLE, T.LETTERS_UNAVAILABLE, 503, staff)
-    office = await _office(services, staff)
+    from bot import print_batch  # letters to PDF, shared with `lotse letters`
+
+    office = await staff_office(services, staff)
     try:
         # It writes the access log row itself (action "letters.export", this actor).
         content, filename = await print_batch.export_for_office(
@@ -389,14 +388,12 @@ async def letters_reprint(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     form = await checked_form(request, staff)
-    try:
-        from bot import print_batch
-    except ImportError:
-        return message_page(T.UNAVAILABLE_TITLE, T.LETTERS_UNAVAILABLE, 503, staff)
-    office = await _office(services, staff)
+    from bot import print_batch
+
+    office = await staff_office(services, staff)
     try:
         # It writes the access log row itself (action "letters.reprint", this actor).
-        _, content, filename = await print_batch.reprint_for_office(
+        content, filename = await print_batch.reprint_for_office(
             services, office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
         )
     except print_batch.UnknownBatch:
@@ -404,13 +401,6 @@ async def letters_reprint(request: web.Request) -> web.StreamResponse:
     except print_batch.NothingToPrint:
         return message_page(T.LETTERS_TITLE, T.BATCH_GONE, 410, staff)
     return _attachment(content, filename)
-
-
-async def _office(services: Services, staff: Staff) -> Office:
-    async with services.sessionmaker() as session:
-        office = await session.get(Office, staff.office_id)
-    assert office is not None
-    return office
 
 
 def _attachment(content: bytes, filename: str) -> web.Response:

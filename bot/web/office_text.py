@@ -113,9 +113,6 @@ UPLOAD_NET: Final = "Das Hochladen ist fehlgeschlagen. Bitte noch einmal versuch
 UPLOAD_EMPTY: Final = "Bitte eine CSV-Datei auswählen."
 UPLOAD_TOO_LARGE: Final = "Die Datei ist größer als {size}. Bitte teilen Sie sie auf."
 UPLOAD_BAD: Final = "Die Datei konnte nicht gelesen werden: {reason}"
-UPLOAD_UNAVAILABLE: Final = (
-    "Das Hochladen von CSV-Dateien ist in dieser Installation noch nicht verfügbar."
-)
 REPORT_TITLE: Final = "Ergebnis je Zeile"
 REPORT_SUMMARY: Final = (
     "{rows} Zeilen: {created} angelegt, {existing} schon vorhanden, {error} mit Fehler."
@@ -149,8 +146,6 @@ BATCH_GONE: Final = (
     "Keiner dieser Briefe lässt sich erneut erzeugen: Die Einladungen sind abgeschlossen "
     "und die Adressen gelöscht."
 )
-LETTERS_UNAVAILABLE: Final = "Druckdateien sind in dieser Installation noch nicht verfügbar."
-UNAVAILABLE_TITLE: Final = "Nicht verfügbar"
 
 NOTHING: Final = "–"
 _CURRENT: Final = ' aria-current="page"'

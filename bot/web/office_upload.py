@@ -15,10 +15,10 @@ from typing import Final
 
 from aiohttp import BodyPartReader, web
 
-from bot.db.models import Office
+from bot import bulk
 from bot.web import office_text as T
 from bot.web.keys import SERVICES
-from bot.web.office_auth import CSRF_HEADER, Staff, check_csrf
+from bot.web.office_auth import CSRF_HEADER, Staff, check_csrf, staff_office
 
 _FIELD_LIMIT: Final = 200
 
@@ -106,13 +106,7 @@ async def upload_report(request: web.Request, staff: Staff) -> tuple[int, str]:
         return 413, upload_form(staff, limit, T.UPLOAD_TOO_LARGE.format(size=T.size(limit)))
     if not upload.data:
         return 400, upload_form(staff, limit, T.UPLOAD_EMPTY)
-    try:
-        from bot import bulk  # the CSV import, shared with the API
-    except ImportError:
-        return 503, upload_form(staff, limit, T.UPLOAD_UNAVAILABLE)
-    async with services.sessionmaker() as session:
-        office = await session.get(Office, staff.office_id)
-    assert office is not None
+    office = await staff_office(services, staff)
     try:
         # It writes the access log row itself (action "bulk.upload", this actor).
         result = await bulk.import_csv(services, office, upload.data, actor=staff.actor)
