@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 import html
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +49,55 @@ QR_SIZE = 34.0
 #: depends on it, and Babel's answer is checked against it in the tests).
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb"})
 SECOND_LANGUAGE = "de"
+
+#: Every font family the letter stylesheet names, with the Debian package that has it
+#: (deploy/setup.sh installs them). A letter never falls back to another font silently:
+#: rendering refuses to start while fontconfig resolves one of them to something else.
+LETTER_FONTS: dict[str, str] = {
+    "Noto Sans": "fonts-noto-core",
+    "Noto Naskh Arabic": "fonts-noto-core",
+    "Noto Sans Arabic": "fonts-noto-core",
+    "Noto Sans Ethiopic": "fonts-noto-core",
+    "Noto Sans Mono": "fonts-noto-mono",
+}
+
+
+class LetterFontsMissing(RuntimeError):
+    pass
+
+
+def missing_fonts(families: Iterable[str] = LETTER_FONTS) -> list[str]:
+    """The families fontconfig (which WeasyPrint uses) resolves to another font."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        raise LetterFontsMissing("fc-match is missing (Debian: fontconfig); run deploy/setup.sh")
+    missing = []
+    for family in families:
+        found = subprocess.run(
+            [fc_match, "--format=%{family}", family], capture_output=True, text=True, check=True
+        ).stdout
+        if family not in (name.strip() for name in found.split(",")):
+            missing.append(family)
+    return missing
+
+
+_fonts_checked = False
+
+
+def require_fonts() -> None:
+    """Raises, naming the Debian packages, unless every letter font is installed (checked
+    once per process: a font is not uninstalled under a running service)."""
+    global _fonts_checked
+    if _fonts_checked:
+        return
+    if missing := missing_fonts():
+        packages = sorted({LETTER_FONTS[family] for family in missing})
+        raise LetterFontsMissing(
+            f"letter fonts missing: {', '.join(missing)} (Debian: {' '.join(packages)}); "
+            "run deploy/setup.sh"
+        )
+    _fonts_checked = True
+
 
 # Isolates keep a Latin code, URL or number intact inside a right-to-left sentence.
 _LRI, _PDI = "\u2066", "\u2069"
@@ -113,6 +164,7 @@ def render_batch(
     """
     if not contents:
         raise ValueError("a print batch needs at least one letter")
+    require_fonts()
     letters = "".join(_letter(i, c, catalogs) for i, c in enumerate(contents))
     with _cycle_collector_paused():
         return _render(_page(letters, duplex), len(contents))
@@ -387,7 +439,7 @@ li {{ margin-bottom: 0.8mm; }}
   break-inside: avoid; }}
 .qr {{ float: left; width: {_mm(QR_SIZE)}; height: {_mm(QR_SIZE)};
   image-rendering: pixelated; margin-right: 8mm; }}
-.code {{ font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 22pt;
+.code {{ font-family: "Noto Sans Mono", monospace; font-size: 22pt;
   font-weight: bold; letter-spacing: 0.15em; line-height: 1.2; padding-top: 9mm; }}
 .url {{ margin-top: 2mm; }}
 """

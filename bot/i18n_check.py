@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.i18n import DOMAIN, LANGUAGES, placeholders
+from bot.plurals import PLURALS, same_formula
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -18,8 +18,44 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
         return read_po(handle, locale=locale)
 
 
-def expected_plurals(lang: str) -> int:
-    return get_plural(Locale.parse(lang)).num_plurals
+_PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$")
+
+
+def header_plurals(path: Path) -> tuple[int, str] | None:
+    """The (count, formula) of a catalog's own Plural-Forms header, None without one.
+
+    Read from the file itself: Babel fills a missing header from its own table, which
+    changes between releases."""
+    for line in _header(path.read_text(encoding="utf-8")).split("\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "plural-forms" and (match := _PLURAL_FORMS.match(value.strip())):
+            return int(match[1]), match[2].strip()
+    return None
+
+
+def _header(po: str) -> str:
+    """The msgstr of the header entry (msgid ""), its quoted pieces joined."""
+    match = re.search(r'^msgid ""\s*\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*\n?)+)', po, re.M)
+    pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', match[1]) if match else []
+    return "".join(pieces).replace("\\n", "\n").replace('\\"', '"')
+
+
+def check_plural_header(lang: str, path: Path) -> list[str]:
+    """The catalog's Plural-Forms header against Lotse's own table (bot/plurals.py)."""
+    rule = PLURALS.get(lang)
+    if rule is None:
+        return [f"{lang}: not in Lotse's plural table (bot/plurals.py); add it there"]
+    found = header_plurals(path)
+    if found is None:
+        return [f'{lang}: no Plural-Forms header; add "Plural-Forms: {rule.header}\\n"']
+    count, formula = found
+    if count != rule.count or not same_formula(formula, rule.formula):
+        return [
+            f"{lang}: Plural-Forms is 'nplurals={count}; plural={formula};', Lotse's table "
+            f"(bot/plurals.py) has '{rule.header}'; the header and the order of the "
+            "translated forms must follow the table"
+        ]
+    return []
 
 
 def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
@@ -31,6 +67,7 @@ def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) ->
         if not path.exists():
             problems.append(f"{lang}: missing {path}")
             continue
+        problems.extend(check_plural_header(lang, path))
         problems.extend(_check_one(lang, template, _read(path, lang)))
     return problems
 
@@ -69,11 +106,6 @@ def _first(msgid: object) -> str:
 
 def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
     problems = []
-    if catalog.num_plurals != expected_plurals(lang):
-        problems.append(
-            f"{lang}: Plural-Forms has {catalog.num_plurals} forms, "
-            f"{lang} needs {expected_plurals(lang)}"
-        )
     for message in template:
         if not message.id:
             continue
@@ -84,7 +116,7 @@ def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
         sources = _forms(message.id)
         wanted: set[str] = set().union(*(placeholders(s) for s in sources))
         strings = _forms(translated.string)
-        if len(sources) > 1 and len(strings) != catalog.num_plurals:
+        if len(sources) > 1 and len(strings) != _plural_count(lang, catalog):
             problems.append(f"{lang}: {_short(message.id)} has {len(strings)} plural forms")
         for form in strings:
             if not form:
@@ -100,6 +132,11 @@ def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
                 f"{lang}: entry {_short(message.id)} is not in messages.pot; run locales/extract.sh"
             )
     return problems
+
+
+def _plural_count(lang: str, catalog: Catalog) -> int:
+    rule = PLURALS.get(lang)
+    return rule.count if rule else catalog.num_plurals
 
 
 def _forms(string: object) -> tuple[str, ...]:

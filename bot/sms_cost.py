@@ -71,7 +71,7 @@ def _params(msgid: str, lang: str, keywords: set[str], n: int | None) -> dict[st
         if name in samples:
             params[name] = samples[name]
         elif name in keywords:  # {menu}, {help}, {stop}: the keyword as shown to people
-            params[name] = Keyword(f"keyword-{name}")
+            params[name] = Keyword.named(name)
         else:
             params[name] = SAMPLE_UNKNOWN
     if n is not None:

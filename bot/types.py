@@ -77,6 +77,11 @@ class Keyword:
 
     msgid: str
 
+    @classmethod
+    def named(cls, name: str) -> Keyword:
+        """The keyword called `name` (menu, help…), for code that holds only the name."""
+        return cls("keyword-" + name)
+
     @property
     def name(self) -> str:
         return self.msgid.removeprefix("keyword-")

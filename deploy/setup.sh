@@ -1,58 +1,101 @@
 #!/usr/bin/env bash
-# Sets Lotse up on a fresh Debian machine with Python 3.11:
-#   deploy/setup.sh          the service (a virtualenv in .venv with Lotse installed)
-#   deploy/setup.sh --test   also what the test suite needs: PostgreSQL, Chromium, fonts
-# Safe to run again; it only installs what is missing.
+# Sets Lotse up on a fresh Debian 12 machine with Python 3.11, exactly as tested:
+# Python packages come from uv.lock (versions and hashes), Debian packages by name.
+#   deploy/setup.sh                the service: .venv with Lotse and its locked dependencies
+#   deploy/setup.sh --test         also the test tools and PostgreSQL, Chromium, poppler, zbar
+#   deploy/setup.sh --extra NAME   also an optional extra of pyproject.toml (repeatable)
+# Safe to run again: it installs what is missing and makes .venv match the lock.
+# Each step says what it does; a failure ends with one line naming the cause and the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 WITH_TEST=0
-[ "${1:-}" = "--test" ] && WITH_TEST=1
+extras=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --test) WITH_TEST=1 ;;
+    --extra) extras+=("${2:?--extra needs a name}"); shift ;;
+    *) printf 'setup: unknown option %s (use --test, --extra NAME)\n' "$1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ "$WITH_TEST" = 1 ] && extras+=(dev)
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
-die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+log=$(mktemp -t lotse-setup.XXXXXX)
+trap 'rm -f "$log"' EXIT
 
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() {  # fail CAUSE FIX: the last line a failed setup prints
+  printf '\nsetup failed: %s\n  fix: %s\n' "$1" "$2" >&2
+  exit 1
+}
+# run CAUSE FIX COMMAND...: runs quietly; on failure shows the command's last lines, then fails.
+run() {
+  local cause=$1 fix=$2
+  shift 2
+  if ! "$@" >"$log" 2>&1; then
+    tail -n 25 "$log" >&2
+    fail "$cause" "$fix"
+  fi
+}
+
+step "checking Python ($PYTHON)"
+command -v "$PYTHON" >/dev/null \
+  || fail "no $PYTHON on PATH" "install Python 3.11 (Debian 12: apt-get install python3) or set PYTHON=/path/to/python3.11"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
-  || die "Lotse needs Python 3.11 (found $("$PYTHON" --version 2>&1)); set PYTHON=/path/to/python3.11"
+  || fail "Lotse needs Python 3.11, $PYTHON is $("$PYTHON" --version 2>&1)" \
+          "install Python 3.11 (Debian 12's python3 is 3.11) or set PYTHON=/path/to/python3.11"
 
-# Pango and Noto fonts: postal letters (WeasyPrint) in every script Lotse writes,
-# Arabic, Persian, Pashto, Sorani and Tigrinya included.
-debian_packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core)
+# Pango, fontconfig and the Noto families the letters name (adapters/letter.py: LETTER_FONTS;
+# tests/adapters/test_letter_fonts.py asks fontconfig for each): Latin, Arabic script,
+# Ethiopic (fonts-noto-core) and the monospace of the connect code (fonts-noto-mono).
+debian_packages=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-mono)
 if [ "$WITH_TEST" = 1 ]; then
-  # PostgreSQL: the production database, tested for real. Chromium: the web chat
-  # page in a real browser. Poppler and zbar: letters read back as text and QR codes.
+  # PostgreSQL: the production database, tested for real. Chromium: the web pages in a
+  # real browser. Poppler and zbar: letters read back as text, positions and QR codes.
   debian_packages+=(postgresql chromium poppler-utils zbar-tools)
 fi
+"$PYTHON" -m venv --help >/dev/null 2>&1 && "$PYTHON" -c 'import ensurepip' 2>/dev/null \
+  || debian_packages+=(python3-venv)
+step "checking Debian packages: ${debian_packages[*]}"
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
 done
-# python3-venv is only needed when the interpreter has no working venv module.
-if "$PYTHON" -m venv --help >/dev/null 2>&1; then
-  missing=("${missing[@]/python3-venv}")
-fi
-missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 if [ "${#missing[@]}" -gt 0 ]; then
-  say "installing Debian packages: ${missing[*]}"
-  [ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]} (or install them yourself)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    >/dev/null
+  [ "$(id -u)" = 0 ] \
+    || fail "Debian packages missing: ${missing[*]}, and installing them needs root" \
+            "run setup as root, or: sudo apt-get install ${missing[*]}"
+  step "installing Debian packages: ${missing[*]}"
+  run "apt-get update failed (no network, or a broken apt source)" \
+      "check /etc/apt/sources.list* and the network, then run setup again" \
+      apt-get update
+  run "apt-get could not install ${missing[*]}" \
+      "read apt's message above; on Debian 12 these packages are all in main" \
+      env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
 if [ ! -x .venv/bin/python ]; then
-  say "creating .venv"
-  "$PYTHON" -m venv .venv
+  step "creating the virtualenv .venv"
+  run "could not create .venv with $PYTHON" \
+      "install python3-venv (Debian) or remove a broken .venv and run setup again" \
+      "$PYTHON" -m venv .venv
 fi
-say "installing Lotse into .venv"
-.venv/bin/python -m pip install -q --upgrade pip
-if [ "$WITH_TEST" = 1 ]; then
-  .venv/bin/python -m pip install -q -e '.[dev]'
-else
-  .venv/bin/python -m pip install -q -e .
-fi
-say "checking the translation catalogs"
-.venv/bin/lotse i18n check >/dev/null || .venv/bin/lotse i18n check
-say "ready"
+
+export UV_PROJECT_ENVIRONMENT=.venv
+extra_flags=()
+for extra in "${extras[@]}"; do extra_flags+=(--extra "$extra"); done
+step "installing Lotse and the locked packages into .venv${extras:+ (extras: ${extras[*]})}"
+run "could not install the packages of uv.lock (uv's message is above)" \
+    "if it says the lockfile needs to be updated, run deploy/lock.sh and commit uv.lock; otherwise check the network to the package index" \
+    deploy/uv.sh sync --locked --python .venv/bin/python "${extra_flags[@]}"
+
+step "checking the translation catalogs"
+.venv/bin/lotse i18n check >"$log" 2>&1 || {
+  cat "$log" >&2
+  fail "the translation catalogs are incomplete or inconsistent (listed above)" \
+       "see README, Translations; locales/extract.sh, then translate what is missing"
+}
+step "ready: .venv/bin/lotse"

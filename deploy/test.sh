@@ -4,10 +4,14 @@
 # Nothing is skipped here: a missing PostgreSQL or Chromium fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+step "checking that uv.lock matches pyproject.toml"
+deploy/lock.sh --check
 deploy/setup.sh --test
 
 if [ -z "${LOTSE_TEST_POSTGRES_URL:-}" ]; then
+  step "starting PostgreSQL for the tests"
   [ "$(id -u)" = 0 ] || { echo "test: set LOTSE_TEST_POSTGRES_URL or run as root" >&2; exit 1; }
   version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
   if ! pg_lsclusters -h | awk '{print $1, $2}' | grep -q "^$version main$"; then
@@ -26,6 +30,9 @@ fi
 export LOTSE_TEST_STRICT=1
 export LOTSE_TEST_CHROMIUM=${LOTSE_TEST_CHROMIUM:-/usr/bin/chromium}
 
+step "ruff"
 .venv/bin/ruff check bot flows adapters tests bench
+step "mypy"
 .venv/bin/mypy
+step "pytest"
 exec .venv/bin/python -m pytest "$@"

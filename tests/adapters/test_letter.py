@@ -6,7 +6,7 @@ pdftotext prints a full page's right-to-left text in logical (reading) order, bu
 -bbox gives each right-to-left word in visual order, that is reversed.
 
 The poppler and zbar tools and the Noto fonts are Debian packages (poppler-utils,
-zbar-tools, fonts-noto-core); without them these tests skip, unless
+zbar-tools, fonts-noto-core, fonts-noto-mono); without them these tests skip, unless
 LOTSE_TEST_STRICT=1, when they fail.
 """
 
@@ -63,7 +63,6 @@ _WORD = re.compile(
 )
 SUBJECT = "Invitation to free advice in your language"
 SMS_STEP = "Or send the code {code} by SMS to {number}."
-REQUIRED_FONTS = ("Noto Sans", "Noto Naskh Arabic", "Noto Sans Ethiopic", "Noto Sans Mono")
 
 
 def make_letter(*, language: str, code: str = "K7QF-9M2X", **changes: object) -> LetterContent:
@@ -110,13 +109,9 @@ def tool(name: str) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def noto_fonts() -> None:
-    listed = subprocess.run(
-        [tool("fc-list"), ":", "family"], capture_output=True, text=True, check=True
-    ).stdout
-    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
-    missing = [font for font in REQUIRED_FONTS if font not in families]
+    missing = letter.missing_fonts()
     if missing:
-        message = f"fonts missing: {', '.join(missing)} (Debian: fonts-noto-core)"
+        message = f"fonts missing: {', '.join(missing)} (run deploy/setup.sh)"
         if STRICT:
             pytest.fail(message)
         pytest.skip(message)
