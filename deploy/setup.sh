@@ -84,6 +84,7 @@ if [ ! -x .venv/bin/python ]; then
       "$PYTHON" -m venv .venv
 fi
 
+deploy/uv.sh  # installs uv itself if needed; says so, or why it failed
 export UV_PROJECT_ENVIRONMENT=.venv
 extra_flags=()
 for extra in "${extras[@]}"; do extra_flags+=(--extra "$extra"); done
