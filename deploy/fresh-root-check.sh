@@ -39,14 +39,19 @@ for fs in proc sys dev dev/pts dev/shm; do
   mounts+=("$root/$fs")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This machine's trusted certificates (a network behind a TLS-inspecting proxy has its
+# own authority): the only thing of this machine's the root uses, besides DNS.
+cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/host-ca-certificates.crt"
 # No daemon starts on its own inside the root (PostgreSQL's package would try).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
 
 step "cloning Lotse (committed HEAD of $here) into the root"
 git clone --quiet "$here" "$root/srv/lotse"
 
+ca=/etc/ssl/host-ca-certificates.crt
 inside() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM=dumb bash -c "cd /srv/lotse && $1"; }
+  LANG=C.UTF-8 TERM=dumb PIP_CERT=$ca SSL_CERT_FILE=$ca REQUESTS_CA_BUNDLE=$ca \
+  bash -c "cd /srv/lotse && $1"; }
 
 step "README command 1 inside the root: deploy/setup.sh, then lotse demo and a chat"
 start=$SECONDS
