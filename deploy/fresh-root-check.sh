@@ -51,7 +51,7 @@ git clone --quiet "$here" "$root/srv/lotse"
 ca=/etc/ssl/host-ca-certificates.crt
 inside() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 TERM=dumb PIP_CERT=$ca SSL_CERT_FILE=$ca REQUESTS_CA_BUNDLE=$ca \
-  bash -c "cd /srv/lotse && $1"; }
+  bash -c "cd /srv/lotse || exit 1; $1"; }
 
 step "README command 1 inside the root: deploy/setup.sh, then lotse demo and a chat"
 start=$SECONDS
