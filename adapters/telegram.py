@@ -44,9 +44,10 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels import PermanentFailure, SendResult, TemporaryFailure
 from bot.config import ConfigError, Settings
 from bot.engine import Outcome
+from bot.logs import hold_libraries
 from bot.services import Services
 from bot.types import Capabilities, Channel, InboundMessage, OutboundMessage, RateLimit
-from bot.web.errors import fail, json_body
+from bot.web.errors import fail, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -227,16 +228,6 @@ def _seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _quiet_libraries() -> None:
-    """httpx logs each request URL at INFO (the URL carries the bot token); PTB logs
-    parameters and results at DEBUG (message texts, chat ids). Unless an operator
-    chose levels for them, keep both above that."""
-    for name, level in (("httpx", logging.WARNING), ("telegram", logging.INFO)):
-        logger = logging.getLogger(name)
-        if logger.level == logging.NOTSET:
-            logger.setLevel(level)
-
-
 class TelegramAdapter:
     channel = Channel.TELEGRAM
     capabilities = Capabilities(buttons=True, max_length=4096, max_buttons=20)
@@ -251,7 +242,7 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         """Open the HTTP pools and check the token (getMe). Safe to call twice."""
-        _quiet_libraries()
+        hold_libraries()
         try:
             await self.bot.initialize()
         except InvalidToken:  # PTB's message would quote the token
@@ -384,15 +375,18 @@ def routes(services: Services) -> web.RouteTableDef:
 
     @table.post(WEBHOOK_PATH)
     async def webhook(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         # No secret configured (polling mode) means no webhook is accepted at all.
         if not secret or not hmac.compare_digest(given, secret):
             fail(403, "forbidden", "wrong or missing secret token")
-        data = await json_body(request)
         try:
-            parsed = parse_update(data)
-        except ValueError as error:
-            fail(400, "bad_update", str(error))
+            parsed = parse_update(parse_json(await request.read()))
+        except (web.HTTPRequestEntityTooLarge, ValueError) as error:
+            # From Telegram (it knew the secret) but unusable: acknowledged, or Telegram
+            # would send it again and again. Logged without the update's content.
+            reason = "the body is too large" if isinstance(error, web.HTTPException) else error
+            log.warning("telegram: unusable update acknowledged and dropped: %s", reason)
+            return web.json_response({})
         if parsed is not None:
             await process(services, parsed)
         return web.json_response({})

@@ -339,8 +339,10 @@ def _media_count(value: str | None) -> int:
         return 0
 
 
-def parse_inbound(form: Mapping[str, str], default_region: str) -> InboundMessage:
-    """An inbound SMS or WhatsApp message; 400 when it lacks what Lotse needs."""
+def parse_inbound(form: Mapping[str, str], default_region: str, max_length: int) -> InboundMessage:
+    """An inbound SMS or WhatsApp message; 400 when it lacks what Lotse needs. A text
+    longer than `max_length` (as the web chat's cap; a real SMS stops at 1,600
+    characters) is cut there, not refused: refusing would lose a person's message."""
     sender, sid = form.get("From", ""), form.get("MessageSid", "")
     if not sender or not sid:
         fail(400, "malformed", "From and MessageSid are required")
@@ -349,6 +351,9 @@ def parse_inbound(form: Mapping[str, str], default_region: str) -> InboundMessag
     except InvalidPhoneNumber as error:
         fail(400, "bad_number", f"From: {error}")
     body = form.get("Body", "")
+    if len(body) > max_length:
+        log.warning("inbound %s cut from %d to %d characters", sid[:12], len(body), max_length)
+        body = body[:max_length]
     hint = language_hint(number)
     return InboundMessage(
         channel=Channel.WHATSAPP if _is_whatsapp(sender) else Channel.SMS,
@@ -388,7 +393,8 @@ def routes(services: Services) -> web.RouteTableDef:
     @table.post(INBOUND_PATH)
     async def inbound(request: web.Request) -> web.Response:
         form = await _signed_form(request, settings)
-        await services.engine.handle(parse_inbound(form, settings.default_region))
+        inbound = parse_inbound(form, settings.default_region, settings.max_text_length)
+        await services.engine.handle(inbound)
         # Replies leave through the outbox, never in this answer.
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 

@@ -13,9 +13,12 @@ A naive `consent_recorded_at` (spreadsheets carry no time zone) is local time in
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
+import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +64,9 @@ _FIELD_TO_COLUMN = {
 _LOCAL_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 #: Rows per transaction.
 CHUNK = 500
+#: Reading and checking a file runs in a worker thread and stops after this long (a
+#: file at the size and row limits takes about a second).
+READ_BUDGET_SECONDS = 30.0
 
 
 class Outcome(StrEnum):
@@ -119,11 +125,8 @@ async def import_csv(services: Services, office: Office, data: bytes, *, actor: 
             "too_large", f"the file is larger than {settings.bulk_max_bytes} bytes", 413
         )
     now = services.clock()
-    rows = list(read_rows(data, settings.bulk_max_rows, settings.timezone))
-    parsed = [
-        _Row(number, record.get("reference") or None, _parse(record, settings.default_region, now))
-        for number, record in rows
-    ]
+    # Off the event loop: a large file must not hold up other offices, people and /healthz.
+    parsed = await asyncio.to_thread(_read_all, data, services, now)
     results: list[RowResult] = []
     for start in range(0, len(parsed), CHUNK):
         results.extend(await _write_chunk(services, office, parsed[start : start + CHUNK], now))
@@ -256,6 +259,26 @@ def _conflict(row: _Row) -> RowResult:
 # ---------------------------------------------------------------- reading
 
 
+def _read_all(data: bytes, services: Services, now: datetime) -> list[_Row]:
+    settings = services.settings
+    deadline = time.monotonic() + READ_BUDGET_SECONDS
+    return [
+        _Row(number, record.get("reference") or None, _parse(record, settings.default_region, now))
+        for number, record in read_rows(
+            data, settings.bulk_max_rows, settings.timezone, deadline=deadline
+        )
+    ]
+
+
+def _in_time(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise BulkFileError(
+            "too_slow",
+            f"reading the file took longer than {READ_BUDGET_SECONDS:.0f} seconds; "
+            "split it into smaller files",
+        )
+
+
 def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -269,27 +292,35 @@ def decode(data: bytes) -> str:
 
 
 def read_rows(
-    data: bytes, max_rows: int, timezone: str = "Europe/Berlin"
+    data: bytes, max_rows: int, timezone: str = "Europe/Berlin", *, deadline: float | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, cells by column) for each non-empty row; a row with more cells than
-    the header has `_cells` set to the problem. Checks the header and the row limit
-    before yielding anything."""
+    the header has `_cells` set to the problem. Checks the header (before reading any
+    further) and the row limit before yielding anything. Every step is linear in the
+    file's size; past `deadline` (time.monotonic()) it raises BulkFileError."""
     text = decode(data)
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in header_line else "\t" if "\t" in header_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        first = next(reader, None)
+        if first is None or not any(cell.strip() for cell in first):
+            raise BulkFileError("no_header", "the first row must name the columns")
+        header = _header(first)
+        rows: list[tuple[int, list[str]]] = []
+        for index, cells in enumerate(reader, start=2):
+            if index % 256 == 0:
+                _in_time(deadline)
+            if any(c.strip() for c in cells):
+                rows.append((index, cells))
+            if len(rows) > max_rows:
+                raise BulkFileError(
+                    "too_many_rows",
+                    f"the file has more than {max_rows} rows; at most {max_rows} are "
+                    "accepted in one upload",
+                )
     except csv.Error as error:
         raise BulkFileError("bad_csv", f"the file cannot be read as CSV: {error}") from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise BulkFileError("no_header", "the first row must name the columns")
-    header = _header(records[0])
-    rows = [(i + 1, r) for i, r in enumerate(records) if i > 0 and any(c.strip() for c in r)]
-    if len(rows) > max_rows:
-        raise BulkFileError(
-            "too_many_rows",
-            f"the file has {len(rows)} rows; at most {max_rows} are accepted in one upload",
-        )
     zone = ZoneInfo(timezone)
     for number, cells in rows:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
@@ -309,15 +340,21 @@ def _one_line(cell: str) -> str:
 
 
 def _header(cells: list[str]) -> list[str]:
+    if len(cells) > len(COLUMNS):  # more than every column once: say so before anything
+        raise BulkFileError(
+            "too_many_columns",
+            f"the first row has {len(cells)} cells; Lotse takes at most {len(COLUMNS)} "
+            f"columns: {', '.join(COLUMNS)}",
+        )
     header = [cell.strip().lower() for cell in cells]
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         raise BulkFileError(
             "unknown_columns",
-            f"unknown column(s): {', '.join(repr(n) for n in unknown)}; "
+            f"unknown column(s): {', '.join(repr(n[:40]) for n in unknown)}; "
             f"Lotse takes only {', '.join(COLUMNS)}",
         )
-    twice = sorted({name for name in header if header.count(name) > 1})
+    twice = sorted(name for name, count in Counter(header).items() if count > 1)
     if twice:
         raise BulkFileError("duplicate_columns", f"column(s) named twice: {', '.join(twice)}")
     missing = [name for name in REQUIRED if name not in header]

@@ -19,6 +19,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
+from bot.files import private_data_dir, private_umask
 from bot.jobs import start_scheduler
 from bot.services import NotConfigured, Services, build_services
 from bot.types import Channel
@@ -57,6 +58,8 @@ def app_for(services: Services) -> web.Application:
 async def _check_schema(settings: Settings) -> None:
     if settings.is_sqlite and not settings.data_dir.exists():
         raise Stop(f"LOTSE_DATA_DIR: {settings.data_dir} does not exist; run `lotse db upgrade`")
+    if settings.is_sqlite:
+        private_data_dir(settings.data_dir)  # an older Lotse made it readable for all
     engine = make_engine(settings.database_url)
     try:
         problem = await migrate.schema_problem(engine)
@@ -161,7 +164,7 @@ def cmd_dispatch(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     settings = load_settings(create_secret=True)
     logs.setup(settings.log_level)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_data_dir(settings.data_dir)
     migrate.upgrade(settings.database_url)
     asyncio.run(_set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
     url = f"http://{settings.host}:{settings.port}"
@@ -178,7 +181,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_db(args: argparse.Namespace) -> None:
     settings = _db_settings()
     if args.action == "upgrade":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_data_dir(settings.data_dir)
         migrate.upgrade(settings.database_url)
         print(f"database schema is at {migrate.head_revision()}")
         return
@@ -282,6 +285,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    private_umask()  # the database, exports and letters: for Lotse's account only
     args = parser().parse_args(argv)
     try:
         args.func(args)

@@ -88,7 +88,7 @@ def cmd_letters(args: argparse.Namespace, check_schema: Callable[[Settings], Any
         ) from None
     print(f"{out / batch.batch_id}: {len(batch.letters)} letters, {batch.pages} pages")
     if batch.unavailable:
-        listed = ", ".join(str(letter_id) for letter_id in batch.unavailable)
+        listed = ", ".join(batch.unavailable)
         print(
             f"{len(batch.unavailable)} letters of the batch cannot be rendered again "
             f"(invitation closed, address erased): {listed}"

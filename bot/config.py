@@ -253,7 +253,7 @@ def load_settings(
                 f"LOTSE_SECRET_KEY: not set and no {key_file} found; "
                 "set it to a random string of at least 32 characters"
             )
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48) + "\n")
         key_file.chmod(0o600)
     return settings.model_copy(update={"secret_key": key_file.read_text().strip()})

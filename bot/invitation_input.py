@@ -33,9 +33,11 @@ from bot.invitations import OFFICE_CHANNELS, Address, InvitationRequest, Persona
 from bot.phones import InvalidPhoneNumber, normalize
 from bot.types import Channel
 
-#: One line of printable text (no control characters: they have no place in a name
-#: or a case id, and PostgreSQL refuses NUL).
-_LINE = r"^[^\x00-\x1F\x7F]*$"
+#: One line of printable text: no control characters (they have no place in a name or a
+#: case id, and PostgreSQL refuses NUL), and no bidirectional formatting characters
+#: (U+202E and its kin reorder what staff pages, letters and manifests show: "ABC‮123"
+#: would display as another reference). Lotse isolates right-to-left text itself.
+_LINE = r"^[^\x00-\x1F\x7F-\x9F\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]*$"
 #: Consent given more than this far in the future is a wrong clock, not a consent.
 CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -209,7 +211,10 @@ _MESSAGES = {
     "extra_forbidden": "unknown field (only the documented fields are accepted)",
     "missing": "is required",
     "timezone_aware": "needs a time zone, e.g. 2026-11-23T09:00:00+01:00",
-    "string_pattern_mismatch": "must be one line without control characters",
+    "string_pattern_mismatch": (
+        "must be one line without control or bidirectional formatting characters"
+        " (U+200E, U+200F, U+061C, U+202A to U+202E, U+2066 to U+2069)"
+    ),
 }
 
 

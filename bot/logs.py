@@ -13,10 +13,31 @@ _SECRET_PATH = re.compile(r"/sessions/[^/?]+")
 
 def setup(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs request URLs (a Telegram URL holds the bot token); python-telegram-bot
-    # logs message texts and chat ids at DEBUG. Neither belongs in Lotse's logs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    hold_libraries()
+
+
+#: Libraries that write secrets or personal data below these levels, held there even
+#: with LOTSE_LOG_LEVEL=DEBUG: aiosqlite logs each call with its SQL parameters
+#: (connect codes, e-mail addresses, tokens), SQLAlchemy statements and results, httpx
+#: request URLs (a Telegram URL holds the bot token), python-telegram-bot parameters and
+#: results (message texts, chat ids), twilio request bodies (phone numbers, texts).
+LIBRARY_FLOORS: dict[str, int] = {
+    "aiosqlite": logging.INFO,
+    "asyncpg": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.INFO,
+    "twilio": logging.WARNING,
+}
+
+
+def hold_libraries() -> None:
+    """Raise each library's logger to its floor (never lower one an operator raised)."""
+    for name, floor in LIBRARY_FLOORS.items():
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < floor:
+            logger.setLevel(floor)
 
 
 class AccessLogger(AbstractAccessLogger):

@@ -3,8 +3,10 @@
 An export renders every pending letter (optionally one office's) as ONE batch
 document, splits it into one PDF per letter, and marks the letters printed: the
 merged PDF goes to the printer, the single PDFs serve reprints, and the manifest
-(`letter_id;invitation_reference;pages`) lets the print shop check a batch. Only
-what was marked printed is in the files.
+(`invitation;reference;letter;pages`) lets the print shop check a batch. Only
+what was marked printed is in the files. Files are named by the invitation's public
+id (`letter-inv_….pdf`, `…-reminder.pdf`), never by a database id, which would tell
+one office how many letters others send.
 
 Rendering takes seconds and runs in a worker thread, outside any transaction.
 Meanwhile a letter may stop being pending: the person connected with the code
@@ -19,14 +21,13 @@ download broke off, or the printer jammed. Only letters whose invitation is stil
 open can be rendered again; once the person has connected or the invitation has
 expired, the address is erased and the letter is reported as unavailable.
 
-The manifest is UTF-8 with a byte order mark and semicolons, which is what Excel
-with German settings opens as columns.
+The manifest is written by `bot.spreadsheet` (cells a spreadsheet would run as a
+formula are neutralised).
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import secrets
 import zipfile
@@ -57,13 +58,14 @@ from bot.invitations import (
     sms_number,
 )
 from bot.offices import log_access
+from bot.spreadsheet import csv_bytes
 
 #: Letters in one batch at most (rendering holds about 1.2 MB per letter in memory);
 #: what is left waits for the next export.
 MAX_BATCH_LETTERS = 500
 EXPORT_ACTION = "letters.export"
 REPRINT_ACTION = "letters.reprint"
-MANIFEST_COLUMNS = ("letter_id", "invitation_reference", "pages")
+MANIFEST_COLUMNS = ("invitation", "reference", "letter", "pages")
 
 
 class NothingToPrint(Exception):
@@ -89,9 +91,16 @@ class PrintContext(Protocol):
 
 class PrintedLetter(NamedTuple):
     letter_id: int
+    invitation: str  # the public id
+    kind: LetterKind
     reference: str
     pages: int
     pdf: bytes
+
+    @property
+    def file_name(self) -> str:
+        suffix = "-reminder" if self.kind == LetterKind.REMINDER else ""
+        return f"letter-{self.invitation}{suffix}.pdf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +108,9 @@ class Batch:
     batch_id: str
     merged_pdf: bytes
     letters: tuple[PrintedLetter, ...]
-    #: On a reprint: letters of the batch that cannot be rendered again (their
-    #: invitation was closed and its address erased).
-    unavailable: tuple[int, ...] = ()
+    #: On a reprint: the public ids of the invitations whose letters cannot be rendered
+    #: again (the invitation was closed and its address erased).
+    unavailable: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -113,8 +122,19 @@ class _Pending:
     letter_id: int
     invitation_id: int
     office_id: int
+    public_id: str
+    kind: LetterKind
     reference: str
     content: letter.LetterContent
+
+    @classmethod
+    def of(
+        cls, row: Letter, invitation: Invitation, office: Office, content: letter.LetterContent
+    ) -> _Pending:
+        return cls(
+            row.id, invitation.id, office.id, invitation.public_id, LetterKind(row.kind),
+            invitation.reference, content,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- exporting
@@ -165,7 +185,7 @@ async def reprint(
     if office_id is not None:
         query = query.where(Invitation.office_id == office_id)
     pending: list[_Pending] = []
-    unavailable: list[int] = []
+    unavailable: list[str] = []
     async with services.sessionmaker() as session, session.begin():
         rows = list(await session.execute(query))
         if not rows:
@@ -177,11 +197,9 @@ async def reprint(
                 else None
             )
             if content is None:
-                unavailable.append(row.id)
+                unavailable.append(invitation.public_id)
             else:
-                pending.append(
-                    _Pending(row.id, invitation.id, office.id, invitation.reference, content)
-                )
+                pending.append(_Pending.of(row, invitation, office, content))
         offices = sorted({office.id for _, _, office in rows})
         for office_id_ in offices:
             count = sum(1 for p in pending if p.office_id == office_id_)
@@ -269,9 +287,7 @@ async def _load_pending(
         for row, invitation, office in await session.execute(query):
             content = letter_content(services, invitation, office, reminder=_is_reminder(row))
             if content is not None:
-                found.append(
-                    _Pending(row.id, invitation.id, office.id, invitation.reference, content)
-                )
+                found.append(_Pending.of(row, invitation, office, content))
     return found
 
 
@@ -396,7 +412,11 @@ def _cut(
         pages = range(start, start + count)
         start += count
         if p.letter_id in marked:
-            letters.append(PrintedLetter(p.letter_id, p.reference, count, _pdf(reader, pages)))
+            letters.append(
+                PrintedLetter(
+                    p.letter_id, p.public_id, p.kind, p.reference, count, _pdf(reader, pages)
+                )
+            )
             ranges.append(pages)
     if len(letters) < len(pending):
         merged = _pdf(reader, *ranges)
@@ -420,18 +440,17 @@ def batch_files(batch: Batch) -> list[tuple[str, bytes]]:
     """The batch's files as (path inside the batch, content): one PDF per letter, the
     merged PDF and the manifest, all in the folder `<batch_id>/`."""
     folder = batch.batch_id
-    files = [(f"{folder}/letter-{item.letter_id}.pdf", item.pdf) for item in batch.letters]
+    files = [(f"{folder}/{item.file_name}", item.pdf) for item in batch.letters]
     files.append((f"{folder}/{folder}.pdf", batch.merged_pdf))
     files.append((f"{folder}/manifest.csv", manifest(batch)))
     return files
 
 
 def manifest(batch: Batch) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    writer.writerows((item.letter_id, item.reference, item.pages) for item in batch.letters)
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(
+        MANIFEST_COLUMNS,
+        ((item.invitation, item.reference, item.kind.value, item.pages) for item in batch.letters),
+    )
 
 
 def write_batch(batch: Batch, out_dir: Path) -> list[Path]:

@@ -19,6 +19,10 @@ MAX_BODY = 64 * 1024
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    # Chat messages, consent records, invitations: nothing but the page's static files
+    # may stay in a browser's or a proxy's cache.
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")

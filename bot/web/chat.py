@@ -25,6 +25,7 @@ from bot.web.keys import SERVICES
 routes = web.RouteTableDef()
 STATIC = Path(__file__).parent / "static"
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_MESSAGE_ID = re.compile(r"[0-9]{1,18}")
 PAGE_SIZE = 200
 PENDING = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
 
@@ -153,8 +154,9 @@ async def get_messages(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     contact, _ = await _contact(request)
     after = request.query.get("after", "0")
-    if not after.isdigit():
-        fail(400, "bad_after", "after must be a message id")
+    # ASCII digits only ("²".isdigit() is true), and within a 64-bit id.
+    if not _MESSAGE_ID.fullmatch(after):
+        fail(400, "bad_after", "after must be a message id (up to 18 digits)")
     async with services.sessionmaker() as session, session.begin():
         found = await session.scalars(
             select(Message)

@@ -34,18 +34,45 @@ def fail(status: int, code: str, detail: str, **extra: Any) -> NoReturn:
     raise cls(text=body, content_type="application/json")
 
 
+class BadJson(ValueError):
+    """A body that is not one JSON object of valid text; the message says why."""
+
+
 async def json_body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object, or a 400/413 that says why not."""
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         fail(413, "too_large", "the request body is too large")
+    try:
+        return parse_json(raw)
+    except BadJson as error:
+        fail(400, "bad_json", str(error))
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    """A JSON object from a body (empty: {}). Raises BadJson."""
     if not raw.strip():
         return {}
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        fail(400, "bad_json", "the body is not valid JSON")
+        raise BadJson("the body is not valid JSON") from None
+    except RecursionError:
+        raise BadJson("the JSON is nested too deeply") from None
     if not isinstance(data, dict):
-        fail(400, "bad_json", "the body must be a JSON object")
+        raise BadJson("the body must be a JSON object")
+    if not valid_unicode(data):
+        # JSON may escape half of a surrogate pair ("\ud800"): no text, and nothing
+        # that can be stored, encrypted or shown.
+        raise BadJson("the body holds a lone surrogate (\\ud800-\\udfff), not text")
     return data
+
+
+def valid_unicode(value: object) -> bool:
+    """Whether every string in a parsed JSON value is valid Unicode (no lone surrogates)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from bot.web.keys import SERVICES
 
 COOKIE: Final = "lotse_office"
 LOGIN_COOKIE: Final = "lotse_office_login"
+#: What `secrets.token_urlsafe` makes; any other cookie value is no token of Lotse's.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 CSRF_HEADER: Final = "X-CSRF-Token"
 PATH: Final = "/office"
 IDLE: Final = timedelta(hours=8)
@@ -139,7 +142,7 @@ async def current_staff(request: web.Request) -> Staff | None:
     """The session's staff member (its idle expiry moved on), or None."""
     services = request.app[SERVICES]
     token = request.cookies.get(COOKIE)
-    if not token or len(token) > 100:
+    if not token or not _TOKEN.fullmatch(token):
         return None
     now = services.clock()
     async with services.sessionmaker() as session, session.begin():
@@ -168,9 +171,17 @@ async def require_staff(request: web.Request) -> Staff:
     return staff
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of any text a client sent (compare_digest refuses
+    non-ASCII strings, and a lone surrogate cannot be encoded strictly)."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "replace"), expected.encode("utf-8", "replace")
+    )
+
+
 def check_csrf(staff: Staff, given: str | None) -> None:
     """403 unless `given` is the session's CSRF token."""
-    if not given or not hmac.compare_digest(given.encode(), staff.csrf.encode()):
+    if not given or not same_secret(given, staff.csrf):
         raise forbidden(staff)
 
 
@@ -225,7 +236,7 @@ def _login_response(
 ) -> web.Response:
     services = request.app[SERVICES]
     token = request.cookies.get(LOGIN_COOKIE, "")
-    if not (20 <= len(token) <= 100):
+    if not _TOKEN.fullmatch(token):
         token = secrets.token_urlsafe(32)
     response = html(_login_page(token, email, error, info), status=status)
     _set_cookie(response, services, LOGIN_COOKIE, token)
@@ -249,7 +260,7 @@ async def login(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     form = await request.post()
     given, cookie = form.get("csrf"), request.cookies.get(LOGIN_COOKIE, "")
-    if not isinstance(given, str) or not cookie or not hmac.compare_digest(given, cookie):
+    if not isinstance(given, str) or not cookie or not same_secret(given, cookie):
         raise forbidden(None)
     email = str(form.get("email", "")).strip().lower()[:254]
     password = str(form.get("password", ""))[:1024]

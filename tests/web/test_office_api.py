@@ -4,8 +4,10 @@ Every response is checked against the served OpenAPI document."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,6 +204,11 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"reference": ""}, "reference"),
     ({"reference": "x" * 101}, "reference"),
     ({"reference": "AZ\n1"}, "reference"),
+    ({"reference": "AZ-\u202e5180-6202"}, "reference"),  # shows as "AZ-2026-0815"
+    ({"reference": "AZ-\u2067X\u2069"}, "reference"),
+    ({"reference": "AZ-\u200f1"}, "reference"),
+    ({"reference": "AZ-\x851"}, "reference"),
+    ({"postal_address": {**_ADDRESS, "name": "Amal\u202eHaddad"}}, "postal_address.name"),
     ({"reference": 17}, "reference"),
     ({"language": None}, "language"),
     ({"language": "xx"}, "language"),
@@ -446,6 +453,41 @@ async def test_bulk_upload_reports_each_row(
     async with services.sessionmaker() as session:
         log = (await session.scalars(select(StaffAccess))).all()
     assert [(e.actor, e.action) for e in log] == [(f"key:{north.prefix}", "bulk.upload")]
+
+
+@pytest.mark.parametrize(
+    "header", [";".join(["reference"] * 100_000), ";".join(f"c{i}" for i in range(100_000))]
+)
+async def test_a_huge_header_is_refused_at_once_while_the_server_answers(
+    client: Client, services: Services, offices: tuple[Caller, Caller], header: str
+) -> None:
+    """Found by an outside review: a quadratic check of a 40,000-column header held the
+    event loop for 11.8 s (a 100,000-column one: over a minute)."""
+    headers = {**offices[0].headers, "Content-Type": "text/csv"}
+    data = (header + "\nAZ-1\n").encode()
+    assert len(data) < services.settings.bulk_max_bytes
+    waits: list[float] = []
+    stop = asyncio.Event()
+
+    async def poll_health() -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            assert (await client.get("/healthz")).status == 200
+            waits.append(time.monotonic() - started)
+            await asyncio.sleep(0.01)
+
+    poller = asyncio.create_task(poll_health())
+    started = time.monotonic()
+    response = await client.post("/api/v1/invitations/bulk", data=data, headers=headers)
+    took = time.monotonic() - started
+    stop.set()
+    await poller
+    answer = await response.json()
+    assert (response.status, answer["error"]) == (422, "too_many_columns")
+    assert "100000 cells" in answer["detail"] and len(answer["detail"]) < 500
+    # Generous bounds for a shared CI machine; the quadratic check took over a minute.
+    assert took < 5, took
+    assert waits and max(waits) < 2, max(waits)
 
 
 async def test_bulk_upload_limits_and_content_type(

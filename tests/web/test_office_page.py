@@ -320,6 +320,31 @@ async def test_csrf_is_checked_on_every_post(client: Client, services: Services)
     assert (await client.get("/office")).status == 200  # still logged in
 
 
+async def test_non_ascii_csrf_values_and_cookies_are_refused_not_a_crash(
+    client: Client, services: Services
+) -> None:
+    await seed_office(services)
+    token = await csrf_of(client, "/office/login")
+    form = {"email": EMAIL, "password": PASSWORD}
+    for given in ("\u00e4" * 43, token + "\u00e4", "\U0001f600"):
+        response = await client.post(
+            "/office/login", data=form | {"csrf": given}, allow_redirects=False
+        )
+        assert response.status == 403, given
+    client.session.cookie_jar.clear()
+    odd = "\u00e4" * 43
+    cookie = {"Cookie": f"{office_auth.LOGIN_COOKIE}={odd}".encode().decode("latin-1")}
+    response = await client.post(
+        "/office/login", data=form | {"csrf": odd}, headers=cookie, allow_redirects=False
+    )
+    assert response.status == 403
+    page = await client.get("/office/login", headers=cookie)  # a fresh token instead
+    assert page.status == 200 and odd not in (await page.text())
+    cookie = {"Cookie": f"{office_auth.COOKIE}={odd}".encode().decode("latin-1")}
+    response = await client.get("/office", headers=cookie, allow_redirects=False)
+    assert response.status in {302, 303}
+
+
 async def test_logout_and_expiry(client: Client, services: Services, clock: Clock) -> None:
     await seed_office(services)
     await logged_in(client)
