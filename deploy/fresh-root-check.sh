@@ -63,7 +63,9 @@ inside "LOTSE_PORT=8099 .venv/bin/lotse demo >/tmp/demo.log 2>&1 & demo=\$!; \
 
 step "README command 2 inside the root: deploy/test.sh"
 inside "DEBIAN_FRONTEND=noninteractive deploy/setup.sh --test >/dev/null \
-  && sed -i 's/^port = .*/port = 5499/' /etc/postgresql/*/main/postgresql.conf"
+  && if ls /etc/postgresql/*/main/postgresql.conf >/dev/null 2>&1; then \
+       sed -i 's/^port = .*/port = 5499/' /etc/postgresql/*/main/postgresql.conf; \
+     else pg_createcluster -p 5499 \$(ls /usr/lib/postgresql | sort -V | tail -n 1) main >/dev/null; fi"
 start=$SECONDS
 inside "deploy/test.sh -q -p no:cacheprovider"
 test_time=$((SECONDS - start))
