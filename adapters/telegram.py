@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 from telegram import (
     Bot,
     CallbackQuery,
@@ -104,7 +105,7 @@ def parse_update(data: dict[str, Any]) -> ParsedUpdate | None:
         raise ValueError("not a Telegram update (no integer update_id)")
     try:
         return from_update(Update.de_json(data, bot=None))
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as error:
         # The message names only the error type: its text may quote the update.
         raise ValueError(f"malformed Telegram update ({type(error).__name__})") from None
 
@@ -381,7 +382,7 @@ def routes(services: Services) -> web.RouteTableDef:
             fail(403, "forbidden", "wrong or missing secret token")
         try:
             parsed = parse_update(parse_json(await request.read()))
-        except (web.HTTPRequestEntityTooLarge, ValueError) as error:
+        except (web.HTTPRequestEntityTooLarge, RequestPayloadError, ValueError) as error:
             # From Telegram (it knew the secret) but unusable: acknowledged, or Telegram
             # would send it again and again. Logged without the update's content.
             reason = "the body is too large" if isinstance(error, web.HTTPException) else error
@@ -437,7 +438,7 @@ async def _poll_once(
     for update in await _unless_stopped(call, stop) or ():
         try:
             parsed = from_update(update)
-        except (KeyError, TypeError, AttributeError, ValueError) as error:
+        except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as error:
             log.warning("skipped a malformed Telegram update (%s)", type(error).__name__)
             parsed = None
         if parsed is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -44,7 +45,7 @@ from bot.types import (
     OutboxStatus,
     RateLimit,
 )
-from bot.web.errors import fail
+from bot.web.errors import fail, form_body
 
 log = logging.getLogger(__name__)
 # twilio logs every request and its response headers at INFO: keep that out of
@@ -56,6 +57,7 @@ INBOUND_PATH = "/webhooks/twilio/sms"  # SMS and WhatsApp alike
 STATUS_PATH = "/webhooks/twilio/status"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SIGNATURE_HEADER = "X-Twilio-Signature"
+_SID = re.compile(r"[A-Za-z]{2}[0-9A-Fa-f]{32}")
 WHATSAPP_PREFIX = "whatsapp:"
 WHATSAPP_WINDOW = timedelta(hours=24)
 DEFAULT_TIMEOUT = 10.0  # seconds for one API call; Twilio answers in well under one
@@ -316,7 +318,7 @@ def build_twilio_adapters(
 
 async def _signed_form(request: web.Request, settings: Settings) -> MultiDict[str]:
     """The form fields, if Twilio signed them; otherwise 403 before anything is stored."""
-    form = await request.post()
+    form = await form_body(request)
     params: MultiDict[str] = MultiDict((k, v) for k, v in form.items() if isinstance(v, str))
     signature = request.headers.get(SIGNATURE_HEADER, "")
     # Twilio signs the URL it called: the public one, not ours behind a proxy.
@@ -346,6 +348,7 @@ def parse_inbound(form: Mapping[str, str], default_region: str, max_length: int)
     sender, sid = form.get("From", ""), form.get("MessageSid", "")
     if not sender or not sid:
         fail(400, "malformed", "From and MessageSid are required")
+    _check_sid(sid)
     try:
         number = normalize(sender, default_region)
     except InvalidPhoneNumber as error:
@@ -365,11 +368,17 @@ def parse_inbound(form: Mapping[str, str], default_region: str, max_length: int)
     )
 
 
+def _check_sid(sid: str) -> None:
+    if not _SID.fullmatch(sid):
+        fail(400, "malformed", "MessageSid must be a Twilio message id (2 letters, 32 hex digits)")
+
+
 def parse_status(form: Mapping[str, str]) -> DeliveryReceipt | None:
     """A delivery receipt, or None for a status that moves nothing (queued, sending)."""
     sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
     if not sid or not status:
         fail(400, "malformed", "MessageSid and MessageStatus are required")
+    _check_sid(sid)
     mapped = RECEIPT_STATUS.get(status.lower())
     if mapped is None:
         return None
@@ -394,7 +403,13 @@ def routes(services: Services) -> web.RouteTableDef:
     async def inbound(request: web.Request) -> web.Response:
         form = await _signed_form(request, settings)
         inbound = parse_inbound(form, settings.default_region, settings.max_text_length)
-        await services.engine.handle(inbound)
+        if inbound.channel not in services.adapters:
+            # WhatsApp reaching a number this Lotse does not use for WhatsApp: no reply
+            # could go back, so nothing is stored; Twilio gets its answer all the same.
+            log.warning("inbound %s message dropped: the channel is not configured",
+                        inbound.channel.value)  # fmt: skip
+        else:
+            await services.engine.handle(inbound)
         # Replies leave through the outbox, never in this answer.
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
-from bot import cli_letters, cli_office, logs
+from bot import cli_letters, cli_office, cli_security, logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
@@ -165,7 +165,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     settings = load_settings(create_secret=True)
     logs.setup(settings.log_level)
     private_data_dir(settings.data_dir)
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade(settings.database_url, secret_key=settings.secret_key)
     asyncio.run(_set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
     url = f"http://{settings.host}:{settings.port}"
     banner = [
@@ -182,7 +182,7 @@ def cmd_db(args: argparse.Namespace) -> None:
     settings = _db_settings()
     if args.action == "upgrade":
         private_data_dir(settings.data_dir)
-        migrate.upgrade(settings.database_url)
+        migrate.upgrade(settings.database_url, secret_key=_secret_if_any())
         print(f"database schema is at {migrate.head_revision()}")
         return
     engine = make_engine(settings.database_url)
@@ -194,6 +194,14 @@ def cmd_db(args: argparse.Namespace) -> None:
             await engine.dispose()
 
     print(asyncio.run(current()) or "no schema")
+
+
+def _secret_if_any() -> str | None:
+    """The secret key if one is set (or kept in the data dir): some migrations encrypt."""
+    try:
+        return load_settings().secret_key
+    except ConfigError:
+        return None
 
 
 def _db_settings() -> Settings:
@@ -281,6 +289,7 @@ def parser() -> argparse.ArgumentParser:
     telegram.set_defaults(func=cmd_telegram)
     cli_office.register(commands, _check_schema)
     cli_letters.register(commands, _check_schema)
+    cli_security.register(commands, _check_schema)
     return root
 
 

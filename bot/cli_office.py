@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import login_throttle
 from bot.config import Settings, load_settings
+from bot.crypto import Vault
 from bot.db.models import Office, OfficeApiKey, utcnow
 from bot.db.session import make_engine, make_sessionmaker
 from bot.offices import (
@@ -120,6 +122,17 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
             return user.email
 
         print(f"login {_run(settings, new_user)} created for office {args.office!r}")
+    elif args.action == "user" and action == "unlock":
+        vault = Vault(load_settings().secret_key)  # failures are counted under keyed hashes
+        email = args.email.strip().lower()
+
+        async def unlock(session: AsyncSession) -> int:
+            forgotten = await login_throttle.unlock(session, vault, email)
+            await log_access(session, actor="cli", action="staff-login-unlocked",
+                             office_id=None, detail=f"{forgotten} failures forgotten")  # fmt: skip
+            return forgotten
+
+        print(f"{_run(settings, unlock)} failed logins of {email} forgotten")
 
 
 def _password(from_stdin: bool) -> str:
@@ -155,4 +168,8 @@ def register(
     user_create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    user_unlock = user.add_parser(
+        "unlock", help="forget a login's failed attempts (lets it in from anywhere again)"
+    )
+    user_unlock.add_argument("--email", required=True)
     office.set_defaults(func=lambda args: cmd_office(args, check_schema))

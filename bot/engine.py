@@ -304,6 +304,7 @@ class Engine:
             language_hints=message.language_hints,
             erase=erase,
             vault=self._vault,
+            client=message.client,
         )
 
     def _input(self, message: InboundMessage, conversation: Conversation) -> Input:

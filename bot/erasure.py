@@ -24,6 +24,8 @@ GOODBYE_GRACE = timedelta(days=1)
 class ErasureReason(StrEnum):
     REQUEST = "request"
     RETENTION = "retention"
+    #: A conversation opened and left at the first screen (no consent ever given).
+    ABANDONED = "abandoned"
 
 
 async def erase_person(

@@ -77,6 +77,7 @@ class Context:
         language_hints: Sequence[str] = (),
         erase: Callable[[], Any],
         vault: Vault | None = None,
+        client: str | None = None,
     ) -> None:
         #: For flows that read encrypted fields (an invitation's contact details).
         self.vault = vault
@@ -93,6 +94,8 @@ class Context:
         self.language_hints = tuple(language_hints)
         self._erase = erase
         self.erased = False
+        #: Web chat: the client's keyed address (limits on connect codes).
+        self.client = client
 
     @property
     def channel(self) -> Channel:

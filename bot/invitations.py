@@ -37,6 +37,12 @@ _CODE_IN_TEXT = re.compile(
     rf"(?<![A-Z0-9])([{CODE_ALPHABET}]{{4}})[ \-]?([{CODE_ALPHABET}]{{4}})(?![A-Z0-9])"
 )
 WHATSAPP_TEMPLATE = "invitation"
+#: Links and QR codes carry a token of 24 random bytes (32 characters): it cannot be
+#: guessed, so it is never throttled. The short code is for typing (bot/connect.py).
+TOKEN_BYTES = 24
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+# Keyed-hash kinds of the secrets (migration 0005 writes them out too).
+CODE_KIND, TOKEN_KIND = "invitation-code", "invitation-token"
 
 
 class InvitationStatus(StrEnum):
@@ -142,6 +148,39 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def is_token(value: str) -> bool:
+    return _TOKEN.fullmatch(value) is not None
+
+
+def code_index(vault: Vault, code: str) -> str:
+    return vault.index(CODE_KIND, code)
+
+
+def token_index(vault: Vault, token: str) -> str:
+    return vault.index(TOKEN_KIND, token)
+
+
+def code_of(vault: Vault, invitation: Invitation) -> str:
+    return vault.decrypt(invitation.code_enc)
+
+
+def token_of(vault: Vault, invitation: Invitation) -> str:
+    return vault.decrypt(invitation.token_enc)
+
+
+def letter_index(vault: Vault, address: Address) -> str:
+    """The keyed index of an address as a letter contact's: one spelling per address
+    (case and spacing do not count); the name is part of it, so people sharing a flat
+    each keep their own letters."""
+    fields = {k: " ".join(str(v).split()).casefold() for k, v in asdict(address).items() if v}
+    return address_index(vault, Channel.LETTER, json.dumps(fields, ensure_ascii=False,
+                                                           sort_keys=True))  # fmt: skip
+
+
 def display_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
@@ -244,6 +283,8 @@ def new_invitation(
     office: Office, request: InvitationRequest, fingerprint: str, sender: Sender, now: datetime
 ) -> Invitation:
     """A new invitation row (not yet added; `bot.bulk` adds many at once)."""
+    vault, personal = sender.vault, request.personal
+    code, token = new_code(), new_token()
     return Invitation(
         public_id=public_id(),
         office_id=office.id,
@@ -251,10 +292,17 @@ def new_invitation(
         request_hash=fingerprint,
         language=request.language,
         channels=[c.value for c in request.channels],
-        personal_enc=sender.vault.encrypt(request.personal.encode()),
+        personal_enc=vault.encrypt(personal.encode()),
         consent_recorded_at=request.consent_recorded_at,
         notice_version=request.notice_version,
-        code=new_code(),
+        code_index=code_index(vault, code),
+        code_enc=vault.encrypt(code),
+        token_index=token_index(vault, token),
+        token_enc=vault.encrypt(token),
+        phone_index=address_index(vault, Channel.SMS, personal.phone) if personal.phone else None,
+        postal_index=(
+            letter_index(vault, personal.postal_address) if personal.postal_address else None
+        ),
         expires_at=now + timedelta(days=sender.settings.invitation_valid_days),
         status=InvitationStatus.CREATED.value,
         created_at=now,
@@ -283,28 +331,30 @@ class Route:
     telegram_link: str | None = None
 
 
-def telegram_link(settings: Settings, code: str) -> str | None:
+def telegram_link(settings: Settings, token: str) -> str | None:
     if not settings.telegram_bot_username:
         return None
-    return f"https://t.me/{settings.telegram_bot_username}?start={code}"
+    return f"https://t.me/{settings.telegram_bot_username}?start={token}"
 
 
-def chat_link(settings: Settings, code: str) -> str:
-    return f"{settings.public_url}/chat?code={code}"
+def chat_link(settings: Settings, token: str) -> str:
+    return f"{settings.public_url}/chat?t={token}"
 
 
 #: How a Telegram invitation's route is recorded (`sent_note` starts with it).
 TELEGRAM_LINK_NOTE = "Telegram link by"
 
 
-def entry_link(settings: Settings, invitation: Invitation) -> tuple[str, bool]:
-    """The link an invitation's message or letter carries, and whether it is Telegram's:
-    the deep link when the invitation went as a Telegram link, else the web chat."""
+def entry_link(settings: Settings, vault: Vault, invitation: Invitation) -> tuple[str, bool]:
+    """The link an invitation's message or letter carries (with its token), and whether
+    it is Telegram's: the deep link when the invitation went as a Telegram link, else
+    the web chat."""
+    token = token_of(vault, invitation)
     if invitation.sent_note and invitation.sent_note.startswith(TELEGRAM_LINK_NOTE):
-        link = telegram_link(settings, invitation.code)
+        link = telegram_link(settings, token)
         if link is not None:
             return link, True
-    return chat_link(settings, invitation.code), False
+    return chat_link(settings, token), False
 
 
 def sms_number(settings: Settings) -> str | None:
@@ -319,7 +369,7 @@ def route(
     settings: Settings,
     available: frozenset[Channel],
     language: str,
-    code: str,
+    token: str,
     tried: Sequence[str] = (),
 ) -> Route | str:
     """The first of the person's channels that can carry the invitation, or why none can."""
@@ -349,7 +399,7 @@ def route(
                 return Route(Channel.LETTER)
             reasons.append("letter: no postal address")
         elif channel is Channel.TELEGRAM:
-            link = telegram_link(settings, code)
+            link = telegram_link(settings, token)
             if link is None:
                 reasons.append("telegram: LOTSE_TELEGRAM_BOT_USERNAME not set")
             elif phone and Channel.SMS in available:
@@ -416,7 +466,7 @@ class Sender:
         (the invitation is then failed)."""
         if reminder and invitation.sent_via is not None:
             # A reminder goes the way the invitation went.
-            link, telegram = entry_link(self.settings, invitation)
+            link, telegram = entry_link(self.settings, self.vault, invitation)
             chosen: Route | str = Route(
                 Channel(invitation.sent_via), invitation.sent_note, link if telegram else None
             )
@@ -427,7 +477,7 @@ class Sender:
                 self.settings,
                 self.available,
                 invitation.language,
-                invitation.code,
+                token_of(self.vault, invitation),
                 tried,
             )
         if isinstance(chosen, str):
@@ -483,9 +533,9 @@ class Sender:
             session.add(contact)
             await session.flush()
         translator = self.catalogs[invitation.language]
-        link = chosen.telegram_link or chat_link(self.settings, invitation.code)
-        texts = invitation_texts(office, invitation.code, link, chosen.telegram_link is not None,
-                                 reminder=reminder)  # fmt: skip
+        link = chosen.telegram_link or chat_link(self.settings, token_of(self.vault, invitation))
+        texts = invitation_texts(office, code_of(self.vault, invitation), link,
+                                 chosen.telegram_link is not None, reminder=reminder)  # fmt: skip
         text = "\n".join(translator.text(x) for x in texts)
         template = WHATSAPP_TEMPLATE if channel is Channel.WHATSAPP else None
         message = Message(
@@ -513,14 +563,17 @@ def _route_detail(chosen: Route) -> str:
 def fail(session: AsyncSession, invitation: Invitation, now: datetime, reason: str) -> None:
     invitation.status = InvitationStatus.FAILED.value
     invitation.error = reason[:300]
-    _close(invitation, now)
+    close(invitation, now)
     add_event(session, invitation, InvitationStatus.FAILED, now, reason[:200])
 
 
-def _close(invitation: Invitation, now: datetime) -> None:
-    """An invitation that is no longer open keeps no contact details."""
+def close(invitation: Invitation, now: datetime) -> None:
+    """An invitation that is no longer open keeps no contact details; a connected one
+    keeps their keyed hashes, to prove later whose it is (bot/connect.py)."""
     invitation.closed_at = now
     invitation.personal_enc = None
+    if invitation.status != InvitationStatus.CONNECTED.value:
+        invitation.phone_index = invitation.postal_index = None
 
 
 def personal_of(vault: Vault, invitation: Invitation) -> Personal | None:
@@ -622,7 +675,7 @@ async def remind_and_expire(
         expired = 0
         for invitation in expiring:
             invitation.status = InvitationStatus.EXPIRED.value
-            _close(invitation, now)
+            close(invitation, now)
             add_event(session, invitation, InvitationStatus.EXPIRED, now)
             expired += 1
         await session.execute(
@@ -664,62 +717,11 @@ async def remind_and_expire(
     return reminded, expired
 
 
-# ---------------------------------------------------------------- connecting
-
-
-class CodeProblem(StrEnum):
-    UNKNOWN = "unknown"
-    EXPIRED = "expired"
-    USED = "used"
-
-
-@dataclass(frozen=True, slots=True)
-class Connected:
-    invitation: Invitation
-    office: Office
-    personal: Personal | None
-
-
-async def connect(
-    session: AsyncSession, code: str, person_id: int, now: datetime, vault: Vault
-) -> Connected | CodeProblem:
-    """Connect the invitation with `code` to the person who sent it."""
-    row = (
-        await session.execute(
-            select(Invitation, Office)
-            .join(Office, Office.id == Invitation.office_id)
-            .where(Invitation.code == code)
-            .with_for_update()
-        )
-    ).first()
-    if row is None:
-        return CodeProblem.UNKNOWN
-    invitation, office = row
-    if invitation.status == InvitationStatus.CONNECTED.value:
-        # The same person again (a second tap on the link) is fine; anyone else is not.
-        if invitation.person_id == person_id:
-            return Connected(invitation, office, None)
-        return CodeProblem.USED
-    if invitation.status not in {s.value for s in OPEN} or invitation.expires_at <= now:
-        return CodeProblem.EXPIRED
-    personal = personal_of(vault, invitation)
-    invitation.status = InvitationStatus.CONNECTED.value
-    invitation.person_id = person_id
-    _close(invitation, now)
-    add_event(session, invitation, InvitationStatus.CONNECTED, now)
-    await session.execute(
-        update(Letter)
-        .where(Letter.invitation_id == invitation.id, Letter.status == LetterStatus.PENDING.value)
-        .values(status=LetterStatus.CANCELLED.value)
-    )
-    return Connected(invitation, office, personal)
-
-
 def counts_by_status(rows: Mapping[str, int]) -> dict[str, int]:
     return {status.value: rows.get(status.value, 0) for status in InvitationStatus}
 
 
-def describe(invitation: Invitation) -> dict[str, Any]:
+def describe(invitation: Invitation, vault: Vault) -> dict[str, Any]:
     """The office's view of an invitation (no contact details)."""
     return {
         "id": invitation.public_id,
@@ -727,7 +729,7 @@ def describe(invitation: Invitation) -> dict[str, Any]:
         "status": invitation.status,
         "language": invitation.language,
         "channels": list(invitation.channels),
-        "code": display_code(invitation.code),
+        "code": display_code(code_of(vault, invitation)),
         "expires_at": invitation.expires_at.isoformat(),
         "sent_via": invitation.sent_via,
         "sent_note": invitation.sent_note,

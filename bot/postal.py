@@ -16,16 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Vault
 from bot.db.models import Contact
-from bot.engine import address_index
-from bot.invitations import Address
+from bot.invitations import Address, letter_index
 from bot.types import Channel
-
-
-def _canonical(address: Address) -> str:
-    """One spelling per address for the keyed index: case and spacing do not count. The
-    name is part of it, so people sharing a flat each keep their own letters."""
-    fields = {k: " ".join(str(v).split()).casefold() for k, v in asdict(address).items() if v}
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
 
 async def keep_postal_address(
@@ -33,7 +25,7 @@ async def keep_postal_address(
 ) -> bool:
     """Store the address as the person's letter contact (replacing an older one); False
     when exactly this address is already someone else's."""
-    index = address_index(vault, Channel.LETTER, _canonical(address))
+    index = letter_index(vault, address)
     found = await session.scalar(
         select(Contact).where(
             Contact.channel == Channel.LETTER.value, Contact.address_index == index

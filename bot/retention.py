@@ -6,15 +6,22 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.models import Contact, Message, Person
+from bot.db.models import ConsentRecord, Contact, Message, Person
 from bot.erasure import ErasureReason, erase_person
+from bot.throttle import purge as purge_throttles
 from bot.types import OutboxStatus
 
 log = logging.getLogger(__name__)
+
+
+#: A conversation that never got past the first screen (no consent given, not onboarded)
+#: is erased this long after its last message: anonymous web chat sessions cost nothing
+#: to open, and must not pile up for a year.
+ABANDONED_AFTER = timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +29,8 @@ class RetentionResult:
     persons_erased: int
     bodies_purged: int
     contacts_purged: int
+    abandoned_erased: int = 0
+    throttle_purged: int = 0
 
 
 async def apply_retention(
@@ -35,6 +44,18 @@ async def apply_retention(
         )
         for person_id in stale:
             await erase_person(session, person_id, now=now, reason=ErasureReason.RETENTION)
+        abandoned = list(
+            await session.scalars(
+                select(Person.id).where(
+                    Person.onboarded_at.is_(None),
+                    Person.last_active_at < now - ABANDONED_AFTER,
+                    ~exists().where(ConsentRecord.person_id == Person.id),
+                )
+            )
+        )
+        for person_id in abandoned:
+            await erase_person(session, person_id, now=now, reason=ErasureReason.ABANDONED)
+        throttled = await purge_throttles(session, now)
         purged = await session.execute(
             update(Message)
             .where(
@@ -47,7 +68,9 @@ async def apply_retention(
         goodbyes = await session.execute(
             delete(Contact).where(Contact.person_id.is_(None), Contact.purge_after < now)
         )
-    result = RetentionResult(len(stale), _count(purged), _count(goodbyes))
+    result = RetentionResult(
+        len(stale), _count(purged), _count(goodbyes), len(abandoned), throttled
+    )
     log.info("retention: %s", result)
     return result
 

@@ -137,6 +137,9 @@ class InboundMessage:
     #: person gets a polite answer in their language.
     unsupported: bool = False
     received_at: datetime | None = None
+    #: Web chat: a keyed hash of the client's address (through trusted proxies), for
+    #: the limits on connect codes; never the address itself.
+    client: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ keep=0
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 root=$(mktemp -d -t lotse-root.XXXXXX)
+chmod 755 "$root"  # the root's "/": other users (postgres) must get in too
 mounts=()
 cleanup() {
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -l "${mounts[i]}" 2>/dev/null || true; done

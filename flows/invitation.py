@@ -7,15 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
+from bot.connect import PHONE_CHANNELS, Attempt, Refusal, connect
 from bot.consent import CONTACT, OFFICE_NOTICE_ID, receipt
-from bot.db.models import Contact
-from bot.engine import address_index
 from bot.flow import Context, Input, Step
-from bot.invitations import CodeProblem, Personal, connect
+from bot.invitations import sms_number
 from bot.labels import CHANNEL_NAMES
-from bot.postal import keep_postal_address
 from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
 from flows.common import go, language_set, record_contact_consent
 from flows.onboarding import NAME as ONBOARDING
@@ -24,8 +20,6 @@ from flows.onboarding import Onboarding, about
 NAME = "invitation"
 CONFIRM = Choice("confirm", t("Yes, that is right"))
 CHANGE = Choice("change", t("No, I want to change it"))
-#: Channels a phone number given at the office makes reachable.
-PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 
 
 class InvitationFlow:
@@ -33,12 +27,13 @@ class InvitationFlow:
 
     async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
         assert ctx.vault is not None
-        result = await connect(ctx.session, data["code"], ctx.person.id, ctx.now, ctx.vault)
+        result = await connect(ctx.session, ctx.vault, _attempt(ctx, data["code"]),
+                               ctx.person.id, ctx.now)  # fmt: skip
         home = "menu" if ctx.person.onboarded_at else "onboarding"
-        if isinstance(result, CodeProblem):
-            return go(home, Reply((PROBLEMS[result],)))
+        if isinstance(result, Refusal):
+            return go(home, Reply((REFUSALS[result],)))
         invitation, office = result.invitation, result.office
-        if result.personal is None:  # the same person followed the link again
+        if result.again:  # the same person followed the link again
             return go(home, Reply((t("You are already connected. Welcome back!"),)))
         before: tuple[Reply, ...] = ()
         if ctx.person.onboarded_at is None or ctx.person.language is None:
@@ -57,16 +52,10 @@ class InvitationFlow:
                 notice_id=OFFICE_NOTICE_ID,
                 notice_version=invitation.notice_version,
             )
-        await _attach_phone(ctx, result.personal, channels)
-        address = result.personal.postal_address
         kept: tuple[Text, ...] = ()
         # Kept for later letters while the person agrees to them (bot/postal.py); the
         # notice says so, as its general part promises that no name is stored.
-        if (
-            Channel.LETTER in channels
-            and address is not None
-            and await keep_postal_address(ctx.session, ctx.vault, ctx.person.id, address, ctx.now)
-        ):
+        if result.kept_postal:
             kept = (
                 t(
                     "{office} gave us your name and postal address for letters. We keep "
@@ -74,6 +63,11 @@ class InvitationFlow:
                     office=office.name,
                 ),
             )
+        number = sms_number(ctx.settings)
+        if result.phone_unproven and number is not None:
+            # A typed code proves no phone number: the person writes from it once.
+            kept = (*kept, t("To get our messages by SMS, please send any message from your "
+                             "phone to {number}.", number=number))  # fmt: skip
         # The full notice, as in the usual start: what Lotse stores, for how long, rights.
         welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=office.name),))
         notice = Reply((*about(ctx).texts, *kept))
@@ -124,42 +118,31 @@ class InvitationFlow:
         return None
 
 
-async def _attach_phone(ctx: Context, personal: Personal, channels: list[Channel]) -> None:
-    """The number the office was given becomes the person's on the phone channels they
-    agreed to (unless it already belongs to someone else)."""
-    if personal.phone is None or ctx.vault is None:
-        return
-    for channel in channels:
-        if channel not in PHONE_CHANNELS or channel is ctx.channel:
-            continue
-        index = address_index(ctx.vault, channel, personal.phone)
-        contact = await ctx.session.scalar(
-            select(Contact).where(Contact.channel == channel.value, Contact.address_index == index)
-        )
-        if contact is None:
-            ctx.session.add(
-                Contact(
-                    person_id=ctx.person.id,
-                    channel=channel.value,
-                    address_index=index,
-                    address_enc=ctx.vault.encrypt(personal.phone),
-                    created_at=ctx.now,
-                )
-            )
-        elif contact.person_id is None:
-            contact.person_id, contact.purge_after = ctx.person.id, None
+def _attempt(ctx: Context, secret: str) -> Attempt:
+    phone = None
+    if ctx.channel in PHONE_CHANNELS and ctx.contact.address_enc and ctx.vault is not None:
+        phone = ctx.vault.decrypt(ctx.contact.address_enc)
+    return Attempt(secret, ctx.channel, phone, ctx.contact.address_index, ctx.client)
 
 
-PROBLEMS: dict[CodeProblem, Text] = {
-    CodeProblem.UNKNOWN: t(
-        "I do not know this code. Please check it on your letter or message. You can "
-        "also use Lotse without a code."
+REFUSALS: dict[Refusal, Text] = {
+    # One answer for an unknown, expired or used code: a guesser learns nothing, and
+    # the person learns what to do.
+    Refusal.INVALID: t(
+        "This code does not work. Please check it on your letter or message. If it still "
+        "does not work, ask the office that gave it to you. You can also use Lotse without "
+        "a code."
     ),
-    CodeProblem.EXPIRED: t(
+    Refusal.EXPIRED: t(
         "This code is no longer valid. That is no problem: you can use Lotse without it."
     ),
-    CodeProblem.USED: t(
+    Refusal.USED: t(
         "This code was already used. If that was not you, please tell the office that "
         "invited you. You can use Lotse without it."
+    ),
+    Refusal.TOO_MANY: t(
+        "Too many wrong codes were tried. To protect people's data, please try again in an "
+        "hour. The QR code on your letter works at once, and so does the code sent by SMS "
+        "from the number you gave the office."
     ),
 }

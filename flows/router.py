@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.flow import Context, Flow, Input, Step
 from bot.i18n import Catalogs, fold
-from bot.invitations import find_code
+from bot.invitations import find_code, is_token
 from bot.labels import CHANNEL_NAMES
 from bot.types import Channel, Keyword, Reply, t
 from flows.common import go
@@ -26,9 +26,11 @@ CODE_TEXT_MAX = 24
 
 
 def invitation_code(given: Input) -> str | None:
-    """A connect code: a /start payload or session code, or a short text that is one
-    ("K7QF-9M2X", "start k7qf9m2x")."""
+    """A link's token or a connect code: a /start payload or session code or token, or
+    a short text that is a code ("K7QF-9M2X", "start k7qf9m2x")."""
     if given.payload:
+        if is_token(given.payload):
+            return given.payload
         # A payload that is no code at all is still answered as a wrong code.
         return find_code(given.payload) or ""
     if given.text and given.choice is None and len(given.text.strip()) <= CODE_TEXT_MAX:

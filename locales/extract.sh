@@ -10,5 +10,5 @@ PYBABEL=${PYBABEL:-.venv/bin/pybabel}
   --copyright-holder="Lotse contributors" -o locales/messages.pot bot flows adapters
 for po in locales/*/LC_MESSAGES/messages.po; do
   lang=$(basename "$(dirname "$(dirname "$po")")")
-  "$PYBABEL" update --no-fuzzy-matching -l "$lang" -i locales/messages.pot -d locales
+  "$PYBABEL" update --no-fuzzy-matching --ignore-obsolete -l "$lang" -i locales/messages.pot -d locales
 done

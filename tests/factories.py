@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.webchat import WebChatAdapter
 from bot.cli import DEMO_MUNICIPALITY, _set_municipality
 from bot.config import Settings
+from bot.connect import Attempt, Connected, Refusal, connect
+from bot.crypto import Vault
 from bot.services import Services, build_services
 from bot.types import Channel
 from flows import build_router
@@ -79,3 +82,11 @@ class ChatPerson:
     @property
     def offered(self) -> list[str]:
         return [c["id"] for c in self.last_bot["choices"]]
+
+
+async def connect_with_code(
+    session: AsyncSession, vault: Vault, code: str, person_id: int, now: datetime
+) -> Connected | Refusal:
+    """The person typed the code in a web chat (no proof of control beyond the code)."""
+    attempt = Attempt(code, Channel.WEBCHAT, None, f"test-session-{person_id}")
+    return await connect(session, vault, attempt, person_id, now)

@@ -14,16 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str, secret_key: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    # For migrations that encrypt what was stored in the clear (0005: connect codes).
+    config.attributes["secret_key"] = secret_key
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "head", *, secret_key: str | None = None) -> None:
     """Apply migrations (runs its own event loop: call from sync code only)."""
-    command.upgrade(alembic_config(database_url), revision)
+    command.upgrade(alembic_config(database_url, secret_key), revision)
 
 
 def head_revision() -> str:

@@ -217,10 +217,31 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: argon2id
     password_hash: Mapped[str] = mapped_column(String(200))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
+    #: Keyed hashes of the clients this login last succeeded from (its usual places):
+    #: while the account is under attack, only they may still log in.
+    known_clients: Mapped[list[str]] = mapped_column(default=list)
     disabled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThrottleEvent(Base):
+    """One attempt that counts against a limit (a wrong connect code, a failed staff
+    login, a new chat session; bot/throttle.py): in the database, so every process
+    shares the count and a restart does not reset it. Kept two days."""
+
+    __tablename__ = "throttle_events"
+    __table_args__ = (
+        Index("ix_throttle_events_kind_at", "kind", "at"),
+        Index("ix_throttle_events_kind_key_at", "kind", "key", "at"),
+        Index("ix_throttle_events_kind_client_at", "kind", "client", "at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    #: Keyed hashes of who tried: a session or an account, and the client address.
+    key: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]
 
 
 class StaffSession(Base):
@@ -272,7 +293,21 @@ class Invitation(Base):
     personal_enc: Mapped[str | None] = mapped_column(Text)
     consent_recorded_at: Mapped[datetime]
     notice_version: Mapped[str] = mapped_column(String(64))
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    #: The short code a person types (K7QF-9M2X), a secret like a password: found by its
+    #: keyed hash, kept encrypted for letters, reminders and the staff page.
+    code_index: Mapped[str] = mapped_column(String(64), unique=True)
+    code_enc: Mapped[str] = mapped_column(Text)
+    #: The long token links and QR codes carry (cannot be guessed, so never throttled).
+    token_index: Mapped[str] = mapped_column(String(64), unique=True)
+    token_enc: Mapped[str] = mapped_column(Text)
+    #: How the person proved the invitation was theirs when connecting (bot/connect.py).
+    connected_by: Mapped[str | None] = mapped_column(String(16))
+    #: Keyed hashes (as contacts are indexed) of the phone number and postal address the
+    #: office gave: a code texted from that number proves the invitation is the sender's,
+    #: also after it was connected (by someone who may have guessed the code). Kept while
+    #: the invitation is open or connected; erased when it expires or fails.
+    phone_index: Mapped[str | None] = mapped_column(String(64))
+    postal_index: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(16))
     #: The channel the invitation actually went by, and why (e.g. a Telegram link by SMS).

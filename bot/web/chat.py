@@ -7,6 +7,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,11 @@ from bot.crypto import Vault
 from bot.db.models import ConsentRecord, Contact, Conversation, Message, Person
 from bot.engine import address_index, decode_body
 from bot.i18n import direction, negotiate, parse_accept_language
+from bot.invitations import is_token
+from bot.throttle import Limit, client_key, take
 from bot.types import Channel, Direction, InboundMessage, OutboxStatus
+from bot.web import chat_openapi
+from bot.web.client_address import client_address
 from bot.web.errors import fail, json_body
 from bot.web.keys import SERVICES
 
@@ -26,6 +31,9 @@ routes = web.RouteTableDef()
 STATIC = Path(__file__).parent / "static"
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MESSAGE_ID = re.compile(r"[0-9]{1,18}")
+#: New anonymous sessions one client address may open per hour (shared accommodation
+#: and carrier NAT put many people behind one address).
+NEW_SESSIONS = Limit("chat-session", 60, timedelta(hours=1))
 PAGE_SIZE = 200
 PENDING = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
 
@@ -40,11 +48,16 @@ async def page(request: web.Request) -> web.FileResponse:
     return response
 
 
+@routes.get("/chat/api/openapi.json")
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(chat_openapi.document())
+
+
 @routes.post("/chat/api/sessions")
 async def create_session(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     body = await json_body(request)
-    unknown = set(body) - {"language", "code"}
+    unknown = set(body) - {"language", "code", "token"}
     if unknown:
         fail(400, "unknown_field", f"unknown field(s): {', '.join(sorted(unknown))}")
     hints: list[str] = []
@@ -59,9 +72,16 @@ async def create_session(request: web.Request) -> web.Response:
             )
         hints.append(language)
     hints.extend(parse_accept_language(request.headers.get("Accept-Language")))
-    code = body.get("code")
+    code, link_token = body.get("code"), body.get("token")
     if code is not None and (not isinstance(code, str) or not 1 <= len(code) <= 32):
         fail(400, "bad_code", "code must be the invitation code, e.g. K7QF-9M2X")
+    if link_token is not None and (not isinstance(link_token, str) or not is_token(link_token)):
+        fail(400, "bad_token", "token must be the 32 characters of an invitation link")
+    client = _client(request)
+    async with services.sessionmaker() as session, session.begin():
+        allowed = await take(session, NEW_SESSIONS, services.clock(), client=client)
+    if not allowed:
+        fail(429, "too_many_sessions", "too many new chat sessions from here; try again later")
     token = secrets.token_urlsafe(32)
     await services.engine.handle(
         InboundMessage(
@@ -69,11 +89,19 @@ async def create_session(request: web.Request) -> web.Response:
             address=token,
             provider_id=f"open-{uuid.uuid4().hex}",
             start=True,
-            payload=code,
+            payload=link_token or code,
             language_hints=tuple(hints),
+            client=client,
         )
     )
     return web.json_response({"session": token}, status=201)
+
+
+def _client(request: web.Request) -> str:
+    """The client's keyed address (through trusted proxies), for limits."""
+    services = request.app[SERVICES]
+    address = client_address(request, services.settings.trusted_proxies)
+    return client_key(services.vault, address)
 
 
 async def _contact(request: web.Request) -> tuple[Contact, Conversation | None]:
@@ -115,6 +143,7 @@ async def post_message(request: web.Request) -> web.Response:
             provider_id=f"{contact.id}-{client_id or uuid.uuid4().hex}",
             text=text,
             choice=choice,
+            client=_client(request),
         )
     )
     return web.json_response({"accepted": True}, status=202)
@@ -130,7 +159,7 @@ def _parse_message(
     if (text is None) == (choice is None):
         fail(400, "bad_message", 'send either {"text": "..."} or {"choice": "<choice id>"}')
     if client_id is not None and (
-        not isinstance(client_id, str) or not _CLIENT_ID.match(client_id)
+        not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id)
     ):
         fail(400, "bad_id", "id must be 1 to 64 letters, digits, _ or -")
     if text is not None:

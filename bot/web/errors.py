@@ -6,6 +6,8 @@ import json
 from typing import Any, NoReturn
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
+from multidict import MultiDictProxy
 
 
 def fail(status: int, code: str, detail: str, **extra: Any) -> NoReturn:
@@ -34,16 +36,38 @@ def fail(status: int, code: str, detail: str, **extra: Any) -> NoReturn:
     raise cls(text=body, content_type="application/json")
 
 
+async def body_bytes(request: web.Request, max_bytes: int | None = None) -> bytes:
+    """The raw body, or a 413 or 400 (a body that is not what its Content-Encoding says)."""
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        limit = {} if max_bytes is None else {"max_bytes": max_bytes}
+        fail(413, "too_large", "the request body is too large", **limit)
+    except RequestPayloadError:
+        fail(400, "bad_body", "the body cannot be read (does it match its Content-Encoding?)")
+
+
+async def form_body(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The posted form, or a 413 or 400 when the body is no form aiohttp can decode (bytes
+    that are no UTF-8, an unknown charset, broken multipart): before any CSRF or
+    signature check, which would otherwise never be reached."""
+    try:
+        return await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        fail(413, "too_large", "the request body is too large")
+    except (RequestPayloadError, ValueError, LookupError, AssertionError):
+        fail(400, "bad_form", "the body is not a form that can be read")
+
+
 class BadJson(ValueError):
     """A body that is not one JSON object of valid text; the message says why."""
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object, or a 400/413 that says why not."""
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        fail(413, "too_large", "the request body is too large")
+    raw = await body_bytes(request)
     try:
         return parse_json(raw)
     except BadJson as error:

@@ -12,6 +12,7 @@ import json
 from typing import Any, NoReturn
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +32,7 @@ from bot.invitations import (
 )
 from bot.offices import log_access, office_for_key, touch_key
 from bot.web import openapi
-from bot.web.errors import fail
+from bot.web.errors import BadJson, body_bytes, fail, parse_json
 from bot.web.keys import SERVICES
 
 routes = web.RouteTableDef()
@@ -69,7 +70,7 @@ async def create(request: web.Request) -> web.Response:
         action = "invitation.create" if created else "invitation.repeat"
         await log_access(session, actor=actor, action=action, office_id=office.id,
                          invitation_id=invitation.id, at=now)  # fmt: skip
-        view = describe(invitation)
+        view = describe(invitation, services.vault)
     if created:
         services.dispatcher.wake()
     return _answer(openapi.Invitation, view, 201 if created else 200)
@@ -85,7 +86,7 @@ async def read(request: web.Request) -> web.Response:
         if invitation is None:
             fail(404, "not_found", "no invitation with this id in your office")
         events = await timeline(session, invitation.id)
-        view = describe(invitation)
+        view = describe(invitation, services.vault)
         view["events"] = [{"status": e.status, "at": e.at, "detail": e.detail} for e in events]
         await log_access(session, actor=actor, action="invitation.read", office_id=office.id,
                          invitation_id=invitation.id, at=services.clock())  # fmt: skip
@@ -119,7 +120,7 @@ async def listing(request: web.Request) -> web.Response:
                          at=services.clock())  # fmt: skip
     more = len(page) > limit
     body = {
-        "invitations": [describe(i) for i in page[:limit]],
+        "invitations": [describe(i, services.vault) for i in page[:limit]],
         "next": page[limit - 1].public_id if more else None,
         "counts": counts_by_status({s: n for s, n in counts.all()}),
     }
@@ -179,17 +180,13 @@ def _content_type(request: web.Request, expected: str) -> None:
 async def _json_object(request: web.Request) -> dict[str, Any]:
     if (request.content_length or 0) > MAX_JSON:
         fail(413, "too_large", f"the body is larger than {MAX_JSON} bytes", max_bytes=MAX_JSON)
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        fail(413, "too_large", f"the body is larger than {MAX_JSON} bytes", max_bytes=MAX_JSON)
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+    raw = await body_bytes(request, max_bytes=MAX_JSON)
+    if not raw.strip():
         fail(400, "bad_json", "the body is not valid JSON")
-    if not isinstance(data, dict):
-        fail(400, "bad_json", "the body must be a JSON object")
-    return data
+    try:
+        return parse_json(raw)
+    except BadJson as error:
+        fail(400, "bad_json", str(error))
 
 
 async def _read_limited(request: web.Request, limit: int) -> bytes:
@@ -199,11 +196,14 @@ async def _read_limited(request: web.Request, limit: int) -> bytes:
         fail(413, "too_large", too_large, max_bytes=limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        size += len(chunk)
-        if size > limit:
-            fail(413, "too_large", too_large, max_bytes=limit)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                fail(413, "too_large", too_large, max_bytes=limit)
+            chunks.append(chunk)
+    except RequestPayloadError:
+        fail(400, "bad_body", "the body cannot be read (does it match its Content-Encoding?)")
     return b"".join(chunks)
 
 

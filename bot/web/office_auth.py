@@ -8,9 +8,10 @@
 - CSRF: every POST form carries the session's `csrf_token` (the upload script also
   sends it as the `X-CSRF-Token` header); a missing or wrong token is a 403. The
   login form, before any session exists, uses a double-submit cookie.
-- Throttling: 5 failed logins lock the account for 15 minutes, and one client
-  address may fail at most 20 times in 15 minutes (kept in memory, per process).
-  The answer never tells whether an e-mail address has a login.
+- Throttling (bot/login_throttle.py, in the database, shared by every process):
+  failures slow down the client, per account and overall; an account under attack
+  still lets in its usual places. No outsider can lock a staff member out. The answer
+  never tells whether an e-mail address has a login.
 """
 
 from __future__ import annotations
@@ -19,36 +20,31 @@ import asyncio
 import hmac
 import re
 import secrets
-from collections import OrderedDict, deque
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Final
 
 from aiohttp import web
 from sqlalchemy import delete, select
 
+from bot import login_throttle
 from bot.db.models import Office, StaffSession, StaffUser
 from bot.offices import verify_password
 from bot.services import Services
 from bot.web import office_text as T
 from bot.web.client_address import client_address
+from bot.web.errors import form_body
 from bot.web.keys import SERVICES
 
 COOKIE: Final = "lotse_office"
 LOGIN_COOKIE: Final = "lotse_office_login"
 #: What `secrets.token_urlsafe` makes; any other cookie value is no token of Lotse's.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CSRF_HEADER: Final = "X-CSRF-Token"
 PATH: Final = "/office"
 IDLE: Final = timedelta(hours=8)
 ABSOLUTE: Final = timedelta(hours=12)
-MAX_FAILURES: Final = 5
-LOCK: Final = timedelta(minutes=15)
-IP_FAILURES: Final = 20
-IP_WINDOW: Final = timedelta(minutes=15)
-#: Client addresses remembered at most (the oldest are forgotten first).
-IP_TRACKED: Final = 10_000
 
 #: Content-Security-Policy of every office page: nothing inline, nothing foreign.
 CSP: Final = (
@@ -71,35 +67,6 @@ class Staff:
     @property
     def actor(self) -> str:
         return f"user:{self.user_id}"
-
-
-class IpThrottle:
-    """Failed logins per client address within a sliding window, in memory."""
-
-    def __init__(self, clock: Callable[[], datetime]) -> None:
-        self._clock = clock
-        self._failures: OrderedDict[str, deque[datetime]] = OrderedDict()
-
-    def _recent(self, ip: str) -> deque[datetime]:
-        times = self._failures.get(ip, deque())
-        cutoff = self._clock() - IP_WINDOW
-        while times and times[0] <= cutoff:
-            times.popleft()
-        return times
-
-    def blocked(self, ip: str) -> bool:
-        return len(self._recent(ip)) >= IP_FAILURES
-
-    def failed(self, ip: str) -> None:
-        times = self._recent(ip)
-        times.append(self._clock())
-        self._failures[ip] = times
-        self._failures.move_to_end(ip)
-        while len(self._failures) > IP_TRACKED:
-            self._failures.popitem(last=False)
-
-
-THROTTLE = web.AppKey("office_throttle", IpThrottle)
 
 
 def html(body: str, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -201,7 +168,7 @@ async def staff_office(services: Services, staff: Staff) -> Office:
 
 async def checked_form(request: web.Request, staff: Staff) -> dict[str, str]:
     """A small POST form's fields, after the CSRF check."""
-    form = await request.post()
+    form = await form_body(request)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     check_csrf(staff, fields.get("csrf"))
     return fields
@@ -258,19 +225,23 @@ async def login_form(request: web.Request) -> web.Response:
 @routes.post("/office/login")
 async def login(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    form = await request.post()
+    form = await form_body(request)
     given, cookie = form.get("csrf"), request.cookies.get(LOGIN_COOKIE, "")
     if not isinstance(given, str) or not cookie or not same_secret(given, cookie):
         raise forbidden(None)
-    email = str(form.get("email", "")).strip().lower()[:254]
+    # Control characters have no place in an address (and PostgreSQL refuses NUL).
+    email = _CONTROL.sub("", str(form.get("email", ""))).strip().lower()[:254]
     password = str(form.get("password", ""))[:1024]
     ip = client_address(request, services.settings.trusted_proxies)
-    throttle = request.app[THROTTLE]
-    if throttle.blocked(ip):
+    now = services.clock()
+    async with services.sessionmaker() as session:
+        allowed = await login_throttle.allowed(session, services.vault, email, ip, now)
+    if not allowed:
         return _login_response(request, 429, email, T.TOO_MANY)
-    user_id = await _authenticate(services, email, password)
+    user_id = await _authenticate(services, email, password, ip)
     if user_id is None:
-        throttle.failed(ip)
+        async with services.sessionmaker() as session, session.begin():
+            login_throttle.failed(session, services.vault, email, ip, now)
         return _login_response(request, 401, email, T.LOGIN_FAILED)
     token = await _start_session(services, user_id)
     response = web.HTTPSeeOther("/office")
@@ -279,8 +250,9 @@ async def login(request: web.Request) -> web.Response:
     raise response
 
 
-async def _authenticate(services: Services, email: str, password: str) -> int | None:
-    """The user's id if the password is right and the account usable; counts failures."""
+async def _authenticate(services: Services, email: str, password: str, address: str) -> int | None:
+    """The user's id if the password is right and the account usable (the client then
+    counts as one of its usual places)."""
     async with services.sessionmaker() as session:
         user = await session.scalar(select(StaffUser).where(StaffUser.email == email))
     password_hash = None if user is None else user.password_hash
@@ -288,21 +260,13 @@ async def _authenticate(services: Services, email: str, password: str) -> int | 
     right = await asyncio.to_thread(verify_password, password_hash, password)
     if user is None:
         return None
-    now = services.clock()
+    if not right:
+        return None
     async with services.sessionmaker() as session, session.begin():
         user = await session.get(StaffUser, user.id, with_for_update=True)
         if user is None or user.disabled_at is not None:
             return None
-        if user.locked_until is not None and user.locked_until > now:
-            return None
-        if not right:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + LOCK
-                user.failed_logins = 0
-            return None
-        user.failed_logins = 0
-        user.locked_until = None
+        login_throttle.succeeded(user, services.vault, address)
         return user.id
 
 

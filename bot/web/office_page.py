@@ -20,10 +20,12 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.crypto import Vault
 from bot.db.models import Invitation, InvitationEvent, Letter
 from bot.invitations import (
     InvitationStatus,
     LetterStatus,
+    code_of,
     counts_by_status,
     display_code,
     office_invitation,
@@ -53,8 +55,6 @@ _CURRENT: Final = ' aria-current="true"'
 
 def setup(app: web.Application) -> None:
     """Adds the office pages to the app."""
-    services = app[SERVICES]
-    app[office_auth.THROTTLE] = office_auth.IpThrottle(services.clock)
     app.add_routes(office_auth.routes)
     app.add_routes(routes)
 
@@ -138,7 +138,7 @@ async def invitation_list(request: web.Request) -> web.Response:
     body = (
         _counts_nav(shown, counts)
         + _search_form(shown)
-        + _table(rows, services.settings.timezone)
+        + _table(rows, services.settings.timezone, services.vault)
         + _pager(shown, number, pages, total or 0)
     )
     return html(_page(staff, T.LIST_TITLE, body, current="/office"))
@@ -178,7 +178,7 @@ def _search_form(shown: Filter) -> str:
     )
 
 
-def _table(rows: Sequence[Invitation], timezone: str) -> str:
+def _table(rows: Sequence[Invitation], timezone: str, vault: Vault) -> str:
     if not rows:
         return f'<p class="note" id="empty">{T.e(T.NONE_FOUND)}</p>'
     heads = (T.COL_REFERENCE, T.COL_STATUS, T.COL_LANGUAGE, T.COL_CHANNEL, T.COL_CREATED,
@@ -191,7 +191,7 @@ def _table(rows: Sequence[Invitation], timezone: str) -> str:
         f"<td>{_status(i.status)}</td><td>{T.e(i.language)}</td><td>{_channel(i)}</td>"
         f"<td>{T.when(i.created_at, timezone)}</td><td>{T.when(i.sent_at, timezone)}</td>"
         f"<td>{T.when(i.delivered_at, timezone)}</td><td>{T.when(i.closed_at, timezone)}</td>"
-        f'<td class="code">{T.e(display_code(i.code))}</td></tr>'
+        f'<td class="code">{T.e(display_code(code_of(vault, i)))}</td></tr>'
         for i in rows
     )
     return (
@@ -235,17 +235,17 @@ async def invitation_detail(request: web.Request) -> web.Response:
     title = T.DETAIL_TITLE.format(reference=invitation.reference)
     body = (
         f'<p><a href="/office">{T.e(T.BACK)}</a></p>'
-        + _facts(invitation, timezone)
+        + _facts(invitation, timezone, services.vault)
         + _timeline(events, timezone)
     )
     return html(_page(staff, title, body))
 
 
-def _facts(i: Invitation, timezone: str) -> str:
+def _facts(i: Invitation, timezone: str, vault: Vault) -> str:
     channels = ", ".join(T.CHANNEL.get(c, c) for c in i.channels) or T.NOTHING
     facts = [
         (T.COL_STATUS, _status(i.status)),
-        (T.COL_CODE, f'<span class="code">{T.e(display_code(i.code))}</span>'),
+        (T.COL_CODE, f'<span class="code">{T.e(display_code(code_of(vault, i)))}</span>'),
         (T.COL_LANGUAGE, T.e(i.language)),
         (T.CHANNELS, T.e(channels)),
         (T.COL_CHANNEL, _channel(i)),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from aiohttp import BodyPartReader, web
+from aiohttp.web_protocol import RequestPayloadError
 
 from bot import bulk
 from bot.web import office_text as T
@@ -76,6 +77,13 @@ async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
 async def read_upload(request: web.Request, limit: int) -> Upload:
     if not request.content_type.startswith("multipart/"):
         return Upload(None, None, False)
+    try:
+        return await _read_parts(request, limit)
+    except (RequestPayloadError, ValueError, AssertionError):  # broken multipart: no form
+        return Upload(None, None, False)
+
+
+async def _read_parts(request: web.Request, limit: int) -> Upload:
     reader = await request.multipart()
     csrf: str | None = None
     data: bytes | None = None

@@ -8,13 +8,12 @@ from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import models_json_schema
 
 from bot.bulk import Outcome
 from bot.invitation_input import InvitationIn
 from bot.invitations import InvitationStatus
+from bot.web.openapi_parts import error_answers, json_answer, ref, schemas
 
-REF = "#/components/schemas/{model}"
 Status = Literal["created", "sent", "delivered", "connected", "expired", "failed"]
 assert set(Status.__args__) == {s.value for s in InvitationStatus}  # type: ignore[attr-defined]
 
@@ -104,18 +103,7 @@ _ERRORS = {
 
 
 def _error_responses(*codes: str) -> dict[str, Any]:
-    schema = {"$ref": REF.format(model="Error")}
-    return {
-        code: {"description": _ERRORS[code], "content": {"application/json": {"schema": schema}}}
-        for code in codes
-    }
-
-
-def _json(model: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}},
-    }
+    return error_answers("Error", _ERRORS, *codes)
 
 
 CSV_EXAMPLE = (
@@ -162,13 +150,13 @@ def _paths() -> dict[str, Any]:
                 "summary": "Invite a person (idempotent by `reference`)",
                 "requestBody": {
                     "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": REF.format(model="InvitationIn")}}
-                    },
+                    "content": {"application/json": {"schema": ref("InvitationIn")}},
                 },
                 "responses": {
-                    "201": _json("Invitation", "created"),
-                    "200": _json("Invitation", "the same request again: the existing invitation"),
+                    "201": json_answer("Invitation", "created"),
+                    "200": json_answer(
+                        "Invitation", "the same request again: the existing invitation"
+                    ),
                     **_error_responses("400", "401", "409", "413", "415", "422"),
                 },
             },
@@ -177,7 +165,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "The office's invitations, newest first",
                 "parameters": _LIST_PARAMETERS,
                 "responses": {
-                    "200": _json("InvitationPage", "one page"),
+                    "200": json_answer("InvitationPage", "one page"),
                     **_error_responses("400", "401", "422"),
                 },
             },
@@ -191,7 +179,7 @@ def _paths() -> dict[str, Any]:
                     "content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
                 },
                 "responses": {
-                    "200": _json("BulkReport", "each row: created, existing or error"),
+                    "200": json_answer("BulkReport", "each row: created, existing or error"),
                     **_error_responses("401", "413", "415", "422"),
                 },
             }
@@ -202,7 +190,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "One invitation with its events",
                 "parameters": [_ID],
                 "responses": {
-                    "200": _json("InvitationWithEvents", "the invitation"),
+                    "200": json_answer("InvitationWithEvents", "the invitation"),
                     **_error_responses("401", "404", "422"),
                 },
             }
@@ -212,7 +200,7 @@ def _paths() -> dict[str, Any]:
 
 @cache
 def document() -> dict[str, Any]:
-    _, schemas = models_json_schema(
+    components = schemas(
         [
             (InvitationIn, "validation"),
             (Invitation, "serialization"),
@@ -221,7 +209,6 @@ def document() -> dict[str, Any]:
             (BulkReport, "serialization"),
             (Error, "serialization"),
         ],
-        ref_template=REF,
     )
     return {
         "openapi": "3.1.0",
@@ -235,7 +222,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": _paths(),
         "components": {
-            "schemas": schemas["$defs"],
+            "schemas": components,
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

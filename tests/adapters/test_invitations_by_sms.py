@@ -5,19 +5,22 @@ person. Plus a wrong code, an expired code, and reminders in quiet hours."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 from sqlalchemy import select
 
+from bot.connect import Refusal
 from bot.consent import OFFICE_NOTICE_ID
-from bot.db.models import ConsentRecord, Invitation, InvitationEvent, Office, Person
+from bot.db.models import ConsentRecord, Contact, Invitation, InvitationEvent, Office, Person
 from bot.invitations import (
     Address,
-    CodeProblem,
     InvitationRequest,
     Personal,
     ReferenceConflict,
+    code_of,
     create_invitation,
     display_code,
     remind_and_expire,
@@ -25,7 +28,7 @@ from bot.invitations import (
 )
 from bot.offices import create_office
 from bot.types import Channel
-from flows.invitation import PROBLEMS
+from flows.invitation import REFUSALS
 from tests.adapters import test_twilio
 from tests.adapters.test_twilio import TEMPLATES, Lotse, Phone
 
@@ -82,7 +85,7 @@ async def test_invited_by_sms_connected_by_texting_the_code(lotse: Lotse) -> Non
     await lotse.dispatch()
     [sms] = lotse.fake.to(SYRIAN)
     ar = lotse.services.catalogs["ar"]
-    assert display_code(invitation.code) in (sms.body or "")
+    assert display_code(code_of(lotse.services.vault, invitation)) in (sms.body or "")
     assert ar.gettext("Reply with the code to start, or open {link}").split("{")[0] in (
         sms.body or ""
     )
@@ -94,7 +97,8 @@ async def test_invited_by_sms_connected_by_texting_the_code(lotse: Lotse) -> Non
     assert (current.status, events) == ("delivered", ["created", "queued", "sent", "delivered"])
 
     phone = Phone(lotse, SYRIAN)
-    answer = await phone.say(f"  {invitation.code[:4].lower()} {invitation.code[4:]} ")
+    code = code_of(lotse.services.vault, invitation)
+    answer = await phone.say(f"  {code[:4].lower()} {code[4:]} ")
     assert "Bürgeramt Mitte" in answer
     current, events = await state(lotse, invitation.id)
     assert current.status == "connected" and events[-1] == "connected"
@@ -115,18 +119,18 @@ async def test_invited_by_sms_connected_by_texting_the_code(lotse: Lotse) -> Non
         ("sms", "chat", "given"),
         ("letter", "chat", "given"),
     ]
-    # The same code again, by someone else: refused kindly.
+    # The same code again, by someone else: refused kindly, the same way as a wrong one.
     other = Phone(lotse, "+4915112345678")
-    again = await other.say(display_code(invitation.code))
+    again = await other.say(display_code(code))
     de = lotse.services.catalogs["de"]  # a German number: German until they choose
-    assert de.text(PROBLEMS[CodeProblem.USED]) in again
+    assert de.text(REFUSALS[Refusal.INVALID]) in again
 
 
 async def test_a_wrong_code_gets_an_explanation_and_onboarding(lotse: Lotse) -> None:
     phone = Phone(lotse, "+4915112345678")
     answer = await phone.say("ABCD-EFGH")
     de = lotse.services.catalogs["de"]
-    assert de.text(PROBLEMS[CodeProblem.UNKNOWN]) in answer
+    assert de.text(REFUSALS[Refusal.INVALID]) in answer
     assert de.gettext("Please choose your language.") in answer
 
 
@@ -138,8 +142,10 @@ async def test_an_expired_code_is_explained(lotse: Lotse) -> None:
     await remind_and_expire(services.sessionmaker, services.invitations, lotse.clock())
     current, _ = await state(lotse, invitation.id)
     assert current.status == "expired" and current.personal_enc is None
-    answer = await Phone(lotse, SYRIAN).say(invitation.code)
-    assert lotse.services.catalogs["ar"].text(PROBLEMS[CodeProblem.EXPIRED]) in answer
+    answer = await Phone(lotse, SYRIAN).say(code_of(lotse.services.vault, invitation))
+    # The number is forgotten once the invitation expired: no proof, the uniform answer
+    # (which says to ask the office).
+    assert lotse.services.catalogs["ar"].text(REFUSALS[Refusal.INVALID]) in answer
 
 
 async def test_one_reminder_after_the_configured_days_outside_quiet_hours(lotse: Lotse) -> None:
@@ -165,7 +171,7 @@ async def test_one_reminder_after_the_configured_days_outside_quiet_hours(lotse:
     )  # only one
     await lotse.dispatch()
     texts = [m.body or "" for m in lotse.fake.to(SYRIAN)]
-    assert len(texts) == 2 and display_code(invitation.code) in texts[1]
+    assert len(texts) == 2 and display_code(code_of(lotse.services.vault, invitation)) in texts[1]
     assert (
         services.catalogs["ar"]
         .gettext(
@@ -223,10 +229,14 @@ async def test_invited_by_whatsapp_template_connected_by_replying_the_code(lotse
     assert sent.content_sid == TEMPLATES["invitation"]["de"]  # Lotse writes first: a template
     de = lotse.services.catalogs["de"]
     invites = de.gettext("{office} invites you to free advice in your language. Your code: {code}")
-    first_line = invites.format(office="Bürgeramt Mitte", code=display_code(invitation.code))
+    first_line = invites.format(
+        office="Bürgeramt Mitte", code=display_code(code_of(lotse.services.vault, invitation))
+    )
     assert sent.variables == {"1": first_line}
 
-    answer = await Phone(lotse, german, whatsapp=True).say(display_code(invitation.code))
+    answer = await Phone(lotse, german, whatsapp=True).say(
+        display_code(code_of(lotse.services.vault, invitation))
+    )
 
     assert (
         de.gettext("Welcome! {office} invited you to Lotse.").format(office="Bürgeramt Mitte")
@@ -237,3 +247,45 @@ async def test_invited_by_whatsapp_template_connected_by_replying_the_code(lotse
     async with lotse.services.sessionmaker() as session:
         records = list(await session.scalars(select(ConsentRecord)))
     assert [(r.channel, r.method) for r in records] == [("whatsapp", "office")]
+
+
+async def test_a_code_guessed_in_the_web_chat_never_joins_the_owner_to_the_guesser(
+    lotse: Lotse,
+) -> None:
+    """The outside review's sequence, over the real web chat API and Twilio webhook: a
+    right guess in an anonymous web chat, then the invited person texting the code.
+    Before, the number joined the guesser's record and the owner landed in it ("welcome
+    back"); now the owner's SMS takes the invitation back into a record of their own."""
+    invitation = await invite(lotse, request())
+    await lotse.dispatch()
+    code = code_of(lotse.services.vault, invitation)
+    url = f"{lotse.url}/chat/api/sessions"
+    async with aiohttp.ClientSession() as http, http.post(url, json={"code": code}) as response:
+        assert response.status == 201
+        guesser_session = (await response.json())["session"]
+
+    answer = await Phone(lotse, SYRIAN).say(code)
+
+    ar = lotse.services.catalogs["ar"]
+    assert (
+        ar.gettext("Welcome! {office} invited you to Lotse.").format(office="Bürgeramt Mitte")
+        in answer
+    )
+    assert ar.gettext("You are already connected. Welcome back!") not in answer
+    services = lotse.services
+    async with services.sessionmaker() as session:
+        contacts = list(
+            await session.scalars(select(Contact).where(Contact.person_id.is_not(None)))
+        )
+        stored = await session.get(Invitation, invitation.id)
+    by_person: dict[int | None, set[str]] = {}
+    for contact in contacts:
+        by_person.setdefault(contact.person_id, set()).add(contact.channel)
+    assert sorted(map(sorted, by_person.values())) == [["letter", "sms"], ["webchat"]]
+    assert stored is not None and stored.connected_by == "sender"
+    assert by_person[stored.person_id] == {"letter", "sms"}
+    # The guesser's chat shows nothing of the person: no number, no name, no address.
+    url = f"{lotse.url}/chat/api/sessions/{guesser_session}/messages"
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        seen = json.dumps(await response.json(), ensure_ascii=False)
+    assert "963944567890" not in seen and "Fatima" not in seen and "Seestraße" not in seen

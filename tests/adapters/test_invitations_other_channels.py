@@ -13,7 +13,14 @@ from sqlalchemy import select
 
 from adapters import telegram
 from bot.db.models import ConsentRecord, Contact, Invitation, Letter, Office, Person
-from bot.invitations import Address, InvitationRequest, Personal, create_invitation
+from bot.invitations import (
+    Address,
+    InvitationRequest,
+    Personal,
+    code_of,
+    create_invitation,
+    token_of,
+)
 from bot.offices import create_office
 from bot.postal import postal_address
 from bot.services import Services
@@ -87,7 +94,7 @@ async def test_a_telegram_only_invitation_goes_by_letter_and_connects_by_deep_li
             assert [(x.kind, x.status) for x in letters] == [("invitation", "pending")]
 
             person = TelegramPerson(h, 7001, "en")  # the app speaks English; the letter said uk
-            start = f"/start {invitation.code}"
+            start = f"/start {token_of(services.vault, invitation)}"  # the letter's QR
             entities = [{"type": "bot_command", "offset": 0, "length": 6}]
             replies = await person.send(person.message(text=start, entities=entities))
             texts = "\n".join(r["text"] for r in replies)
@@ -124,7 +131,9 @@ async def test_the_web_chat_connects_with_a_code(
         services, clock(), language="ar", channels=(Channel.LETTER,), reference="C-1"
     )
     person = ChatPerson(client, services)
-    response = await client.post("/chat/api/sessions", json={"code": invitation.code})
+    response = await client.post(
+        "/chat/api/sessions", json={"code": code_of(services.vault, invitation)}
+    )
     assert response.status == 201
     person.session = (await response.json())["session"]
     replies = await person.replies()
@@ -149,7 +158,7 @@ async def test_the_web_chat_explains_a_wrong_code(
     person = ChatPerson(client, services)
     person.session = (await response.json())["session"]
     texts = " ".join(m["text"] for m in await person.replies())
-    assert "I do not know this code" in texts
+    assert "This code does not work" in texts
     assert "Hello! I am Lotse" in texts  # then the normal onboarding
 
 
@@ -167,7 +176,9 @@ async def connected_in_chat(
         services, clock(), language="de", channels=(Channel.LETTER,), reference=reference
     )
     person = ChatPerson(client, services)
-    response = await client.post("/chat/api/sessions", json={"code": invitation.code})
+    response = await client.post(
+        "/chat/api/sessions", json={"code": code_of(services.vault, invitation)}
+    )
     person.session = (await response.json())["session"]
     replies = await person.replies()
     return person, "\n".join(m["text"] for m in replies)

@@ -25,16 +25,16 @@ from adapters.telegram import CHOSEN, TelegramAdapter, parse_update, poll, set_w
 from adapters.webchat import WebChatAdapter
 from bot.channels import PermanentFailure, TemporaryFailure
 from bot.config import ConfigError, Settings, load_settings
+from bot.connect import Refusal
 from bot.db.models import Contact, Message, Person
 from bot.engine import decode_body
 from bot.i18n import native_name
-from bot.invitations import CodeProblem
 from bot.labels import CHANNEL_NAMES
 from bot.services import Services, build_services
 from bot.types import Channel, InboundMessage, OutboundMessage, RenderedChoice, t
 from bot.web.app import make_app
 from flows import build_router
-from flows.invitation import PROBLEMS
+from flows.invitation import REFUSALS
 from flows.router import START
 from tests.conftest import SECRET, Clock
 from tests.factories import seed_municipality
@@ -528,7 +528,7 @@ async def test_start_payload_reaches_the_engine(
     assert await count(tg.services, Message.direction == "in") == 1
     de = tg.services.catalogs["de"]
     # The payload is no invitation code Lotse knows: said kindly, then the usual start.
-    assert explained["text"] == de.text(PROBLEMS[CodeProblem.UNKNOWN])
+    assert explained["text"] == de.text(REFUSALS[Refusal.INVALID])
     welcome = t("Hello! I am Lotse. I will write to you in {language}.", language=native_name("de"))
     assert greeting["text"] == de.text(welcome)
     assert buttons(greeting) == ["continue", "other-language"]

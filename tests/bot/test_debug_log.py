@@ -155,6 +155,12 @@ def start_serve(env: dict[str, str], cwd: Path, log_path: Path) -> subprocess.Po
         os.umask(old_umask)
 
 
+def stored_bytes(database: Path) -> bytes:
+    """The SQLite database with its WAL, as a thief who copied the files would see it."""
+    files = (database, database.with_name(database.name + "-wal"))
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
 def readable_by_others(data: Path) -> list[str]:
     """Paths in the data directory (and itself) that others than the owner may read."""
     paths = [data, *data.rglob("*")]
@@ -162,7 +168,7 @@ def readable_by_others(data: Path) -> list[str]:
 
 
 async def test_a_full_run_at_debug_logs_no_secret_and_keeps_files_private(
-    run_env: dict[str, str], tmp_path: Path, fake: FakeTwilio
+    run_env: dict[str, str], tmp_path: Path, fake: FakeTwilio, database_url: str
 ) -> None:
     key = setup_office(run_env, tmp_path)
     log_path = tmp_path / "serve.log"
@@ -185,3 +191,8 @@ async def test_a_full_run_at_debug_logs_no_secret_and_keeps_files_private(
     assert leaked == {}, f"in the log: {sorted(leaked)}"
 
     assert readable_by_others(Path(run_env["LOTSE_DATA_DIR"])) == []
+    if database_url.startswith("sqlite"):  # and the database file holds no secret either
+        stored = stored_bytes(Path(database_url.split("///", 1)[1]))
+        at_rest = {name: seen[name] for name in ("code plain", "email", "street", "name")}
+        assert {n: v for n, v in at_rest.items() if v.encode() in stored} == {"email": EMAIL}
+        assert PHONE.encode() not in stored

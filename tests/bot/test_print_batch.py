@@ -30,10 +30,11 @@ from bot.invitations import (
     InvitationStatus,
     LetterStatus,
     Personal,
-    connect,
+    code_of,
     create_invitation,
     display_code,
     remind_and_expire,
+    token_of,
 )
 from bot.offices import create_office
 from bot.print_batch import (
@@ -52,6 +53,7 @@ from bot.types import Channel
 from tests.bot.test_cli import lotse
 from tests.bot.test_debug_log import readable_by_others
 from tests.conftest import SECRET, STRICT, Clock
+from tests.factories import connect_with_code
 
 NAMES = {"ar": "فاطمة الأحمد", "ti": "ተስፋይ ገብረሚካኤል", "de": "Anna Schmidt", "ru": "Ольга Иванова"}
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -145,7 +147,7 @@ async def test_export_writes_letters_merged_pdf_and_manifest_and_marks_them(
     for inv, (public_id, _, _, pages) in zip(invitations, expected, strict=True):
         pdf = (folder / f"letter-{public_id}.pdf").read_bytes()
         assert pages_of(pdf) == int(pages)
-        assert display_code(inv.code) in text_of(pdf)
+        assert display_code(code_of(services.vault, inv)) in text_of(pdf)
     german = next(inv.id for inv in invitations if inv.language == "de")
     for row in letters.values():
         assert (row.status, row.batch, row.printed_at) == ("printed", batch.batch_id, clock())
@@ -177,7 +179,9 @@ async def test_a_letter_cancelled_before_the_export_is_left_out(
     gone = await invite(services, clock, office, "de", "GONE")
     async with services.sessionmaker() as session, session.begin():
         # The person connected with the code from the web chat: the letter is cancelled.
-        await connect(session, gone.code, await _person(session), clock(), services.vault)
+        await connect_with_code(
+            session, services.vault, code_of(services.vault, gone), await _person(session), clock()
+        )
 
     batch = await export_pending(services, office_id=None, now=clock())
 
@@ -204,7 +208,9 @@ async def test_a_letter_cancelled_while_rendering_is_left_out_of_the_files(
         async def meanwhile() -> None:
             async with services.sessionmaker() as session, session.begin():
                 person = await _person(session)
-                await connect(session, gone.code, person, clock(), services.vault)
+                await connect_with_code(
+                    session, services.vault, code_of(services.vault, gone), person, clock()
+                )
 
         asyncio.run_coroutine_threadsafe(meanwhile(), loop).result()
         return result
@@ -218,7 +224,10 @@ async def test_a_letter_cancelled_while_rendering_is_left_out_of_the_files(
     assert [(item.reference, item.pages) for item in batch.letters] == [("KEPT", 2)]
     assert pages_of(batch.merged_pdf) == 2
     text = text_of(batch.merged_pdf)
-    assert display_code(kept.code) in text and display_code(gone.code) not in text
+    assert (
+        display_code(code_of(services.vault, kept)) in text
+        and display_code(code_of(services.vault, gone)) not in text
+    )
     async with services.sessionmaker() as session:
         stored = await session.get(Invitation, gone.id)
         assert stored is not None and stored.status == InvitationStatus.CONNECTED.value
@@ -294,10 +303,10 @@ async def test_the_qr_code_carries_the_telegram_link_when_the_invitation_went_so
     base = services.settings.public_url
     tg, de = contents["TG"], contents["PLAIN"]
     assert tg is not None and de is not None
-    assert tg.qr_url == f"https://t.me/lotse_bot?start={telegram.code}"
-    assert de.qr_url == f"{base}/chat?code={plain.code}"
+    assert tg.qr_url == f"https://t.me/lotse_bot?start={token_of(services.vault, telegram)}"
+    assert de.qr_url == f"{base}/chat?t={token_of(services.vault, plain)}"
     assert de.chat_url == f"{base}/chat"
-    assert de.code == display_code(plain.code)
+    assert de.code == display_code(code_of(services.vault, plain))
     assert de.sms_number is None  # no SMS number configured: the SMS step is left out
     assert (de.recipient.name, de.recipient.extra) == ("Anna Schmidt", "Zimmer 4")
     assert (de.sender.office_name, de.sender.contact) == ("Bürgeramt Mitte", "030 901820")
@@ -355,7 +364,9 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
     first = await export_pending(services, office_id=mitte.id, now=clock())
     assert first is not None
     async with services.sessionmaker() as session, session.begin():
-        await connect(session, gone.code, await _person(session), clock(), services.vault)
+        await connect_with_code(
+            session, services.vault, code_of(services.vault, gone), await _person(session), clock()
+        )
     before = await letters_by_id(services)
     clock.advance(hours=2)
 
@@ -364,7 +375,7 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
     assert again.batch_id == first.batch_id
     assert [(item.reference, item.pages) for item in again.letters] == [("KEPT", 2)]
     assert again.unavailable == (gone.public_id,)
-    assert display_code(kept.code) in text_of(again.merged_pdf)
+    assert display_code(code_of(services.vault, kept)) in text_of(again.merged_pdf)
     assert pages_of(again.merged_pdf) == 2
     after = await letters_by_id(services)  # statuses, batch and times untouched
     assert [(r.status, r.batch, r.printed_at) for r in after.values()] == [
@@ -385,7 +396,9 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
         await reprint(services, "batch-nope", office_id=None, now=clock())
     # Once no letter of the batch can be rendered, the reprint says so.
     async with services.sessionmaker() as session, session.begin():
-        await connect(session, kept.code, await _person(session), clock(), services.vault)
+        await connect_with_code(
+            session, services.vault, code_of(services.vault, kept), await _person(session), clock()
+        )
     with pytest.raises(NothingToPrint):
         await reprint(services, first.batch_id, office_id=mitte.id, now=clock())
 

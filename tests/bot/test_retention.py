@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.db.models import Contact, ErasureTombstone, Message, Person
+from bot.db.models import Contact, ErasureTombstone, Message, Person, ThrottleEvent
 from bot.retention import apply_retention
+from bot.throttle import record
+from tests.factories import ChatPerson
 from tests.flows.test_settings import onboarded
 
 
@@ -48,3 +50,30 @@ async def test_the_goodbye_contact_is_purged_after_a_day(client, services, clock
     assert result.contacts_purged == 1
     assert await count(services, Contact) == 0
     assert await count(services, Message) == 0
+
+
+async def test_a_chat_left_at_the_first_screen_is_gone_within_hours(
+    client, services, clock
+) -> None:
+    """Anonymous sessions cost nothing to open: they must not be kept for a year."""
+    left = ChatPerson(client, services)
+    await left.open(language="en")  # never answered
+    await onboarded(client, services)  # gave consent: stays
+    clock.advance(hours=5)
+    assert (
+        await apply_retention(services.sessionmaker, services.settings, clock())
+    ).abandoned_erased == 0
+    clock.advance(hours=1, seconds=1)
+    result = await apply_retention(services.sessionmaker, services.settings, clock())
+    assert result.abandoned_erased == 1
+    assert await count(services, Person) == 1
+    assert await count(services, ErasureTombstone, ErasureTombstone.reason == "abandoned") == 1
+
+
+async def test_old_throttle_rows_are_purged(client, services, clock) -> None:
+    async with services.sessionmaker() as session, session.begin():
+        record(session, "code", clock(), key="k", client="c")
+    clock.advance(days=2, seconds=1)
+    result = await apply_retention(services.sessionmaker, services.settings, clock())
+    assert result.throttle_purged == 1
+    assert await count(services, ThrottleEvent) == 0

@@ -8,9 +8,13 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from bot.db.models import Message
+from bot.db.models import Invitation, Message
+from bot.invitations import token_of
 from bot.logs import AccessLogger
 from bot.services import Services
+from bot.types import Channel
+from bot.web.chat import NEW_SESSIONS
+from tests.adapters.test_invitations_other_channels import invite
 from tests.factories import ChatPerson
 
 
@@ -185,3 +189,30 @@ async def test_access_log_hides_session_tokens(client, services, caplog) -> None
     assert person.session in response.url.path
     assert person.session not in caplog.text
     assert "GET /chat/api/sessions/…/messages 200" in caplog.text
+
+
+async def test_one_address_may_open_sixty_sessions_an_hour(client, services, clock) -> None:
+    for _ in range(NEW_SESSIONS.most):
+        assert (await client.post("/chat/api/sessions", json={})).status == 201
+    refused = await client.post("/chat/api/sessions", json={})
+    assert refused.status == 429
+    assert (await refused.json())["error"] == "too_many_sessions"
+    clock.advance(hours=1, seconds=1)
+    assert (await client.post("/chat/api/sessions", json={})).status == 201
+
+
+async def test_a_link_token_opens_a_connected_chat(client, services, clock) -> None:
+    invitation = await invite(services, clock(), language="de", channels=(Channel.LETTER,))
+    token = token_of(services.vault, invitation)
+    response = await client.post("/chat/api/sessions", json={"token": token})
+    assert response.status == 201
+    person = ChatPerson(client, services)
+    person.session = (await response.json())["session"]
+    texts = " ".join(m["text"] for m in await person.replies())
+    assert "Bürgeramt Mitte" in texts
+    async with services.sessionmaker() as session:
+        stored = await session.get(Invitation, invitation.id)
+    assert stored is not None and (stored.status, stored.connected_by) == ("connected", "token")
+    for bad in ("short", "x" * 33, token[:-1] + "!"):
+        answer = await client.post("/chat/api/sessions", json={"token": bad})
+        assert answer.status == 400 and (await answer.json())["error"] == "bad_token"

@@ -14,8 +14,13 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, Route, expect
 
+from bot.db.models import Invitation
+from bot.invitations import token_of
 from bot.services import Services
+from bot.types import Channel
 from bot.web.app import make_app
+from tests.adapters.test_invitations_other_channels import invite
+from tests.conftest import Clock
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 MENU = ["settings", "my_consents", "delete", "help"]
@@ -204,3 +209,22 @@ async def test_chat_page_in_english_on_a_small_phone(base_url: str, browser: Bro
     assert await page.evaluate("localStorage.getItem('lotse.session')") not in ("gone", fresh)
     # Only the expected: the lost answer, 410 for the deleted conversation, 404 for the unknown.
     assert all(re.search(r"ERR_FAILED|status of (404|410)\b", p) for p in problems), problems
+
+
+async def test_the_link_in_a_letter_connects_and_leaves_no_token_in_the_address(
+    base_url: str, browser: Browser, services: Services, clock: Clock
+) -> None:
+    """What a QR code on a letter opens: /chat?t=<token>."""
+    invitation = await invite(services, clock(), language="ar", channels=(Channel.LETTER,))
+    token = token_of(services.vault, invitation)
+    problems: list[str] = []
+    page = await open_page(browser, f"{base_url}?t={token}", problems)
+    assert await offered(page) == ["confirm", "change"]
+    text = await page.locator("#log").inner_text()
+    assert "Bürgeramt Mitte" in text
+    assert token not in page.url  # not in the history or a shared screenshot
+    assert await page_direction(page) == ("rtl", "ar")
+    async with services.sessionmaker() as session:
+        stored = await session.get(Invitation, invitation.id)
+    assert stored is not None and stored.connected_by == "token"
+    assert problems == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from typing import Any
 
 import hypothesis
@@ -26,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from bot.services import Services
 from tests.web.test_office_api import body, make_office
 
-EXAMPLES = 30
+EXAMPLES = int(os.environ.get("LOTSE_FUZZ_EXAMPLES", "30"))  # deploy/fuzz.sh: more
 CONFORMANCE = [
     not_a_server_error,
     status_code_conformance,

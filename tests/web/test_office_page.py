@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot import login_throttle
 from bot.db.models import Invitation, StaffAccess, StaffSession
 from bot.invitations import (
     Address,
@@ -28,6 +29,7 @@ from bot.services import Services
 from bot.types import Channel
 from bot.web import office_auth, office_page
 from bot.web import office_text as T
+from bot.web.app import make_app
 from tests.conftest import Clock
 
 Client = TestClient[Any, Any]
@@ -208,7 +210,7 @@ async def test_invitation_timeline_and_other_offices(client: Client, services: S
     ]
 
 
-async def test_failed_logins_are_generic_and_lock_the_account(
+async def test_failed_logins_are_generic_and_slow_the_client_not_the_account(
     client: Client, services: Services, clock: Clock
 ) -> None:
     await seed_office(services)
@@ -217,21 +219,31 @@ async def test_failed_logins_are_generic_and_lock_the_account(
     assert unknown.status == wrong.status == 401
     assert T.LOGIN_FAILED in await unknown.text() and T.LOGIN_FAILED in await wrong.text()
     assert "nobody@amt.example" in await unknown.text()  # the form keeps what was typed
-    for _ in range(4):  # five wrong passwords in all
+    for _ in range(4):  # five wrong passwords in all, from this client
         assert (await login(client, password="falsch-aber-lang")).status == 401
-    locked = await login(client)
-    assert locked.status == 401 and T.LOGIN_FAILED in await locked.text()
-    clock.advance(minutes=14, seconds=59)
-    assert (await login(client)).status == 401
-    clock.advance(seconds=1)
-    assert (await login(client)).status == 303
+    slowed = await login(client)
+    assert slowed.status == 429 and T.TOO_MANY in await slowed.text()
+    # Whoever typed them locked out only themselves: the staff member, elsewhere, gets in.
+    trust_the_proxy(services)
+    assert (await login(client, forwarded_for="203.0.113.50")).status == 303
+    client.session.cookie_jar.clear()  # logged out again
+    assert (await login(client, forwarded_for="127.0.0.1")).status == 429
+    clock.advance(minutes=15, seconds=1)
+    assert (await login(client, forwarded_for="127.0.0.1")).status == 303
+
+
+def trust_the_proxy(services: Services) -> None:
+    """The test client stands for a reverse proxy that names each client."""
+    services.settings = services.settings.model_copy(
+        update={"trusted_proxies": (ipaddress.ip_network("127.0.0.0/8"),)}
+    )
 
 
 async def test_too_many_failures_from_one_address(
     client: Client, services: Services, clock: Clock
 ) -> None:
     await seed_office(services)
-    for n in range(office_auth.IP_FAILURES):
+    for n in range(login_throttle.CLIENT_LIMIT.most):
         assert (await login(client, email=f"n{n}@amt.example")).status == 401
     blocked = await login(client)
     assert blocked.status == 429 and T.TOO_MANY in await blocked.text()
@@ -243,16 +255,14 @@ async def test_behind_a_trusted_proxy_failures_count_per_client(
     client: Client, services: Services
 ) -> None:
     await seed_office(services)
-    failures = office_auth.IP_FAILURES
+    failures = login_throttle.CLIENT_LIMIT.most
     # Not trusted: a client cannot dodge the throttle by naming another address.
     for n in range(failures):
         response = await login(client, email=f"a{n}@amt.example", forwarded_for=f"198.51.100.{n}")
         assert response.status == 401
     assert (await login(client, forwarded_for="198.51.100.99")).status == 429
 
-    services.settings = services.settings.model_copy(
-        update={"trusted_proxies": (ipaddress.ip_network("127.0.0.0/8"),)}
-    )
+    trust_the_proxy(services)
     # Trusted: the proxy's own address no longer counts, each client does.
     for n in range(failures):
         response = await login(client, email=f"b{n}@amt.example", forwarded_for="203.0.113.7")
@@ -262,6 +272,39 @@ async def test_behind_a_trusted_proxy_failures_count_per_client(
     spoofed = await login(client, forwarded_for="192.0.2.1, 203.0.113.7")
     assert spoofed.status == 429
     assert (await login(client, forwarded_for="203.0.113.8")).status == 303
+
+
+async def test_an_account_under_attack_still_lets_in_its_usual_place(
+    client: Client, services: Services
+) -> None:
+    await seed_office(services)
+    trust_the_proxy(services)
+    office = "203.0.113.5"
+    assert (await login(client, forwarded_for=office)).status == 303  # a usual place now
+    client.session.cookie_jar.clear()
+    for n in range(login_throttle.ACCOUNT_LIMIT.most):  # many clients, a few tries each
+        wrong = await login(client, password="geraten-0000", forwarded_for=f"198.51.{n}.1")
+        assert wrong.status == 401
+    # Under attack: a new place cannot even try, with the right password...
+    assert (await login(client, forwarded_for="192.0.2.200")).status == 429
+    # ...but the staff member at the office logs in as usual.
+    assert (await login(client, forwarded_for=office)).status == 303
+    client.session.cookie_jar.clear()
+    # An operator can lift it (`lotse office user unlock`).
+    async with services.sessionmaker() as session, session.begin():
+        forgotten = await login_throttle.unlock(session, services.vault, EMAIL)
+    assert forgotten == login_throttle.ACCOUNT_LIMIT.most
+    assert (await login(client, forwarded_for="192.0.2.200")).status == 303
+
+
+async def test_the_throttle_survives_a_restart(client: Client, services: Services) -> None:
+    await seed_office(services)
+    for _ in range(login_throttle.PAIR_LIMIT.most):
+        assert (await login(client, password="falsch-aber-lang")).status == 401
+    # Another process (or the same after a restart) on the same database.
+    server = TestServer(make_app(services, dispatch=False), host="127.0.0.1")
+    async with TestClient(server) as restarted:
+        assert (await login(restarted)).status == 429
 
 
 async def test_cookies(client: Client, services: Services) -> None:

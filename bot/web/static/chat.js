@@ -17,9 +17,12 @@ const go = $('go'), status = $('status'), dl = $('consents');
 const query = new URLSearchParams(location.search);
 const hint = /^[a-z]{2,3}$/.test(query.get('lang') || '') ? query.get('lang') : '';
 let lang = hint || (navigator.language || 'en').split('-')[0].toLowerCase();
-// An invitation's connect code (/chat?code=…): used once, then dropped from the address.
+// An invitation's link token (/chat?t=…, from a QR code or a message) or, in letters
+// printed before tokens, its connect code (/chat?code=…): used once, then dropped from
+// the address.
+const token = /^[A-Za-z0-9_-]{32}$/.test(query.get('t') || '') ? query.get('t') : '';
 const code = /^[A-Za-z0-9-]{4,32}$/.test(query.get('code') || '') ? query.get('code') : '';
-if (code) history.replaceState(null, '', location.pathname + (hint ? `?lang=${hint}` : ''));
+if (code || token) history.replaceState(null, '', location.pathname + (hint ? `?lang=${hint}` : ''));
 let session = '', after = '0', timer = 0, polling = false, again = false, fastUntil = 0;
 let ended = false, starting = null, choiceBox = null, wantFocus = false, said = '';
 
@@ -63,15 +66,19 @@ function start() {
   return starting = starting || (async () => {
     const body = {};
     if (hint) body.language = hint;
-    if (code) body.code = code;
+    if (token) body.token = token; else if (code) body.code = code;
     for (;;) {
+      let pause = 4000;
       try {
         const r = await api('POST', '', body);
         if (r.status === 201) { calm(); return begin(r.data.session); }
         if (r.status === 400 && body.language) { delete body.language; continue; }
-        if (r.status === 400 && body.code) { delete body.code; continue; }
+        if (r.status === 400 && (body.code || body.token)) {
+          delete body.code; delete body.token; continue;
+        }
+        if (r.status === 429) pause = 60000;  // too many new sessions from this address
       } catch (e) {}
-      say('net'); await wait(4000);
+      say('net'); await wait(pause);
     }
   })().finally(() => { starting = null; });
 }
@@ -220,6 +227,6 @@ fetch('/chat/ui.json').then(r => r.ok && r.json()).then(all => {
 }).catch(() => {});
 let saved = '';
 try { saved = localStorage.getItem(KEY) || ''; } catch (e) {}
-// A code starts a new conversation: it belongs to the person holding the letter.
-if (saved && !code) begin(saved); else start();
+// A code or link starts a new conversation: it belongs to the person holding the letter.
+if (saved && !code && !token) begin(saved); else start();
 })();
