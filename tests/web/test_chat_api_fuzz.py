@@ -17,19 +17,17 @@ from typing import Any
 import hypothesis
 import schemathesis
 from aiohttp.test_utils import TestClient
-from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from bot.i18n import negotiate
 from bot.services import Services
 from bot.web import chat_openapi
 from tests.factories import ChatPerson
-from tests.web.test_office_api_fuzz import CONFORMANCE
+from tests.web.test_office_api_fuzz import CONFORMANCE, SETTINGS, fuzz_all
 
 EXAMPLES = int(os.environ.get("LOTSE_FUZZ_EXAMPLES", "25"))  # deploy/fuzz.sh: more
 OPERATIONS = 4
@@ -43,20 +41,12 @@ CONFIG = SchemathesisConfig.from_dict(
 def fuzz(
     document: dict[str, Any], base_url: str, sessions: list[str]
 ) -> tuple[list[str], dict[str, int]]:
-    """Every operation in both modes: the failures, described, and the calls made per
-    operation, mode and status."""
-    schema = schemathesis.openapi.from_dict(document, config=CONFIG)
-    failures: list[str] = []
+    """The failures, and the calls made per operation, mode and status."""
     calls: dict[str, int] = {}
-    for result in schema.get_all_operations():
-        if not isinstance(result, Ok):
-            failures.append(f"invalid operation: {result.err()}")
-            continue
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            try:
-                fuzz_operation(result.ok(), mode, base_url, sessions, calls)
-            except Exception as error:  # collected and reported below
-                failures.append(f"{result.ok().label} ({mode.value}): {error}")
+    failures = fuzz_all(
+        schemathesis.openapi.from_dict(document, config=CONFIG),
+        lambda operation, mode: fuzz_operation(operation, mode, base_url, sessions, calls),
+    )
     return failures, calls
 
 
@@ -71,14 +61,7 @@ def fuzz_operation(
     if mode is GenerationMode.NEGATIVE:
         checks.append(negative_data_rejection)
 
-    @hypothesis.settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @hypothesis.settings(SETTINGS, max_examples=EXAMPLES)
     @hypothesis.given(
         case=operation.as_strategy(generation_mode=mode),
         # None keeps the generated token (hypothesis favours the first: a real one).

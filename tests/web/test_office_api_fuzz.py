@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 import hypothesis
@@ -41,21 +42,40 @@ def _csv(ctx: Any, value: Any) -> bytes:
     return (value if isinstance(value, str) else json.dumps(value)).encode()
 
 
-def fuzz(document: dict[str, Any], base_url: str, key: str) -> tuple[list[str], dict[str, int]]:
-    """Run every operation in both modes: the failures, described, and the calls made
-    per operation, mode and status."""
-    schema = schemathesis.openapi.from_dict(document)
+#: How hypothesis drives every operation: reproducible, no database of examples.
+SETTINGS = hypothesis.settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+Runner = Callable[[schemathesis.APIOperation[Any, Any, Any, Any], GenerationMode], None]
+
+
+def fuzz_all(schema: schemathesis.BaseSchema, run: Runner) -> list[str]:
+    """Run every operation in both modes; the failures, described."""
     failures: list[str] = []
-    calls: dict[str, int] = {}
     for result in schema.get_all_operations():
         if not isinstance(result, Ok):
             failures.append(f"invalid operation: {result.err()}")
             continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
-                fuzz_operation(result.ok(), mode, base_url, key, calls)
+                run(result.ok(), mode)
             except Exception as error:  # collected and reported below
                 failures.append(f"{result.ok().label} ({mode.value}): {error}")
+    return failures
+
+
+def fuzz(document: dict[str, Any], base_url: str, key: str) -> tuple[list[str], dict[str, int]]:
+    """The failures, and the calls made per operation, mode and status."""
+    calls: dict[str, int] = {}
+    failures = fuzz_all(
+        schemathesis.openapi.from_dict(document),
+        lambda operation, mode: fuzz_operation(operation, mode, base_url, key, calls),
+    )
     return failures, calls
 
 
@@ -69,14 +89,7 @@ def fuzz_operation(
     last = ignored_auth if mode is GenerationMode.POSITIVE else negative_data_rejection
     checks = [*CONFORMANCE, last]
 
-    @hypothesis.settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @SETTINGS
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     def run(case: schemathesis.Case[Any]) -> None:
         headers = {"Authorization": f"Bearer {key}"}
