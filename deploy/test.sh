@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Setup first: on a fresh machine it installs what uv itself needs (python3-venv).
+deploy/setup.sh --test
 step "checking that uv.lock matches pyproject.toml"
 deploy/lock.sh --check
-deploy/setup.sh --test
 
 if [ -z "${LOTSE_TEST_POSTGRES_URL:-}" ]; then
   step "starting PostgreSQL for the tests"
