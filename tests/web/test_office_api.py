@@ -167,6 +167,8 @@ async def test_create_answers_201_with_id_status_code_and_expiry(
     personal = personal_of(services.vault, invitation)
     # Only what was sent is stored: no name given, none kept.
     assert personal is not None and personal.given_name is None and personal.phone is None
+    listed = await client.get("/api/v1/invitations", headers=offices[0].headers)
+    assert listed.headers["Cache-Control"] == "no-store"  # codes: never in a cache
 
 
 async def test_the_same_request_again_is_200_and_the_same_invitation(
