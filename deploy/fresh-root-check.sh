@@ -73,7 +73,7 @@ test_time=$((SECONDS - start))
 
 step "Debian packages inside the root"
 inside "dpkg-query -W -f='    \${Package} \${Version}\n' python3 postgresql chromium fonts-noto-core \
-  fonts-noto-mono libpango-1.0-0 poppler-utils zbar-tools"
+  fonts-noto-mono libpango-1.0-0 libatomic1 poppler-utils zbar-tools"
 step "fresh root check passed"
 printf '    deploy/setup.sh: %d s (after the root was built)\n' "$setup_time"
 printf '    deploy/test.sh:  %d s (after setup --test)\n' "$test_time"

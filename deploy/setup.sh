@@ -53,8 +53,10 @@ command -v "$PYTHON" >/dev/null \
 debian_packages=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-mono)
 if [ "$WITH_TEST" = 1 ]; then
   # PostgreSQL: the production database, tested for real. Chromium: the web pages in a
-  # real browser. Poppler and zbar: letters read back as text, positions and QR codes.
-  debian_packages+=(postgresql chromium poppler-utils zbar-tools)
+  # real browser, driven by Playwright, whose bundled node needs libatomic1 (a clean
+  # Debian root found it missing). Poppler and zbar: letters read back as text,
+  # positions and QR codes.
+  debian_packages+=(postgresql chromium libatomic1 poppler-utils zbar-tools)
 fi
 "$PYTHON" -m venv --help >/dev/null 2>&1 && "$PYTHON" -c 'import ensurepip' 2>/dev/null \
   || debian_packages+=(python3-venv)
