@@ -46,11 +46,11 @@ EMAIL: Final = "E-Mail-Adresse"
 PASSWORD: Final = "Passwort"
 LOGIN: Final = "Anmelden"
 LOGOUT: Final = "Abmelden"
-LOGIN_FAILED: Final = (
-    "Anmeldung nicht möglich: E-Mail-Adresse oder Passwort ist falsch, oder das Konto "
-    "ist nach mehreren Fehlversuchen für 15 Minuten gesperrt."
+LOGIN_FAILED: Final = "Anmeldung nicht möglich: E-Mail-Adresse oder Passwort ist falsch."
+TOO_MANY: Final = (
+    "Zu viele Anmeldeversuche. Bitte versuchen Sie es in 15 Minuten erneut, oder melden "
+    "Sie sich an Ihrem üblichen Arbeitsplatz an."
 )
-TOO_MANY: Final = "Zu viele Anmeldeversuche von diesem Gerät. Bitte später erneut versuchen."
 LOGGED_OUT: Final = "Sie sind abgemeldet."
 SESSION_ENDED: Final = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
 CSRF_FAILED: Final = (
