@@ -232,6 +232,7 @@ def _seconds(error: RetryAfter) -> float:
 class TelegramAdapter:
     channel = Channel.TELEGRAM
     capabilities = Capabilities(buttons=True, max_length=4096, max_buttons=20)
+    resend_is_harmless = False
 
     def __init__(self, settings: Settings, *, timeout: float = REQUEST_TIMEOUT) -> None:
         self.rate_limit: RateLimit | None = RateLimit(

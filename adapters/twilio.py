@@ -217,6 +217,7 @@ class TwilioClient:
 
 class TwilioSmsAdapter:
     channel = Channel.SMS
+    resend_is_harmless = False
 
     def __init__(self, settings: Settings, client: TwilioClient | None = None) -> None:
         self.capabilities = Capabilities(
@@ -241,6 +242,9 @@ class TwilioSmsAdapter:
         }
         return SendResult(provider_id=await self._client.create(params))
 
+    async def start(self) -> None:
+        pass  # the HTTP session opens with the first send
+
     async def close(self) -> None:
         await self._client.close()
 
@@ -251,6 +255,7 @@ class TwilioWhatsAppAdapter:
 
     channel = Channel.WHATSAPP
     capabilities = Capabilities(buttons=False, max_length=1600, needs_rtl_marks=True)
+    resend_is_harmless = False
 
     def __init__(
         self,
@@ -295,6 +300,9 @@ class TwilioWhatsAppAdapter:
             return None
         by_language = self._settings.whatsapp_templates.get(message.template, {})
         return by_language.get(message.lang) or by_language.get("en")
+
+    async def start(self) -> None:
+        pass  # the HTTP session opens with the first send
 
     async def close(self) -> None:
         await self._client.close()

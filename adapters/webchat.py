@@ -13,6 +13,12 @@ class WebChatAdapter:
     #: "Sending" only makes the message visible to the page: repeating it is harmless.
     resend_is_harmless = True
 
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
     async def send(self, message: OutboundMessage) -> SendResult:
         # Nothing to call: "sent" means the page may now show it; the page's
         # fetch marks it delivered.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,5 +49,27 @@ class ChannelAdapter(Protocol):
     channel: Channel
     capabilities: Capabilities
     rate_limit: RateLimit | None
+    #: Whether sending a row again after a crash mid-send does no harm (the web chat:
+    #: it only shows the message); otherwise such a row is never sent again.
+    resend_is_harmless: bool
+
+    async def start(self) -> None:
+        """Open connections (Telegram's getMe, an HTTP session) before the first send."""
+
+    async def close(self) -> None:
+        """Close them; called once when the process stops."""
 
     async def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+@asynccontextmanager
+async def running(adapters: Iterable[ChannelAdapter]) -> AsyncIterator[None]:
+    """The adapters started for the block, and closed after it, whatever happens."""
+    started = list(adapters)
+    for adapter in started:
+        await adapter.start()
+    try:
+        yield
+    finally:
+        for adapter in started:
+            await adapter.close()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
 from bot import cli_letters, cli_office, cli_security, logs
+from bot.channels import running
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
@@ -132,25 +133,19 @@ async def _dispatch_only(settings: Settings) -> None:
         services = await build(settings)
     except NotConfigured as error:
         raise Stop(str(error)) from None
-    adapters = list(services.adapters.values())
-    for adapter in adapters:
-        start = getattr(adapter, "start", None)
-        if start is not None:
-            await start()
-    task = asyncio.create_task(services.dispatcher.run())
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    print("Lotse outbox dispatcher is running", flush=True)
     try:
-        await stop.wait()
+        async with running(services.adapters.values()):
+            task = asyncio.create_task(services.dispatcher.run())
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            print("Lotse outbox dispatcher is running", flush=True)
+            try:
+                await stop.wait()
+            finally:
+                await stop_dispatcher(services.dispatcher, task)
     finally:
-        await stop_dispatcher(services.dispatcher, task)
-        for adapter in adapters:
-            close = getattr(adapter, "close", None)
-            if close is not None:
-                await close()
         await services.close()
 
 

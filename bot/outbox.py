@@ -219,7 +219,7 @@ class Dispatcher:
         return len(claimed)
 
     def _harmless_to_resend(self, channel: Channel) -> bool:
-        return bool(getattr(self._adapters[channel], "resend_is_harmless", False))
+        return self._adapters[channel].resend_is_harmless
 
     async def _send_in_order(self, rows: Sequence[Claimed]) -> list[Result]:
         """Send a contact's rows in order; results of real sends are committed at once,

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels import running
 from bot.outbox import Dispatcher
 from bot.services import Services
 from bot.web import chat, chat_ui, health, office_api, office_page
@@ -81,18 +82,10 @@ async def stop_dispatcher(dispatcher: Dispatcher, task: asyncio.Task[None]) -> N
 
 
 async def _adapters(app: web.Application) -> AsyncIterator[None]:
-    """Adapters with connections (Telegram's getMe, Twilio's HTTP session) open and close
+    """Adapters' connections (Telegram's getMe, Twilio's HTTP session) open and close
     with the app."""
-    adapters = list(app[SERVICES].adapters.values())
-    for adapter in adapters:
-        start = getattr(adapter, "start", None)
-        if start is not None:
-            await start()
-    yield
-    for adapter in adapters:
-        close = getattr(adapter, "close", None)
-        if close is not None:
-            await close()
+    async with running(app[SERVICES].adapters.values()):
+        yield
 
 
 def _running(

@@ -27,6 +27,13 @@ class FlakyChannel:
     rate_limit: RateLimit | None = None
     failures: list[Exception] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
+    resend_is_harmless: bool = False
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
 
     async def send(self, message: OutboundMessage) -> SendResult:
         if self.failures:
