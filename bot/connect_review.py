@@ -26,12 +26,13 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import connect
 from bot.crypto import Vault
 from bot.db.models import Contact, Invitation, InvitationEvent, Message, Office
 from bot.invitations import InvitationStatus
 from bot.types import Channel, Direction
 
-PHONE_CHANNELS = (Channel.SMS.value, Channel.WHATSAPP.value)
+PHONE_CHANNELS = tuple(channel.value for channel in connect.PHONE_CHANNELS)
 CHAT_CHANNELS = (Channel.WEBCHAT.value, Channel.TELEGRAM.value)
 
 

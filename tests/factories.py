@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -90,3 +92,15 @@ async def connect_with_code(
     """The person typed the code in a web chat (no proof of control beyond the code)."""
     attempt = Attempt(code, Channel.WEBCHAT, None, f"test-session-{person_id}")
     return await connect(session, vault, attempt, person_id, now)
+
+
+def stored_bytes(database: Path) -> bytes:
+    """The SQLite database with its WAL, as a thief who copied the files would see it."""
+    files = (database, database.with_name(database.name + "-wal"))
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
+def readable_by_others(data: Path) -> list[str]:
+    """Paths in the data directory (and itself) that others than the owner may read."""
+    paths = [data, *data.rglob("*")]
+    return [f"{p} {stat.S_IMODE(p.stat().st_mode):o}" for p in paths if p.stat().st_mode & 0o077]

@@ -480,12 +480,6 @@ async def test_an_oversized_update_with_the_secret_is_acknowledged(tg: Harness) 
     assert await count(tg.services) == 0
 
 
-async def test_a_non_ascii_secret_header_is_refused_not_a_crash(tg: Harness) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": "geheim-\u00e4\u00f6"}
-    response = await tg.client.post("/webhooks/telegram", json=payload("start"), headers=headers)
-    assert response.status == 403
-
-
 @pytest.mark.parametrize("name", ["edited_message", "group_message", "channel_post"])
 async def test_edits_groups_and_channels_are_ignored(tg: Harness, name: str) -> None:
     assert await tg.post(payload(name)) == 200

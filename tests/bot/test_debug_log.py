@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import stat
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -25,6 +24,7 @@ import pytest
 
 from tests.bot.test_cli import _env, free_port, lotse
 from tests.conftest import SECRET
+from tests.factories import readable_by_others, stored_bytes
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 PHONE = "+4915112345678"
@@ -153,18 +153,6 @@ def start_serve(env: dict[str, str], cwd: Path, log_path: Path) -> subprocess.Po
             )  # fmt: skip
     finally:
         os.umask(old_umask)
-
-
-def stored_bytes(database: Path) -> bytes:
-    """The SQLite database with its WAL, as a thief who copied the files would see it."""
-    files = (database, database.with_name(database.name + "-wal"))
-    return b"".join(path.read_bytes() for path in files if path.exists())
-
-
-def readable_by_others(data: Path) -> list[str]:
-    """Paths in the data directory (and itself) that others than the owner may read."""
-    paths = [data, *data.rglob("*")]
-    return [f"{p} {stat.S_IMODE(p.stat().st_mode):o}" for p in paths if p.stat().st_mode & 0o077]
 
 
 async def test_a_full_run_at_debug_logs_no_secret_and_keeps_files_private(

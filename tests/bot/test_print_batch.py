@@ -51,9 +51,8 @@ from bot.print_batch import (
 from bot.services import Services
 from bot.types import Channel
 from tests.bot.test_cli import lotse
-from tests.bot.test_debug_log import readable_by_others
 from tests.conftest import SECRET, STRICT, Clock
-from tests.factories import connect_with_code
+from tests.factories import connect_with_code, readable_by_others
 
 NAMES = {"ar": "فاطمة الأحمد", "ti": "ተስፋይ ገብረሚካኤል", "de": "Anna Schmidt", "ru": "Ольга Иванова"}
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
