@@ -9,10 +9,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from adapters.webchat import WebChatAdapter
-from bot.channels import ChannelAdapter
 from bot.config import Settings
-from bot.services import Services
-from bot.types import Channel
+from bot.kernel.types import Channel
+from bot.messaging.channel import ChannelAdapter
+from bot.runtime.services import Services
 
 
 def build_adapters(settings: Settings) -> dict[Channel, ChannelAdapter]:

@@ -42,13 +42,13 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels import PermanentFailure, SendResult, TemporaryFailure
 from bot.config import ConfigError, Settings
-from bot.engine import Outcome
-from bot.logs import hold_libraries
-from bot.services import Services
-from bot.types import Capabilities, Channel, InboundMessage, OutboundMessage, RateLimit
-from bot.web.errors import fail, parse_json
+from bot.conversation.engine import Outcome
+from bot.kernel.types import Capabilities, Channel, InboundMessage, OutboundMessage, RateLimit
+from bot.messaging.channel import PermanentFailure, SendResult, TemporaryFailure
+from bot.runtime.http import fail, parse_json
+from bot.runtime.logs import hold_libraries
+from bot.runtime.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -30,13 +30,10 @@ from twilio.http.response import Response  # type: ignore[import-untyped, unused
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped, unused-ignore]
 from twilio.rest import Client  # type: ignore[import-untyped, unused-ignore]
 
-from bot.channels import ChannelAdapter, OptedOut, PermanentFailure, SendResult, TemporaryFailure
 from bot.config import Settings
 from bot.db.models import utcnow
-from bot.phones import InvalidPhoneNumber, language_hint, normalize
-from bot.receipts import apply_receipts
-from bot.services import Services
-from bot.types import (
+from bot.kernel.phones import InvalidPhoneNumber, language_hint, normalize
+from bot.kernel.types import (
     Capabilities,
     Channel,
     DeliveryReceipt,
@@ -45,7 +42,16 @@ from bot.types import (
     OutboxStatus,
     RateLimit,
 )
-from bot.web.errors import fail, form_body
+from bot.messaging.channel import (
+    ChannelAdapter,
+    OptedOut,
+    PermanentFailure,
+    SendResult,
+    TemporaryFailure,
+)
+from bot.messaging.receipts import apply_receipts
+from bot.runtime.http import fail, form_body
+from bot.runtime.services import Services
 
 log = logging.getLogger(__name__)
 # twilio logs every request and its response headers at INFO: keep that out of

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.channels import SendResult
-from bot.types import Capabilities, Channel, OutboundMessage, RateLimit
+from bot.kernel.types import Capabilities, Channel, OutboundMessage, RateLimit
+from bot.messaging.channel import SendResult
 
 
 class WebChatAdapter:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from bench.chat_throughput import fresh_postgres, prepare_lotse
 from bench.common import ROOT, free_port, server
-from bot.bulk import as_body, read_rows
-from bot.invitation_input import parse_request
+from bot.invitations.bulk import as_body, read_rows
+from bot.invitations.input import parse_request
 
 HEADER = (
     "reference;language;channels;phone;given_name;family_name;address_name;street;"

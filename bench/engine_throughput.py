@@ -21,11 +21,11 @@ from pathlib import Path
 
 from adapters.webchat import WebChatAdapter
 from bench.chat_throughput import SECRET, fresh_postgres
-from bot.cli import DEMO_MUNICIPALITY, _set_municipality
+from bot.cli.main import DEMO_MUNICIPALITY, _set_municipality
 from bot.config import load_settings
 from bot.db import migrate
-from bot.services import build_services
-from bot.types import Channel, InboundMessage
+from bot.kernel.types import Channel, InboundMessage
+from bot.runtime.services import build_services
 from flows import build_router
 
 

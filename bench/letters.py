@@ -30,10 +30,10 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from adapters.letter import LetterContent, PostalAddress, Sender, render_batch, render_letter
 from bench.common import ROOT
 from bot.config import REPO_ROOT
-from bot.i18n import LANGUAGES, Catalogs
+from bot.documents.letter import LetterContent, PostalAddress, Sender, render_batch, render_letter
+from bot.i18n.catalogs import LANGUAGES, Catalogs
 
 #: The target for print batches, per core.
 TARGET_PER_CORE = 20.0

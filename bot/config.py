@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.types import Channel
+from bot.kernel.types import Channel
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRET_FILE = "secret.key"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import Catalogs
+from bot.i18n.catalogs import Catalogs
 from flows.delete import Delete
 from flows.help import Help
 from flows.invitation import InvitationFlow

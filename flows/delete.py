@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.flow import Context, Input, Step
-from bot.types import Choice, Reply, t
+from bot.conversation.flow import Context, Input, Step
+from bot.kernel.types import Choice, Reply, t
 from flows.common import go
 
 NAME = "delete"

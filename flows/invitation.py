@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.connect import PHONE_CHANNELS, Attempt, Refusal, connect
-from bot.consent import CONTACT, OFFICE_NOTICE_ID, receipt
-from bot.flow import Context, Input, Step
-from bot.invitations import sms_number
-from bot.labels import CHANNEL_NAMES
-from bot.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
+from bot.consent.book import CONTACT, OFFICE_NOTICE_ID, receipt
+from bot.conversation.flow import Context, Input, Step
+from bot.i18n.labels import CHANNEL_NAMES
+from bot.invitations.connect import PHONE_CHANNELS, Attempt, Refusal, connect
+from bot.invitations.core import sms_number
+from bot.kernel.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
 from flows.common import go, language_set, record_contact_consent
 from flows.onboarding import NAME as ONBOARDING
 from flows.onboarding import Onboarding, about

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.flow import Context, Input, Step
-from bot.types import Choice, Reply, Text, t
+from bot.conversation.flow import Context, Input, Step
+from bot.kernel.types import Choice, Reply, Text, t
 from flows.common import go
 
 NAME = "menu"

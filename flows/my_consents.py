@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.consent import describe
-from bot.flow import Context, Input, Step
-from bot.types import Reply, t, tn
+from bot.consent.book import describe
+from bot.conversation.flow import Context, Input, Step
+from bot.kernel.types import Reply, t, tn
 from flows.common import go
 
 NAME = "my_consents"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.flow import Context, Flow, Input, Step
-from bot.i18n import Catalogs, fold
-from bot.invitations import find_code, is_token
-from bot.labels import CHANNEL_NAMES
-from bot.types import Channel, Keyword, Reply, t
+from bot.conversation.flow import Context, Flow, Input, Step
+from bot.i18n.catalogs import Catalogs, fold
+from bot.i18n.labels import CHANNEL_NAMES
+from bot.invitations.core import find_code, is_token
+from bot.kernel.types import Channel, Keyword, Reply, t
 from flows.common import go
 
 MENU = Keyword("keyword-menu")

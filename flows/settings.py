@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.consent import CONTACT, receipt
-from bot.flow import Context, Input, Step
-from bot.labels import CHANNEL_NAMES, STATE_NAMES
-from bot.types import Channel, Choice, ConsentState, Reply, t
+from bot.consent.book import CONTACT, receipt
+from bot.conversation.flow import Context, Input, Step
+from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.kernel.types import Channel, Choice, ConsentState, Reply, t
 from flows.common import (
     chosen_language,
     go,

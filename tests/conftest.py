@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.config import Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Base
-from bot.services import Services
+from bot.runtime.services import Services
 from bot.web.app import make_app
 from tests.factories import build_test_services, seed_municipality
 

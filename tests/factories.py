@@ -12,12 +12,12 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.webchat import WebChatAdapter
-from bot.cli import DEMO_MUNICIPALITY, _set_municipality
+from bot.cli.main import DEMO_MUNICIPALITY, _set_municipality
 from bot.config import Settings
-from bot.connect import Attempt, Connected, Refusal, connect
-from bot.crypto import Vault
-from bot.services import Services, build_services
-from bot.types import Channel
+from bot.invitations.connect import Attempt, Connected, Refusal, connect
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
+from bot.runtime.services import Services, build_services
 from flows import build_router
 
 

@@ -9,11 +9,15 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels import running
-from bot.outbox import Dispatcher
-from bot.services import Services
-from bot.web import chat, chat_ui, health, office_api, office_page
+from bot.messaging.channel import running
+from bot.messaging.dispatcher import Dispatcher
+from bot.runtime.services import Services
+from bot.web import health
+from bot.web.chat import routes as chat
+from bot.web.chat import ui as chat_ui
 from bot.web.keys import SERVICES
+from bot.web.office import api as office_api
+from bot.web.office import page as office_page
 
 #: Bodies larger than this are refused before they are read (413).
 MAX_BODY = 64 * 1024

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from adapters import telegram
 from adapters.twilio import EMPTY_TWIML, TwilioClient, TwilioSmsAdapter, routes
 from adapters.webchat import WebChatAdapter
-from bot.consent import NOTICE_VERSION, describe
+from bot.consent.book import NOTICE_VERSION, describe
 from bot.db.models import (
     ConsentRecord,
     Contact,
@@ -36,12 +36,12 @@ from bot.db.models import (
     Message,
     Person,
 )
-from bot.i18n import LANGUAGES, Catalogs, direction, native_name, upper
-from bot.labels import CHANNEL_NAMES, STATE_NAMES
-from bot.render import PDI, REPLY_WITH_NUMBER, RLI
-from bot.retention import apply_retention
-from bot.services import Services, build_services
-from bot.types import Channel, Choice, ConsentState, Keyword, Text, t, tn
+from bot.i18n.catalogs import LANGUAGES, Catalogs, direction, native_name, upper
+from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Text, t, tn
+from bot.messaging.render import PDI, REPLY_WITH_NUMBER, RLI
+from bot.people.retention import apply_retention
+from bot.runtime.services import Services, build_services
 from bot.web.app import make_app
 from flows import build_router
 from flows import delete as delete_flow

@@ -12,10 +12,10 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from bot.connect import Refusal
-from bot.consent import OFFICE_NOTICE_ID
+from bot.consent.book import OFFICE_NOTICE_ID
 from bot.db.models import ConsentRecord, Contact, Invitation, InvitationEvent, Office, Person
-from bot.invitations import (
+from bot.invitations.connect import Refusal
+from bot.invitations.core import (
     Address,
     InvitationRequest,
     Personal,
@@ -26,8 +26,8 @@ from bot.invitations import (
     remind_and_expire,
     sync_statuses,
 )
-from bot.offices import create_office
-from bot.types import Channel
+from bot.kernel.types import Channel
+from bot.offices.registry import create_office
 from flows.invitation import REFUSALS
 from tests.adapters import test_twilio
 from tests.adapters.test_twilio import TEMPLATES, Lotse, Phone

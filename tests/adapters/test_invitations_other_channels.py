@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from adapters import telegram
 from bot.db.models import ConsentRecord, Contact, Invitation, Letter, Office, Person
-from bot.invitations import (
+from bot.invitations.core import (
     Address,
     InvitationRequest,
     Personal,
@@ -21,10 +21,10 @@ from bot.invitations import (
     create_invitation,
     token_of,
 )
-from bot.offices import create_office
-from bot.postal import postal_address
-from bot.services import Services
-from bot.types import Channel
+from bot.kernel.types import Channel
+from bot.offices.registry import create_office
+from bot.people.postal import postal_address
+from bot.runtime.services import Services
 from bot.web.app import make_app
 from tests.adapters.test_telegram import (
     Harness,

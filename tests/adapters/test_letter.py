@@ -24,17 +24,17 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
-from adapters import letter
-from adapters.letter import (
+from bot.config import REPO_ROOT
+from bot.documents import letter
+from bot.documents.letter import (
     LetterContent,
     PostalAddress,
     Sender,
     render_batch,
     render_letter,
 )
-from bot.config import REPO_ROOT
-from bot.i18n import LANGUAGES, Catalogs, direction
-from bot.types import t
+from bot.i18n.catalogs import LANGUAGES, Catalogs, direction
+from bot.kernel.types import t
 from tests.conftest import STRICT
 
 PT_TO_MM = 25.4 / 72

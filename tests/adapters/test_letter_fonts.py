@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from adapters import letter
-from adapters.letter import LETTER_FONTS, LetterFontsMissing, missing_fonts
+from bot.documents import letter
+from bot.documents.letter import LETTER_FONTS, LetterFontsMissing, missing_fonts
 from tests.conftest import STRICT
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}

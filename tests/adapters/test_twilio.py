@@ -29,13 +29,13 @@ from adapters.twilio import (
     routes,
 )
 from adapters.webchat import WebChatAdapter
-from bot.channels import OptedOut, PermanentFailure, TemporaryFailure
 from bot.config import Settings, load_settings
+from bot.conversation.engine import decode_body, encode_body
 from bot.db.models import ConsentRecord, Contact, Message, Person, utcnow
-from bot.engine import decode_body, encode_body
-from bot.i18n import native_name
-from bot.services import Services, build_services
-from bot.types import Channel, OutboundMessage
+from bot.i18n.catalogs import native_name
+from bot.kernel.types import Channel, OutboundMessage
+from bot.messaging.channel import OptedOut, PermanentFailure, TemporaryFailure
+from bot.runtime.services import Services, build_services
 from bot.web.app import make_app
 from flows import build_router
 from tests.conftest import SECRET, Clock

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.bulk import BulkFileError, BulkResult, Outcome, import_csv
 from bot.db.models import Invitation, InvitationEvent, Letter, Office
-from bot.invitations import personal_of
-from bot.offices import create_office
-from bot.services import Services
+from bot.invitations.bulk import BulkFileError, BulkResult, Outcome, import_csv
+from bot.invitations.core import personal_of
+from bot.offices.registry import create_office
+from bot.runtime.services import Services
 
 HEADER = (
     "reference;language;channels;phone;given_name;family_name;address_name;street;"

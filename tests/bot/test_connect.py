@@ -7,7 +7,9 @@ import secrets
 
 from sqlalchemy import select
 
-from bot.connect import (
+from bot.conversation.engine import address_index
+from bot.db.models import Contact, Invitation, InvitationEvent, Office, Person
+from bot.invitations.connect import (
     CLIENT_LIMIT,
     DAILY_LIMIT,
     HOURLY_LIMIT,
@@ -18,9 +20,7 @@ from bot.connect import (
     Refusal,
     connect,
 )
-from bot.db.models import Contact, Invitation, InvitationEvent, Office, Person
-from bot.engine import address_index
-from bot.invitations import (
+from bot.invitations.core import (
     CODE_ALPHABET,
     Address,
     InvitationRequest,
@@ -30,9 +30,9 @@ from bot.invitations import (
     remind_and_expire,
     token_of,
 )
-from bot.offices import create_office
-from bot.services import Services
-from bot.types import Channel
+from bot.kernel.types import Channel
+from bot.offices.registry import create_office
+from bot.runtime.services import Services
 from tests.conftest import Clock
 
 PHONE = "+4915112345678"

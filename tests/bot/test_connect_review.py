@@ -9,12 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.connect_review import Outcome, review
+from bot.conversation.engine import address_index
 from bot.db.models import Contact, Invitation, Message
-from bot.engine import address_index
-from bot.invitations import InvitationStatus, add_event, code_of, token_of
-from bot.services import Services
-from bot.types import Channel
+from bot.invitations.connect_review import Outcome, review
+from bot.invitations.core import InvitationStatus, add_event, code_of, token_of
+from bot.kernel.types import Channel
+from bot.runtime.services import Services
 from tests.bot.test_cli import lotse
 from tests.bot.test_connect import PHONE, attempt, office_and_invitation, person_on
 from tests.conftest import SECRET, Clock

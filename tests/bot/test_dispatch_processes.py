@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.conversation.engine import decode_body
 from bot.db.models import Contact, Message
-from bot.engine import decode_body
-from bot.outbox import INTERRUPTED
-from bot.services import Services
+from bot.messaging.dispatcher import INTERRUPTED
+from bot.runtime.services import Services
 from tests.bot.test_outbox import queue
 from tests.conftest import SECRET, _truncate
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.conversation.engine import Outcome
+from bot.conversation.flow import Context, Input, Step
 from bot.db.models import Conversation, Message
-from bot.engine import Outcome
-from bot.flow import Context, Input, Step
-from bot.i18n import Catalogs
-from bot.types import Channel, InboundMessage, Reply, t
+from bot.i18n.catalogs import Catalogs
+from bot.kernel.types import Channel, InboundMessage, Reply, t
 from flows import build_router
 from tests.factories import ChatPerson, build_test_services
 from tests.flows.test_onboarding import onboard
@@ -133,7 +133,7 @@ class Exploding:
 
 async def test_a_failing_step_gets_an_apology_and_is_not_retried(settings, clock) -> None:
     from adapters.webchat import WebChatAdapter
-    from bot.services import build_services
+    from bot.runtime.services import build_services
     from tests.factories import seed_municipality
 
     await seed_municipality(settings)

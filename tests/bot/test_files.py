@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from bot.files import private_data_dir
+from bot.kernel.files import private_data_dir
 from tests.factories import readable_by_others
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import REPO_ROOT
-from bot.i18n import (
+from bot.i18n.catalogs import (
     LANGUAGES,
     Catalogs,
     direction,
@@ -15,8 +15,8 @@ from bot.i18n import (
     parse_accept_language,
     placeholders,
 )
-from bot.i18n_check import check_catalogs, check_template
-from bot.types import Keyword, Text, t, tn
+from bot.i18n.check import check_catalogs, check_template
+from bot.kernel.types import Keyword, Text, t, tn
 
 LOCALES = REPO_ROOT / "locales"
 

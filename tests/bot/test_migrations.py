@@ -15,13 +15,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.crypto import Vault
+from bot.conversation.engine import address_index
 from bot.db import migrate
 from bot.db.models import Base
 from bot.db.session import make_engine
-from bot.engine import address_index
-from bot.invitations import Personal, code_index, is_token, token_index
-from bot.types import Channel
+from bot.invitations.core import Personal, code_index, is_token, token_index
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
 from tests.conftest import SECRET
 
 

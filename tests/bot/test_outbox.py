@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from bot.channels import PermanentFailure, SendResult, TemporaryFailure
+from bot.conversation.engine import encode_body
 from bot.db.models import Contact, Message
-from bot.engine import encode_body
-from bot.outbox import INTERRUPTED, LEASE, MAX_ATTEMPTS, Dispatcher
-from bot.types import Capabilities, Channel, OutboundMessage, RateLimit
+from bot.kernel.types import Capabilities, Channel, OutboundMessage, RateLimit
+from bot.messaging.channel import PermanentFailure, SendResult, TemporaryFailure
+from bot.messaging.dispatcher import INTERRUPTED, LEASE, MAX_ATTEMPTS, Dispatcher
 
 
 @dataclass

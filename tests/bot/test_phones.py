@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phones import InvalidPhoneNumber, language_hint, normalize
+from bot.kernel.phones import InvalidPhoneNumber, language_hint, normalize
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.config import REPO_ROOT
-from bot.i18n import DOMAIN, LANGUAGES, Catalogs
-from bot.i18n_check import check_plural_header, header_plurals
-from bot.plurals import PLURALS, Category, same_formula
-from bot.types import Text, tn
+from bot.i18n.catalogs import DOMAIN, LANGUAGES, Catalogs
+from bot.i18n.check import check_plural_header, header_plurals
+from bot.i18n.plurals import PLURALS, Category, same_formula
+from bot.kernel.types import Text, tn
 
 LOCALES = REPO_ROOT / "locales"
 SAMPLES = (0, 1, 2, 3, 11, 100, 101, 1_000_000)

@@ -22,9 +22,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.db.models import Invitation, InvitationEvent, Letter, Office, Person, StaffAccess
-from bot.invitations import (
+from bot.invitations.core import (
     Address,
     InvitationRequest,
     InvitationStatus,
@@ -36,8 +36,7 @@ from bot.invitations import (
     remind_and_expire,
     token_of,
 )
-from bot.offices import create_office
-from bot.print_batch import (
+from bot.invitations.print_batch import (
     NothingToPrint,
     UnknownBatch,
     export_for_office,
@@ -48,8 +47,9 @@ from bot.print_batch import (
     reprint_for_office,
     write_batch,
 )
-from bot.services import Services
-from bot.types import Channel
+from bot.kernel.types import Channel
+from bot.offices.registry import create_office
+from bot.runtime.services import Services
 from tests.bot.test_cli import lotse
 from tests.conftest import SECRET, STRICT, Clock
 from tests.factories import connect_with_code, readable_by_others
@@ -197,7 +197,7 @@ async def test_a_letter_cancelled_while_rendering_is_left_out_of_the_files(
     office = await make_office(services)
     kept = await invite(services, clock, office, "ar", "KEPT")
     gone = await invite(services, clock, office, "ti", "GONE")
-    from adapters import letter
+    from bot.documents import letter
 
     render = letter.render_batch
 
@@ -472,7 +472,7 @@ async def _person(session: AsyncSession) -> int:
 
 
 def test_the_cli_knows_the_command() -> None:
-    from bot.cli import parser
+    from bot.cli.main import parser
 
     args = parser().parse_args(["letters", "export", "--out", "x", "--office", "mitte"])
     assert (args.out, args.office) == (Path("x"), "mitte")

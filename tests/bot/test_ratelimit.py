@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.ratelimit import Pacer
+from bot.messaging.pacing import Pacer
 
 
 class VirtualTime:

@@ -3,8 +3,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.db.models import Contact, ErasureTombstone, Message, Person, ThrottleEvent
-from bot.retention import apply_retention
-from bot.throttle import record
+from bot.people.retention import apply_retention
+from bot.throttle.attempts import record
 from tests.factories import ChatPerson
 from tests.flows.test_settings import onboarded
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import sms
+from bot.kernel import sms
 
 
 def words(text: str) -> str:
@@ -123,8 +123,8 @@ def test_numbered_choices_stay_whole_when_a_reply_is_split() -> None:
 
 def test_sms_costs_cover_every_language_and_plural_form() -> None:
     from bot.config import REPO_ROOT
-    from bot.i18n import LANGUAGES, Catalogs
-    from bot.sms_cost import SAMPLE_OPERATOR, sms_costs
+    from bot.i18n.catalogs import LANGUAGES, Catalogs
+    from bot.i18n.sms_cost import SAMPLE_OPERATOR, sms_costs
 
     catalogs = Catalogs(REPO_ROOT / "locales")
     costs = sms_costs(catalogs)
@@ -141,7 +141,7 @@ def test_sms_costs_cover_every_language_and_plural_form() -> None:
 
 
 def test_the_report_shows_the_costliest_first_and_sums_up() -> None:
-    from bot.sms_cost import SmsCost, format_report
+    from bot.i18n.sms_cost import SmsCost, format_report
 
     costs = [
         SmsCost("de", "Short", None, "GSM-7", 5, 1),

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from bot.spreadsheet import csv_bytes, safe_cell
+from bot.documents.spreadsheet import csv_bytes, safe_cell
 
 
 @pytest.mark.parametrize(

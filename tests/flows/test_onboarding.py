@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import ConsentRecord, Person
-from bot.i18n import LANGUAGES, direction, native_name
-from bot.services import Services
+from bot.i18n.catalogs import LANGUAGES, direction, native_name
+from bot.runtime.services import Services
 from tests.factories import ChatPerson
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels import PermanentFailure
 from bot.db.models import ConsentRecord, Contact, Message
-from bot.labels import CHANNEL_NAMES
-from bot.outbox import Dispatcher
-from bot.services import Services
-from bot.types import Channel, InboundMessage, t
+from bot.i18n.labels import CHANNEL_NAMES
+from bot.kernel.types import Channel, InboundMessage, t
+from bot.messaging.channel import PermanentFailure
+from bot.messaging.dispatcher import Dispatcher
+from bot.runtime.services import Services
 from flows.router import START
 from tests.bot.test_outbox import FlakyChannel
 
@@ -128,10 +128,10 @@ async def test_unreadable_input_gets_a_polite_answer_and_the_question_again(
 
 
 async def test_important_message_falls_back_to_the_next_consented_channel(services, clock) -> None:
-    from bot.consent import CONTACT, ConsentBook
+    from bot.consent.book import CONTACT, ConsentBook
+    from bot.conversation.engine import encode_body
     from bot.db.models import Person as PersonRow
-    from bot.engine import encode_body
-    from bot.types import ConsentMethod, ConsentState
+    from bot.kernel.types import ConsentMethod, ConsentState
 
     telegram = FlakyChannel(
         channel=Channel.TELEGRAM,

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.db.models import ConsentRecord, Person
-from bot.types import Channel
+from bot.kernel.types import Channel
 from tests.factories import ChatPerson
 from tests.flows.test_onboarding import onboard
 

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from bot.db.models import Invitation, Message
-from bot.invitations import token_of
-from bot.logs import AccessLogger
-from bot.services import Services
-from bot.types import Channel
-from bot.web.chat import NEW_SESSIONS
+from bot.invitations.core import token_of
+from bot.kernel.types import Channel
+from bot.runtime.logs import AccessLogger
+from bot.runtime.services import Services
+from bot.web.chat.routes import NEW_SESSIONS
 from tests.adapters.test_invitations_other_channels import invite
 from tests.factories import ChatPerson
 

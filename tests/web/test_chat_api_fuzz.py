@@ -23,9 +23,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
-from bot.i18n import negotiate
-from bot.services import Services
-from bot.web import chat_openapi
+from bot.i18n.catalogs import negotiate
+from bot.runtime.services import Services
+from bot.web.chat import openapi as chat_openapi
 from tests.factories import ChatPerson
 from tests.web.test_office_api_fuzz import CONFORMANCE, SETTINGS, fuzz_all
 

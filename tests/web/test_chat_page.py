@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, Route, expect
 
 from bot.db.models import Invitation
-from bot.invitations import token_of
-from bot.services import Services
-from bot.types import Channel
+from bot.invitations.core import token_of
+from bot.kernel.types import Channel
+from bot.runtime.services import Services
 from bot.web.app import make_app
 from tests.adapters.test_invitations_other_channels import invite
 from tests.conftest import Clock

@@ -17,10 +17,10 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.db.models import Invitation, Letter, OfficeApiKey, StaffAccess
-from bot.i18n import LANGUAGES
-from bot.invitations import personal_of
-from bot.offices import create_key, create_office, revoke_key
-from bot.services import Services
+from bot.i18n.catalogs import LANGUAGES
+from bot.invitations.core import personal_of
+from bot.offices.registry import create_key, create_office, revoke_key
+from bot.runtime.services import Services
 from tests.conftest import Clock
 
 Client = TestClient[Any, Any]

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bot.services import Services
+from bot.runtime.services import Services
 from tests.web.test_office_api import body, make_office
 
 EXAMPLES = int(os.environ.get("LOTSE_FUZZ_EXAMPLES", "30"))  # deploy/fuzz.sh: more

@@ -14,9 +14,8 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot import login_throttle
 from bot.db.models import Invitation, StaffAccess, StaffSession
-from bot.invitations import (
+from bot.invitations.core import (
     Address,
     InvitationRequest,
     InvitationStatus,
@@ -24,12 +23,14 @@ from bot.invitations import (
     add_event,
     create_invitation,
 )
-from bot.offices import create_office, create_user
-from bot.services import Services
-from bot.types import Channel
-from bot.web import office_auth, office_page
-from bot.web import office_text as T
+from bot.kernel.types import Channel
+from bot.offices.registry import create_office, create_user
+from bot.runtime.services import Services
+from bot.staff import login_throttle
 from bot.web.app import make_app
+from bot.web.office import auth as office_auth
+from bot.web.office import page as office_page
+from bot.web.office import text as T
 from tests.conftest import Clock
 
 Client = TestClient[Any, Any]

@@ -12,11 +12,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, FilePayload, Page, expect
 
-from bot.invitations import InvitationStatus
-from bot.services import Services
-from bot.types import Channel
-from bot.web import office_text as T
+from bot.invitations.core import InvitationStatus
+from bot.kernel.types import Channel
+from bot.runtime.services import Services
 from bot.web.app import make_app
+from bot.web.office import text as T
 from tests.web.test_office_page import (
     BAD_ROW,
     EMAIL,

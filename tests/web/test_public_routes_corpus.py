@@ -33,8 +33,8 @@ from adapters.telegram import TelegramAdapter
 from adapters.twilio import TwilioSmsAdapter
 from adapters.webchat import WebChatAdapter
 from bot.config import load_settings
-from bot.services import Services, build_services
-from bot.types import Channel
+from bot.kernel.types import Channel
+from bot.runtime.services import Services, build_services
 from bot.web.app import make_app
 from flows import build_router
 from tests.conftest import SECRET, Clock

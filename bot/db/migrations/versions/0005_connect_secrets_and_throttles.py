@@ -17,10 +17,10 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-from bot.crypto import Vault
-from bot.engine import address_index
-from bot.invitations import Personal, letter_index
-from bot.types import Channel
+from bot.conversation.engine import address_index
+from bot.invitations.core import Personal, letter_index
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
 
 revision = "0005"
 down_revision = "0004"

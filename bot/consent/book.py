@@ -1,0 +1,162 @@
+"""Consent records: append-only, per purpose and channel, shaped after ISO/IEC TS 27560."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ConsentRecord
+from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Reply, Text, t, tn
+
+SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
+#: The privacy notice the onboarding shows. Bump the version whenever its text changes.
+NOTICE_ID = "lotse-privacy-notice"
+NOTICE_VERSION = "2026-11-23"
+#: The notice a registration office showed; its version comes with each invitation.
+OFFICE_NOTICE_ID = "office-notice"
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    id: str
+    name: Text
+    #: Personal data categories processed for this purpose (DPV terms).
+    data_categories: tuple[str, ...]
+
+
+CONTACT = Purpose(
+    id="contact",
+    name=t("information and invitations"),
+    data_categories=("dpv-pd:Language", "dpv-pd:Contact", "dpv-pd:CommunicationsMetadata"),
+)
+PURPOSES = {CONTACT.id: CONTACT}
+
+
+class ConsentBook:
+    """A person's consent history; the current state is the newest record per key."""
+
+    def __init__(self, session: AsyncSession, person_id: int) -> None:
+        self._session = session
+        self._person_id = person_id
+
+    async def history(self) -> list[ConsentRecord]:
+        rows = await self._session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.person_id == self._person_id)
+            .order_by(ConsentRecord.id)
+        )
+        return list(rows)
+
+    async def current(self) -> dict[tuple[str, str | None], ConsentRecord]:
+        latest: dict[tuple[str, str | None], ConsentRecord] = {}
+        for record in await self.history():
+            latest[(record.purpose, record.channel)] = record
+        return latest
+
+    async def given_channels(self, purpose: Purpose = CONTACT) -> list[Channel]:
+        current = await self.current()
+        return [
+            Channel(channel)
+            for (pid, channel), record in current.items()
+            if pid == purpose.id and channel and record.state == ConsentState.GIVEN
+        ]
+
+    def record(
+        self,
+        *,
+        purpose: Purpose,
+        channel: Channel | None,
+        state: ConsentState,
+        method: ConsentMethod,
+        language: str,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        notice_version: str = NOTICE_VERSION,
+        notice_id: str = NOTICE_ID,
+    ) -> ConsentRecord:
+        record = ConsentRecord(
+            record_id=str(uuid.uuid4()),
+            person_id=self._person_id,
+            purpose=purpose.id,
+            channel=channel.value if channel else None,
+            notice_id=notice_id,
+            notice_version=notice_version,
+            notice_language=language,
+            method=method.value,
+            state=state.value,
+            recorded_at=recorded_at or at,
+            created_at=at,
+        )
+        self._session.add(record)
+        return record
+
+
+def describe(record: ConsentRecord) -> Text:
+    """One line of a receipt or of "my consents"."""
+    purpose = PURPOSES[record.purpose]
+    channel = CHANNEL_NAMES[Channel(record.channel)] if record.channel else t("all channels")
+    return t(
+        "Contact by {channel} for {purpose}: {state} (since {date}, notice version {version})",
+        purpose=purpose.name,
+        channel=channel,
+        state=STATE_NAMES[ConsentState(record.state)],
+        date=record.recorded_at.date(),
+        version=record.notice_version,
+    )
+
+
+def receipt(changed: Sequence[ConsentRecord]) -> Reply:
+    """The message a person gets whenever their consent changes."""
+    lines = [
+        tn(
+            "Receipt: we have saved {n} consent decision.",
+            "Receipt: we have saved {n} consent decisions.",
+            len(changed),
+        ),
+        *(describe(record) for record in changed),
+        t(
+            "You can change this at any time: write {menu} and choose Settings. "
+            "Saying no later is as easy as saying yes.",
+            menu=Keyword("keyword-menu"),
+        ),
+    ]
+    return Reply(texts=tuple(lines), important=True)
+
+
+def export(
+    records: Iterable[ConsentRecord], *, subject: str, controller: str, retention_days: int
+) -> dict[str, Any]:
+    """The person's consent records as JSON, after ISO/IEC TS 27560's fields."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "data_subject": subject,
+        "controller": {"name": controller, "jurisdiction": "DE"},
+        "storage_location": "DE",
+        "retention": f"P{retention_days}D after the last activity",
+        "withdrawal_method": "In the chat: MENU, then Settings, at any time.",
+        "records": [
+            {
+                "record_id": r.record_id,
+                "purpose": r.purpose,
+                "personal_data_categories": list(PURPOSES[r.purpose].data_categories),
+                "channel": r.channel,
+                "notice": {
+                    "id": r.notice_id,
+                    "version": r.notice_version,
+                    "language": r.notice_language,
+                },
+                "method": r.method,
+                "state": r.state,
+                "timestamp": r.recorded_at.isoformat(),
+                "stored_at": r.created_at.isoformat(),
+            }
+            for r in records
+        ],
+    }

@@ -1,0 +1,73 @@
+"""A person's postal address: kept, encrypted, only while they agree to letters.
+
+It arrives with an office's invitation (the office asked the person and wrote the
+address down) and becomes a contact on the letter channel when the person connects.
+When the person says no to letters, or withdraws that consent, it is deleted at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Contact
+from bot.invitations.core import Address, letter_index
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
+
+
+async def keep_postal_address(
+    session: AsyncSession, vault: Vault, person_id: int, address: Address, now: datetime
+) -> bool:
+    """Store the address as the person's letter contact (replacing an older one); False
+    when exactly this address is already someone else's."""
+    index = letter_index(vault, address)
+    found = await session.scalar(
+        select(Contact).where(
+            Contact.channel == Channel.LETTER.value, Contact.address_index == index
+        )
+    )
+    if found is not None and found.person_id not in (None, person_id):
+        return False
+    await session.execute(
+        delete(Contact).where(
+            Contact.person_id == person_id,
+            Contact.channel == Channel.LETTER.value,
+            Contact.address_index != index,
+        )
+    )
+    encrypted = vault.encrypt(json.dumps(asdict(address), ensure_ascii=False, sort_keys=True))
+    if found is None:
+        session.add(
+            Contact(
+                person_id=person_id,
+                channel=Channel.LETTER.value,
+                address_index=index,
+                address_enc=encrypted,
+                created_at=now,
+            )
+        )
+    else:
+        found.person_id, found.address_enc, found.purge_after = person_id, encrypted, None
+    return True
+
+
+async def postal_address(session: AsyncSession, vault: Vault, person_id: int) -> Address | None:
+    encrypted = await session.scalar(
+        select(Contact.address_enc).where(
+            Contact.person_id == person_id, Contact.channel == Channel.LETTER.value
+        )
+    )
+    return None if encrypted is None else Address(**json.loads(vault.decrypt(encrypted)))
+
+
+async def forget_postal_address(session: AsyncSession, person_id: int) -> None:
+    await session.execute(
+        delete(Contact).where(
+            Contact.person_id == person_id, Contact.channel == Channel.LETTER.value
+        )
+    )

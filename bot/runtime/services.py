@@ -1,0 +1,103 @@
+"""Everything a running Lotse needs, built once from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.conversation.engine import Engine
+from bot.conversation.flow import Operator, Router
+from bot.db.models import Municipality, utcnow
+from bot.db.session import make_engine, make_sessionmaker
+from bot.i18n.catalogs import Catalogs
+from bot.invitations.core import Sender
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
+from bot.messaging.channel import ChannelAdapter
+from bot.messaging.dispatcher import Dispatcher
+
+
+class NotConfigured(Exception):
+    pass
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    vault: Vault
+    catalogs: Catalogs
+    engine: Engine
+    dispatcher: Dispatcher
+    operator: Operator
+    clock: Callable[[], datetime]
+    adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
+    invitations: Sender = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.invitations = Sender(
+            settings=self.settings,
+            vault=self.vault,
+            catalogs=self.catalogs,
+            available=frozenset(self.adapters),
+        )
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Operator:
+    async with sessionmaker() as session:
+        municipality = await session.scalar(select(Municipality).order_by(Municipality.id))
+    if municipality is None:
+        raise NotConfigured(
+            "no municipality is set up; run `lotse municipality set --slug ... --name ... "
+            "--contact ... --privacy-contact ...`"
+        )
+    return Operator(municipality.name, municipality.contact, municipality.privacy_contact)
+
+
+async def build_services(
+    settings: Settings,
+    *,
+    router_factory: Callable[[Catalogs], Router],
+    adapters: Mapping[Channel, ChannelAdapter],
+    clock: Callable[[], datetime] = utcnow,
+) -> Services:
+    db = make_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(db)
+    vault = Vault(settings.secret_key)
+    catalogs = Catalogs(settings.locales_dir)
+    try:
+        operator = await load_operator(sessionmaker)
+    except BaseException:
+        await db.dispose()
+        raise
+    dispatcher = Dispatcher(
+        sessionmaker=sessionmaker,
+        adapters=adapters,
+        vault=vault,
+        catalogs=catalogs,
+        postgres=not settings.is_sqlite,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        clock=clock,
+    )
+    engine = Engine(
+        sessionmaker=sessionmaker,
+        router=router_factory(catalogs),
+        catalogs=catalogs,
+        settings=settings,
+        vault=vault,
+        operator=operator,
+        on_commit=dispatcher.wake,
+        clock=clock,
+    )
+    return Services(
+        settings, db, sessionmaker, vault, catalogs, engine, dispatcher, operator, clock, adapters
+    )

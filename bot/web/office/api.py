@@ -1,0 +1,259 @@
+"""The office API (`/api/v1`): registration offices create and follow invitations.
+
+Authenticated by `Authorization: Bearer <key>` (see `bot.offices`); every access to
+invitation data is written to the staff access log, never with personal data.
+Requests are validated by the models the OpenAPI document is generated from
+(`bot.web.openapi`); responses go through its response models too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NoReturn
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Invitation, Office
+from bot.i18n.catalogs import LANGUAGES
+from bot.invitations.bulk import BulkFileError, BulkResult, Outcome, import_csv
+from bot.invitations.core import (
+    InvitationStatus,
+    ReferenceConflict,
+    counts_by_status,
+    create_invitation,
+    describe,
+    office_invitation,
+    timeline,
+)
+from bot.invitations.input import FieldError, parse_request
+from bot.offices.registry import log_access, office_for_key, touch_key
+from bot.runtime.http import BadJson, body_bytes, fail, parse_json
+from bot.web.keys import SERVICES
+from bot.web.office import openapi
+
+routes = web.RouteTableDef()
+#: The JSON endpoint's body limit (the app's); the CSV upload has its own setting.
+MAX_JSON = 64 * 1024
+PAGE_SIZE, MAX_PAGE = 50, 200
+#: The shape of the ids `bot.invitations.public_id` makes (anything else is unknown).
+
+
+@routes.get("/api/v1/openapi.json")
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(openapi.document())
+
+
+@routes.post("/api/v1/invitations")
+async def create(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    office, actor = await _caller(request)
+    _no_other_parameters(request)
+    _content_type(request, "application/json")
+    body = await _json_object(request)
+    now = services.clock()
+    parsed = parse_request(body, default_region=services.settings.default_region, now=now)
+    if isinstance(parsed, list):
+        _invalid(parsed)
+    async with services.sessionmaker() as session, session.begin():
+        try:
+            invitation, created = await create_invitation(
+                session, office=office, request=parsed, sender=services.invitations, now=now
+            )
+        except ReferenceConflict as conflict:
+            fail(409, "reference_conflict",
+                 "this reference exists already with a different request",
+                 id=conflict.invitation.public_id)  # fmt: skip
+        action = "invitation.create" if created else "invitation.repeat"
+        await log_access(session, actor=actor, action=action, office_id=office.id,
+                         invitation_id=invitation.id, at=now)  # fmt: skip
+        view = describe(invitation, services.vault)
+    if created:
+        services.dispatcher.wake()
+    return _answer(openapi.Invitation, view, 201 if created else 200)
+
+
+@routes.get("/api/v1/invitations/{id}")
+async def read(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    async with services.sessionmaker() as session, session.begin():
+        office, actor = await _authenticate(request, session)
+        _no_other_parameters(request)
+        invitation = await office_invitation(session, office.id, request.match_info["id"])
+        if invitation is None:
+            fail(404, "not_found", "no invitation with this id in your office")
+        events = await timeline(session, invitation.id)
+        view = describe(invitation, services.vault)
+        view["events"] = [{"status": e.status, "at": e.at, "detail": e.detail} for e in events]
+        await log_access(session, actor=actor, action="invitation.read", office_id=office.id,
+                         invitation_id=invitation.id, at=services.clock())  # fmt: skip
+    return _answer(openapi.InvitationWithEvents, view)
+
+
+@routes.get("/api/v1/invitations")
+async def listing(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    async with services.sessionmaker() as session, session.begin():
+        office, actor = await _authenticate(request, session)
+        status, limit = _list_query(request)
+        query = select(Invitation).where(Invitation.office_id == office.id)
+        if status is not None:
+            query = query.where(Invitation.status == status)
+        after = request.query.get("after")
+        if after is not None:
+            found = await office_invitation(session, office.id, after)
+            cursor = None if found is None else found.id
+            if cursor is None:
+                fail(400, "bad_cursor", "`after` is not a cursor this API gave you")
+            query = query.where(Invitation.id < cursor)
+        page = list(await session.scalars(query.order_by(Invitation.id.desc()).limit(limit + 1)))
+        counts = await session.execute(
+            select(Invitation.status, func.count())
+            .where(Invitation.office_id == office.id)
+            .group_by(Invitation.status)
+        )
+        await log_access(session, actor=actor, action="invitation.list", office_id=office.id,
+                         detail=f"status={status or 'any'} n={min(len(page), limit)}",
+                         at=services.clock())  # fmt: skip
+    more = len(page) > limit
+    body = {
+        "invitations": [describe(i, services.vault) for i in page[:limit]],
+        "next": page[limit - 1].public_id if more else None,
+        "counts": counts_by_status({s: n for s, n in counts.all()}),
+    }
+    return _answer(openapi.InvitationPage, body)
+
+
+@routes.post("/api/v1/invitations/bulk")
+async def bulk(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    office, actor = await _caller(request)
+    _no_other_parameters(request)
+    _content_type(request, "text/csv")
+    data = await _read_limited(request, services.settings.bulk_max_bytes)
+    try:
+        result = await import_csv(services, office, data, actor=actor)
+    except BulkFileError as problem:
+        fail(problem.status, problem.code, problem.message)
+    return _answer(openapi.BulkReport, _bulk_report(result))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+async def _caller(request: web.Request) -> tuple[Office, str]:
+    services = request.app[SERVICES]
+    async with services.sessionmaker() as session, session.begin():
+        return await _authenticate(request, session)
+
+
+async def _authenticate(request: web.Request, session: AsyncSession) -> tuple[Office, str]:
+    """The caller's office and its actor name for the access log ("key:<prefix>")."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        _unauthorized("send `Authorization: Bearer <key>`", None)
+    found = await office_for_key(session, key.strip())
+    if found is None:
+        _unauthorized("unknown or revoked API key", "invalid_token")
+    office, prefix = found
+    await touch_key(session, prefix, request.app[SERVICES].clock())
+    return office, f"key:{prefix}"
+
+
+def _unauthorized(detail: str, error: str | None) -> NoReturn:
+    challenge = 'Bearer realm="lotse"' + (f', error="{error}"' if error else "")
+    raise web.HTTPUnauthorized(
+        text=json.dumps({"error": "unauthorized", "detail": detail}),
+        content_type="application/json",
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+def _content_type(request: web.Request, expected: str) -> None:
+    if request.content_type != expected:
+        fail(415, "unsupported_media_type", f"send the body as {expected}")
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    if (request.content_length or 0) > MAX_JSON:
+        fail(413, "too_large", f"the body is larger than {MAX_JSON} bytes", max_bytes=MAX_JSON)
+    raw = await body_bytes(request, max_bytes=MAX_JSON)
+    if not raw.strip():
+        fail(400, "bad_json", "the body is not valid JSON")
+    try:
+        return parse_json(raw)
+    except BadJson as error:
+        fail(400, "bad_json", str(error))
+
+
+async def _read_limited(request: web.Request, limit: int) -> bytes:
+    """The body, read in chunks (the app's own limit is for small JSON bodies)."""
+    too_large = f"the file is larger than {limit} bytes"
+    if (request.content_length or 0) > limit:
+        fail(413, "too_large", too_large, max_bytes=limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                fail(413, "too_large", too_large, max_bytes=limit)
+            chunks.append(chunk)
+    except RequestPayloadError:
+        fail(400, "bad_body", "the body cannot be read (does it match its Content-Encoding?)")
+    return b"".join(chunks)
+
+
+def _invalid(errors: list[FieldError]) -> NoReturn:
+    extra: dict[str, Any] = {}
+    if any(e.field == "language" for e in errors):
+        extra["supported"] = list(LANGUAGES)
+    fail(422, "invalid", "; ".join(f"{e.field}: {e.message}" for e in errors),
+         fields=[{"field": e.field, "message": e.message} for e in errors], **extra)  # fmt: skip
+
+
+def _no_other_parameters(request: web.Request, *allowed: str) -> None:
+    unknown = sorted(set(request.query) - set(allowed))
+    if unknown:
+        _invalid([FieldError(name[:40], "unknown query parameter") for name in unknown[:10]])
+
+
+def _list_query(request: web.Request) -> tuple[str | None, int]:
+    _no_other_parameters(request, "status", "limit", "after")
+    status = request.query.get("status")  # absent: any; present: one of them
+    if status is not None and status not in {s.value for s in InvitationStatus}:
+        known = ", ".join(s.value for s in InvitationStatus)
+        _invalid([FieldError("status", f"unknown status; one of {known}")])
+    raw = request.query.get("limit", str(PAGE_SIZE))
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MAX_PAGE):
+        _invalid([FieldError("limit", f"must be a whole number from 1 to {MAX_PAGE}")])
+    return status, int(raw)
+
+
+def _bulk_report(result: BulkResult) -> dict[str, Any]:
+    return {
+        "rows": len(result.rows),
+        "created": result.count(Outcome.CREATED),
+        "existing": result.count(Outcome.EXISTING),
+        "errors": result.count(Outcome.ERROR),
+        "results": [
+            {
+                "row": r.row,
+                "reference": r.reference,
+                "outcome": r.outcome.value,
+                "field": r.field,
+                "message": r.message,
+                "id": r.invitation_id,
+            }
+            for r in result.rows
+        ],
+    }
+
+
+def _answer(model: type[BaseModel], body: dict[str, Any], status: int = 200) -> web.Response:
+    """The body checked against its response model (the OpenAPI document's schema)."""
+    checked = model.model_validate(body).model_dump(mode="json")
+    return web.json_response(checked, status=status)

@@ -1,0 +1,414 @@
+"""The office web page: an office's invitations with counts and filters, one
+invitation's timeline, CSV upload with a per-row report, and print-batch downloads.
+
+Staff see only their own office's invitations, and never contact details (phone,
+address, names): reference, status, channel, times and code. Every page that
+shows invitation data writes a row to the staff access log. Login, sessions and
+CSRF are in `office_auth`; the words and the frame in `office_text`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode
+
+from aiohttp import web
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Invitation, InvitationEvent, Letter
+from bot.invitations.core import (
+    InvitationStatus,
+    LetterStatus,
+    code_of,
+    counts_by_status,
+    display_code,
+    office_invitation,
+    timeline,
+)
+from bot.kernel.crypto import Vault
+from bot.offices.registry import log_access
+from bot.web.keys import SERVICES
+from bot.web.office import auth as office_auth
+from bot.web.office import text as T
+
+if TYPE_CHECKING:
+    from bot.invitations.print_batch import BatchSummary
+from bot.web.office.auth import (
+    Staff,
+    checked_form,
+    html,
+    message_page,
+    require_staff,
+    staff_office,
+)
+from bot.web.office.upload import upload_form, upload_report
+
+routes = web.RouteTableDef()
+PAGE_SIZE: Final = 50
+_CURRENT: Final = ' aria-current="true"'
+
+
+def setup(app: web.Application) -> None:
+    """Adds the office pages to the app."""
+    app.add_routes(office_auth.routes)
+    app.add_routes(routes)
+
+
+def _page(staff: Staff, title: str, body: str, current: str = "", script: bool = False) -> str:
+    return T.page(
+        title, body, office=staff.office_name, csrf=staff.csrf, current=current, script=script
+    )
+
+
+def _channel(invitation: Invitation) -> str:
+    if invitation.sent_via is None:
+        return T.NOTHING
+    shown = T.e(T.CHANNEL.get(invitation.sent_via, invitation.sent_via))
+    if invitation.sent_note:
+        shown += f"<br><small>{T.e(T.redact(invitation.sent_note))}</small>"
+    return shown
+
+
+def _status(status: str) -> str:
+    return f'<span class="status s-{T.e(status)}">{T.e(T.STATUS.get(status, status))}</span>'
+
+
+# ---------------------------------------------------------------- list
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    status: str | None
+    query: str
+    page: int
+
+    @classmethod
+    def parse(cls, request: web.Request) -> Filter:
+        status = request.query.get("status") or None
+        if status not in {s.value for s in InvitationStatus}:
+            status = None
+        query = request.query.get("q", "").strip()[:100]
+        number = request.query.get("page", "1")
+        return cls(status, query, int(number) if number.isdigit() and 0 < len(number) < 7 else 1)
+
+    def link(self, **changes: Any) -> str:
+        params = {"status": self.status, "q": self.query, "page": self.page} | changes
+        kept = {k: v for k, v in params.items() if v and not (k == "page" and v == 1)}
+        return "/office" + (f"?{urlencode(kept)}" if kept else "")
+
+
+@routes.get("/office")
+async def invitation_list(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    wanted = Filter.parse(request)
+    async with services.sessionmaker() as session, session.begin():
+        counts = counts_by_status(await _counts(session, staff.office_id))
+        where = [Invitation.office_id == staff.office_id]
+        if wanted.status:
+            where.append(Invitation.status == wanted.status)
+        if wanted.query:
+            where.append(Invitation.reference.icontains(wanted.query, autoescape=True))
+        total = await session.scalar(select(func.count()).select_from(Invitation).where(*where))
+        pages = max(1, math.ceil((total or 0) / PAGE_SIZE))
+        number = min(wanted.page, pages)
+        rows = list(
+            await session.scalars(
+                select(Invitation)
+                .where(*where)
+                .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+                .offset((number - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE)
+            )
+        )
+        await log_access(
+            session,
+            actor=staff.actor,
+            action="office.list",
+            office_id=staff.office_id,
+            detail=f"status={wanted.status or 'all'} page={number} rows={len(rows)}",
+            at=services.clock(),
+        )
+    shown = Filter(wanted.status, wanted.query, number)
+    body = (
+        _counts_nav(shown, counts)
+        + _search_form(shown)
+        + _table(rows, services.settings.timezone, services.vault)
+        + _pager(shown, number, pages, total or 0)
+    )
+    return html(_page(staff, T.LIST_TITLE, body, current="/office"))
+
+
+async def _counts(session: AsyncSession, office_id: int) -> dict[str, int]:
+    rows = await session.execute(
+        select(Invitation.status, func.count())
+        .where(Invitation.office_id == office_id)
+        .group_by(Invitation.status)
+    )
+    return {status: count for status, count in rows.all()}
+
+
+def _counts_nav(shown: Filter, counts: dict[str, int]) -> str:
+    items: list[tuple[str | None, str, int]] = [(None, T.ALL, sum(counts.values()))]
+    items += [(status, T.STATUS[status], count) for status, count in counts.items()]
+    links = "".join(
+        f'<li><a href="{T.e(shown.link(status=status, page=1))}" data-status="{status or "all"}"'
+        f"{_CURRENT if status == shown.status else ''}>"
+        f'{T.e(label)} <span class="count">{count}</span></a></li>'
+        for status, label, count in items
+    )
+    return f'<nav class="counts" aria-label="{T.e(T.COUNTS_LABEL)}"><ul>{links}</ul></nav>'
+
+
+def _search_form(shown: Filter) -> str:
+    status = (
+        f'<input type="hidden" name="status" value="{T.e(shown.status)}">' if shown.status else ""
+    )
+    reset = f'<a href="/office">{T.e(T.RESET)}</a>' if shown.query or shown.status else ""
+    return (
+        '<form method="get" action="/office" class="search" role="search">'
+        f'{status}<label for="q">{T.e(T.SEARCH)}</label>'
+        f'<input id="q" name="q" type="search" value="{T.e(shown.query)}" maxlength="100">'
+        f'<button type="submit">{T.e(T.SEARCH_BUTTON)}</button>{reset}</form>'
+    )
+
+
+def _table(rows: Sequence[Invitation], timezone: str, vault: Vault) -> str:
+    if not rows:
+        return f'<p class="note" id="empty">{T.e(T.NONE_FOUND)}</p>'
+    heads = (T.COL_REFERENCE, T.COL_STATUS, T.COL_LANGUAGE, T.COL_CHANNEL, T.COL_CREATED,
+             T.COL_SENT, T.COL_DELIVERED, T.COL_CLOSED, T.COL_CODE)  # fmt: skip
+    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
+    body = "".join(
+        f'<tr data-status="{T.e(i.status)}">'
+        f'<th scope="row"><a href="/office/invitations/{T.e(i.public_id)}">'
+        f"{T.e(i.reference)}</a></th>"
+        f"<td>{_status(i.status)}</td><td>{T.e(i.language)}</td><td>{_channel(i)}</td>"
+        f"<td>{T.when(i.created_at, timezone)}</td><td>{T.when(i.sent_at, timezone)}</td>"
+        f"<td>{T.when(i.delivered_at, timezone)}</td><td>{T.when(i.closed_at, timezone)}</td>"
+        f'<td class="code">{T.e(display_code(code_of(vault, i)))}</td></tr>'
+        for i in rows
+    )
+    return (
+        f'<div class="scroll"><table id="invitations"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _pager(shown: Filter, number: int, pages: int, total: int) -> str:
+    text = T.e(T.PAGE_OF.format(page=number, pages=pages, total=total))
+    links = ""
+    if number > 1:
+        links += f'<a rel="prev" href="{T.e(shown.link(page=number - 1))}">{T.e(T.PREVIOUS)}</a>'
+    if number < pages:
+        links += f'<a rel="next" href="{T.e(shown.link(page=number + 1))}">{T.e(T.NEXT)}</a>'
+    return f'<nav class="pager" aria-label="{T.e(T.PAGES_LABEL)}"><p>{text}</p>{links}</nav>'
+
+
+# ---------------------------------------------------------------- one invitation
+
+
+@routes.get("/office/invitations/{public_id}")
+async def invitation_detail(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    public_id = request.match_info["public_id"]
+    async with services.sessionmaker() as session, session.begin():
+        invitation = await office_invitation(session, staff.office_id, public_id)
+        if invitation is None:
+            return message_page(T.NOT_FOUND_TITLE, T.NOT_FOUND, 404, staff)
+        events = await timeline(session, invitation.id)
+        await log_access(
+            session,
+            actor=staff.actor,
+            action="office.invitation",
+            office_id=staff.office_id,
+            invitation_id=invitation.id,
+            at=services.clock(),
+        )
+    timezone = services.settings.timezone
+    title = T.DETAIL_TITLE.format(reference=invitation.reference)
+    body = (
+        f'<p><a href="/office">{T.e(T.BACK)}</a></p>'
+        + _facts(invitation, timezone, services.vault)
+        + _timeline(events, timezone)
+    )
+    return html(_page(staff, title, body))
+
+
+def _facts(i: Invitation, timezone: str, vault: Vault) -> str:
+    channels = ", ".join(T.CHANNEL.get(c, c) for c in i.channels) or T.NOTHING
+    facts = [
+        (T.COL_STATUS, _status(i.status)),
+        (T.COL_CODE, f'<span class="code">{T.e(display_code(code_of(vault, i)))}</span>'),
+        (T.COL_LANGUAGE, T.e(i.language)),
+        (T.CHANNELS, T.e(channels)),
+        (T.COL_CHANNEL, _channel(i)),
+        (T.COL_CREATED, T.when(i.created_at, timezone)),
+        (T.COL_SENT, T.when(i.sent_at, timezone)),
+        (T.COL_DELIVERED, T.when(i.delivered_at, timezone)),
+        (T.REMINDED, T.when(i.reminded_at, timezone)),
+        (T.COL_CLOSED, T.when(i.closed_at, timezone)),
+        (T.EXPIRES, T.when(i.expires_at, timezone)),
+    ]
+    if i.error:
+        facts.append((T.ERROR, T.e(T.redact(i.error))))
+    items = "".join(f"<dt>{T.e(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    return f'<dl class="facts">{items}</dl>'
+
+
+def _timeline(events: Sequence[InvitationEvent], timezone: str) -> str:
+    items = "".join(
+        f'<li data-status="{T.e(ev.status)}">{T.when(ev.at, timezone)} '
+        f"<strong>{T.e(T.STATUS.get(ev.status, ev.status))}</strong>"
+        + (f" – {T.e(T.redact(ev.detail))}" if ev.detail else "")
+        + "</li>"
+        for ev in events
+    )
+    return f'<h2>{T.e(T.TIMELINE)}</h2><ol class="timeline" id="timeline">{items}</ol>'
+
+
+# ---------------------------------------------------------------- upload
+
+
+@routes.get("/office/upload")
+async def upload_page(request: web.Request) -> web.Response:
+    staff = await require_staff(request)
+    settings = request.app[SERVICES].settings
+    body = upload_form(staff, settings.bulk_max_bytes)
+    return html(_page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True))
+
+
+@routes.post("/office/upload")
+async def upload(request: web.Request) -> web.Response:
+    staff = await require_staff(request)
+    status, body = await upload_report(request, staff)
+    page = _page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True)
+    return html(page, status=status)
+
+
+# ---------------------------------------------------------------- letters
+
+
+async def _pending_letters(session: AsyncSession, office_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Letter)
+        .join(Invitation, Invitation.id == Letter.invitation_id)
+        .where(Invitation.office_id == office_id, Letter.status == LetterStatus.PENDING.value)
+    )
+    return count or 0
+
+
+@routes.get("/office/letters")
+async def letters(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    async with services.sessionmaker() as session, session.begin():
+        pending = await _pending_letters(session, staff.office_id)
+        batches = await _recent_batches(session, staff.office_id)
+        await log_access(
+            session,
+            actor=staff.actor,
+            action="office.letters",
+            office_id=staff.office_id,
+            detail=f"pending={pending}",
+            at=services.clock(),
+        )
+    if pending == 0:
+        body = f'<p class="note" id="letters">{T.e(T.LETTERS_NONE)}</p>'
+    else:
+        # A POST (with the CSRF token): the download hands the letters to print.
+        body = (
+            f'<p id="letters">{T.e(T.LETTERS_PENDING.format(count=pending))}</p>'
+            f"<p>{T.e(T.LETTERS_HELP)}</p>"
+            '<form method="post" action="/office/letters/download">'
+            f"{_csrf_field(staff)}"
+            f'<button type="submit">{T.e(T.LETTERS_DOWNLOAD)}</button></form>'
+        )
+    body += _batches(staff, batches, services.settings.timezone)
+    return html(_page(staff, T.LETTERS_TITLE, body, current="/office/letters"))
+
+
+async def _recent_batches(session: AsyncSession, office_id: int) -> list[BatchSummary]:
+    from bot.invitations import print_batch  # imported when needed: it loads WeasyPrint (~0.4 s)
+
+    return await print_batch.recent_batches(session, office_id)
+
+
+def _csrf_field(staff: Staff) -> str:
+    return f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
+
+
+def _batches(staff: Staff, batches: Sequence[BatchSummary], timezone: str) -> str:
+    if not batches:
+        return ""
+    heads = (T.COL_BATCH, T.COL_PRINTED, T.COL_LETTERS, T.COL_PAGES, "")
+    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
+    rows = "".join(
+        f'<tr><th scope="row">{T.e(b.batch_id)}</th><td>{T.when(b.printed_at, timezone)}</td>'
+        f"<td>{b.letters}</td><td>{b.pages}</td><td>"
+        '<form method="post" action="/office/letters/reprint">'
+        f'{_csrf_field(staff)}<input type="hidden" name="batch" value="{T.e(b.batch_id)}">'
+        f'<button type="submit">{T.e(T.BATCH_AGAIN)}</button></form></td></tr>'
+        for b in batches
+    )
+    return (
+        f"<h2>{T.e(T.BATCHES_TITLE)}</h2><p>{T.e(T.BATCHES_HELP)}</p>"
+        f'<div class="scroll"><table id="batches"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+@routes.post("/office/letters/download")
+async def letters_download(request: web.Request) -> web.StreamResponse:
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    await checked_form(request, staff)
+    from bot.invitations import print_batch  # letters to PDF, shared with `lotse letters`
+
+    office = await staff_office(services, staff)
+    try:
+        # It writes the access log row itself (action "letters.export", this actor).
+        content, filename = await print_batch.export_for_office(
+            services, office, services.clock(), actor=staff.actor
+        )
+    except print_batch.NothingToPrint:
+        return message_page(T.LETTERS_TITLE, T.LETTERS_NONE, 409, staff)
+    return _attachment(content, filename)
+
+
+@routes.post("/office/letters/reprint")
+async def letters_reprint(request: web.Request) -> web.StreamResponse:
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    form = await checked_form(request, staff)
+    from bot.invitations import print_batch
+
+    office = await staff_office(services, staff)
+    try:
+        # It writes the access log row itself (action "letters.reprint", this actor).
+        content, filename = await print_batch.reprint_for_office(
+            services, office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
+        )
+    except print_batch.UnknownBatch:
+        return message_page(T.LETTERS_TITLE, T.BATCH_UNKNOWN, 404, staff)
+    except print_batch.NothingToPrint:
+        return message_page(T.LETTERS_TITLE, T.BATCH_GONE, 410, staff)
+    return _attachment(content, filename)
+
+
+def _attachment(content: bytes, filename: str) -> web.Response:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)[:100] or "lotse-briefe"
+    kinds = {".zip": "application/zip", ".pdf": "application/pdf"}
+    kind = next((v for k, v in kinds.items() if safe.lower().endswith(k)), None)
+    response = web.Response(body=content, content_type=kind or "application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = office_auth.CSP
+    return response
