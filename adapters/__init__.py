@@ -11,8 +11,8 @@ from aiohttp import web
 from adapters.webchat import WebChatAdapter
 from bot.config import Settings
 from bot.kernel.types import Channel
-from bot.messaging.channel import ChannelAdapter
-from bot.runtime.services import Services
+from bot.messaging import ChannelAdapter
+from bot.runtime import Services
 
 
 def build_adapters(settings: Settings) -> dict[Channel, ChannelAdapter]:

@@ -43,12 +43,10 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import ConfigError, Settings
-from bot.conversation.engine import Outcome
+from bot.conversation import InboundOutcome
 from bot.kernel.types import Capabilities, Channel, InboundMessage, OutboundMessage, RateLimit
-from bot.messaging.channel import PermanentFailure, SendResult, TemporaryFailure
-from bot.runtime.http import fail, parse_json
-from bot.runtime.logs import hold_libraries
-from bot.runtime.services import Services
+from bot.messaging import PermanentFailure, SendResult, TemporaryFailure
+from bot.runtime import Services, fail, hold_libraries, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -367,7 +365,7 @@ async def process(services: Services, parsed: ParsedUpdate) -> None:
     transaction) the answer to a button press."""
     handled = await services.engine.handle(parsed.inbound)
     if parsed.callback is not None:
-        mark = handled.outcome is not Outcome.DUPLICATE
+        mark = handled.outcome is not InboundOutcome.DUPLICATE
         _adapter(services).acknowledge(parsed.callback, mark=mark)
 
 

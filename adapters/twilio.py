@@ -31,7 +31,7 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 from twilio.rest import Client  # type: ignore[import-untyped, unused-ignore]
 
 from bot.config import Settings
-from bot.db.models import utcnow
+from bot.kernel.clock import utcnow
 from bot.kernel.phones import InvalidPhoneNumber, language_hint, normalize
 from bot.kernel.types import (
     Capabilities,
@@ -42,16 +42,15 @@ from bot.kernel.types import (
     OutboxStatus,
     RateLimit,
 )
-from bot.messaging.channel import (
+from bot.messaging import (
     ChannelAdapter,
     OptedOut,
     PermanentFailure,
     SendResult,
     TemporaryFailure,
+    apply_receipts,
 )
-from bot.messaging.receipts import apply_receipts
-from bot.runtime.http import fail, form_body
-from bot.runtime.services import Services
+from bot.runtime import Services, fail, form_body
 
 log = logging.getLogger(__name__)
 # twilio logs every request and its response headers at INFO: keep that out of
@@ -431,7 +430,7 @@ def routes(services: Services) -> web.RouteTableDef:
     async def status(request: web.Request) -> web.Response:
         receipt = parse_status(await _signed_form(request, settings))
         if receipt is not None:
-            await apply_receipts(services, [receipt])
+            await apply_receipts(services.sessionmaker, [receipt], services.clock())
         return web.Response(status=204)
 
     return table

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.kernel.types import Capabilities, Channel, OutboundMessage, RateLimit
-from bot.messaging.channel import SendResult
+from bot.messaging import SendResult
 
 
 class WebChatAdapter:

@@ -3,7 +3,7 @@
 A real `lotse serve` (SQLite, and PostgreSQL when configured) receives CSV files of
 `--rows` rows each (SMS then letter, as offices send them); a row counts when the
 report says `created`. The baseline, measured in the same run, is the same CSV read
-and validated in this process without a database (bot.bulk.read_rows + parse_request):
+and validated in this process without a database (bot.invitations.bulk.read_rows + parse_request):
 what the upload costs beyond the database work.
 
     .venv/bin/python -m bench.bulk_csv [--rows 5000] [--uploads 2]

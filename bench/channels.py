@@ -58,11 +58,13 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 
 from bench.chat_throughput import SECRET, fresh_postgres, prepare_lotse
 from bench.common import ROOT, Figures, free_port, server
-from bot.conversation.engine import CONTACTS, MESSAGES, address_index, encode_body
-from bot.db.models import utcnow
+from bot.conversation.engine import CONTACTS, MESSAGES
 from bot.db.session import make_engine
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, Direction, OutboxStatus
+from bot.messaging.body import encode_body
+from bot.people.contacts import address_index
 from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio

@@ -32,8 +32,9 @@ from datetime import date
 
 from bench.common import ROOT
 from bot.config import REPO_ROOT
-from bot.documents.letter import LetterContent, PostalAddress, Sender, render_batch, render_letter
+from bot.documents.letter import LetterContent, Letterhead, render_batch, render_letter
 from bot.i18n.catalogs import LANGUAGES, Catalogs
+from bot.kernel.postal import PostalAddress
 
 #: The target for print batches, per core.
 TARGET_PER_CORE = 20.0
@@ -58,7 +59,7 @@ def contents(count: int) -> list[LetterContent]:
                     name=NAMES[lang], street=f"Seestraße {i % 90 + 1}", postcode="10115",
                     city="Berlin", extra=f"Zimmer {i % 40 + 1}" if i % 3 == 0 else None,
                 ),
-                sender=Sender(
+                sender=Letterhead(
                     office_name="Bürgeramt Mitte", street="Karl-Marx-Allee 31",
                     postcode="10178", city="Berlin", contact="030 901820",
                 ),

@@ -11,5 +11,5 @@ if [ -z "${LOTSE_TEST_POSTGRES_URL:-}" ]; then
   port=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
   export LOTSE_TEST_POSTGRES_URL="postgresql+asyncpg://lotse_test:lotse_test@127.0.0.1:$port/postgres"
 fi
-exec .venv/bin/python -m pytest -q -p no:cacheprovider tests/web/test_office_api_fuzz.py \
-  tests/web/test_chat_api_fuzz.py tests/web/test_public_routes_corpus.py
+exec .venv/bin/python -m pytest -q -p no:cacheprovider tests/web/office/test_api_fuzz.py \
+  tests/web/chat/test_api_fuzz.py tests/web/test_public_routes_corpus.py

@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(tests/bot/test_i18n.py tests/bot/test_plurals.py)
+[ ${#tests[@]} -gt 0 ] || tests=(tests/i18n/test_catalogs.py tests/i18n/test_plurals.py)
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 venv=$(mktemp -d -t lotse-newest.XXXXXX)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.consent.book import CONTACT
-from bot.conversation.flow import Context, Step
+from bot.consent import CONTACT
+from bot.conversation import Context, Step
 from bot.db.models import ConsentRecord
-from bot.i18n.catalogs import LANGUAGES, native_name
-from bot.i18n.labels import CHANNEL_NAMES
+from bot.i18n import CHANNEL_NAMES, LANGUAGES, native_name
 from bot.kernel.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
-from bot.people.postal import forget_postal_address
+from bot.people import forget_postal_address
 
 YES = Choice("yes", t("Yes"))
 NO = Choice("no", t("No"))

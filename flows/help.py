@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.conversation.flow import Context, Input, Step
+from bot.conversation import Context, Input, Step
 from bot.kernel.types import Keyword, Reply, t
 from flows.common import go
 

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.consent.book import CONTACT, OFFICE_NOTICE_ID, receipt
-from bot.conversation.flow import Context, Input, Step
-from bot.i18n.labels import CHANNEL_NAMES
-from bot.invitations.connect import PHONE_CHANNELS, Attempt, Refusal, connect
-from bot.invitations.core import sms_number
+from bot.consent import CONTACT, OFFICE_NOTICE_ID, receipt
+from bot.conversation import Context, Input, Step
+from bot.i18n import CHANNEL_NAMES
+from bot.invitations import PHONE_CHANNELS, Attempt, Refusal, connect_invitation, sms_number
 from bot.kernel.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
 from flows.common import go, language_set, record_contact_consent
 from flows.onboarding import NAME as ONBOARDING
@@ -27,7 +26,7 @@ class InvitationFlow:
 
     async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
         assert ctx.vault is not None
-        result = await connect(ctx.session, ctx.vault, _attempt(ctx, data["code"]),
+        result = await connect_invitation(ctx.session, ctx.vault, _attempt(ctx, data["code"]),
                                ctx.person.id, ctx.now)  # fmt: skip
         home = "menu" if ctx.person.onboarded_at else "onboarding"
         if isinstance(result, Refusal):
@@ -53,7 +52,7 @@ class InvitationFlow:
                 notice_version=invitation.notice_version,
             )
         kept: tuple[Text, ...] = ()
-        # Kept for later letters while the person agrees to them (bot/postal.py); the
+        # Kept for later letters while the person agrees to them (bot/people/postal.py); the
         # notice says so, as its general part promises that no name is stored.
         if result.kept_postal:
             kept = (

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.flow import Context, Input, Step
+from bot.conversation import Context, Input, Step
 from bot.kernel.types import Choice, Reply, Text, t
 from flows.common import go
 

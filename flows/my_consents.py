@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.consent.book import describe
-from bot.conversation.flow import Context, Input, Step
+from bot.consent import decision_text
+from bot.conversation import Context, Input, Step
 from bot.kernel.types import Reply, t, tn
 from flows.common import go
 
@@ -23,7 +23,7 @@ class MyConsents:
             return go("menu", Reply((t("You have not made any consent decisions yet."),)))
         lines = [
             t("Your consent decisions now:"),
-            *(describe(record) for record in current.values()),
+            *(decision_text(record) for record in current.values()),
             tn(
                 "Your history has {n} entry. Nothing is ever overwritten.",
                 "Your history has {n} entries. Nothing is ever overwritten.",

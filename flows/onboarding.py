@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.consent.book import receipt
-from bot.conversation.flow import Context, Input, Step
-from bot.i18n.catalogs import native_name, negotiate
-from bot.i18n.labels import CHANNEL_NAMES
+from bot.consent import receipt
+from bot.conversation import Context, Input, Step
+from bot.i18n import CHANNEL_NAMES, native_name, negotiate
 from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Reply, t, tn, verbatim
 from flows.common import (
     NO,

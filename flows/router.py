@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.conversation.flow import Context, Flow, Input, Step
-from bot.i18n.catalogs import Catalogs, fold
-from bot.i18n.labels import CHANNEL_NAMES
-from bot.invitations.core import find_code, is_token
+from bot.conversation import Context, Flow, Input, Step
+from bot.i18n import CHANNEL_NAMES, Catalogs, fold
+from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
 from flows.common import go
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.consent.book import CONTACT, receipt
-from bot.conversation.flow import Context, Input, Step
-from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.consent import CONTACT, receipt
+from bot.conversation import Context, Input, Step
+from bot.i18n import CHANNEL_NAMES, STATE_NAMES
 from bot.kernel.types import Channel, Choice, ConsentState, Reply, t
 from flows.common import (
     chosen_language,
@@ -28,7 +28,7 @@ BACK = Choice("back", t("Back to the main menu"))
 DONE = Choice("done", t("Done"))
 
 
-class Settings:
+class SettingsFlow:
     name = NAME
 
     async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:

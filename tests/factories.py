@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.webchat import WebChatAdapter
 from bot.cli.main import DEMO_MUNICIPALITY, _set_municipality
 from bot.config import Settings
-from bot.invitations.connect import Attempt, Connected, Refusal, connect
+from bot.invitations.connect import Attempt, Connected, Refusal, connect_invitation
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.runtime.services import Services, build_services
@@ -91,7 +91,7 @@ async def connect_with_code(
 ) -> Connected | Refusal:
     """The person typed the code in a web chat (no proof of control beyond the code)."""
     attempt = Attempt(code, Channel.WEBCHAT, None, f"test-session-{person_id}")
-    return await connect(session, vault, attempt, person_id, now)
+    return await connect_invitation(session, vault, attempt, person_id, now)
 
 
 def stored_bytes(database: Path) -> bytes:

@@ -12,12 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli.office import Stop
+from bot.cli.common import Stop
 from bot.config import Settings, load_settings
-from bot.db.models import utcnow
 from bot.db.session import make_engine, make_sessionmaker
-from bot.i18n.catalogs import Catalogs
-from bot.invitations.print_batch import (
+from bot.i18n import Catalogs
+from bot.invitations import (
     MAX_BATCH_LETTERS,
     Batch,
     NothingToPrint,
@@ -26,8 +25,9 @@ from bot.invitations.print_batch import (
     reprint,
     write_batch,
 )
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
-from bot.offices.registry import OfficeError, office_by_slug
+from bot.offices import OfficeError, office_by_slug
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,16 +17,22 @@ from adapters import build_adapters, webhook_routes
 from bot.cli import letters as cli_letters
 from bot.cli import office as cli_office
 from bot.cli import security as cli_security
+from bot.cli.common import Stop
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
 from bot.kernel.files import private_data_dir, private_umask
 from bot.kernel.types import Channel
-from bot.messaging.channel import running
-from bot.runtime import logs
-from bot.runtime.jobs import start_scheduler
-from bot.runtime.services import NotConfigured, Services, build_services
+from bot.messaging import running
+from bot.runtime import (
+    AccessLogger,
+    NotConfigured,
+    Services,
+    build_services,
+    setup_logging,
+    start_scheduler,
+)
 from bot.web.app import make_app, stop_dispatcher
 from flows import build_router
 
@@ -38,10 +44,6 @@ DEMO_MUNICIPALITY = {
     "contact": "integration@musterstadt.example, 0123 456789",
     "privacy_contact": "datenschutz@musterstadt.example",
 }
-
-
-class Stop(Exception):
-    """Start-up refused; the message is one line for the operator."""
 
 
 async def build(settings: Settings) -> Services:
@@ -97,7 +99,7 @@ async def _serve(settings: Settings, *, banner: Sequence[str] = ()) -> None:
         services = await build(settings)
     except NotConfigured as error:
         raise Stop(str(error)) from None
-    runner = web.AppRunner(app_for(services), access_log_class=logs.AccessLogger)
+    runner = web.AppRunner(app_for(services), access_log_class=AccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     try:
@@ -125,7 +127,7 @@ async def _serve(settings: Settings, *, banner: Sequence[str] = ()) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     settings = load_settings()
-    logs.setup(settings.log_level)
+    setup_logging(settings.log_level)
     asyncio.run(_check_schema(settings))
     url = settings.public_url
     asyncio.run(_serve(settings, banner=[f"Lotse is running on {url} (web chat: {url}/chat)"]))
@@ -154,14 +156,14 @@ async def _dispatch_only(settings: Settings) -> None:
 
 def cmd_dispatch(args: argparse.Namespace) -> None:
     settings = load_settings()
-    logs.setup(settings.log_level)
+    setup_logging(settings.log_level)
     asyncio.run(_check_schema(settings))
     asyncio.run(_dispatch_only(settings))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     settings = load_settings(create_secret=True)
-    logs.setup(settings.log_level)
+    setup_logging(settings.log_level)
     private_data_dir(settings.data_dir)
     migrate.upgrade(settings.database_url, secret_key=settings.secret_key)
     asyncio.run(_set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
@@ -223,15 +225,14 @@ def cmd_municipality(args: argparse.Namespace) -> None:
 def cmd_i18n(args: argparse.Namespace) -> None:
     settings = _db_settings()
     if args.action == "sms-cost":
-        from bot.i18n.catalogs import Catalogs
-        from bot.i18n.sms_cost import format_report, sms_costs
+        from bot.i18n import Catalogs, format_report, sms_costs
 
         catalogs = Catalogs(settings.locales_dir)
         costs = sms_costs(catalogs, settings.locales_dir / "messages.pot")
         print(format_report(costs, over=args.over))
         return
     from bot.config import REPO_ROOT
-    from bot.i18n.check import SOURCE_PACKAGES, check_catalogs, check_template
+    from bot.i18n import SOURCE_PACKAGES, check_catalogs, check_template
 
     problems = check_catalogs(settings.locales_dir)
     if all((REPO_ROOT / package).is_dir() for package in SOURCE_PACKAGES):
@@ -296,10 +297,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         args.func(args)
-    except (ConfigError, Stop, cli_office.Stop) as error:
+    except (ConfigError, Stop) as error:
         print(f"lotse: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         with contextlib.suppress(Exception):
             print("stopped", file=sys.stderr)
-

@@ -6,47 +6,20 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import log_access
+from bot.cli.common import Stop, run_in_session
 from bot.config import Settings, load_settings
-from bot.db.models import Office, OfficeApiKey, utcnow
-from bot.db.session import make_engine, make_sessionmaker
+from bot.db.models import Office, OfficeApiKey
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
-from bot.offices.registry import (
-    OfficeError,
-    create_key,
-    create_office,
-    create_user,
-    log_access,
-    office_by_slug,
-    revoke_key,
-)
-from bot.staff import login_throttle
-
-T = TypeVar("T")
-
-
-class Stop(Exception):
-    pass
-
-
-def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_sessionmaker(engine)() as session, session.begin():
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except OfficeError as error:
-        raise Stop(str(error)) from None
+from bot.offices import create_key, create_office, office_by_slug, revoke_key
+from bot.staff import create_user, unlock_login
 
 
 def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]) -> None:
@@ -69,7 +42,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
             )
             return office.slug
 
-        print(f"office {_run(settings, create)!r} created")
+        print(f"office {run_in_session(settings, create)!r} created")
     elif args.action == "list":
 
         async def listing(session: AsyncSession) -> list[str]:
@@ -87,7 +60,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
                 for o in offices
             ]
 
-        print("\n".join(_run(settings, listing)) or "no offices")
+        print("\n".join(run_in_session(settings, listing)) or "no offices")
     elif args.action == "key" and action == "create":
 
         async def new_key(session: AsyncSession) -> str:
@@ -99,7 +72,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
             )  # fmt: skip
             return key.key
 
-        key = _run(settings, new_key)
+        key = run_in_session(settings, new_key)
         print("The key is shown once; keep it in the office's secret store.", file=sys.stderr)
         print(key)
     elif args.action == "key" and action == "revoke":
@@ -111,7 +84,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
                 session, actor="cli", action="api-key-revoked", office_id=None, detail=prefix
             )
 
-        _run(settings, revoke)
+        run_in_session(settings, revoke)
         print(f"key {prefix} revoked")
     elif args.action == "user" and action == "create":
         password = _password(args.password_stdin)
@@ -121,18 +94,18 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
             user = await create_user(session, office, args.email, password)
             return user.email
 
-        print(f"login {_run(settings, new_user)} created for office {args.office!r}")
+        print(f"login {run_in_session(settings, new_user)} created for office {args.office!r}")
     elif args.action == "user" and action == "unlock":
         vault = Vault(load_settings().secret_key)  # failures are counted under keyed hashes
         email = args.email.strip().lower()
 
         async def unlock(session: AsyncSession) -> int:
-            forgotten = await login_throttle.unlock(session, vault, email)
+            forgotten = await unlock_login(session, vault, email)
             await log_access(session, actor="cli", action="staff-login-unlocked",
                              office_id=None, detail=f"{forgotten} failures forgotten")  # fmt: skip
             return forgotten
 
-        print(f"{_run(settings, unlock)} failed logins of {email} forgotten")
+        print(f"{run_in_session(settings, unlock)} failed logins of {email} forgotten")
 
 
 def _password(from_stdin: bool) -> str:

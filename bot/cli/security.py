@@ -7,12 +7,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from bot.audit import log_access
 from bot.config import Settings, load_settings
-from bot.db.models import utcnow
 from bot.db.session import make_engine, make_sessionmaker
-from bot.invitations.connect_review import Outcome, review
+from bot.invitations import FindingKind, review
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
-from bot.offices.registry import log_access
 
 
 def cmd_security(args: argparse.Namespace, check_schema: Callable[[Settings], Any]) -> None:
@@ -25,7 +25,7 @@ def cmd_security(args: argparse.Namespace, check_schema: Callable[[Settings], An
         try:
             async with make_sessionmaker(engine)() as session, session.begin():
                 findings = await review(session, vault, detach=args.detach)
-                detached = sum(1 for f in findings if f.outcome is Outcome.DETACHED)
+                detached = sum(1 for f in findings if f.outcome is FindingKind.DETACHED)
                 await log_access(
                     session, actor="cli", action="security.connections", office_id=None,
                     detail=f"{len(findings)} findings, {detached} numbers detached", at=utcnow(),

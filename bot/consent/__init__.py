@@ -1,0 +1,10 @@
+from bot.consent.book import CONTACT, OFFICE_NOTICE_ID, ConsentBook, decision_text, export, receipt
+
+__all__ = [
+    "CONTACT",
+    "OFFICE_NOTICE_ID",
+    "ConsentBook",
+    "decision_text",
+    "export",
+    "receipt",
+]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConsentRecord
-from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.i18n import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
 from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Reply, Text, t, tn
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
@@ -33,7 +33,7 @@ class Purpose:
 
 CONTACT = Purpose(
     id="contact",
-    name=t("information and invitations"),
+    name=PURPOSE_NAMES["contact"],
     data_categories=("dpv-pd:Language", "dpv-pd:Contact", "dpv-pd:CommunicationsMetadata"),
 )
 PURPOSES = {CONTACT.id: CONTACT}
@@ -98,7 +98,7 @@ class ConsentBook:
         return record
 
 
-def describe(record: ConsentRecord) -> Text:
+def decision_text(record: ConsentRecord) -> Text:
     """One line of a receipt or of "my consents"."""
     purpose = PURPOSES[record.purpose]
     channel = CHANNEL_NAMES[Channel(record.channel)] if record.channel else t("all channels")
@@ -120,7 +120,7 @@ def receipt(changed: Sequence[ConsentRecord]) -> Reply:
             "Receipt: we have saved {n} consent decisions.",
             len(changed),
         ),
-        *(describe(record) for record in changed),
+        *(decision_text(record) for record in changed),
         t(
             "You can change this at any time: write {menu} and choose Settings. "
             "Saying no later is as easy as saying yes.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,13 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.consent.book import ConsentBook
+from bot.consent import ConsentBook
 from bot.conversation.flow import Context, Input, Operator, Router, Step
-from bot.db.models import Contact, Conversation, Message, Person, utcnow
-from bot.i18n.catalogs import Catalogs, fold
+from bot.db.models import Contact, Conversation, Message, Person
+from bot.i18n import Catalogs, fold
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, Direction, InboundMessage, InboxStatus, OutboxStatus, Reply
-from bot.people.erasure import ErasureReason, erase_person
+from bot.messaging import encode_body
+from bot.people import ErasureReason, address_index, erase_person
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,10 @@ class ContactState:
 
 class _Duplicate(Exception):
     def __init__(self, person_id: int, contact_id: int) -> None:
-        self.handled = Handled(Outcome.DUPLICATE, person_id, contact_id)
+        self.handled = Handled(InboundOutcome.DUPLICATE, person_id, contact_id)
 
 
-class Outcome(StrEnum):
+class InboundOutcome(StrEnum):
     PROCESSED = "processed"
     DUPLICATE = "duplicate"
     FAILED = "failed"  # the flow raised; the person got an apology and the menu
@@ -76,39 +77,9 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Handled:
-    outcome: Outcome
+    outcome: InboundOutcome
     person_id: int | None
     contact_id: int | None
-
-
-def address_index(vault: Vault, channel: Channel | str, address: str) -> str:
-    return vault.index(f"address/{channel}", address)
-
-
-def encode_body(
-    vault: Vault,
-    text: str,
-    choices: Sequence[tuple[str, str]] = (),
-    choice: str | None = None,
-    *,
-    opt_out_notice: bool = False,
-    template: str | None = None,
-) -> str:
-    body: dict[str, Any] = {"text": text}
-    if choices:
-        body["choices"] = [list(c) for c in choices]
-    if choice:
-        body["choice"] = choice
-    if opt_out_notice:
-        body["opt_out_notice"] = True
-    if template:
-        body["template"] = template
-    return vault.encrypt(json.dumps(body, ensure_ascii=False))
-
-
-def decode_body(vault: Vault, body_enc: str) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(vault.decrypt(body_enc))
-    return body
 
 
 class Engine:
@@ -171,7 +142,7 @@ class Engine:
             given = self._input(message, conversation)
             step = await self._step(ctx, conversation, given, now)
             await self._finish(session, ctx, conversation, step, now, before, before_contact)
-            return Handled(Outcome.PROCESSED, None if ctx.erased else person.id, contact.id)
+            return Handled(InboundOutcome.PROCESSED, None if ctx.erased else person.id, contact.id)
 
     async def _handle_failure(self, message: InboundMessage) -> Handled:
         """Record the message as seen (so a retry does not crash again) and apologise."""
@@ -183,11 +154,11 @@ class Engine:
                 session, message, person, contact, now, status=InboxStatus.ERROR
             )
             if inbound_id is None:
-                return Handled(Outcome.DUPLICATE, person.id, contact.id)
+                return Handled(InboundOutcome.DUPLICATE, person.id, contact.id)
             ctx = self._context(session, person, contact, conversation, message, now)
             step = await self._resolve(ctx, self._router.failed(ctx))
             await self._finish(session, ctx, conversation, step, now, before, before_contact)
-            return Handled(Outcome.FAILED, person.id, contact.id)
+            return Handled(InboundOutcome.FAILED, person.id, contact.id)
 
     async def _load(
         self, session: AsyncSession, message: InboundMessage, now: datetime

@@ -16,9 +16,9 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.consent.book import CONTACT, ConsentBook
+from bot.consent import CONTACT, ConsentBook
 from bot.db.models import Contact, Conversation, Person
-from bot.i18n.catalogs import Catalogs
+from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, ConsentMethod, ConsentState, Reply, Text
 

@@ -20,15 +20,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import segno
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
-from bot.i18n.catalogs import Catalogs, Translator, direction
+from bot.i18n import Catalogs, Translator, direction
+from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Text, t
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
 # DIN 5008 form B (window envelopes DL, C5/6, C4).
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
@@ -104,21 +107,7 @@ _LRI, _PDI = "\u2066", "\u2069"
 
 
 @dataclass(frozen=True, slots=True)
-class PostalAddress:
-    name: str
-    street: str
-    postcode: str
-    city: str
-    #: A second line after the name: "c/o …", a room in shared accommodation.
-    extra: str | None = None
-
-    def lines(self) -> tuple[str, ...]:
-        middle = (self.extra,) if self.extra else ()
-        return (self.name, *middle, self.street, f"{self.postcode} {self.city}")
-
-
-@dataclass(frozen=True, slots=True)
-class Sender:
+class Letterhead:
     office_name: str
     street: str
     postcode: str
@@ -134,7 +123,7 @@ class Sender:
 class LetterContent:
     language: str
     recipient: PostalAddress
-    sender: Sender
+    sender: Letterhead
     code: str
     #: What the QR code carries: the Telegram deep link, or the web chat link with the code.
     qr_url: str
@@ -172,6 +161,10 @@ def render_batch(
 
 def _render(page: str, letters: int) -> tuple[bytes, list[int]]:
     """The PDF and the page counts; the laid-out document is garbage once this returns."""
+    # WeasyPrint is imported when a letter is rendered: loading it takes about 0.4 s,
+    # which every `lotse` command and the server's start would pay otherwise.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
     document = HTML(string=page, url_fetcher=_fetcher()).render(font_config=_font_config())
     return document.write_pdf(), _page_counts(document.pages, letters)
 
@@ -184,6 +177,8 @@ def _font_config() -> FontConfiguration:
     every font through Pango, which costs a single letter about a third of its time.
     Per thread, because Pango's font map is not safe to share between threads."""
     if not hasattr(_local, "fonts"):
+        from weasyprint.text.fonts import FontConfiguration
+
         _local.fonts = FontConfiguration()
     fonts: FontConfiguration = _local.fonts
     return fonts
@@ -193,6 +188,8 @@ def _fetcher() -> URLFetcher:
     """Letters carry personal data: they fetch nothing from anywhere. Fonts come from
     fontconfig and the QR code and fold marks are inline `data:` URIs."""
     if not hasattr(_local, "fetcher"):
+        from weasyprint.urls import URLFetcher
+
         _local.fetcher = URLFetcher(allowed_protocols=("data",))
     fetcher: URLFetcher = _local.fetcher
     return fetcher

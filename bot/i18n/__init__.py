@@ -1,0 +1,32 @@
+from bot.i18n.catalogs import (
+    LANGUAGES,
+    Catalogs,
+    Translator,
+    direction,
+    fold,
+    native_name,
+    negotiate,
+    parse_accept_language,
+)
+from bot.i18n.check import SOURCE_PACKAGES, check_catalogs, check_template
+from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n.sms_cost import format_report, sms_costs
+
+__all__ = [
+    "CHANNEL_NAMES",
+    "LANGUAGES",
+    "PURPOSE_NAMES",
+    "SOURCE_PACKAGES",
+    "STATE_NAMES",
+    "Catalogs",
+    "Translator",
+    "check_catalogs",
+    "check_template",
+    "direction",
+    "fold",
+    "format_report",
+    "native_name",
+    "negotiate",
+    "parse_accept_language",
+    "sms_costs",
+]

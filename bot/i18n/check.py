@@ -41,10 +41,10 @@ def _header(po: str) -> str:
 
 
 def check_plural_header(lang: str, path: Path) -> list[str]:
-    """The catalog's Plural-Forms header against Lotse's own table (bot/plurals.py)."""
+    """The catalog's Plural-Forms header against Lotse's own table (bot/i18n/plurals.py)."""
     rule = PLURALS.get(lang)
     if rule is None:
-        return [f"{lang}: not in Lotse's plural table (bot/plurals.py); add it there"]
+        return [f"{lang}: not in Lotse's plural table (bot/i18n/plurals.py); add it there"]
     found = header_plurals(path)
     if found is None:
         return [f'{lang}: no Plural-Forms header; add "Plural-Forms: {rule.header}\\n"']
@@ -52,7 +52,7 @@ def check_plural_header(lang: str, path: Path) -> list[str]:
     if count != rule.count or not same_formula(formula, rule.formula):
         return [
             f"{lang}: Plural-Forms is 'nplurals={count}; plural={formula};', Lotse's table "
-            f"(bot/plurals.py) has '{rule.header}'; the header and the order of the "
+            f"(bot/i18n/plurals.py) has '{rule.header}'; the header and the order of the "
             "translated forms must follow the table"
         ]
     return []

@@ -17,3 +17,8 @@ STATE_NAMES: dict[ConsentState, Text] = {
     ConsentState.REFUSED: t("no"),
     ConsentState.WITHDRAWN: t("withdrawn"),
 }
+
+#: Purposes of processing by id (the consent book defines what each covers).
+PURPOSE_NAMES: dict[str, Text] = {
+    "contact": t("information and invitations"),
+}

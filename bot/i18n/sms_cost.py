@@ -18,9 +18,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.config import REPO_ROOT
-from bot.consent.book import CONTACT
 from bot.i18n.catalogs import DOMAIN, Catalogs, Translator, native_name, placeholders
-from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
 from bot.kernel import sms
 from bot.kernel.types import Channel, ConsentState, Keyword, Text
 
@@ -57,7 +56,7 @@ def _samples(lang: str) -> dict[str, Any]:
         "channels": Text(
             "{a}, {b}", {"a": CHANNEL_NAMES[Channel.SMS], "b": CHANNEL_NAMES[Channel.WHATSAPP]}
         ),
-        "purpose": CONTACT.name,
+        "purpose": PURPOSE_NAMES["contact"],
         "state": STATE_NAMES[ConsentState.GIVEN],
         "version": "2026-11",
         "language": native_name(lang),

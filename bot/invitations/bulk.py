@@ -19,19 +19,22 @@ import io
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.audit import log_access
+from bot.config import Settings
 from bot.db.models import Invitation, Office
 from bot.invitations.core import (
     InvitationRequest,
+    InvitationSender,
     InvitationStatus,
     ReferenceConflict,
     add_event,
@@ -39,8 +42,6 @@ from bot.invitations.core import (
     new_invitation,
 )
 from bot.invitations.input import FieldError, parse_request
-from bot.offices.registry import log_access
-from bot.runtime.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ CHUNK = 500
 READ_BUDGET_SECONDS = 30.0
 
 
-class Outcome(StrEnum):
+class RowOutcome(StrEnum):
     CREATED = "created"
     EXISTING = "existing"
     ERROR = "error"
@@ -82,7 +83,7 @@ class RowResult:
 
     row: int
     reference: str | None
-    outcome: Outcome
+    outcome: RowOutcome
     field: str | None = None
     message: str | None = None
     invitation_id: str | None = None
@@ -94,7 +95,7 @@ class BulkResult:
 
     rows: tuple[RowResult, ...]
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: RowOutcome) -> int:
         return sum(1 for r in self.rows if r.outcome is outcome)
 
 
@@ -116,7 +117,28 @@ class _Row:
     parsed: InvitationRequest | list[FieldError]
 
 
-async def import_csv(services: Services, office: Office, data: bytes, *, actor: str) -> BulkResult:
+class Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+class BulkContext(Protocol):
+    """What an upload needs; `bot.runtime.services.Services` has it."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+    @property
+    def invitations(self) -> InvitationSender: ...
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+    @property
+    def dispatcher(self) -> Waker: ...
+
+
+async def import_csv(
+    services: BulkContext, office: Office, data: bytes, *, actor: str
+) -> BulkResult:
     """Create the invitations of a CSV file for `office`; `actor` ("key:<prefix>",
     "user:<id>") goes to the access log. Raises BulkFileError for an unreadable file."""
     settings = services.settings
@@ -133,8 +155,8 @@ async def import_csv(services: Services, office: Office, data: bytes, *, actor: 
     result = BulkResult(tuple(sorted(results, key=lambda r: r.row)))
     async with services.sessionmaker() as session, session.begin():
         detail = (
-            f"rows={len(result.rows)} created={result.count(Outcome.CREATED)} "
-            f"existing={result.count(Outcome.EXISTING)} errors={result.count(Outcome.ERROR)}"
+            f"rows={len(result.rows)} created={result.count(RowOutcome.CREATED)} "
+            f"existing={result.count(RowOutcome.EXISTING)} errors={result.count(RowOutcome.ERROR)}"
         )
         await log_access(
             session, actor=actor, action="bulk.upload", office_id=office.id, detail=detail, at=now
@@ -164,7 +186,7 @@ def _column(field: str) -> str:
 
 
 async def _write_chunk(
-    services: Services, office: Office, rows: Sequence[_Row], now: datetime
+    services: BulkContext, office: Office, rows: Sequence[_Row], now: datetime
 ) -> list[RowResult]:
     """The chunk's rows in one transaction, the new invitations inserted together. Any
     database error (a reference created meanwhile, a taken code, a failing row) rolls
@@ -183,12 +205,16 @@ async def _write_chunk(
         except Exception:
             log.exception("bulk row %d could not be written", row.number)
             message = "could not be saved (database error); upload it again"
-            results.append(RowResult(row.number, row.reference, Outcome.ERROR, "row", message))
+            results.append(RowResult(row.number, row.reference, RowOutcome.ERROR, "row", message))
     return results
 
 
 async def _write_together(
-    session: AsyncSession, services: Services, office: Office, rows: Sequence[_Row], now: datetime
+    session: AsyncSession,
+    services: BulkContext,
+    office: Office,
+    rows: Sequence[_Row],
+    now: datetime,
 ) -> list[RowResult]:
     sender = services.invitations
     valid = [row.parsed for row in rows if not isinstance(row.parsed, list)]
@@ -213,12 +239,12 @@ async def _write_together(
             invitation = new_invitation(office, row.parsed, fingerprint, sender, now)
             known[row.parsed.reference] = invitation
             new.append((invitation, row.parsed))
-            outcome = Outcome.CREATED
+            outcome = RowOutcome.CREATED
         elif invitation.request_hash != fingerprint:
             results.append(_conflict(row))
             continue
         else:
-            outcome = Outcome.EXISTING
+            outcome = RowOutcome.EXISTING
         results.append(RowResult(row.number, row.reference, outcome,
                                  invitation_id=invitation.public_id))  # fmt: skip
     session.add_all(invitation for invitation, _ in new)
@@ -230,7 +256,7 @@ async def _write_together(
 
 
 async def _write_row(
-    session: AsyncSession, services: Services, office: Office, row: _Row, now: datetime
+    session: AsyncSession, services: BulkContext, office: Office, row: _Row, now: datetime
 ) -> RowResult:
     if isinstance(row.parsed, list):
         return _row_error(row, row.parsed)
@@ -240,7 +266,7 @@ async def _write_row(
         )
     except ReferenceConflict:
         return _conflict(row)
-    outcome = Outcome.CREATED if created else Outcome.EXISTING
+    outcome = RowOutcome.CREATED if created else RowOutcome.EXISTING
     return RowResult(row.number, row.reference, outcome, invitation_id=invitation.public_id)
 
 
@@ -248,18 +274,18 @@ def _row_error(row: _Row, errors: list[FieldError]) -> RowResult:
     first, *others = errors
     also = "; ".join(f"{e.field}: {e.message}" for e in others)
     message = first.message + (f" (also {also})" if also else "")
-    return RowResult(row.number, row.reference, Outcome.ERROR, first.field, message)
+    return RowResult(row.number, row.reference, RowOutcome.ERROR, first.field, message)
 
 
 def _conflict(row: _Row) -> RowResult:
-    return RowResult(row.number, row.reference, Outcome.ERROR, "reference",
+    return RowResult(row.number, row.reference, RowOutcome.ERROR, "reference",
                      "this reference exists already with different data")  # fmt: skip
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _read_all(data: bytes, services: Services, now: datetime) -> list[_Row]:
+def _read_all(data: bytes, services: BulkContext, now: datetime) -> list[_Row]:
     settings = services.settings
     deadline = time.monotonic() + READ_BUDGET_SECONDS
     return [

@@ -31,7 +31,6 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation.engine import address_index
 from bot.db.models import Contact, Invitation, Letter, Office
 from bot.invitations.core import (
     OPEN,
@@ -47,8 +46,8 @@ from bot.invitations.core import (
 )
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
-from bot.people.postal import keep_postal_address
-from bot.throttle.attempts import Limit, reached, record
+from bot.people import address_index, keep_postal_address
+from bot.throttle import Limit, reached, record
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +109,7 @@ class Connected:
     phone_unproven: bool = False
 
 
-async def connect(
+async def connect_invitation(
     session: AsyncSession, vault: Vault, attempt: Attempt, person_id: int, now: datetime
 ) -> Connected | Refusal:
     row = await _find(session, vault, attempt.secret)

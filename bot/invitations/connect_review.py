@@ -27,16 +27,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Contact, Invitation, InvitationEvent, Message, Office
-from bot.invitations import connect
+from bot.invitations.connect import PHONE_CHANNELS as CONNECT_PHONE_CHANNELS
 from bot.invitations.core import InvitationStatus
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, Direction
 
-PHONE_CHANNELS = tuple(channel.value for channel in connect.PHONE_CHANNELS)
+PHONE_CHANNELS = tuple(channel.value for channel in CONNECT_PHONE_CHANNELS)
 CHAT_CHANNELS = (Channel.WEBCHAT.value, Channel.TELEGRAM.value)
 
 
-class Outcome(StrEnum):
+class FindingKind(StrEnum):
     UNPROVEN = "number joined without proof; it never wrote to Lotse"
     DETACHED = "number joined without proof; detached now"
     SHARED = "number joined without proof and wrote later: check whether one person or two"
@@ -49,7 +49,7 @@ class Finding:
     office: str
     connected_at: datetime
     via: str
-    outcome: Outcome
+    outcome: FindingKind
     #: The phone contact concerned: its channel and log pseudonym.
     contact: str = ""
 
@@ -75,7 +75,7 @@ async def review(session: AsyncSession, vault: Vault, *, detach: bool = False) -
     for invitation, office, event in rows:
         if event.status == "reclaimed":
             findings.append(Finding(invitation.public_id, office, event.at,
-                                    event.detail or "", Outcome.RECLAIMED))  # fmt: skip
+                                    event.detail or "", FindingKind.RECLAIMED))  # fmt: skip
         elif invitation.connected_by in (None, "code"):
             findings.extend(await _unproven(session, vault, invitation, office, event, detach))
     return findings
@@ -111,11 +111,13 @@ async def _unproven(
     for contact in contacts:
         if contact.last_inbound_at is not None and contact.last_inbound_at <= event.at:
             continue  # it had written before: proven then
-        outcome = Outcome.SHARED if contact.last_inbound_at is not None else Outcome.UNPROVEN
+        outcome = (
+            FindingKind.SHARED if contact.last_inbound_at is not None else FindingKind.UNPROVEN
+        )
         name = f"{contact.channel} {_pseudonym(vault, contact)}"
-        if outcome is Outcome.UNPROVEN and detach:
+        if outcome is FindingKind.UNPROVEN and detach:
             await session.delete(contact)
-            outcome = Outcome.DETACHED
+            outcome = FindingKind.DETACHED
         found.append(Finding(invitation.public_id, office, event.at, via, outcome, name))
     return found
 

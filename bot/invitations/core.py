@@ -24,11 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.conversation.engine import address_index, encode_body
 from bot.db.models import Contact, Invitation, InvitationEvent, Letter, Message, Office
-from bot.i18n.catalogs import Catalogs
+from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
+from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel, Direction, OutboxStatus, Text, t
+from bot.messaging import encode_body
+from bot.people import address_index, letter_index
 
 # No 0/O, 1/I/L: codes are read off paper and typed on phones.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -38,7 +40,7 @@ _CODE_IN_TEXT = re.compile(
 )
 WHATSAPP_TEMPLATE = "invitation"
 #: Links and QR codes carry a token of 24 random bytes (32 characters): it cannot be
-#: guessed, so it is never throttled. The short code is for typing (bot/connect.py).
+#: guessed, so it is never throttled. The short code is for typing (bot/invitations/connect.py).
 TOKEN_BYTES = 24
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 # Keyed-hash kinds of the secrets (migration 0005 writes them out too).
@@ -83,20 +85,11 @@ class ReferenceConflict(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Address:
-    name: str
-    street: str
-    postcode: str
-    city: str
-    extra: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Personal:
     """What the office told about the person, kept encrypted while the invitation is open."""
 
     phone: str | None = None  # E.164
-    postal_address: Address | None = None
+    postal_address: PostalAddress | None = None
     given_name: str | None = None
     family_name: str | None = None
 
@@ -109,7 +102,7 @@ class Personal:
         address = data.get("postal_address")
         return cls(
             phone=data.get("phone"),
-            postal_address=Address(**address) if address else None,
+            postal_address=PostalAddress(**address) if address else None,
             given_name=data.get("given_name"),
             family_name=data.get("family_name"),
         )
@@ -170,15 +163,6 @@ def code_of(vault: Vault, invitation: Invitation) -> str:
 
 def token_of(vault: Vault, invitation: Invitation) -> str:
     return vault.decrypt(invitation.token_enc)
-
-
-def letter_index(vault: Vault, address: Address) -> str:
-    """The keyed index of an address as a letter contact's: one spelling per address
-    (case and spacing do not count); the name is part of it, so people sharing a flat
-    each keep their own letters."""
-    fields = {k: " ".join(str(v).split()).casefold() for k, v in asdict(address).items() if v}
-    return address_index(vault, Channel.LETTER, json.dumps(fields, ensure_ascii=False,
-                                                           sort_keys=True))  # fmt: skip
 
 
 def display_code(code: str) -> str:
@@ -246,7 +230,7 @@ async def create_invitation(
     *,
     office: Office,
     request: InvitationRequest,
-    sender: Sender,
+    sender: InvitationSender,
     now: datetime,
 ) -> tuple[Invitation, bool]:
     """The office's invitation for `request.reference`, and whether it is new. The same
@@ -280,9 +264,13 @@ async def create_invitation(
 
 
 def new_invitation(
-    office: Office, request: InvitationRequest, fingerprint: str, sender: Sender, now: datetime
+    office: Office,
+    request: InvitationRequest,
+    fingerprint: str,
+    sender: InvitationSender,
+    now: datetime,
 ) -> Invitation:
-    """A new invitation row (not yet added; `bot.bulk` adds many at once)."""
+    """A new invitation row (not yet added; `bot.invitations.bulk` adds many at once)."""
     vault, personal = sender.vault, request.personal
     code, token = new_code(), new_token()
     return Invitation(
@@ -435,7 +423,7 @@ def invitation_texts(
     return [first, how]
 
 
-class Sender:
+class InvitationSender:
     """Queues an invitation's message (outbox) or letter (print queue)."""
 
     def __init__(
@@ -569,7 +557,7 @@ def fail(session: AsyncSession, invitation: Invitation, now: datetime, reason: s
 
 def close(invitation: Invitation, now: datetime) -> None:
     """An invitation that is no longer open keeps no contact details; a connected one
-    keeps their keyed hashes, to prove later whose it is (bot/connect.py)."""
+    keeps their keyed hashes, to prove later whose it is (bot/invitations/connect.py)."""
     invitation.closed_at = now
     invitation.personal_enc = None
     if invitation.status != InvitationStatus.CONNECTED.value:
@@ -600,7 +588,7 @@ def _advance(
 
 
 async def sync_statuses(
-    sessionmaker: async_sessionmaker[AsyncSession], sender: Sender, now: datetime
+    sessionmaker: async_sessionmaker[AsyncSession], sender: InvitationSender, now: datetime
 ) -> int:
     """Follow open invitations' messages: sent, delivered, or failed (then the next
     channel is tried). Returns how many invitations changed."""
@@ -661,7 +649,7 @@ def quiet(now: datetime, settings: Settings) -> bool:
 
 
 async def remind_and_expire(
-    sessionmaker: async_sessionmaker[AsyncSession], sender: Sender, now: datetime
+    sessionmaker: async_sessionmaker[AsyncSession], sender: InvitationSender, now: datetime
 ) -> tuple[int, int]:
     """Expire what is past its date; remind once those not connected after the
     configured days (outside quiet hours). Returns (reminded, expired)."""
@@ -721,7 +709,7 @@ def counts_by_status(rows: Mapping[str, int]) -> dict[str, int]:
     return {status.value: rows.get(status.value, 0) for status in InvitationStatus}
 
 
-def describe(invitation: Invitation, vault: Vault) -> dict[str, Any]:
+def invitation_view(invitation: Invitation, vault: Vault) -> dict[str, Any]:
     """The office's view of an invitation (no contact details)."""
     return {
         "id": invitation.public_id,

@@ -1,14 +1,14 @@
 """What an office sends to invite someone, checked once for the API and for CSV rows.
 
 The request shapes are pydantic models: they validate the JSON body and, through
-`bot.web.openapi`, are the OpenAPI document. `parse_request` turns a dict (the JSON
+`bot.web.office.openapi`, are the OpenAPI document. `parse_request` turns a dict (the JSON
 body, or a CSV row mapped to the same shape) into an `InvitationRequest` or a list
 of field errors.
 
 Times: `consent.recorded_at` must carry a time zone in JSON (a naive time is
 refused with 422: Lotse cannot guess whose clock it was). CSV files cannot carry
 zones, so a naive time in a CSV row is read as local time in `LOTSE_TIMEZONE`
-(see `bot.bulk`).
+(see `bot.invitations.bulk`).
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from pydantic import (
     field_validator,
 )
 
-from bot.i18n.catalogs import LANGUAGES
-from bot.invitations.core import OFFICE_CHANNELS, Address, InvitationRequest, Personal
+from bot.i18n import LANGUAGES
+from bot.invitations.core import OFFICE_CHANNELS, InvitationRequest, Personal
 from bot.kernel.phones import InvalidPhoneNumber, normalize
+from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel
 
 #: One line of printable text: no control characters (they have no place in a name or a
@@ -176,7 +177,7 @@ def parse_request(
         channels=channels,
         personal=Personal(
             phone=phone,
-            postal_address=None if address is None else Address(**address.model_dump()),
+            postal_address=None if address is None else PostalAddress(**address.model_dump()),
             given_name=model.given_name,
             family_name=model.family_name,
         ),

@@ -21,7 +21,7 @@ download broke off, or the printer jammed. Only letters whose invitation is stil
 open can be rendered again; once the person has connected or the invitation has
 expired, the address is erased and the letter is reported as unavailable.
 
-The manifest is written by `bot.spreadsheet` (cells a spreadsheet would run as a
+The manifest is written by `bot.documents.spreadsheet` (cells a spreadsheet would run as a
 formula are neutralised).
 """
 
@@ -42,11 +42,11 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.audit import log_access
 from bot.config import Settings
 from bot.db.models import Invitation, InvitationEvent, Letter, Office
-from bot.documents import letter
-from bot.documents.spreadsheet import csv_bytes
-from bot.i18n.catalogs import Catalogs
+from bot.documents import LetterContent, Letterhead, csv_bytes, render_batch
+from bot.i18n import Catalogs
 from bot.invitations.core import (
     OPEN,
     InvitationStatus,
@@ -59,7 +59,6 @@ from bot.invitations.core import (
     sms_number,
 )
 from bot.kernel.crypto import Vault
-from bot.offices.registry import log_access
 
 #: Letters in one batch at most (rendering holds about 1.2 MB per letter in memory);
 #: what is left waits for the next export.
@@ -78,7 +77,7 @@ class UnknownBatch(Exception):
 
 
 class PrintContext(Protocol):
-    """What an export needs; `bot.services.Services` has it."""
+    """What an export needs; `bot.runtime.services.Services` has it."""
 
     @property
     def settings(self) -> Settings: ...
@@ -126,11 +125,11 @@ class _Pending:
     public_id: str
     kind: LetterKind
     reference: str
-    content: letter.LetterContent
+    content: LetterContent
 
     @classmethod
     def of(
-        cls, row: Letter, invitation: Invitation, office: Office, content: letter.LetterContent
+        cls, row: Letter, invitation: Invitation, office: Office, content: LetterContent
     ) -> _Pending:
         return cls(
             row.id, invitation.id, office.id, invitation.public_id, LetterKind(row.kind),
@@ -155,7 +154,7 @@ async def export_pending(
     if not pending:
         return None
     contents = [p.content for p in pending]
-    merged, counts = await asyncio.to_thread(letter.render_batch, contents, services.catalogs)
+    merged, counts = await asyncio.to_thread(render_batch, contents, services.catalogs)
     batch_id = new_batch_id(now, services.settings.timezone)
     async with services.sessionmaker() as session, session.begin():
         marked = await _mark_printed(session, pending, counts, batch_id, now)
@@ -214,7 +213,7 @@ async def reprint(
             "closed and the addresses erased"
         )
     contents = [p.content for p in pending]
-    merged, counts = await asyncio.to_thread(letter.render_batch, contents, services.catalogs)
+    merged, counts = await asyncio.to_thread(render_batch, contents, services.catalogs)
     marked = {p.letter_id for p in pending}
     batch = await asyncio.to_thread(_cut, batch_id, merged, pending, counts, marked)
     return Batch(batch.batch_id, batch.merged_pdf, batch.letters, tuple(unavailable))
@@ -294,20 +293,17 @@ async def _load_pending(
 
 def letter_content(
     services: PrintContext, invitation: Invitation, office: Office, *, reminder: bool = False
-) -> letter.LetterContent | None:
+) -> LetterContent | None:
     """What the invitation's letter says; None without a postal address."""
     settings = services.settings
     personal = personal_of(services.vault, invitation)
     address = personal.postal_address if personal else None
     if address is None:
         return None
-    return letter.LetterContent(
+    return LetterContent(
         language=invitation.language,
-        recipient=letter.PostalAddress(
-            name=address.name, street=address.street, postcode=address.postcode,
-            city=address.city, extra=address.extra,
-        ),
-        sender=letter.Sender(
+        recipient=address,
+        sender=Letterhead(
             office_name=office.name, street=office.street, postcode=office.postcode,
             city=office.city, contact=office.contact,
         ),

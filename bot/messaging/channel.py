@@ -40,7 +40,7 @@ class OptedOut(PermanentFailure):
 
 
 class ChannelAdapter(Protocol):
-    """A channel. `send` gets text already rendered for `capabilities` (see bot.render).
+    """A channel. `send` gets text already rendered for `capabilities` (see bot.messaging.render).
 
     Raise TemporaryFailure (retry, honouring retry_after) or PermanentFailure
     (never retry; `unreachable` when the address is dead, e.g. a blocked bot).

@@ -26,14 +26,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import Row, Select, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.consent.book import CONTACT, ConsentBook
-from bot.conversation.engine import MESSAGES, decode_body
-from bot.db.models import Contact, Message, utcnow
-from bot.i18n.catalogs import Catalogs
+from bot.consent import CONTACT, ConsentBook
+from bot.db.models import Contact, Message
+from bot.i18n import Catalogs
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import (
     Channel,
@@ -44,6 +45,7 @@ from bot.kernel.types import (
     OutboxStatus,
     RenderedChoice,
 )
+from bot.messaging.body import decode_body
 from bot.messaging.channel import (
     ChannelAdapter,
     OptedOut,
@@ -56,6 +58,9 @@ from bot.messaging.pacing import ChannelPacer
 from bot.messaging.render import render
 
 log = logging.getLogger(__name__)
+
+#: Hot-path writes use the table directly: Core statements skip the ORM's bulk machinery.
+MESSAGES = cast(Table, Message.__table__)
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
@@ -407,7 +412,7 @@ class Dispatcher:
                 return self._failed(row, type(error).__name__, provider_ids)
             return self._temporary(row, TemporaryFailure(type(error).__name__))
         status = OutboxStatus.DELIVERED if sent.delivered else OutboxStatus.SENT
-        # Receipts find the row by its first part's id (see bot.receipts).
+        # Receipts find the row by its first part's id (see bot.messaging.receipts).
         return Result(row.id, row.contact_id, status, provider_id=provider_ids[0])
 
     async def _paced_unless_stopping(self, pacer: ChannelPacer | None, address: str) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.consent.book import ConsentBook
+from bot.consent import ConsentBook
 from bot.db.models import Contact, Message, Person
 from bot.kernel.types import Channel, Direction, OutboxStatus
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Message
 from bot.kernel.types import DeliveryReceipt, Direction, OutboxStatus
 from bot.messaging.dispatcher import FailureKind, after_failure
-from bot.runtime.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,14 @@ OPTED_OUT_CODES = frozenset({"21610"})
 UNREACHABLE_CODES = frozenset({"21211", "21612", "21614", "30003", "30005", "30006"})
 
 
-async def apply_receipts(services: Services, receipts: Sequence[DeliveryReceipt]) -> int:
+async def apply_receipts(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    receipts: Sequence[DeliveryReceipt],
+    now: datetime,
+) -> int:
     """Apply receipts; returns how many rows changed. Unknown provider ids are ignored."""
     changed = 0
-    now = services.clock()
-    async with services.sessionmaker() as session, session.begin():
+    async with sessionmaker() as session, session.begin():
         for receipt in receipts:
             message = await session.scalar(
                 select(Message)

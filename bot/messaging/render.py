@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.i18n.catalogs import Catalogs
+from bot.i18n import Catalogs
 from bot.kernel import sms
 from bot.kernel.types import Capabilities, OutboundMessage, t
 

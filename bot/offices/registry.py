@@ -1,4 +1,4 @@
-"""Registration offices, their API keys and staff logins, and the staff access log."""
+"""Registration offices and their API keys."""
 
 from __future__ import annotations
 
@@ -9,25 +9,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Office, OfficeApiKey, StaffAccess, StaffUser, utcnow
+from bot.db.models import Office, OfficeApiKey
 
 KEY_PREFIX = "lotse_"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 12
-
-# argon2id with the library's defaults (RFC 9106 "low memory" profile).
-_hasher = PasswordHasher()
-#: Verified against when the e-mail is unknown, so both cases take as long.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
-
-
 class OfficeError(ValueError):
     """A clear, one-line reason (shown by the CLI and the API)."""
 
@@ -112,55 +101,6 @@ async def office_for_key(session: AsyncSession, key: str) -> tuple[Office, str] 
     if row is None or not hmac.compare_digest(row[0].secret_hash, _key_hash(key)):
         return None
     return row[1], row[0].prefix
-
-
-async def create_user(
-    session: AsyncSession, office: Office, email: str, password: str
-) -> StaffUser:
-    email = email.strip().lower()
-    if not EMAIL.match(email):
-        raise OfficeError(f"--email: {email!r} is not an e-mail address")
-    if len(password) < MIN_PASSWORD:
-        raise OfficeError(f"password: needs at least {MIN_PASSWORD} characters")
-    user = StaffUser(office_id=office.id, email=email, password_hash=_hasher.hash(password))
-    session.add(user)
-    try:
-        await session.flush()
-    except IntegrityError:
-        raise OfficeError(f"--email: a login {email!r} exists already") from None
-    return user
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """argon2 verification; with no hash (unknown user) a dummy is checked, so the time
-    does not tell whether an e-mail address has a login."""
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-async def log_access(
-    session: AsyncSession,
-    *,
-    actor: str,
-    action: str,
-    office_id: int | None,
-    invitation_id: int | None = None,
-    detail: str | None = None,
-    at: datetime | None = None,
-) -> None:
-    """Every read or change of personal data by staff (API key, web page, CLI)."""
-    session.add(
-        StaffAccess(
-            at=at or utcnow(),
-            office_id=office_id,
-            actor=actor,
-            action=action,
-            invitation_id=invitation_id,
-            detail=detail,
-        )
-    )
 
 
 async def touch_key(session: AsyncSession, prefix: str, now: datetime) -> None:

@@ -1,0 +1,14 @@
+from bot.people.contacts import address_index, letter_index
+from bot.people.erasure import ErasureReason, erase_person
+from bot.people.jobs import people_jobs
+from bot.people.postal import forget_postal_address, keep_postal_address
+
+__all__ = [
+    "ErasureReason",
+    "address_index",
+    "erase_person",
+    "forget_postal_address",
+    "keep_postal_address",
+    "letter_index",
+    "people_jobs",
+]

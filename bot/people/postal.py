@@ -15,13 +15,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Contact
-from bot.invitations.core import Address, letter_index
 from bot.kernel.crypto import Vault
+from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel
+from bot.people.contacts import letter_index
 
 
 async def keep_postal_address(
-    session: AsyncSession, vault: Vault, person_id: int, address: Address, now: datetime
+    session: AsyncSession, vault: Vault, person_id: int, address: PostalAddress, now: datetime
 ) -> bool:
     """Store the address as the person's letter contact (replacing an older one); False
     when exactly this address is already someone else's."""
@@ -56,13 +57,15 @@ async def keep_postal_address(
     return True
 
 
-async def postal_address(session: AsyncSession, vault: Vault, person_id: int) -> Address | None:
+async def postal_address(
+    session: AsyncSession, vault: Vault, person_id: int
+) -> PostalAddress | None:
     encrypted = await session.scalar(
         select(Contact.address_enc).where(
             Contact.person_id == person_id, Contact.channel == Channel.LETTER.value
         )
     )
-    return None if encrypted is None else Address(**json.loads(vault.decrypt(encrypted)))
+    return None if encrypted is None else PostalAddress(**json.loads(vault.decrypt(encrypted)))
 
 
 async def forget_postal_address(session: AsyncSession, person_id: int) -> None:

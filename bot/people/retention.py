@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db.models import ConsentRecord, Contact, Message, Person
 from bot.kernel.types import OutboxStatus
 from bot.people.erasure import ErasureReason, erase_person
-from bot.throttle.attempts import purge as purge_throttles
+from bot.throttle import purge as purge_throttles
 
 log = logging.getLogger(__name__)
 

@@ -1,49 +1,42 @@
-"""Scheduled jobs (APScheduler): retention, invitation statuses, reminders and expiry."""
+"""The job registry: each feature describes its scheduled jobs; APScheduler runs them here.
+
+A new feature adds its `*_jobs` function to `registered_jobs`, and nothing else.
+"""
 
 from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.db.models import utcnow
-from bot.invitations.core import remind_and_expire, sync_statuses
-from bot.people.retention import apply_retention
+from bot.invitations import invitation_jobs
+from bot.kernel.clock import utcnow
+from bot.kernel.jobs import Job
+from bot.people import people_jobs
 from bot.runtime.services import Services
+
+
+def registered_jobs(services: Services) -> list[Job]:
+    return [
+        *people_jobs(services.sessionmaker, services.settings, utcnow),
+        *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
+    ]
 
 
 def start_scheduler(services: Services) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
+    for job in registered_jobs(services):
 
-    async def retention() -> None:
-        await apply_retention(services.sessionmaker, services.settings, utcnow())
+        async def run(job: Job = job) -> None:
+            if await job.run():
+                services.dispatcher.wake()
 
-    scheduler.add_job(
-        retention,
-        "interval",
-        hours=1,
-        id="retention",
-        next_run_time=utcnow(),
-        coalesce=True,
-        max_instances=1,
-    )
-
-    async def invitation_statuses() -> None:
-        if await sync_statuses(services.sessionmaker, services.invitations, services.clock()):
-            services.dispatcher.wake()  # a failed invitation may have a new message
-
-    async def reminders() -> None:
-        reminded, _ = await remind_and_expire(
-            services.sessionmaker, services.invitations, services.clock()
+        scheduler.add_job(
+            run,
+            "interval",
+            seconds=job.every.total_seconds(),
+            id=job.id,
+            coalesce=True,
+            max_instances=1,
+            **({"next_run_time": utcnow()} if job.at_start else {}),
         )
-        if reminded:
-            services.dispatcher.wake()
-
-    scheduler.add_job(
-        invitation_statuses, "interval", seconds=30, id="invitation-statuses",
-        coalesce=True, max_instances=1,
-    )  # fmt: skip
-    scheduler.add_job(
-        reminders, "interval", minutes=15, id="invitation-reminders",
-        next_run_time=utcnow(), coalesce=True, max_instances=1,
-    )  # fmt: skip
     scheduler.start()
     return scheduler

@@ -11,7 +11,7 @@ from aiohttp.web import BaseRequest, StreamResponse
 _SECRET_PATH = re.compile(r"/sessions/[^/?]+")
 
 
-def setup(level: str) -> None:
+def setup_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     hold_libraries()
 

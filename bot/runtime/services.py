@@ -10,16 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.conversation.engine import Engine
-from bot.conversation.flow import Operator, Router
-from bot.db.models import Municipality, utcnow
+from bot.conversation import Engine, Operator, Router
+from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
-from bot.i18n.catalogs import Catalogs
-from bot.invitations.core import Sender
+from bot.i18n import Catalogs
+from bot.invitations import InvitationSender
+from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
-from bot.messaging.channel import ChannelAdapter
-from bot.messaging.dispatcher import Dispatcher
+from bot.messaging import ChannelAdapter, Dispatcher
 
 
 class NotConfigured(Exception):
@@ -38,10 +37,10 @@ class Services:
     operator: Operator
     clock: Callable[[], datetime]
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
-    invitations: Sender = field(init=False)
+    invitations: InvitationSender = field(init=False)
 
     def __post_init__(self) -> None:
-        self.invitations = Sender(
+        self.invitations = InvitationSender(
             settings=self.settings,
             vault=self.vault,
             catalogs=self.catalogs,

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import StaffUser
 from bot.kernel.crypto import Vault
-from bot.throttle.attempts import Limit, client_key, forget, key_of, reached, record
+from bot.throttle import Limit, client_key, forget, key_of, reached, record
 
 LOGIN = "login"
 PAIR_LIMIT = Limit(LOGIN, 5, timedelta(minutes=15))
@@ -35,7 +35,7 @@ def _account(vault: Vault, email: str) -> str:
     return key_of(vault, "account", email)
 
 
-async def allowed(
+async def login_allowed(
     session: AsyncSession, vault: Vault, email: str, address: str, now: datetime
 ) -> bool:
     account, client = _account(vault, email), client_key(vault, address)
@@ -51,16 +51,18 @@ async def allowed(
     return True
 
 
-def failed(session: AsyncSession, vault: Vault, email: str, address: str, now: datetime) -> None:
+def login_failed(
+    session: AsyncSession, vault: Vault, email: str, address: str, now: datetime
+) -> None:
     record(session, LOGIN, now, key=_account(vault, email), client=client_key(vault, address))
 
 
-def succeeded(user: StaffUser, vault: Vault, address: str) -> None:
+def login_succeeded(user: StaffUser, vault: Vault, address: str) -> None:
     """Remember the client as one of the account's usual places."""
     client = client_key(vault, address)
     user.known_clients = [client, *(c for c in user.known_clients if c != client)][:KNOWN_CLIENTS]
 
 
-async def unlock(session: AsyncSession, vault: Vault, email: str) -> int:
+async def unlock_login(session: AsyncSession, vault: Vault, email: str) -> int:
     """Forget every failure counted for the account; how many."""
     return await forget(session, LOGIN, _account(vault, email))

@@ -1,0 +1,12 @@
+from bot.throttle.attempts import Limit, client_key, forget, key_of, purge, reached, record, take
+
+__all__ = [
+    "Limit",
+    "client_key",
+    "forget",
+    "key_of",
+    "purge",
+    "reached",
+    "record",
+    "take",
+]

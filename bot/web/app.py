@@ -9,9 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.messaging.channel import running
-from bot.messaging.dispatcher import Dispatcher
-from bot.runtime.services import Services
+from bot.messaging import Dispatcher, running
+from bot.runtime import Services
 from bot.web import health
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.runtime.services import Services
+from bot.runtime import Services
 
 SERVICES = web.AppKey("services", Services)

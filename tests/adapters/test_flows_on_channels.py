@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from adapters import telegram
 from adapters.twilio import EMPTY_TWIML, TwilioClient, TwilioSmsAdapter, routes
 from adapters.webchat import WebChatAdapter
-from bot.consent.book import NOTICE_VERSION, describe
+from bot.consent.book import NOTICE_VERSION, decision_text
 from bot.db.models import (
     ConsentRecord,
     Contact,
@@ -471,14 +471,14 @@ async def test_withdraw_the_channels_consent_and_give_it_again(someone: Someone)
         someone.says(
             answer,
             receipt_head(1),
-            describe(newest),
+            decision_text(newest),
             t(
                 "You can change this at any time: write {menu} and choose Settings. "
                 "Saying no later is as easy as saying yes.",
                 menu=MENU,
             ),
         )
-        assert someone.text(STATE_NAMES[state]) in someone.text(describe(newest))
+        assert someone.text(STATE_NAMES[state]) in someone.text(decision_text(newest))
         assert someone.offered == ["toggle:webchat", f"toggle:{channel}", "done"]
         assert someone.labels[1] == toggle(state)
         assert someone.labels[0] == someone.text(
@@ -543,7 +543,7 @@ async def test_my_consents_in_the_persons_language(someone: Someone) -> None:
     someone.says(
         shown,
         t("Your consent decisions now:"),
-        *(describe(record) for record in records),
+        *(decision_text(record) for record in records),
         tn(
             "Your history has {n} entry. Nothing is ever overwritten.",
             "Your history has {n} entries. Nothing is ever overwritten.",

@@ -24,12 +24,12 @@ from adapters import telegram
 from adapters.telegram import CHOSEN, TelegramAdapter, parse_update, poll, set_webhook
 from adapters.webchat import WebChatAdapter
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation.engine import decode_body
 from bot.db.models import Contact, Message, Person
 from bot.i18n.catalogs import native_name
 from bot.i18n.labels import CHANNEL_NAMES
 from bot.invitations.connect import Refusal
 from bot.kernel.types import Channel, InboundMessage, OutboundMessage, RenderedChoice, t
+from bot.messaging.body import decode_body
 from bot.messaging.channel import PermanentFailure, TemporaryFailure
 from bot.runtime.services import Services, build_services
 from bot.web.app import make_app

@@ -30,10 +30,11 @@ from adapters.twilio import (
 )
 from adapters.webchat import WebChatAdapter
 from bot.config import Settings, load_settings
-from bot.conversation.engine import decode_body, encode_body
-from bot.db.models import ConsentRecord, Contact, Message, Person, utcnow
+from bot.db.models import ConsentRecord, Contact, Message, Person
 from bot.i18n.catalogs import native_name
+from bot.kernel.clock import utcnow
 from bot.kernel.types import Channel, OutboundMessage
+from bot.messaging.body import decode_body, encode_body
 from bot.messaging.channel import OptedOut, PermanentFailure, TemporaryFailure
 from bot.runtime.services import Services, build_services
 from bot.web.app import make_app

@@ -12,7 +12,7 @@ from bot.messaging.channel import PermanentFailure
 from bot.messaging.dispatcher import Dispatcher
 from bot.runtime.services import Services
 from flows.router import START
-from tests.bot.test_outbox import FlakyChannel
+from tests.messaging.test_dispatcher import FlakyChannel
 
 PHONE = "+4915112345678"
 
@@ -129,9 +129,9 @@ async def test_unreadable_input_gets_a_polite_answer_and_the_question_again(
 
 async def test_important_message_falls_back_to_the_next_consented_channel(services, clock) -> None:
     from bot.consent.book import CONTACT, ConsentBook
-    from bot.conversation.engine import encode_body
     from bot.db.models import Person as PersonRow
     from bot.kernel.types import ConsentMethod, ConsentState
+    from bot.messaging.body import encode_body
 
     telegram = FlakyChannel(
         channel=Channel.TELEGRAM,

@@ -27,7 +27,7 @@ async def test_change_language_in_settings(client, services) -> None:
 async def test_language_keyword_works_in_any_language_at_any_step(client, services) -> None:
     person = await onboarded(client, services)
     russian_word = services.catalogs["ru"].keywords(
-        __import__("bot.types", fromlist=["Keyword"]).Keyword("keyword-language")
+        __import__("bot.kernel.types", fromlist=["Keyword"]).Keyword("keyword-language")
     )[0]
     for word in ["language", "LANGUAGE!", russian_word]:
         await person.say(word)

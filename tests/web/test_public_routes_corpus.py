@@ -42,7 +42,7 @@ from tests.factories import seed_municipality
 from tests.fakes.telegram import START_DATE, FakeTelegram
 from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.web.test_office_api import make_office
+from tests.web.office.test_api import make_office
 
 WEBHOOK_SECRET = "s" * 20
 JSON = b"application/json"

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from bot.i18n.catalogs import LANGUAGES, negotiate
+from bot.i18n import LANGUAGES, negotiate
 from bot.web.openapi_parts import error_answers, json_answer, ref, schemas
 
 #: Other tags `negotiate` maps to a language Lotse speaks (Dari `prs` → `fa`, ...).

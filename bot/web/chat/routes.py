@@ -14,15 +14,16 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select, update
 
-from bot.consent.book import export
-from bot.conversation.engine import address_index, decode_body
+from bot.consent import export
 from bot.db.models import ConsentRecord, Contact, Conversation, Message, Person
-from bot.i18n.catalogs import direction, negotiate, parse_accept_language
-from bot.invitations.core import is_token
+from bot.i18n import direction, negotiate, parse_accept_language
+from bot.invitations import is_token
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, Direction, InboundMessage, OutboxStatus
-from bot.runtime.http import fail, json_body
-from bot.throttle.attempts import Limit, client_key, take
+from bot.messaging import decode_body
+from bot.people import address_index
+from bot.runtime import fail, json_body
+from bot.throttle import Limit, client_key, take
 from bot.web.chat import openapi as chat_openapi
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES

@@ -3,7 +3,7 @@
 Authenticated by `Authorization: Bearer <key>` (see `bot.offices`); every access to
 invitation data is written to the staff access log, never with personal data.
 Requests are validated by the models the OpenAPI document is generated from
-(`bot.web.openapi`); responses go through its response models too.
+(`bot.web.office.openapi`); responses go through its response models too.
 """
 
 from __future__ import annotations
@@ -17,21 +17,26 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import log_access
 from bot.db.models import Invitation, Office
-from bot.i18n.catalogs import LANGUAGES
-from bot.invitations.bulk import BulkFileError, BulkResult, Outcome, import_csv
-from bot.invitations.core import (
+from bot.i18n import LANGUAGES
+from bot.invitations import (
+    BulkFileError,
+    BulkResult,
+    FieldError,
     InvitationStatus,
     ReferenceConflict,
+    RowOutcome,
     counts_by_status,
     create_invitation,
-    describe,
+    import_csv,
+    invitation_view,
     office_invitation,
+    parse_request,
     timeline,
 )
-from bot.invitations.input import FieldError, parse_request
-from bot.offices.registry import log_access, office_for_key, touch_key
-from bot.runtime.http import BadJson, body_bytes, fail, parse_json
+from bot.offices import office_for_key, touch_key
+from bot.runtime import BadJson, body_bytes, fail, parse_json
 from bot.web.keys import SERVICES
 from bot.web.office import openapi
 
@@ -70,7 +75,7 @@ async def create(request: web.Request) -> web.Response:
         action = "invitation.create" if created else "invitation.repeat"
         await log_access(session, actor=actor, action=action, office_id=office.id,
                          invitation_id=invitation.id, at=now)  # fmt: skip
-        view = describe(invitation, services.vault)
+        view = invitation_view(invitation, services.vault)
     if created:
         services.dispatcher.wake()
     return _answer(openapi.Invitation, view, 201 if created else 200)
@@ -86,7 +91,7 @@ async def read(request: web.Request) -> web.Response:
         if invitation is None:
             fail(404, "not_found", "no invitation with this id in your office")
         events = await timeline(session, invitation.id)
-        view = describe(invitation, services.vault)
+        view = invitation_view(invitation, services.vault)
         view["events"] = [{"status": e.status, "at": e.at, "detail": e.detail} for e in events]
         await log_access(session, actor=actor, action="invitation.read", office_id=office.id,
                          invitation_id=invitation.id, at=services.clock())  # fmt: skip
@@ -120,7 +125,7 @@ async def listing(request: web.Request) -> web.Response:
                          at=services.clock())  # fmt: skip
     more = len(page) > limit
     body = {
-        "invitations": [describe(i, services.vault) for i in page[:limit]],
+        "invitations": [invitation_view(i, services.vault) for i in page[:limit]],
         "next": page[limit - 1].public_id if more else None,
         "counts": counts_by_status({s: n for s, n in counts.all()}),
     }
@@ -236,9 +241,9 @@ def _list_query(request: web.Request) -> tuple[str | None, int]:
 def _bulk_report(result: BulkResult) -> dict[str, Any]:
     return {
         "rows": len(result.rows),
-        "created": result.count(Outcome.CREATED),
-        "existing": result.count(Outcome.EXISTING),
-        "errors": result.count(Outcome.ERROR),
+        "created": result.count(RowOutcome.CREATED),
+        "existing": result.count(RowOutcome.EXISTING),
+        "errors": result.count(RowOutcome.ERROR),
         "results": [
             {
                 "row": r.row,

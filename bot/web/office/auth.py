@@ -8,7 +8,7 @@
 - CSRF: every POST form carries the session's `csrf_token` (the upload script also
   sends it as the `X-CSRF-Token` header); a missing or wrong token is a 403. The
   login form, before any session exists, uses a double-submit cookie.
-- Throttling (bot/login_throttle.py, in the database, shared by every process):
+- Throttling (bot/staff/login_throttle.py, in the database, shared by every process):
   failures slow down the client, per account and overall; an account under attack
   still lets in its usual places. No outsider can lock a staff member out. The answer
   never tells whether an e-mail address has a login.
@@ -28,10 +28,8 @@ from aiohttp import web
 from sqlalchemy import delete, select
 
 from bot.db.models import Office, StaffSession, StaffUser
-from bot.offices.registry import verify_password
-from bot.runtime.http import form_body
-from bot.runtime.services import Services
-from bot.staff import login_throttle
+from bot.runtime import Services, form_body
+from bot.staff import login_allowed, login_failed, login_succeeded, verify_password
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
 from bot.web.office import text as T
@@ -235,13 +233,13 @@ async def login(request: web.Request) -> web.Response:
     ip = client_address(request, services.settings.trusted_proxies)
     now = services.clock()
     async with services.sessionmaker() as session:
-        allowed = await login_throttle.allowed(session, services.vault, email, ip, now)
+        allowed = await login_allowed(session, services.vault, email, ip, now)
     if not allowed:
         return _login_response(request, 429, email, T.TOO_MANY)
     user_id = await _authenticate(services, email, password, ip)
     if user_id is None:
         async with services.sessionmaker() as session, session.begin():
-            login_throttle.failed(session, services.vault, email, ip, now)
+            login_failed(session, services.vault, email, ip, now)
         return _login_response(request, 401, email, T.LOGIN_FAILED)
     token = await _start_session(services, user_id)
     response = web.HTTPSeeOther("/office")
@@ -266,7 +264,7 @@ async def _authenticate(services: Services, email: str, password: str, address: 
         user = await session.get(StaffUser, user.id, with_for_update=True)
         if user is None or user.disabled_at is not None:
             return None
-        login_throttle.succeeded(user, services.vault, address)
+        login_succeeded(user, services.vault, address)
         return user.id
 
 

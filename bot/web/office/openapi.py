@@ -1,5 +1,5 @@
 """The office API's OpenAPI 3.1 document, generated from the pydantic models that also
-validate requests (`bot.invitation_input`) and shape responses (here)."""
+validate requests (`bot.invitations.input`) and shape responses (here)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.invitations.bulk import Outcome
-from bot.invitations.core import InvitationStatus
-from bot.invitations.input import InvitationIn
+from bot.invitations import InvitationIn, InvitationStatus, RowOutcome
 from bot.web.openapi_parts import error_answers, json_answer, ref, schemas
 
 Status = Literal["created", "sent", "delivered", "connected", "expired", "failed"]
@@ -89,7 +87,7 @@ class Error(BaseModel):
     fields: list[FieldProblem] | None = None
 
 
-assert set(BulkRow.model_fields["outcome"].annotation.__args__) == set(Outcome)  # type: ignore[union-attr]
+assert set(BulkRow.model_fields["outcome"].annotation.__args__) == set(RowOutcome)  # type: ignore[union-attr]
 
 _ERRORS = {
     "400": "malformed request (bad JSON, bad cursor)",

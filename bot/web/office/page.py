@@ -13,31 +13,34 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import log_access
 from bot.db.models import Invitation, InvitationEvent, Letter
-from bot.invitations.core import (
+from bot.invitations import (
+    BatchSummary,
     InvitationStatus,
     LetterStatus,
+    NothingToPrint,
+    UnknownBatch,
     code_of,
     counts_by_status,
     display_code,
+    export_for_office,
     office_invitation,
+    recent_batches,
+    reprint_for_office,
     timeline,
 )
 from bot.kernel.crypto import Vault
-from bot.offices.registry import log_access
 from bot.web.keys import SERVICES
 from bot.web.office import auth as office_auth
 from bot.web.office import text as T
-
-if TYPE_CHECKING:
-    from bot.invitations.print_batch import BatchSummary
 from bot.web.office.auth import (
     Staff,
     checked_form,
@@ -336,9 +339,7 @@ async def letters(request: web.Request) -> web.Response:
 
 
 async def _recent_batches(session: AsyncSession, office_id: int) -> list[BatchSummary]:
-    from bot.invitations import print_batch  # imported when needed: it loads WeasyPrint (~0.4 s)
-
-    return await print_batch.recent_batches(session, office_id)
+    return await recent_batches(session, office_id)
 
 
 def _csrf_field(staff: Staff) -> str:
@@ -370,15 +371,13 @@ async def letters_download(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     await checked_form(request, staff)
-    from bot.invitations import print_batch  # letters to PDF, shared with `lotse letters`
-
     office = await staff_office(services, staff)
     try:
         # It writes the access log row itself (action "letters.export", this actor).
-        content, filename = await print_batch.export_for_office(
+        content, filename = await export_for_office(
             services, office, services.clock(), actor=staff.actor
         )
-    except print_batch.NothingToPrint:
+    except NothingToPrint:
         return message_page(T.LETTERS_TITLE, T.LETTERS_NONE, 409, staff)
     return _attachment(content, filename)
 
@@ -388,17 +387,15 @@ async def letters_reprint(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     form = await checked_form(request, staff)
-    from bot.invitations import print_batch
-
     office = await staff_office(services, staff)
     try:
         # It writes the access log row itself (action "letters.reprint", this actor).
-        content, filename = await print_batch.reprint_for_office(
+        content, filename = await reprint_for_office(
             services, office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
         )
-    except print_batch.UnknownBatch:
+    except UnknownBatch:
         return message_page(T.LETTERS_TITLE, T.BATCH_UNKNOWN, 404, staff)
-    except print_batch.NothingToPrint:
+    except NothingToPrint:
         return message_page(T.LETTERS_TITLE, T.BATCH_GONE, 410, staff)
     return _attachment(content, filename)
 

@@ -1,6 +1,6 @@
 """The office page's CSV upload: the form, reading the upload (up to
 LOTSE_BULK_MAX_BYTES, streamed, so the app's small body limit does not apply), and
-the per-row report of `bot.bulk.import_csv`.
+the per-row report of `bot.invitations.bulk.import_csv`.
 
 Without JavaScript the form posts and the answer is the report page; with it,
 office.js posts the same form by XMLHttpRequest to show upload progress and puts
@@ -16,7 +16,7 @@ from typing import Final
 from aiohttp import BodyPartReader, web
 from aiohttp.web_protocol import RequestPayloadError
 
-from bot.invitations import bulk
+from bot.invitations import BulkFileError, import_csv
 from bot.web.keys import SERVICES
 from bot.web.office import text as T
 from bot.web.office.auth import CSRF_HEADER, Staff, check_csrf, staff_office
@@ -117,8 +117,8 @@ async def upload_report(request: web.Request, staff: Staff) -> tuple[int, str]:
     office = await staff_office(services, staff)
     try:
         # It writes the access log row itself (action "bulk.upload", this actor).
-        result = await bulk.import_csv(services, office, upload.data, actor=staff.actor)
-    except bulk.BulkFileError as problem:
+        result = await import_csv(services, office, upload.data, actor=staff.actor)
+    except BulkFileError as problem:
         # The file as a whole cannot be read (encoding, header, too many rows).
         status = 413 if problem.status == 413 else 400
         return status, upload_form(staff, limit, T.UPLOAD_BAD.format(reason=problem.message))

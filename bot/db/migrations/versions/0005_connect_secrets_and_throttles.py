@@ -17,17 +17,17 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-from bot.conversation.engine import address_index
-from bot.invitations.core import Personal, letter_index
+from bot.invitations.core import Personal
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
+from bot.people.contacts import address_index, letter_index
 
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-# As bot/connect.py writes them (written out here: a migration must not change later).
+# As bot/invitations/connect.py writes them (written out here: a migration must not change later).
 CODE_KIND, TOKEN_KIND = "invitation-code", "invitation-token"
 
 

@@ -1,0 +1,5 @@
+from bot.audit.log import log_access
+
+__all__ = [
+    "log_access",
+]

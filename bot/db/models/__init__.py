@@ -1,0 +1,35 @@
+"""The database schema, one module per feature. Personal fields are encrypted (`*_enc`)
+or keyed hashes (`*_index`). Importing this package registers every table.
+"""
+
+from bot.db.models.audit import StaffAccess
+from bot.db.models.base import Base, BigId, UTCDateTime
+from bot.db.models.consent import ConsentRecord
+from bot.db.models.invitations import Invitation, InvitationEvent, Letter
+from bot.db.models.messaging import Message
+from bot.db.models.offices import Office, OfficeApiKey
+from bot.db.models.people import Contact, Conversation, ErasureTombstone, Municipality, Person
+from bot.db.models.staff import StaffSession, StaffUser
+from bot.db.models.throttle import ThrottleEvent
+
+__all__ = [
+    "Base",
+    "BigId",
+    "ConsentRecord",
+    "Contact",
+    "Conversation",
+    "ErasureTombstone",
+    "Invitation",
+    "InvitationEvent",
+    "Letter",
+    "Message",
+    "Municipality",
+    "Office",
+    "OfficeApiKey",
+    "Person",
+    "StaffAccess",
+    "StaffSession",
+    "StaffUser",
+    "ThrottleEvent",
+    "UTCDateTime",
+]

@@ -1,0 +1,41 @@
+"""Staff logins and their sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    ForeignKey,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.models.base import Base
+from bot.kernel.clock import utcnow
+
+
+class StaffUser(Base):
+    """A staff login for the office web page."""
+
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: argon2id
+    password_hash: Mapped[str] = mapped_column(String(200))
+    #: Keyed hashes of the clients this login last succeeded from (its usual places):
+    #: while the account is under attack, only they may still log in.
+    known_clients: Mapped[list[str]] = mapped_column(default=list)
+    disabled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Keyed hash of the cookie's token: a database leak does not leak sessions.
+    token_index: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,17 @@
+"""What a scheduled job is. Features describe their jobs; `bot.runtime.jobs` runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    every: timedelta
+    #: Runs once; True when it queued messages (the dispatcher is woken then).
+    run: Callable[[], Awaitable[bool]]
+    #: Also right at start-up, not only after the first interval.
+    at_start: bool = False

@@ -1,0 +1,47 @@
+"""Staff logins: e-mail and an argon2id password, one office each (advisors will follow)."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Office, StaffUser
+from bot.offices import OfficeError
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 12
+
+# argon2id with the library's defaults (RFC 9106 "low memory" profile).
+_hasher = PasswordHasher()
+#: Verified against when the e-mail is unknown, so both cases take as long.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+async def create_user(
+    session: AsyncSession, office: Office, email: str, password: str
+) -> StaffUser:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise OfficeError(f"--email: {email!r} is not an e-mail address")
+    if len(password) < MIN_PASSWORD:
+        raise OfficeError(f"password: needs at least {MIN_PASSWORD} characters")
+    user = StaffUser(office_id=office.id, email=email, password_hash=_hasher.hash(password))
+    session.add(user)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise OfficeError(f"--email: a login {email!r} exists already") from None
+    return user
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """argon2 verification; with no hash (unknown user) a dummy is checked, so the time
+    does not tell whether an e-mail address has a login."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,115 @@
+"""The migrations build exactly the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.db import migrate
+from bot.db.models import Base
+from bot.db.session import make_engine
+from bot.invitations.core import Personal, code_index, is_token, token_index
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
+from bot.people.contacts import address_index
+from tests.conftest import SECRET
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+async def test_migrated_schema_matches_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(_differences)
+    finally:
+        await engine.dispose()
+    assert differences == []
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema at all."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+        return
+    base: str = request.getfixturevalue("pg_database")
+    name = f"lotse_mig_{uuid.uuid4().hex[:8]}"
+    admin_url = base.rsplit("/", 1)[0] + "/postgres"
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + f"/{name}"
+    asyncio.run(_admin(admin_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(statement))
+    await engine.dispose()
+
+
+async def _run(url: str, *statements: tuple[str, dict[str, Any]]) -> list[Any]:
+    engine = make_engine(url)
+    rows: list[Any] = []
+    async with engine.begin() as connection:
+        for statement, params in statements:
+            result = await connection.execute(text(statement), params)
+            if result.returns_rows:
+                rows.extend(result.all())
+    await engine.dispose()
+    return rows
+
+
+def test_0005_encrypts_the_codes_of_existing_invitations(empty_database: str) -> None:
+    """Invitations made before 0005 keep their codes (letters in the post carry them),
+    now encrypted and indexed, each with a new link token."""
+    url, vault = empty_database, Vault(SECRET)
+    migrate.upgrade(url, "0004")
+    now = datetime(2026, 11, 20, 10, 0)
+    personal = Personal(phone="+4915112345678").encode()
+    common = {"h": "x" * 64, "now": now, "later": now + timedelta(days=30)}
+    insert = (
+        "INSERT INTO invitations (public_id, office_id, reference, request_hash, language, "
+        "channels, personal_enc, consent_recorded_at, notice_version, code, expires_at, "
+        "status, created_at) VALUES (:pid, 1, :ref, :h, 'ar', '[\"sms\"]', :personal, :now, "
+        "'v1', :code, :later, :status, :now)"
+    )
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO offices (id, slug, name, street, postcode, city, contact, created_at) "
+         "VALUES (1, 'mitte', 'Mitte', '', '', '', '', :now)", {"now": now}),
+        (insert, {**common, "pid": "inv_open", "ref": "A", "code": "K7QF9M2X",
+                  "personal": vault.encrypt(personal), "status": "sent"}),
+        (insert, {**common, "pid": "inv_done", "ref": "B", "code": "ABCD2345",
+                  "personal": None, "status": "connected"}),
+    ))  # fmt: skip
+
+    with pytest.raises(RuntimeError, match="LOTSE_SECRET_KEY is needed"):
+        migrate.upgrade(url)
+    migrate.upgrade(url, secret_key=SECRET)
+
+    rows = asyncio.run(_run(url, (
+        "SELECT public_id, code_index, code_enc, token_index, token_enc, phone_index "
+        "FROM invitations ORDER BY public_id", {},
+    )))  # fmt: skip
+    found = {row[0]: row[1:] for row in rows}
+    for public_id, code in (("inv_open", "K7QF9M2X"), ("inv_done", "ABCD2345")):
+        code_index_, code_enc, token_index_, token_enc, _ = found[public_id]
+        assert code_index_ == code_index(vault, code) and vault.decrypt(code_enc) == code
+        token = vault.decrypt(token_enc)
+        assert is_token(token) and token_index_ == token_index(vault, token)
+    assert found["inv_open"][4] == address_index(vault, Channel.SMS, "+4915112345678")
+    assert found["inv_done"][4] is None
