@@ -1,4 +1,4 @@
-"""Channel adapters: one module per channel, each thin (parse inbound, send outbound).
+"""Channel adapters: one package per channel, each thin (parse inbound, send outbound).
 
 `build_adapters` picks the channels this installation has credentials for;
 `webhook_routes` gives the inbound routes those channels need.

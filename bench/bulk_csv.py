@@ -3,8 +3,8 @@
 A real `lotse serve` (SQLite, and PostgreSQL when configured) receives CSV files of
 `--rows` rows each (SMS then letter, as offices send them); a row counts when the
 report says `created`. The baseline, measured in the same run, is the same CSV read
-and validated in this process without a database (bot.invitations.bulk.read_rows + parse_request):
-what the upload costs beyond the database work.
+and validated in this process without a database (bot.invitations.bulk_csv.read_rows +
+parse_request): what the upload costs beyond the database work.
 
     .venv/bin/python -m bench.bulk_csv [--rows 5000] [--uploads 2]
         [--postgres postgresql+asyncpg://user:pass@127.0.0.1/postgres]
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench.chat_throughput import fresh_postgres, prepare_lotse
 from bench.common import ROOT, free_port, server
-from bot.invitations.bulk import as_body, read_rows
+from bot.invitations.bulk_csv import as_body, read_rows
 from bot.invitations.input import parse_request
 
 HEADER = (

@@ -58,7 +58,7 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 
 from bench.chat_throughput import SECRET, fresh_postgres, prepare_lotse
 from bench.common import ROOT, Figures, free_port, server
-from bot.conversation.engine import CONTACTS, MESSAGES
+from bot.conversation.tables import CONTACTS, MESSAGES
 from bot.db.session import make_engine
 from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from adapters.webchat import WebChatAdapter
 from bench.chat_throughput import SECRET, fresh_postgres
-from bot.cli.main import DEMO_MUNICIPALITY, _set_municipality
+from bot.cli.main import DEMO_MUNICIPALITY, set_municipality
 from bot.config import load_settings
 from bot.db import migrate
 from bot.kernel.types import Channel, InboundMessage
@@ -33,7 +33,7 @@ async def measure(database_url: str, messages: int, concurrency: int, data_dir: 
     settings = load_settings(
         database_url=database_url, secret_key=SECRET, data_dir=data_dir, _env_file=None
     )
-    await _set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True)
+    await set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True)
     services = await build_services(
         settings, router_factory=build_router, adapters={Channel.WEBCHAT: WebChatAdapter()}
     )

@@ -32,8 +32,9 @@ from datetime import date
 
 from bench.common import ROOT
 from bot.config import REPO_ROOT
-from bot.documents.letter import LetterContent, Letterhead, render_batch, render_letter
+from bot.documents.letter import Letterhead
 from bot.i18n.catalogs import LANGUAGES, Catalogs
+from bot.invitations.letter import LetterContent, render_batch, render_letter
 from bot.kernel.postal import PostalAddress
 
 #: The target for print batches, per core.

@@ -47,7 +47,7 @@ command -v "$PYTHON" >/dev/null \
   || fail "Lotse needs Python 3.11, $PYTHON is $("$PYTHON" --version 2>&1)" \
           "install Python 3.11 (Debian 12's python3 is 3.11) or set PYTHON=/path/to/python3.11"
 
-# Pango, fontconfig and the Noto families the letters name (bot/documents/letter.py: LETTER_FONTS;
+# Pango, fontconfig and the Noto families the letters name (bot/documents/fonts.py: LETTER_FONTS;
 # tests/documents/test_letter_fonts.py asks fontconfig for each): Latin, Arabic script,
 # Ethiopic (fonts-noto-core) and the monospace of the connect code (fonts-noto-mono).
 debian_packages=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-mono)

@@ -35,5 +35,7 @@ step "ruff"
 .venv/bin/ruff check bot flows adapters tests bench
 step "mypy"
 .venv/bin/mypy
+step "import contracts"
+.venv/bin/lint-imports --no-cache
 step "pytest"
 exec .venv/bin/python -m pytest "$@"

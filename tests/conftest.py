@@ -13,7 +13,6 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,25 +22,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings, load_settings
 from bot.db import migrate
-from bot.db.models import Base
 from bot.runtime.services import Services
 from bot.web.app import make_app
-from tests.factories import build_test_services, seed_municipality
+from tests.support.clock import Clock
+from tests.support.database import truncate
+from tests.support.factories import build_test_services, seed_municipality
+from tests.support.settings import SECRET, STRICT
 
 PG_URL = os.environ.get("LOTSE_TEST_POSTGRES_URL", "")
-STRICT = os.environ.get("LOTSE_TEST_STRICT") == "1"
-SECRET = "test-secret-" + "x" * 40
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -77,14 +65,6 @@ def pg_database() -> Iterator[str]:
     asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
-async def _truncate(url: str) -> None:
-    engine = create_async_engine(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
@@ -92,7 +72,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         shutil.copy(sqlite_template, path)
         return f"sqlite+aiosqlite:///{path}"
     url: str = request.getfixturevalue("pg_database")
-    asyncio.run(_truncate(url))
+    asyncio.run(truncate(url))
     return url
 
 

@@ -78,9 +78,14 @@ async def _check_schema(settings: Settings) -> None:
         raise Stop(problem)
 
 
-async def _set_municipality(
+async def set_municipality(
     settings: Settings, values: dict[str, str], *, only_if_missing: bool
 ) -> None:
+    """Save the municipality that runs Lotse (slug, name, contact, privacy_contact).
+
+    With `only_if_missing`, an existing one is kept as it is (the demo, the tests);
+    otherwise its fields are overwritten with `values` (`lotse municipality set`).
+    """
     engine = make_engine(settings.database_url)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -166,7 +171,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     setup_logging(settings.log_level)
     private_data_dir(settings.data_dir)
     migrate.upgrade(settings.database_url, secret_key=settings.secret_key)
-    asyncio.run(_set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
+    asyncio.run(set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
     url = f"http://{settings.host}:{settings.port}"
     banner = [
         "Lotse demo is running (stop with Ctrl+C).",
@@ -218,7 +223,7 @@ def cmd_municipality(args: argparse.Namespace) -> None:
         "contact": args.contact,
         "privacy_contact": args.privacy_contact,
     }
-    asyncio.run(_set_municipality(settings, values, only_if_missing=False))
+    asyncio.run(set_municipality(settings, values, only_if_missing=False))
     print(f"municipality {args.slug!r} saved")
 
 

@@ -1,3 +1,5 @@
+"""Conversations, the public names: the engine and what a flow is."""
+
 from bot.conversation.engine import Engine, InboundOutcome
 from bot.conversation.flow import Context, Flow, Input, Operator, Router, Step
 

@@ -1,9 +1,48 @@
-from bot.documents.letter import LetterContent, Letterhead, render_batch
+from bot.documents.batch import (
+    BatchFile,
+    batch_files,
+    cut_batch,
+    new_batch_id,
+    write_files,
+    zip_files,
+)
+from bot.documents.fonts import LETTER_FONTS, LetterFontsMissing, missing_fonts, require_fonts
+from bot.documents.letter import (
+    Block,
+    Closing,
+    DinLetter,
+    Heading,
+    Letterhead,
+    LetterPart,
+    Paragraph,
+    QrBox,
+    Steps,
+    isolated,
+    render_letters,
+)
 from bot.documents.spreadsheet import csv_bytes
 
 __all__ = [
-    "LetterContent",
+    "LETTER_FONTS",
+    "BatchFile",
+    "Block",
+    "Closing",
+    "DinLetter",
+    "Heading",
+    "LetterFontsMissing",
+    "LetterPart",
     "Letterhead",
+    "Paragraph",
+    "QrBox",
+    "Steps",
+    "batch_files",
     "csv_bytes",
-    "render_batch",
+    "cut_batch",
+    "isolated",
+    "missing_fonts",
+    "new_batch_id",
+    "render_letters",
+    "require_fonts",
+    "write_files",
+    "zip_files",
 ]

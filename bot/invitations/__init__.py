@@ -1,37 +1,25 @@
-from bot.invitations.bulk import BulkFileError, BulkResult, RowOutcome, import_csv
+from bot.invitations.bulk import BulkResult, RowOutcome, import_csv
+from bot.invitations.bulk_csv import BulkFileError
+from bot.invitations.codes import code_of, display_code, find_code, is_token
 from bot.invitations.connect import PHONE_CHANNELS, Attempt, Refusal, connect_invitation
 from bot.invitations.connect_review import FindingKind, review
-from bot.invitations.core import (
-    InvitationSender,
-    InvitationStatus,
-    LetterStatus,
-    ReferenceConflict,
-    code_of,
-    counts_by_status,
-    create_invitation,
-    display_code,
-    find_code,
-    invitation_view,
-    is_token,
-    office_invitation,
-    sms_number,
-    timeline,
-)
+from bot.invitations.create import ReferenceConflict, create_invitation
 from bot.invitations.input import FieldError, InvitationIn, parse_request
 from bot.invitations.jobs import invitation_jobs
+from bot.invitations.links import sms_number
 from bot.invitations.print_batch import (
     MAX_BATCH_LETTERS,
     Batch,
-    BatchSummary,
-    NothingToPrint,
-    UnknownBatch,
     export_for_office,
     export_pending,
-    recent_batches,
     reprint,
     reprint_for_office,
     write_batch,
 )
+from bot.invitations.print_queue import BatchSummary, NothingToPrint, UnknownBatch, recent_batches
+from bot.invitations.sending import InvitationSender
+from bot.invitations.status import InvitationStatus, LetterStatus
+from bot.invitations.views import counts_by_status, invitation_view, office_invitation, timeline
 
 __all__ = [
     "MAX_BATCH_LETTERS",

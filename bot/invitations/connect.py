@@ -32,18 +32,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Contact, Invitation, Letter, Office
-from bot.invitations.core import (
-    OPEN,
-    InvitationStatus,
-    LetterStatus,
-    Personal,
-    add_event,
-    close,
-    code_index,
-    is_token,
-    personal_of,
-    token_index,
-)
+from bot.invitations.codes import code_index, is_token, token_index
+from bot.invitations.request import Personal, personal_of
+from bot.invitations.status import OPEN, InvitationStatus, LetterStatus, add_event, close
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.people import address_index, keep_postal_address

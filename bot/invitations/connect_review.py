@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Contact, Invitation, InvitationEvent, Message, Office
 from bot.invitations.connect import PHONE_CHANNELS as CONNECT_PHONE_CHANNELS
-from bot.invitations.core import InvitationStatus
+from bot.invitations.status import InvitationStatus
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, Direction
 

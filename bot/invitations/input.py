@@ -8,7 +8,7 @@ of field errors.
 Times: `consent.recorded_at` must carry a time zone in JSON (a naive time is
 refused with 422: Lotse cannot guess whose clock it was). CSV files cannot carry
 zones, so a naive time in a CSV row is read as local time in `LOTSE_TIMEZONE`
-(see `bot.invitations.bulk`).
+(see `bot.invitations.bulk_csv`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from bot.i18n import LANGUAGES
-from bot.invitations.core import OFFICE_CHANNELS, InvitationRequest, Personal
+from bot.invitations.request import OFFICE_CHANNELS, InvitationRequest, Personal
 from bot.kernel.phones import InvalidPhoneNumber, normalize
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.invitations.core import InvitationSender, remind_and_expire, sync_statuses
+from bot.invitations.follow_up import remind_and_expire, sync_statuses
+from bot.invitations.sending import InvitationSender
 from bot.kernel.jobs import Job
 
 

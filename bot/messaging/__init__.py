@@ -1,3 +1,5 @@
+"""Messaging, the public names: the channel adapter contract, message bodies, the outbox."""
+
 from bot.messaging.body import decode_body, encode_body
 from bot.messaging.channel import (
     ChannelAdapter,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Message
 from bot.kernel.types import DeliveryReceipt, Direction, OutboxStatus
-from bot.messaging.dispatcher import FailureKind, after_failure
+from bot.messaging.failures import FailureKind, after_failure
 
 log = logging.getLogger(__name__)
 

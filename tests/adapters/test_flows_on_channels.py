@@ -50,7 +50,11 @@ from flows import onboarding as onboarding_flow
 from flows import settings as settings_flow
 from flows.common import NO, YES, language_choices, language_set
 from flows.router import HELP, LANGUAGE, MENU
-from tests.adapters.test_telegram import (
+from tests.fakes.telegram import FakeTelegram, Params
+from tests.fakes.twilio import FakeTwilio
+from tests.support.clock import Clock
+from tests.support.factories import seed_municipality
+from tests.support.telegram import (
     Harness,
     TelegramPerson,
     assert_marked,
@@ -58,11 +62,7 @@ from tests.adapters.test_telegram import (
     start_harness,
     telegram_settings,
 )
-from tests.adapters.test_twilio import TIMEOUT, Lotse, twilio_settings
-from tests.conftest import Clock
-from tests.factories import seed_municipality
-from tests.fakes.telegram import FakeTelegram, Params
-from tests.fakes.twilio import FakeTwilio
+from tests.support.twilio import TIMEOUT, Lotse, twilio_settings
 
 # PTB 22 itself warns, inside RetryAfter(), that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings(

@@ -5,14 +5,9 @@ outbox driven by hand with a controlled clock, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import copy
-import itertools
-import json
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from adapters import telegram
-from adapters.telegram import CHOSEN, TelegramAdapter, parse_update, poll, set_webhook
-from adapters.webchat import WebChatAdapter
-from bot.config import ConfigError, Settings, load_settings
+from adapters.telegram import TelegramAdapter, parse_update, poll, set_webhook
+from bot.config import ConfigError
 from bot.db.models import Contact, Message, Person
 from bot.i18n.catalogs import native_name
 from bot.i18n.labels import CHANNEL_NAMES
@@ -31,91 +25,33 @@ from bot.invitations.connect import Refusal
 from bot.kernel.types import Channel, InboundMessage, OutboundMessage, RenderedChoice, t
 from bot.messaging.body import decode_body
 from bot.messaging.channel import PermanentFailure, TemporaryFailure
-from bot.runtime.services import Services, build_services
+from bot.runtime.services import Services
 from bot.web.app import make_app
-from flows import build_router
 from flows.invitation import REFUSALS
 from flows.router import START
-from tests.conftest import SECRET, Clock
-from tests.factories import seed_municipality
-from tests.fakes.telegram import START_DATE, TOKEN, FakeTelegram, Params
+from tests.fakes.telegram import TOKEN, FakeTelegram, Params
+from tests.support.clock import Clock
+from tests.support.telegram import (
+    WEBHOOK_SECRET,
+    Harness,
+    TelegramPerson,
+    assert_marked,
+    buttons,
+    payload,
+    start_harness,
+    telegram_fake,  # noqa: F401  (the fixture `fake`)
+    telegram_settings,
+)
 
 # PTB 22 itself warns, inside RetryAfter(), that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"
 )
-PAYLOADS = Path(__file__).parent / "payloads" / "telegram"
-WEBHOOK_SECRET = "s" * 20
 SCRIPTS = {"ar": re.compile("[\u0600-\u06ff]"), "ru": re.compile("[\u0400-\u04ff]")}
 ONBOARDED_MENU = ["settings", "my_consents", "delete", "help"]
 
 
-def payload(name: str) -> Params:
-    data: Params = json.loads((PAYLOADS / f"{name}.json").read_text())
-    return data
-
-
 # -- fixtures ---------------------------------------------------------------
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-def telegram_settings(
-    tmp_path: Path, database_url: str, fake: FakeTelegram, **more: Any
-) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "database_url": database_url,
-        "secret_key": SECRET,
-        "telegram_token": TOKEN,
-        "telegram_api_url": fake.url,
-        "telegram_webhook_secret": WEBHOOK_SECRET,
-        "contact_channels": "webchat,telegram",
-        # Telegram's 1 message/s per chat would make each onboarding step wait in real time.
-        "telegram_rate_per_chat_per_second": 1000,
-    }
-    return load_settings(_env_file=None, **{**values, **more})
-
-
-@dataclass
-class Harness:
-    services: Services
-    adapter: TelegramAdapter
-    client: TestClient[Any, Any]
-    fake: FakeTelegram
-    clock: Clock
-    update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(800_000_001))
-
-    async def post(self, update: Params, secret: str | None = WEBHOOK_SECRET) -> int:
-        headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
-        response = await self.client.post("/webhooks/telegram", json=update, headers=headers)
-        if response.status == 200:
-            assert await response.json() == {}
-        return response.status
-
-    async def dispatch(self) -> None:
-        """Run the outbox until nothing is due, then let button answers finish."""
-        for _ in range(10):
-            if await self.services.dispatcher.dispatch_once() == 0:
-                break
-        await self.adapter.drain()
-
-
-async def start_harness(settings: Settings, clock: Clock) -> tuple[Services, TelegramAdapter]:
-    await seed_municipality(settings)
-    adapter = TelegramAdapter(settings, timeout=1.0)
-    services = await build_services(
-        settings,
-        router_factory=build_router,
-        adapters={Channel.WEBCHAT: WebChatAdapter(), Channel.TELEGRAM: adapter},
-        clock=clock,
-    )
-    await adapter.start()
-    return services, adapter
 
 
 @pytest.fixture
@@ -131,79 +67,6 @@ async def tg(
     finally:
         await adapter.close()
         await services.close()
-
-
-# -- a person on Telegram ---------------------------------------------------
-
-
-class TelegramPerson:
-    """Someone writing to the bot. Each action is one webhook Update; the answer is
-    what the fake Bot API received for this chat after the outbox ran."""
-
-    def __init__(self, h: Harness, chat_id: int, language_code: str, name: str = "Amal") -> None:
-        self.h = h
-        self.chat_id = chat_id
-        self.user = {"id": chat_id, "is_bot": False, "first_name": name}
-        if language_code:
-            self.user["language_code"] = language_code
-        self.chat = {"id": chat_id, "first_name": name, "type": "private"}
-        self.seen = 0
-        self.message_ids = itertools.count(1)
-
-    def message(self, **fields: Any) -> Params:
-        return {
-            "update_id": next(self.h.update_ids),
-            "message": {
-                "message_id": next(self.message_ids),
-                "from": self.user,
-                "chat": self.chat,
-                "date": START_DATE,
-                **fields,
-            },
-        }
-
-    def from_payload(self, name: str) -> Params:
-        """A recorded Update, as if this person had sent it."""
-        update = copy.deepcopy(payload(name))
-        update["update_id"] = next(self.h.update_ids)
-        update["message"].update({"from": self.user, "chat": self.chat})
-        return update
-
-    def callback(self, choice: str) -> Params:
-        """Pressing the button `choice` on the newest bot message that offers it."""
-        message = next(
-            m
-            for (chat, _), m in reversed(self.h.fake.messages.items())
-            if chat == self.chat_id and choice in buttons(m)
-        )
-        return {
-            "update_id": next(self.h.update_ids),
-            "callback_query": {
-                "id": uuid.uuid4().hex[:18],
-                "from": self.user,
-                "message": message,
-                "chat_instance": "-5092384756473829104",
-                "data": choice,
-            },
-        }
-
-    async def send(self, update: Params) -> list[Params]:
-        assert await self.h.post(update) == 200
-        return await self.replies()
-
-    async def write(self, text: str) -> list[Params]:
-        return await self.send(self.message(text=text))
-
-    async def replies(self) -> list[Params]:
-        await self.h.dispatch()
-        sent = self.h.fake.sent(self.chat_id)
-        new, self.seen = sent[self.seen :], len(sent)
-        return new
-
-
-def buttons(message: Params) -> list[str]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return [button["callback_data"] for row in rows for button in row]
 
 
 async def count(services: Services, *where: Any) -> int:
@@ -565,24 +428,6 @@ async def test_a_whole_onboarding_through_telegram(tg: Harness, lang: str) -> No
     assert human.onboarded_at is not None
     assert human.channel_ranking == ["telegram", "webchat"]
     assert all(call.fault is None for call in tg.fake.calls)
-
-
-def assert_marked(fake: FakeTelegram, pressed: Params) -> None:
-    """The press was answered, and its message now shows the choice instead of buttons."""
-    query = pressed["callback_query"]
-    assert fake.calls_to("answerCallbackQuery")[-1].params == {"callback_query_id": query["id"]}
-    edit = fake.calls_to("editMessageText")[-1].params
-    message = query["message"]
-    label = next(
-        b["text"]
-        for row in message["reply_markup"]["inline_keyboard"]
-        for b in row
-        if b["callback_data"] == query["data"]
-    )
-    assert (edit["chat_id"], edit["message_id"]) == (message["chat"]["id"], message["message_id"])
-    assert edit["text"] == f"{message['text']}\n\n{CHOSEN}{label}"
-    assert "reply_markup" not in edit  # Telegram then drops the keyboard
-    assert "reply_markup" not in fake.messages[(edit["chat_id"], edit["message_id"])]
 
 
 @pytest.mark.parametrize("kind", ["photo", "sticker", "voice"])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,32 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import cli_env, free_port, lotse
+
 SECRET = "s" * 40
-
-
-def lotse(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=cwd,
-        text=True,
-        capture_output=True,
-        timeout=timeout,
-        env=_env(env),
-    )
-
-
-def _env(extra: dict[str, str] | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    return {**env, **(extra or {})}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_serve_refuses_a_database_without_the_schema(tmp_path: Path) -> None:
@@ -104,7 +79,7 @@ class running:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *self.args],
             cwd=self.cwd,
-            env=_env(self.env),
+            env=cli_env(self.env),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

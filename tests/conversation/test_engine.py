@@ -12,8 +12,8 @@ from bot.db.models import Conversation, Message
 from bot.i18n.catalogs import Catalogs
 from bot.kernel.types import Channel, InboundMessage, Reply, t
 from flows import build_router
-from tests.factories import ChatPerson, build_test_services
-from tests.flows.test_onboarding import onboard
+from tests.support.factories import ChatPerson, build_test_services
+from tests.support.flows import onboard
 
 
 async def test_restart_mid_conversation_loses_nothing(client, services, settings, clock) -> None:
@@ -134,7 +134,7 @@ class Exploding:
 async def test_a_failing_step_gets_an_apology_and_is_not_retried(settings, clock) -> None:
     from adapters.webchat import WebChatAdapter
     from bot.runtime.services import build_services
-    from tests.factories import seed_municipality
+    from tests.support.factories import seed_municipality
 
     await seed_municipality(settings)
 

@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.db import migrate
 from bot.db.models import Base
 from bot.db.session import make_engine
-from bot.invitations.core import Personal, code_index, is_token, token_index
+from bot.invitations.codes import code_index, is_token, token_index
+from bot.invitations.request import Personal
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.people.contacts import address_index
-from tests.conftest import SECRET
+from tests.support.settings import SECRET
 
 
 def _differences(connection: Connection) -> list[Any]:

@@ -25,12 +25,16 @@ import pytest
 from babel.messages.extract import extract_from_file
 
 from bot.config import REPO_ROOT
+from bot.documents import fonts as letter_fonts
 from bot.documents import letter
-from bot.documents.letter import LetterContent, Letterhead, render_batch, render_letter
+from bot.documents import pdf as letter_pdf
+from bot.documents.letter import Letterhead
 from bot.i18n.catalogs import LANGUAGES, Catalogs, direction
+from bot.invitations import letter as invitation_letter
+from bot.invitations.letter import LetterContent, render_batch, render_letter
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import t
-from tests.conftest import STRICT
+from tests.support.settings import STRICT
 
 PT_TO_MM = 25.4 / 72
 NAMES = {
@@ -104,7 +108,7 @@ def tool(name: str) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def noto_fonts() -> None:
-    missing = letter.missing_fonts()
+    missing = letter_fonts.missing_fonts()
     if missing:
         message = f"fonts missing: {', '.join(missing)} (run deploy/setup.sh)"
         if STRICT:
@@ -137,8 +141,8 @@ def pages_of(pdf: bytes) -> list[str]:
 
 
 def letter_msgids() -> list[str]:
-    """Every message id in bot/documents/letter.py, found the way pybabel extracts them."""
-    found = extract_from_file("python", letter.__file__, keywords={"t": None})
+    """Every message id in bot/invitations/letter.py, found the way pybabel extracts them."""
+    found = extract_from_file("python", invitation_letter.__file__, keywords={"t": None})
     return [str(msgid) for _, msgid, _, _ in found]
 
 
@@ -327,7 +331,7 @@ def test_the_rtl_languages_are_the_ones_babel_knows() -> None:
 
 
 def test_letters_fetch_nothing_from_the_network_or_disk() -> None:
-    fetcher = letter._fetcher()
+    fetcher = letter_pdf._fetcher()
     for url in ("https://example.com/font.woff2", "file:///etc/hostname"):
         with pytest.raises(ValueError, match="disallowed protocol"):
             fetcher.fetch(url)

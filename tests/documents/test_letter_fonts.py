@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from bot.documents import letter
-from bot.documents.letter import LETTER_FONTS, LetterFontsMissing, missing_fonts
-from tests.conftest import STRICT
+from bot.documents import fonts, letter
+from bot.documents.fonts import LETTER_FONTS, LetterFontsMissing, missing_fonts
+from tests.support.settings import STRICT
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -43,7 +43,7 @@ def test_rendering_refuses_to_start_without_a_letter_font(
 ) -> None:
     # The table, not Lotse's code, is changed: a family no machine has.
     monkeypatch.setitem(LETTER_FONTS, "Noto Sans Nonexistent", "fonts-noto-extra")
-    monkeypatch.setattr(letter, "_fonts_checked", False)
+    monkeypatch.setattr(fonts, "_fonts_checked", False)
     expected = r"Noto Sans Nonexistent \(Debian: fonts-noto-extra\)"
     with pytest.raises(LetterFontsMissing, match=expected):
-        letter.require_fonts()
+        fonts.require_fonts()

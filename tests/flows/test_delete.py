@@ -10,7 +10,7 @@ from bot.db.models import (
     Message,
     Person,
 )
-from tests.flows.test_settings import onboarded
+from tests.support.flows import onboarded
 
 
 async def count(services, model) -> int:

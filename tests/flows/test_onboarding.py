@@ -1,23 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import select
 
 from bot.db.models import ConsentRecord, Person
 from bot.i18n.catalogs import LANGUAGES, direction, native_name
 from bot.runtime.services import Services
-from tests.factories import ChatPerson
-
-
-async def onboard(person: ChatPerson, answers: list[str]) -> list[dict[str, Any]]:
-    """Click through onboarding from the welcome, answering consent questions in order."""
-    await person.choose("continue")  # welcome → about
-    bot = await person.choose("continue")  # about → first consent question
-    for answer in answers:
-        bot = await person.choose(answer)
-    return bot
+from tests.support.factories import ChatPerson
+from tests.support.flows import onboard
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -12,7 +12,7 @@ from bot.messaging.channel import PermanentFailure
 from bot.messaging.dispatcher import Dispatcher
 from bot.runtime.services import Services
 from flows.router import START
-from tests.messaging.test_dispatcher import FlakyChannel
+from tests.support.outbox import FlakyChannel
 
 PHONE = "+4915112345678"
 

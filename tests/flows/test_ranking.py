@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.db.models import ConsentRecord, Person
 from bot.kernel.types import Channel
-from tests.factories import ChatPerson
-from tests.flows.test_onboarding import onboard
+from tests.support.factories import ChatPerson
+from tests.support.flows import onboard
 
 
 @pytest.fixture

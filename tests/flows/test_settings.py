@@ -3,15 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import ConsentRecord, Person
-from tests.factories import ChatPerson
-from tests.flows.test_onboarding import onboard
-
-
-async def onboarded(client, services, lang: str = "en") -> ChatPerson:
-    person = ChatPerson(client, services)
-    await person.open(language=lang)
-    await onboard(person, ["yes"])
-    return person
+from tests.support.flows import onboarded
 
 
 async def test_change_language_in_settings(client, services) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.db.models import Invitation, InvitationEvent, Letter, Office
-from bot.invitations.bulk import BulkFileError, BulkResult, RowOutcome, import_csv
-from bot.invitations.core import personal_of
+from bot.invitations.bulk import BulkResult, RowOutcome, import_csv
+from bot.invitations.bulk_csv import BulkFileError
+from bot.invitations.request import personal_of
 from bot.offices.registry import create_office
 from bot.runtime.services import Services
 

@@ -7,78 +7,22 @@ import secrets
 
 from sqlalchemy import select
 
-from bot.db.models import Contact, Invitation, InvitationEvent, Office, Person
+from bot.db.models import Contact, Invitation, InvitationEvent
+from bot.invitations.codes import CODE_ALPHABET, code_of, token_of
 from bot.invitations.connect import (
     CLIENT_LIMIT,
     DAILY_LIMIT,
     HOURLY_LIMIT,
     SESSION_LIMIT,
-    Attempt,
     Connected,
     Proof,
     Refusal,
-    connect_invitation,
 )
-from bot.invitations.core import (
-    CODE_ALPHABET,
-    InvitationRequest,
-    Personal,
-    code_of,
-    create_invitation,
-    remind_and_expire,
-    token_of,
-)
-from bot.kernel.postal import PostalAddress
+from bot.invitations.follow_up import remind_and_expire
 from bot.kernel.types import Channel
-from bot.offices.registry import create_office
-from bot.people.contacts import address_index
 from bot.runtime.services import Services
-from tests.conftest import Clock
-
-PHONE = "+4915112345678"
-ADDRESS = PostalAddress("Amal Haddad", "Hauptstraße 1", "12345", "Musterstadt")
-
-
-async def office_and_invitation(
-    services: Services, clock: Clock, channels: tuple[Channel, ...] = (Channel.SMS, Channel.LETTER)
-) -> Invitation:
-    request = InvitationRequest(
-        reference=f"AZ-{secrets.token_hex(3)}", language="ar", channels=channels,
-        personal=Personal(phone=PHONE, postal_address=ADDRESS), consent_recorded_at=clock(),
-        notice_version="2026-01",
-    )  # fmt: skip
-    async with services.sessionmaker() as session, session.begin():
-        office = await session.scalar(select(Office))
-        if office is None:
-            office = await create_office(session, slug="mitte", name="Bürgeramt Mitte")
-        invitation, _ = await create_invitation(
-            session, office=office, request=request, sender=services.invitations, now=clock()
-        )
-        session.expunge(invitation)
-    return invitation
-
-
-async def person_on(services: Services, channel: Channel, address: str) -> tuple[int, str]:
-    """A person with one contact; (person id, the contact's keyed address)."""
-    index = address_index(services.vault, channel, address)
-    async with services.sessionmaker() as session, session.begin():
-        person = Person()
-        session.add(person)
-        await session.flush()
-        session.add(Contact(person_id=person.id, channel=channel.value, address_index=index,
-                            address_enc=services.vault.encrypt(address)))  # fmt: skip
-        return person.id, index
-
-
-async def attempt(
-    services: Services, clock: Clock, secret: str, person_id: int, session_key: str,
-    *, channel: Channel = Channel.WEBCHAT, phone: str | None = None, client: str | None = "c1",
-) -> Connected | Refusal:  # fmt: skip
-    async with services.sessionmaker() as session, session.begin():
-        return await connect_invitation(
-            session, services.vault, Attempt(secret, channel, phone, session_key, client),
-            person_id, clock(),
-        )  # fmt: skip
+from tests.support.clock import Clock
+from tests.support.connect import PHONE, attempt, office_and_invitation, person_on
 
 
 def random_code() -> str:

@@ -10,14 +10,16 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.db.models import Contact, Invitation, Message
+from bot.invitations.codes import code_of, token_of
 from bot.invitations.connect_review import FindingKind, review
-from bot.invitations.core import InvitationStatus, add_event, code_of, token_of
+from bot.invitations.status import InvitationStatus, add_event
 from bot.kernel.types import Channel
 from bot.people.contacts import address_index
 from bot.runtime.services import Services
-from tests.cli.test_cli import lotse
-from tests.conftest import SECRET, Clock
-from tests.invitations.test_connect import PHONE, attempt, office_and_invitation, person_on
+from tests.support.cli import lotse
+from tests.support.clock import Clock
+from tests.support.connect import PHONE, attempt, office_and_invitation, person_on
+from tests.support.settings import SECRET
 
 
 async def legacy_connection(

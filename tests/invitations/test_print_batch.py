@@ -24,35 +24,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.main import main
 from bot.db.models import Invitation, InvitationEvent, Letter, Office, Person, StaffAccess
-from bot.invitations.core import (
-    InvitationRequest,
-    InvitationStatus,
-    LetterStatus,
-    Personal,
-    code_of,
-    create_invitation,
-    display_code,
-    remind_and_expire,
-    token_of,
-)
+from bot.invitations.codes import code_of, display_code, token_of
+from bot.invitations.create import create_invitation
+from bot.invitations.follow_up import remind_and_expire
+from bot.invitations.letter import letter_content
 from bot.invitations.print_batch import (
-    NothingToPrint,
-    UnknownBatch,
     export_for_office,
     export_pending,
-    letter_content,
-    recent_batches,
     reprint,
     reprint_for_office,
     write_batch,
 )
+from bot.invitations.print_queue import NothingToPrint, UnknownBatch, recent_batches
+from bot.invitations.request import InvitationRequest, Personal
+from bot.invitations.status import InvitationStatus, LetterStatus
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel
 from bot.offices.registry import create_office
 from bot.runtime.services import Services
-from tests.cli.test_cli import lotse
-from tests.conftest import SECRET, STRICT, Clock
-from tests.factories import connect_with_code, readable_by_others
+from tests.support.cli import lotse
+from tests.support.clock import Clock
+from tests.support.factories import connect_with_code, readable_by_others
+from tests.support.settings import SECRET, STRICT
 
 NAMES = {"ar": "فاطمة الأحمد", "ti": "ተስፋይ ገብረሚካኤል", "de": "Anna Schmidt", "ru": "Ольга Иванова"}
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -197,7 +190,7 @@ async def test_a_letter_cancelled_while_rendering_is_left_out_of_the_files(
     office = await make_office(services)
     kept = await invite(services, clock, office, "ar", "KEPT")
     gone = await invite(services, clock, office, "ti", "GONE")
-    from bot.documents import letter
+    from bot.invitations import letter
 
     render = letter.render_batch
 

@@ -14,26 +14,22 @@ from sqlalchemy import select
 
 from bot.consent.book import OFFICE_NOTICE_ID
 from bot.db.models import ConsentRecord, Contact, Invitation, InvitationEvent, Office, Person
+from bot.invitations.codes import code_of, display_code
 from bot.invitations.connect import Refusal
-from bot.invitations.core import (
-    InvitationRequest,
-    Personal,
-    ReferenceConflict,
-    code_of,
-    create_invitation,
-    display_code,
-    remind_and_expire,
-    sync_statuses,
-)
+from bot.invitations.create import ReferenceConflict, create_invitation
+from bot.invitations.follow_up import remind_and_expire, sync_statuses
+from bot.invitations.request import InvitationRequest, Personal
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel
 from bot.offices.registry import create_office
 from flows.invitation import REFUSALS
-from tests.adapters import test_twilio
-from tests.adapters.test_twilio import TEMPLATES, Lotse, Phone
-
-# The Twilio harness's fixtures, shared with its own tests.
-fake, lotse = test_twilio.fake, test_twilio.lotse
+from tests.support.twilio import (
+    TEMPLATES,
+    Lotse,
+    Phone,
+    twilio_fake,  # noqa: F401  (the fixture `fake`)
+    twilio_lotse,  # noqa: F401  (the fixture `lotse`)
+)
 
 SYRIAN = "+963944567890"
 AT_OFFICE = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)

@@ -3,7 +3,6 @@ SMS carries) and on the web chat (`POST /chat/api/sessions {"code"}`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,63 +11,35 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from adapters import telegram
-from bot.db.models import ConsentRecord, Contact, Invitation, Letter, Office, Person
-from bot.invitations.core import InvitationRequest, Personal, code_of, create_invitation, token_of
-from bot.kernel.postal import PostalAddress
+from bot.db.models import ConsentRecord, Contact, Invitation, Letter, Person
+from bot.invitations.codes import code_of, token_of
 from bot.kernel.types import Channel
-from bot.offices.registry import create_office
 from bot.people.postal import postal_address
 from bot.runtime.services import Services
 from bot.web.app import make_app
-from tests.adapters.test_telegram import (
+from tests.fakes.telegram import FakeTelegram
+from tests.support.clock import Clock
+from tests.support.factories import ChatPerson
+from tests.support.invitations import ADDRESS, invite
+from tests.support.telegram import (
     Harness,
     TelegramPerson,
     buttons,
-    fake,  # noqa: F401  (fixture)
     start_harness,
+    telegram_fake,  # noqa: F401  (the fixture `fake`)
     telegram_settings,
 )
-from tests.conftest import Clock
-from tests.factories import ChatPerson
-from tests.fakes.telegram import FakeTelegram
-
-AT_OFFICE = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
-ADDRESS = PostalAddress("Olena Kovalenko", "Seestraße 12", "10115", "Berlin")
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"
 )
 
 
-async def invite(services: Services, now: datetime, **changes: Any) -> Invitation:
-    values: dict[str, Any] = {
-        "reference": "B-7",
-        "language": "uk",
-        "channels": (Channel.TELEGRAM,),
-        "personal": Personal(postal_address=ADDRESS),
-        "consent_recorded_at": AT_OFFICE,
-        "notice_version": "office-2026-01",
-    }
-    values.update(changes)
-    async with services.sessionmaker() as session, session.begin():
-        office = await session.scalar(select(Office).where(Office.slug == "mitte"))
-        if office is None:
-            office = await create_office(session, slug="mitte", name="Bürgeramt Mitte")
-        invitation, _ = await create_invitation(
-            session,
-            office=office,
-            request=InvitationRequest(**values),
-            sender=services.invitations,
-            now=now,
-        )
-    return invitation
-
-
 async def test_a_telegram_only_invitation_goes_by_letter_and_connects_by_deep_link(
     database_url: str,
     tmp_path: Path,
     clock: Clock,
-    fake: FakeTelegram,  # noqa: F811
+    fake: FakeTelegram,
 ) -> None:
     settings = telegram_settings(tmp_path, database_url, fake, telegram_bot_username="lotse_bot")
     services, adapter = await start_harness(settings, clock)

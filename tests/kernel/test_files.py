@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from bot.kernel.files import private_data_dir
-from tests.factories import readable_by_others
+from tests.support.factories import readable_by_others
 
 
 def test_a_wide_data_directory_and_its_database_are_tightened(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Real `lotse dispatch` processes on one PostgreSQL database, sending through the real
 twilio client to a fake Twilio on 127.0.0.1: no row is sent twice, a person's order
-holds, and a `kill -9` mid-batch ends as the outbox promises (bot/messaging/dispatcher.py): every
+holds, and a `kill -9` mid-batch ends as the outbox promises (bot/messaging/claim.py): every
 row sent once, or failed as "interrupted" and never sent again."""
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from sqlalchemy import func, select
 
 from bot.db.models import Contact, Message
 from bot.messaging.body import decode_body
-from bot.messaging.dispatcher import INTERRUPTED
+from bot.messaging.claim import INTERRUPTED
 from bot.runtime.services import Services
-from tests.conftest import SECRET, _truncate
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.messaging.test_dispatcher import queue
+from tests.support.database import truncate
+from tests.support.outbox import queue
+from tests.support.settings import SECRET
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ PEOPLE, EACH = 20, 10
 
 @pytest.fixture
 async def database_url(pg_database: str) -> str:  # PostgreSQL only: SQLite has one writer
-    await _truncate(pg_database)
+    await truncate(pg_database)
     return pg_database
 
 

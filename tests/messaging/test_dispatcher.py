@@ -7,68 +7,16 @@ Telegram/Twilio adapters get HTTP-level fakes of their own.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from bot.db.models import Contact, Message
-from bot.kernel.types import Capabilities, Channel, OutboundMessage, RateLimit
-from bot.messaging.body import encode_body
+from bot.kernel.types import Channel, OutboundMessage, RateLimit
 from bot.messaging.channel import PermanentFailure, SendResult, TemporaryFailure
-from bot.messaging.dispatcher import INTERRUPTED, LEASE, MAX_ATTEMPTS, Dispatcher
-
-
-@dataclass
-class FlakyChannel:
-    channel: Channel = Channel.SMS
-    capabilities: Capabilities = field(
-        default_factory=lambda: Capabilities(buttons=False, max_length=1600)
-    )
-    rate_limit: RateLimit | None = None
-    failures: list[Exception] = field(default_factory=list)
-    sent: list[str] = field(default_factory=list)
-    resend_is_harmless: bool = False
-
-    async def start(self) -> None:
-        pass
-
-    async def close(self) -> None:
-        pass
-
-    async def send(self, message: OutboundMessage) -> SendResult:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append(message.text)
-        return SendResult(provider_id=f"p{message.id}")
-
-
-async def queue(services, clock, texts: list[str], address: str = "+4915112345678") -> list[int]:
-    vault = services.vault
-    async with services.sessionmaker() as session, session.begin():
-        contact = Contact(
-            channel="sms",
-            address_index=vault.index("t", address),
-            address_enc=vault.encrypt(address),
-            created_at=clock(),
-        )
-        session.add(contact)
-        await session.flush()
-        rows = [
-            Message(
-                contact_id=contact.id,
-                direction="out",
-                channel="sms",
-                status="queued",
-                body_enc=encode_body(vault, text),
-                lang="en",
-                next_attempt_at=clock(),
-                created_at=clock(),
-                attempts=0,
-            )
-            for text in texts
-        ]
-        session.add_all(rows)
-    return [r.id for r in rows]
+from bot.messaging.claim import INTERRUPTED, LEASE
+from bot.messaging.dispatcher import Dispatcher
+from bot.messaging.results import MAX_ATTEMPTS
+from tests.support.outbox import FlakyChannel, queue
 
 
 def dispatcher(services, clock, channel: FlakyChannel) -> Dispatcher:

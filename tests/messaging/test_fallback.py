@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ChatPerson
+from tests.support.factories import ChatPerson
 
 ODD_INPUTS = ["hi", "مرحبا", "👍🏽🎉", "x" * 4000, "1000", "0", "<script>alert(1)</script>"]
 

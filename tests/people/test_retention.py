@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from bot.db.models import Contact, ErasureTombstone, Message, Person, ThrottleEvent
 from bot.people.retention import apply_retention
 from bot.throttle.attempts import record
-from tests.factories import ChatPerson
-from tests.flows.test_settings import onboarded
+from tests.support.factories import ChatPerson
+from tests.support.flows import onboarded
 
 
 async def count(services, model, *where) -> int:

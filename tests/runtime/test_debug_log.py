@@ -22,10 +22,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.cli.test_cli import _env, free_port, lotse
-from tests.conftest import SECRET
-from tests.factories import readable_by_others, stored_bytes
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.support.cli import cli_env, free_port, lotse
+from tests.support.factories import readable_by_others, stored_bytes
+from tests.support.settings import SECRET
 
 PHONE = "+4915112345678"
 EMAIL = "sachbearbeitung@amt-mitte.example"
@@ -75,7 +75,8 @@ def setup_office(env: dict[str, str], cwd: Path) -> str:
     user = subprocess.run(
         [sys.executable, "-m", "bot.cli", "office", "user", "create", "--office", "mitte",
          "--email", EMAIL, "--password-stdin"],
-        input=PASSWORD + "\n", cwd=cwd, text=True, capture_output=True, env=_env(env), timeout=60,
+        input=PASSWORD + "\n", cwd=cwd, text=True, capture_output=True, env=cli_env(env),
+        timeout=60,
     )  # fmt: skip
     assert user.returncode == 0, user.stderr
     key = lotse("office", "key", "create", "--office", "mitte", cwd=cwd, env=env)
@@ -148,7 +149,7 @@ def start_serve(env: dict[str, str], cwd: Path, log_path: Path) -> subprocess.Po
     try:
         with log_path.open("w") as log:
             return subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve"], cwd=cwd, env=_env(env),
+                [sys.executable, "-m", "bot.cli", "serve"], cwd=cwd, env=cli_env(env),
                 stdout=log, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
     finally:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from tests.support.settings import STRICT
+
 CHROMIUM = os.environ.get("LOTSE_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -23,7 +25,7 @@ ARGS = [
 def chromium() -> str:
     if not Path(CHROMIUM).is_file():
         message = f"no Chromium at {CHROMIUM} (set LOTSE_TEST_CHROMIUM)"
-        if os.environ.get("LOTSE_TEST_STRICT") == "1":
+        if STRICT:
             pytest.fail(message)
         pytest.skip(message)
     return CHROMIUM

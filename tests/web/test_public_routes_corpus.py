@@ -37,12 +37,13 @@ from bot.kernel.types import Channel
 from bot.runtime.services import Services, build_services
 from bot.web.app import make_app
 from flows import build_router
-from tests.conftest import SECRET, Clock
-from tests.factories import seed_municipality
 from tests.fakes.telegram import START_DATE, FakeTelegram
 from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.web.office.test_api import make_office
+from tests.support.clock import Clock
+from tests.support.factories import seed_municipality
+from tests.support.offices import make_office
+from tests.support.settings import SECRET
 
 WEBHOOK_SECRET = "s" * 20
 JSON = b"application/json"

@@ -44,7 +44,7 @@ routes = web.RouteTableDef()
 #: The JSON endpoint's body limit (the app's); the CSV upload has its own setting.
 MAX_JSON = 64 * 1024
 PAGE_SIZE, MAX_PAGE = 50, 200
-#: The shape of the ids `bot.invitations.public_id` makes (anything else is unknown).
+#: The shape of the ids `bot.invitations.codes.public_id` makes (anything else is unknown).
 
 
 @routes.get("/api/v1/openapi.json")

@@ -303,3 +303,14 @@ async def logout(request: web.Request) -> web.Response:
     response = web.HTTPSeeOther("/office/login?bye=1")
     response.del_cookie(COOKIE, path=PATH)
     raise response
+
+
+def staff_page(staff: Staff, title: str, body: str, current: str = "", script: bool = False) -> str:
+    """A page of the office site in its frame, for a logged-in member of staff."""
+    return T.page(
+        title, body, office=staff.office_name, csrf=staff.csrf, current=current, script=script
+    )
+
+
+def csrf_field(staff: Staff) -> str:
+    return f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'

@@ -1,5 +1,5 @@
 """The office web page: an office's invitations with counts and filters, one
-invitation's timeline, CSV upload with a per-row report, and print-batch downloads.
+invitation's timeline, and CSV upload with a per-row report (print batches: `letters`).
 
 Staff see only their own office's invitations, and never contact details (phone,
 address, names): reference, status, channel, times and code. Every page that
@@ -10,7 +10,6 @@ CSRF are in `office_auth`; the words and the frame in `office_text`.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -21,20 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import log_access
-from bot.db.models import Invitation, InvitationEvent, Letter
+from bot.db.models import Invitation, InvitationEvent
 from bot.invitations import (
-    BatchSummary,
     InvitationStatus,
-    LetterStatus,
-    NothingToPrint,
-    UnknownBatch,
     code_of,
     counts_by_status,
     display_code,
-    export_for_office,
     office_invitation,
-    recent_batches,
-    reprint_for_office,
     timeline,
 )
 from bot.kernel.crypto import Vault
@@ -42,13 +34,12 @@ from bot.web.keys import SERVICES
 from bot.web.office import auth as office_auth
 from bot.web.office import text as T
 from bot.web.office.auth import (
-    Staff,
-    checked_form,
     html,
     message_page,
     require_staff,
-    staff_office,
+    staff_page,
 )
+from bot.web.office.letters import routes as letter_routes
 from bot.web.office.upload import upload_form, upload_report
 
 routes = web.RouteTableDef()
@@ -60,12 +51,7 @@ def setup(app: web.Application) -> None:
     """Adds the office pages to the app."""
     app.add_routes(office_auth.routes)
     app.add_routes(routes)
-
-
-def _page(staff: Staff, title: str, body: str, current: str = "", script: bool = False) -> str:
-    return T.page(
-        title, body, office=staff.office_name, csrf=staff.csrf, current=current, script=script
-    )
+    app.add_routes(letter_routes)
 
 
 def _channel(invitation: Invitation) -> str:
@@ -144,7 +130,7 @@ async def invitation_list(request: web.Request) -> web.Response:
         + _table(rows, services.settings.timezone, services.vault)
         + _pager(shown, number, pages, total or 0)
     )
-    return html(_page(staff, T.LIST_TITLE, body, current="/office"))
+    return html(staff_page(staff, T.LIST_TITLE, body, current="/office"))
 
 
 async def _counts(session: AsyncSession, office_id: int) -> dict[str, int]:
@@ -241,7 +227,7 @@ async def invitation_detail(request: web.Request) -> web.Response:
         + _facts(invitation, timezone, services.vault)
         + _timeline(events, timezone)
     )
-    return html(_page(staff, title, body))
+    return html(staff_page(staff, title, body))
 
 
 def _facts(i: Invitation, timezone: str, vault: Vault) -> str:
@@ -284,128 +270,12 @@ async def upload_page(request: web.Request) -> web.Response:
     staff = await require_staff(request)
     settings = request.app[SERVICES].settings
     body = upload_form(staff, settings.bulk_max_bytes)
-    return html(_page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True))
+    return html(staff_page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True))
 
 
 @routes.post("/office/upload")
 async def upload(request: web.Request) -> web.Response:
     staff = await require_staff(request)
     status, body = await upload_report(request, staff)
-    page = _page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True)
+    page = staff_page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True)
     return html(page, status=status)
-
-
-# ---------------------------------------------------------------- letters
-
-
-async def _pending_letters(session: AsyncSession, office_id: int) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Letter)
-        .join(Invitation, Invitation.id == Letter.invitation_id)
-        .where(Invitation.office_id == office_id, Letter.status == LetterStatus.PENDING.value)
-    )
-    return count or 0
-
-
-@routes.get("/office/letters")
-async def letters(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
-    staff = await require_staff(request)
-    async with services.sessionmaker() as session, session.begin():
-        pending = await _pending_letters(session, staff.office_id)
-        batches = await _recent_batches(session, staff.office_id)
-        await log_access(
-            session,
-            actor=staff.actor,
-            action="office.letters",
-            office_id=staff.office_id,
-            detail=f"pending={pending}",
-            at=services.clock(),
-        )
-    if pending == 0:
-        body = f'<p class="note" id="letters">{T.e(T.LETTERS_NONE)}</p>'
-    else:
-        # A POST (with the CSRF token): the download hands the letters to print.
-        body = (
-            f'<p id="letters">{T.e(T.LETTERS_PENDING.format(count=pending))}</p>'
-            f"<p>{T.e(T.LETTERS_HELP)}</p>"
-            '<form method="post" action="/office/letters/download">'
-            f"{_csrf_field(staff)}"
-            f'<button type="submit">{T.e(T.LETTERS_DOWNLOAD)}</button></form>'
-        )
-    body += _batches(staff, batches, services.settings.timezone)
-    return html(_page(staff, T.LETTERS_TITLE, body, current="/office/letters"))
-
-
-async def _recent_batches(session: AsyncSession, office_id: int) -> list[BatchSummary]:
-    return await recent_batches(session, office_id)
-
-
-def _csrf_field(staff: Staff) -> str:
-    return f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
-
-
-def _batches(staff: Staff, batches: Sequence[BatchSummary], timezone: str) -> str:
-    if not batches:
-        return ""
-    heads = (T.COL_BATCH, T.COL_PRINTED, T.COL_LETTERS, T.COL_PAGES, "")
-    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
-    rows = "".join(
-        f'<tr><th scope="row">{T.e(b.batch_id)}</th><td>{T.when(b.printed_at, timezone)}</td>'
-        f"<td>{b.letters}</td><td>{b.pages}</td><td>"
-        '<form method="post" action="/office/letters/reprint">'
-        f'{_csrf_field(staff)}<input type="hidden" name="batch" value="{T.e(b.batch_id)}">'
-        f'<button type="submit">{T.e(T.BATCH_AGAIN)}</button></form></td></tr>'
-        for b in batches
-    )
-    return (
-        f"<h2>{T.e(T.BATCHES_TITLE)}</h2><p>{T.e(T.BATCHES_HELP)}</p>"
-        f'<div class="scroll"><table id="batches"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>"
-    )
-
-
-@routes.post("/office/letters/download")
-async def letters_download(request: web.Request) -> web.StreamResponse:
-    services = request.app[SERVICES]
-    staff = await require_staff(request)
-    await checked_form(request, staff)
-    office = await staff_office(services, staff)
-    try:
-        # It writes the access log row itself (action "letters.export", this actor).
-        content, filename = await export_for_office(
-            services, office, services.clock(), actor=staff.actor
-        )
-    except NothingToPrint:
-        return message_page(T.LETTERS_TITLE, T.LETTERS_NONE, 409, staff)
-    return _attachment(content, filename)
-
-
-@routes.post("/office/letters/reprint")
-async def letters_reprint(request: web.Request) -> web.StreamResponse:
-    services = request.app[SERVICES]
-    staff = await require_staff(request)
-    form = await checked_form(request, staff)
-    office = await staff_office(services, staff)
-    try:
-        # It writes the access log row itself (action "letters.reprint", this actor).
-        content, filename = await reprint_for_office(
-            services, office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
-        )
-    except UnknownBatch:
-        return message_page(T.LETTERS_TITLE, T.BATCH_UNKNOWN, 404, staff)
-    except NothingToPrint:
-        return message_page(T.LETTERS_TITLE, T.BATCH_GONE, 410, staff)
-    return _attachment(content, filename)
-
-
-def _attachment(content: bytes, filename: str) -> web.Response:
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)[:100] or "lotse-briefe"
-    kinds = {".zip": "application/zip", ".pdf": "application/pdf"}
-    kind = next((v for k, v in kinds.items() if safe.lower().endswith(k)), None)
-    response = web.Response(body=content, content_type=kind or "application/octet-stream")
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = office_auth.CSP
-    return response

@@ -9,13 +9,13 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from bot.db.models import Invitation, Message
-from bot.invitations.core import token_of
+from bot.invitations.codes import token_of
 from bot.kernel.types import Channel
 from bot.runtime.logs import AccessLogger
 from bot.runtime.services import Services
 from bot.web.chat.routes import NEW_SESSIONS
-from tests.factories import ChatPerson
-from tests.invitations.test_sending_other_channels import invite
+from tests.support.factories import ChatPerson
+from tests.support.invitations import invite
 
 
 async def message_count(services: Services) -> int:

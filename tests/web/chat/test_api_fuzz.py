@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 from bot.i18n.catalogs import negotiate
 from bot.runtime.services import Services
 from bot.web.chat import openapi as chat_openapi
-from tests.factories import ChatPerson
-from tests.web.office.test_api_fuzz import CONFORMANCE, SETTINGS, fuzz_all
+from tests.support.factories import ChatPerson
+from tests.support.fuzz import CONFORMANCE, SETTINGS, fuzz_all
 
 EXAMPLES = int(os.environ.get("LOTSE_FUZZ_EXAMPLES", "25"))  # deploy/fuzz.sh: more
 OPERATIONS = 4

@@ -15,12 +15,12 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, Route, expect
 
 from bot.db.models import Invitation
-from bot.invitations.core import token_of
+from bot.invitations.codes import token_of
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
 from bot.web.app import make_app
-from tests.conftest import Clock
-from tests.invitations.test_sending_other_channels import invite
+from tests.support.clock import Clock
+from tests.support.invitations import invite
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 MENU = ["settings", "my_consents", "delete", "help"]

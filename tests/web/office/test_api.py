@@ -8,7 +8,6 @@ import asyncio
 import copy
 import json
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
@@ -18,47 +17,13 @@ from sqlalchemy import select
 
 from bot.db.models import Invitation, Letter, OfficeApiKey, StaffAccess
 from bot.i18n.catalogs import LANGUAGES
-from bot.invitations.core import personal_of
-from bot.offices.registry import create_key, create_office, revoke_key
+from bot.invitations.request import personal_of
+from bot.offices.registry import revoke_key
 from bot.runtime.services import Services
-from tests.conftest import Clock
+from tests.support.clock import Clock
+from tests.support.offices import Caller, body, make_office
 
 Client = TestClient[Any, Any]
-
-
-@dataclass(frozen=True)
-class Caller:
-    office_id: int
-    prefix: str
-    key: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.key}"}
-
-
-async def make_office(services: Services, slug: str) -> Caller:
-    async with services.sessionmaker() as session, session.begin():
-        office = await create_office(session, slug=slug, name=f"Amt {slug}", city="Musterstadt")
-        key = await create_key(session, office)
-    return Caller(office.id, key.prefix, key.key)
-
-
-def body(**changes: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "reference": "AZ-2026-0001",
-        "language": "ar",
-        "channels": ["letter"],
-        "postal_address": {
-            "name": "Amal Haddad",
-            "street": "Hauptstraße 1",
-            "postcode": "12345",
-            "city": "Musterstadt",
-        },
-        "consent": {"recorded_at": "2026-11-20T10:00:00+01:00", "notice_version": "2026-01"},
-    }
-    base.update(changes)
-    return {k: v for k, v in base.items() if v is not None}
 
 
 @pytest.fixture

@@ -6,67 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-from collections.abc import Callable
 from typing import Any
 
 import hypothesis
 import schemathesis
 from aiohttp.test_utils import TestClient
-from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.core.result import Ok
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    ignored_auth,
-    negative_data_rejection,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 
 from bot.runtime.services import Services
-from tests.web.office.test_api import body, make_office
-
-EXAMPLES = int(os.environ.get("LOTSE_FUZZ_EXAMPLES", "30"))  # deploy/fuzz.sh: more
-CONFORMANCE = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+from tests.support.fuzz import CONFORMANCE, EXAMPLES, SETTINGS, fuzz_all
+from tests.support.offices import body, make_office
 
 
 @schemathesis.serializer("text/csv")
 def _csv(ctx: Any, value: Any) -> bytes:
     return (value if isinstance(value, str) else json.dumps(value)).encode()
-
-
-#: How hypothesis drives every operation: reproducible, no database of examples.
-SETTINGS = hypothesis.settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-Runner = Callable[[schemathesis.APIOperation[Any, Any, Any, Any], GenerationMode], None]
-
-
-def fuzz_all(schema: schemathesis.BaseSchema, run: Runner) -> list[str]:
-    """Run every operation in both modes; the failures, described."""
-    failures: list[str] = []
-    for result in schema.get_all_operations():
-        if not isinstance(result, Ok):
-            failures.append(f"invalid operation: {result.err()}")
-            continue
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            try:
-                run(result.ok(), mode)
-            except Exception as error:  # collected and reported below
-                failures.append(f"{result.ok().label} ({mode.value}): {error}")
-    return failures
 
 
 def fuzz(document: dict[str, Any], base_url: str, key: str) -> tuple[list[str], dict[str, int]]:

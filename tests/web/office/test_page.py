@@ -15,80 +15,29 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.db.models import Invitation, StaffAccess, StaffSession
-from bot.invitations.core import (
-    InvitationRequest,
-    InvitationStatus,
-    Personal,
-    add_event,
-    create_invitation,
-)
-from bot.kernel.postal import PostalAddress
+from bot.invitations.status import InvitationStatus
 from bot.kernel.types import Channel
-from bot.offices.registry import create_office
 from bot.runtime.services import Services
 from bot.staff import login_throttle
-from bot.staff.accounts import create_user
 from bot.web.app import make_app
 from bot.web.office import auth as office_auth
 from bot.web.office import page as office_page
 from bot.web.office import text as T
-from tests.conftest import Clock
+from tests.support.clock import Clock
+from tests.support.office_page import (
+    BAD_ROW,
+    EMAIL,
+    GOOD_ROW,
+    NAME,
+    PASSWORD,
+    STREET,
+    as_csv,
+    invite,
+    seed_office,
+)
 
 Client = TestClient[Any, Any]
-PASSWORD = "richtig-und-lang-genug"
-EMAIL = "staff@amt-mitte.example"
-NAME = "Amina Beispielname"
-STREET = "Geheimgasse 17"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-async def seed_office(
-    services: Services, *, slug: str = "amt-mitte", email: str = EMAIL
-) -> tuple[int, int]:
-    """An office with one staff login: (office id, user id)."""
-    async with services.sessionmaker() as session, session.begin():
-        office = await create_office(session, slug=slug, name=f"Bürgeramt {slug}")
-        user = await create_user(session, office, email, PASSWORD)
-        return office.id, user.id
-
-
-async def invite(
-    services: Services,
-    office_id: int,
-    reference: str,
-    *,
-    channels: tuple[Channel, ...] = (Channel.LETTER,),
-    status: InvitationStatus | None = None,
-) -> str:
-    """An invitation by letter (or by SMS, which is not configured here: it fails)."""
-    from bot.db.models import Office
-
-    now = services.clock()
-    personal = Personal(
-        phone="+4915112345678",
-        postal_address=PostalAddress(NAME, STREET, "10115", "Berlin"),
-        given_name="Amina",
-        family_name="Beispielname",
-    )
-    request = InvitationRequest(
-        reference=reference,
-        language="ar",
-        channels=channels,
-        personal=personal,
-        consent_recorded_at=now,
-        notice_version="2026-11",
-    )
-    async with services.sessionmaker() as session, session.begin():
-        office = await session.get(Office, office_id)
-        assert office is not None
-        invitation, _ = await create_invitation(
-            session, office=office, request=request, sender=services.invitations, now=now
-        )
-        if status is not None:
-            invitation.status = status.value
-            invitation.sent_at = now
-            add_event(session, invitation, status, now)
-        return invitation.public_id
 
 
 async def csrf_of(client: Client, path: str) -> str:
@@ -415,25 +364,13 @@ async def test_logout_and_expiry(client: Client, services: Services, clock: Cloc
         assert list(await session.scalars(select(StaffSession))) == []
 
 
-def _csv(*rows: str) -> bytes:
-    header = (
-        "reference;language;channels;consent_recorded_at;notice_version;"
-        "address_name;street;postcode;city"
-    )
-    return ("\n".join((header, *rows)) + "\n").encode()
-
-
-GOOD_ROW = f"CSV-1;ar;letter;23.11.2026 08:00;2026-11;{NAME};{STREET};10115;Berlin"
-BAD_ROW = "CSV-2;xx;letter;23.11.2026 08:00;2026-11;Name;Weg 1;10115;Berlin"
-
-
 async def test_upload_report(client: Client, services: Services) -> None:
     _, user_id = await seed_office(services)
     await logged_in(client)
     token = await csrf_of(client, "/office/upload")
     form = FormData()
     form.add_field("csrf", token)
-    form.add_field("file", _csv(GOOD_ROW, BAD_ROW), filename="liste.csv", content_type="text/csv")
+    form.add_field("file", as_csv(GOOD_ROW, BAD_ROW), filename="liste.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=form)
     page = await response.text()
     assert response.status == 200, page
@@ -443,7 +380,7 @@ async def test_upload_report(client: Client, services: Services) -> None:
     assert NAME not in page and STREET not in page
     # The same file again, sent as the script sends it (header token, no field).
     again = FormData()
-    again.add_field("file", _csv(GOOD_ROW), filename="liste.csv", content_type="text/csv")
+    again.add_field("file", as_csv(GOOD_ROW), filename="liste.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=again, headers={"X-CSRF-Token": token})
     assert "1 Zeilen: 0 angelegt, 1 schon vorhanden, 0 mit Fehler." in await response.text()
     actions = [(r.actor, r.action) for r in await access_rows(services)]
@@ -466,14 +403,14 @@ async def test_upload_problems(client: Client, services: Services) -> None:
     assert response.status == 400 and "nicht gelesen werden" in await response.text()
     services.settings = services.settings.model_copy(update={"bulk_max_bytes": 1024})
     large = FormData()
-    large.add_field("file", _csv(*[GOOD_ROW] * 20), filename="x.csv", content_type="text/csv")
+    large.add_field("file", as_csv(*[GOOD_ROW] * 20), filename="x.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=large, headers=headers)
     assert response.status == 413 and "größer als 1 KB" in await response.text()
     # More than the app-wide 64 KiB body limit is fine below LOTSE_BULK_MAX_BYTES.
     services.settings = services.settings.model_copy(update={"bulk_max_bytes": 1024 * 1024})
     rows = [BAD_ROW.replace("CSV-2", f"R-{n}") for n in range(1200)]
     bulky = FormData()
-    bulky.add_field("file", _csv(*rows), filename="x.csv", content_type="text/csv")
+    bulky.add_field("file", as_csv(*rows), filename="x.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=bulky, headers=headers)
     assert response.status == 200
     assert "1200 Zeilen: 0 angelegt, 0 schon vorhanden, 1200 mit Fehler." in await response.text()

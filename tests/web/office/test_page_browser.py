@@ -12,18 +12,18 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, FilePayload, Page, expect
 
-from bot.invitations.core import InvitationStatus
+from bot.invitations.status import InvitationStatus
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
 from bot.web.app import make_app
 from bot.web.office import text as T
-from tests.web.office.test_page import (
+from tests.support.office_page import (
     BAD_ROW,
     EMAIL,
     GOOD_ROW,
     NAME,
     PASSWORD,
-    _csv,
+    as_csv,
     invite,
     seed_office,
 )
@@ -117,7 +117,9 @@ async def test_office_page(base_url: str, browser: Browser, services: Services) 
           if (box && !box.hidden) window.sawProgress = true; })
         .observe(document.body, {subtree: true, attributes: true, childList: true}); }"""
     )
-    await page.get_by_label("CSV-Datei").set_input_files(files=[csv_file(_csv(GOOD_ROW, BAD_ROW))])
+    await page.get_by_label("CSV-Datei").set_input_files(
+        files=[csv_file(as_csv(GOOD_ROW, BAD_ROW))]
+    )
     await page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
     summary = page.locator("#summary")
     await expect(summary).to_have_text(
@@ -150,7 +152,7 @@ async def test_upload_without_javascript(
     page = await open_page(browser, problems, java_script_enabled=False)
     await log_in(page, base_url)
     await page.goto(base_url + "/office/upload")
-    await page.get_by_label("CSV-Datei").set_input_files(files=[csv_file(_csv(GOOD_ROW))])
+    await page.get_by_label("CSV-Datei").set_input_files(files=[csv_file(as_csv(GOOD_ROW))])
     await page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
     await expect(page.locator("#summary")).to_have_text(
         T.REPORT_SUMMARY.format(rows=1, created=1, existing=0, error=0)

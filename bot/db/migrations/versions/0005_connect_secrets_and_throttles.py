@@ -17,7 +17,7 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-from bot.invitations.core import Personal
+from bot.invitations.request import Personal
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.people.contacts import address_index, letter_index

@@ -1,4 +1,4 @@
-"""Keyword-only factories for test objects, and a scripted web chat person."""
+"""Test objects: the demo municipality, services, a scripted web chat person, file checks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.webchat import WebChatAdapter
-from bot.cli.main import DEMO_MUNICIPALITY, _set_municipality
+from bot.cli.main import DEMO_MUNICIPALITY, set_municipality
 from bot.config import Settings
 from bot.invitations.connect import Attempt, Connected, Refusal, connect_invitation
 from bot.kernel.crypto import Vault
@@ -22,7 +22,7 @@ from flows import build_router
 
 
 async def seed_municipality(settings: Settings) -> None:
-    await _set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True)
+    await set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True)
 
 
 async def build_test_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
