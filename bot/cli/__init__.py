@@ -1,0 +1,1 @@
+"""The `lotse` command: one module per command group."""

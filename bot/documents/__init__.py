@@ -1,3 +1,6 @@
+"""Documents for people: the DIN 5008 letter layout, PDF rendering, print batch files,
+and spreadsheets. The wording comes from the feature that sends the document."""
+
 from bot.documents.batch import (
     BatchFile,
     batch_files,

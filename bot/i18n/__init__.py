@@ -1,3 +1,6 @@
+"""Languages: catalogs, negotiation, language names, plural rules, the catalog check
+and what messages cost as SMS."""
+
 from bot.i18n.catalogs import (
     LANGUAGES,
     Catalogs,

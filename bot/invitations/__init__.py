@@ -1,3 +1,6 @@
+"""Invitations from registration offices: codes, creation (API and CSV), routing to a
+channel, follow-up and reminders, connecting a person, print batches and the letter."""
+
 from bot.invitations.bulk import BulkResult, RowOutcome, import_csv
 from bot.invitations.bulk_csv import BulkFileError
 from bot.invitations.codes import code_of, display_code, find_code, is_token

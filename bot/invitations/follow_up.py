@@ -12,7 +12,14 @@ from bot.config import Settings
 from bot.db.models import Invitation, Letter, Message, Office
 from bot.invitations.request import personal_of
 from bot.invitations.sending import InvitationSender
-from bot.invitations.status import OPEN, InvitationStatus, LetterStatus, add_event, close, fail
+from bot.invitations.status import (
+    OPEN,
+    InvitationStatus,
+    LetterStatus,
+    add_event,
+    close,
+    mark_failed,
+)
 from bot.kernel.types import OutboxStatus
 
 
@@ -65,7 +72,7 @@ async def sync_statuses(
                     session, invitation, "retry", now, f"{message.channel}: {message.error}"[:200]
                 )
                 if personal is None:
-                    fail(session, invitation, now, "contact details gone")
+                    mark_failed(session, invitation, now, "contact details gone")
                 else:
                     tried = [message.channel]
                     await sender.send(session, invitation, office, personal, now, tried=tried)

@@ -20,7 +20,7 @@ from bot.invitations.codes import code_of, token_of
 from bot.invitations.links import TELEGRAM_LINK_NOTE, chat_link, entry_link, telegram_link
 from bot.invitations.message_texts import invitation_texts
 from bot.invitations.request import Personal
-from bot.invitations.status import LetterKind, LetterStatus, add_event, fail
+from bot.invitations.status import LetterKind, LetterStatus, add_event, mark_failed
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, Direction, OutboxStatus
 from bot.messaging import encode_body
@@ -136,7 +136,7 @@ class InvitationSender:
                 tried,
             )
         if isinstance(chosen, str):
-            fail(session, invitation, now, chosen)
+            mark_failed(session, invitation, now, chosen)
             return False
         if chosen.channel is Channel.LETTER:
             kind = LetterKind.REMINDER if reminder else LetterKind.INVITATION

@@ -53,7 +53,7 @@ def add_event(
     )
 
 
-def fail(session: AsyncSession, invitation: Invitation, now: datetime, reason: str) -> None:
+def mark_failed(session: AsyncSession, invitation: Invitation, now: datetime, reason: str) -> None:
     invitation.status = InvitationStatus.FAILED.value
     invitation.error = reason[:300]
     close(invitation, now)

@@ -29,7 +29,7 @@ from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, OutboxStatus
 from bot.messaging.channel import ChannelAdapter
 from bot.messaging.claim import LEASE, Claimed, Claimer
-from bot.messaging.results import Result, put_back, record
+from bot.messaging.results import Result, put_back, record_results
 from bot.messaging.send import Sender
 
 log = logging.getLogger(__name__)
@@ -138,4 +138,4 @@ class Dispatcher:
     async def _record(self, results: Sequence[Result]) -> None:
         if not results:
             return
-        await record(self._sessionmaker, results, self._clock())
+        await record_results(self._sessionmaker, results, self._clock())

@@ -105,7 +105,7 @@ def retry_later(row: Claimed, failure: TemporaryFailure, now: datetime) -> Resul
     )
 
 
-async def record(
+async def record_results(
     sessionmaker: async_sessionmaker[AsyncSession], results: Sequence[Result], now: datetime
 ) -> None:
     """Write results in one transaction, with what failures say about addresses."""

@@ -1,3 +1,5 @@
+"""Registration offices and their API keys."""
+
 from bot.offices.registry import (
     OfficeError,
     create_key,

@@ -1,3 +1,5 @@
+"""People: contacts and their keyed indexes, postal addresses, erasure, retention."""
+
 from bot.people.contacts import address_index, letter_index
 from bot.people.erasure import ErasureReason, erase_person
 from bot.people.jobs import people_jobs

@@ -1,3 +1,5 @@
+"""A running Lotse: the wired services, the job registry, logging, HTTP helpers."""
+
 from bot.runtime.http import BadJson, body_bytes, fail, form_body, json_body, parse_json
 from bot.runtime.jobs import start_scheduler
 from bot.runtime.logs import AccessLogger, hold_libraries, setup_logging

@@ -1,3 +1,5 @@
+"""Staff: accounts, passwords and login throttling."""
+
 from bot.staff.accounts import create_user, verify_password
 from bot.staff.login_throttle import login_allowed, login_failed, login_succeeded, unlock_login
 

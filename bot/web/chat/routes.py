@@ -40,7 +40,7 @@ PENDING = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
 
 
 @routes.get("/chat")
-async def page(request: web.Request) -> web.FileResponse:
+async def chat_page(request: web.Request) -> web.FileResponse:
     response = web.FileResponse(STATIC / "chat.html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
