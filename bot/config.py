@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1)
     #: Message texts are purged after this many days; the conversation state stays.
     message_retention_days: int = Field(30, ge=1)
+    #: After a person's erasure, their access-log entries stay this many days, naming the
+    #: erasure tombstone instead of them, for complaints and breaches (README: privacy).
+    access_log_retention_days: int = Field(365, ge=1)
     max_text_length: int = Field(4096, ge=1)
     #: How long a claimed outbox row may be in flight before it counts as interrupted.
     outbox_lease_seconds: float = Field(60.0, ge=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Catalogs
+from bot.invitations import Connector
 from flows.delete import Delete
 from flows.help import Help
 from flows.invitation import InvitationFlow
@@ -14,7 +15,13 @@ from flows.settings import SettingsFlow
 
 
 def build_router(catalogs: Catalogs) -> FlowRouter:
+    # The features above bot.conversation that flows use, each bound to one step by the
+    # engine when a flow asks `ctx.port(...)`: wired here, where both sides may be
+    # imported, so the conversation package need not know invitations, and a flow
+    # never holds the session (bot/conversation/scope.py).
+    ports = {Connector: Connector}
     return FlowRouter(
         [Onboarding(), Menu(), SettingsFlow(), MyConsents(), Delete(), Help(), InvitationFlow()],
         catalogs,
+        ports,
     )

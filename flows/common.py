@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.consent import CONTACT
+from bot.consent import Decision
 from bot.conversation import Context, Step
-from bot.db.models import ConsentRecord
 from bot.i18n import CHANNEL_NAMES, LANGUAGES, native_name
-from bot.kernel.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
-from bot.people import forget_postal_address
+from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t
 
 YES = Choice("yes", t("Yes"))
 NO = Choice("no", t("No"))
@@ -35,26 +33,13 @@ def go(flow: str, *replies: Reply, data: Mapping[str, Any] | None = None) -> Ste
     return Step(tuple(replies), flow, None, data or {})
 
 
-async def record_contact_choice(
-    ctx: Context, channel: Channel, state: ConsentState
-) -> ConsentRecord:
+async def record_contact_choice(ctx: Context, channel: Channel, state: ConsentState) -> Decision:
     """The person's own answer for one channel. No to letters also deletes the postal
     address kept for them: it serves no other purpose."""
-    record = record_contact_consent(ctx, channel, state)
+    record = ctx.record_consent(channel, state)
     if channel is Channel.LETTER and state is not ConsentState.GIVEN:
-        await forget_postal_address(ctx.session, ctx.person.id)
+        await ctx.forget_postal_address()
     return record
-
-
-def record_contact_consent(ctx: Context, channel: Channel, state: ConsentState) -> ConsentRecord:
-    return ctx.consents.record(
-        purpose=CONTACT,
-        channel=channel,
-        state=state,
-        method=ConsentMethod.CHAT,
-        language=ctx.lang,
-        at=ctx.now,
-    )
 
 
 # -- ranking the consented channels -----------------------------------------
@@ -82,7 +67,7 @@ def rank_pick(
 
 
 def ranking_saved(ctx: Context, ranked: Sequence[str]) -> Reply:
-    ctx.person.channel_ranking = list(ranked)
+    ctx.rank_channels(ranked)
     names = {f"c{i}": CHANNEL_NAMES[Channel(c)] for i, c in enumerate(ranked)}
     # The list is glued from separately translated names; the sentence stays whole.
     joined = Text(", ".join(f"{{{key}}}" for key in names), names)

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.consent import CONTACT, OFFICE_NOTICE_ID, receipt
+from bot.consent import receipt
 from bot.conversation import Context, Input, Step
 from bot.i18n import CHANNEL_NAMES
-from bot.invitations import PHONE_CHANNELS, Attempt, Refusal, connect_invitation, sms_number
-from bot.kernel.types import Channel, Choice, ConsentMethod, ConsentState, Reply, Text, t
-from flows.common import go, language_set, record_contact_consent
+from bot.invitations import Connector, Refusal, sms_number
+from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t
+from flows.common import go, language_set
 from flows.onboarding import NAME as ONBOARDING
 from flows.onboarding import Onboarding, about
 
@@ -25,31 +25,22 @@ class InvitationFlow:
     name = NAME
 
     async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
-        assert ctx.vault is not None
-        result = await connect_invitation(ctx.session, ctx.vault, _attempt(ctx, data["code"]),
-                               ctx.person.id, ctx.now)  # fmt: skip
+        result = await ctx.port(Connector).connect(data["code"])
         home = "menu" if ctx.person.onboarded_at else "onboarding"
         if isinstance(result, Refusal):
             return go(home, Reply((REFUSALS[result],)))
-        invitation, office = result.invitation, result.office
         if result.again:  # the same person followed the link again
             return go(home, Reply((t("You are already connected. Welcome back!"),)))
         before: tuple[Reply, ...] = ()
         if ctx.person.onboarded_at is None or ctx.person.language is None:
-            ctx.set_language(invitation.language)
-            before = (language_set(invitation.language),)
-        channels = [Channel(c) for c in invitation.channels]
-        for channel in channels:
-            ctx.consents.record(
-                purpose=CONTACT,
-                channel=channel,
-                state=ConsentState.GIVEN,
-                method=ConsentMethod.OFFICE,
-                language=invitation.language,
-                at=ctx.now,
-                recorded_at=invitation.consent_recorded_at,
-                notice_id=OFFICE_NOTICE_ID,
-                notice_version=invitation.notice_version,
+            ctx.set_language(result.language)
+            before = (language_set(result.language),)
+        for channel in result.channels:
+            ctx.record_office_consent(
+                channel,
+                language=result.language,
+                recorded_at=result.consent_recorded_at,
+                notice_version=result.notice_version,
             )
         kept: tuple[Text, ...] = ()
         # Kept for later letters while the person agrees to them (bot/people/postal.py); the
@@ -59,7 +50,7 @@ class InvitationFlow:
                 t(
                     "{office} gave us your name and postal address for letters. We keep "
                     "them only as long as you agree to letters.",
-                    office=office.name,
+                    office=result.office,
                 ),
             )
         number = sms_number(ctx.settings)
@@ -68,12 +59,12 @@ class InvitationFlow:
             kept = (*kept, t("To get our messages by SMS, please send any message from your "
                              "phone to {number}.", number=number))  # fmt: skip
         # The full notice, as in the usual start: what Lotse stores, for how long, rights.
-        welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=office.name),))
+        welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=result.office),))
         notice = Reply((*about(ctx).texts, *kept))
         state = {
-            "channels": [c.value for c in channels],
-            "office": office.name,
-            "on": invitation.consent_recorded_at.date().isoformat(),
+            "channels": [c.value for c in result.channels],
+            "office": result.office,
+            "on": result.consent_recorded_at.date().isoformat(),
         }
         return Step(
             (*before, welcome, notice, self.prompt(ctx, "confirm", state)), NAME, "confirm", state
@@ -101,9 +92,10 @@ class InvitationFlow:
     ) -> Step | None:
         if given.choice == CONFIRM.id:
             channels = [Channel(c) for c in data["channels"]]
-            records = [record_contact_consent(ctx, c, ConsentState.GIVEN) for c in channels]
-            ctx.person.channel_ranking = [c.value for c in channels]
-            ctx.person.onboarded_at = ctx.person.onboarded_at or ctx.now
+            records = [ctx.record_consent(c, ConsentState.GIVEN) for c in channels]
+            ctx.rank_channels(channels)
+            if ctx.person.onboarded_at is None:
+                ctx.mark_onboarded()
             return go("menu", receipt(records), Reply((t("Thank you! Your choices are saved."),)))
         if given.choice == CHANGE.id:
             # The usual question per channel: each answer is recorded as the person's own,
@@ -115,13 +107,6 @@ class InvitationFlow:
             prompt = Onboarding().prompt(ctx, "consent", state)
             return Step((prompt,), ONBOARDING, "consent", state)
         return None
-
-
-def _attempt(ctx: Context, secret: str) -> Attempt:
-    phone = None
-    if ctx.channel in PHONE_CHANNELS and ctx.contact.address_enc and ctx.vault is not None:
-        phone = ctx.vault.decrypt(ctx.contact.address_enc)
-    return Attempt(secret, ctx.channel, phone, ctx.contact.address_index, ctx.client)
 
 
 REFUSALS: dict[Refusal, Text] = {

@@ -17,8 +17,8 @@ class MyConsents:
     name = NAME
 
     async def enter(self, ctx: Context, data: Mapping[str, Any]) -> Step:
-        history = await ctx.consents.history()
-        current = await ctx.consents.current()
+        history = await ctx.consent_history()
+        current = await ctx.current_consents()
         if not history:
             return go("menu", Reply((t("You have not made any consent decisions yet."),)))
         lines = [

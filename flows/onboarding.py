@@ -119,11 +119,11 @@ class Onboarding:
             return self._at(
                 ctx, "consent", {"pending": pending, "given": accepted, "records": records}
             )
-        history = {r.record_id: r for r in await ctx.consents.history()}
+        history = {r.record_id: r for r in await ctx.consent_history()}
         receipt_reply = receipt([history[r] for r in records])
         if len(accepted) >= 2:
             return self._at(ctx, "rank", {"ranked": [], "remaining": accepted}, receipt_reply)
-        ctx.person.channel_ranking = accepted
+        ctx.rank_channels(accepted)
         if not accepted:
             return self._done(
                 ctx,
@@ -140,7 +140,7 @@ class Onboarding:
         return self._done(ctx, receipt_reply)
 
     def _done(self, ctx: Context, *replies: Reply) -> Step:
-        ctx.person.onboarded_at = ctx.now
+        ctx.mark_onboarded()
         return go("menu", *replies, Reply((t("Thank you! Your choices are saved."),)))
 
 
@@ -168,6 +168,19 @@ def about(ctx: Context) -> Reply:
                 "We delete the text of our messages after {n} day.",
                 "We delete the text of our messages after {n} days.",
                 settings.message_retention_days,
+            ),
+            # TRANSLATORS: privacy notice, the access log (bot.audit) in plain words;
+            # "someone at Lotse" means the people who run Lotse.
+            tn(
+                "When someone at an office or at Lotse looks at or changes your data, we "
+                "write down who, when and what kind of data, but not the data itself. After "
+                "your data is deleted, we keep these notes for {n} day in case of complaints "
+                "or misuse. Then we delete them too.",
+                "When someone at an office or at Lotse looks at or changes your data, we "
+                "write down who, when and what kind of data, but not the data itself. After "
+                "your data is deleted, we keep these notes for {n} days in case of complaints "
+                "or misuse. Then we delete them too.",
+                settings.access_log_retention_days,
             ),
             t(
                 "Your rights: you can see, correct and delete your data at any time. You can "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.conversation import Context, Flow, Input, Step
+from bot.conversation import Context, Flow, Input, Ports, Step
 from bot.i18n import CHANNEL_NAMES, Catalogs, fold
 from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
@@ -38,12 +38,17 @@ def invitation_code(given: Input) -> str | None:
 
 
 class FlowRouter:
-    def __init__(self, flows: Iterable[Flow], catalogs: Catalogs) -> None:
+    def __init__(self, flows: Iterable[Flow], catalogs: Catalogs, ports: Ports) -> None:
         self._flows = {flow.name: flow for flow in flows}
+        self._ports = ports
         self._keywords = {
             keyword.name: catalogs.keyword_set(keyword)
             for keyword in (MENU, LANGUAGE, HELP, STOP, START)
         }
+
+    @property
+    def ports(self) -> Ports:
+        return self._ports
 
     def flow(self, name: str) -> Flow:
         return self._flows[name]
@@ -97,7 +102,7 @@ class FlowRouter:
         conversation = ctx.conversation
         if not conversation.flow or not conversation.step:
             return go(self._home(ctx), *replies)
-        data = {k: v for k, v in conversation.data.items() if not k.startswith("_")}
+        data = dict(conversation.data)
         prompt = self.flow(conversation.flow).prompt(ctx, conversation.step, data)
         return Step((*replies, prompt), conversation.flow, conversation.step, data)
 

@@ -35,7 +35,7 @@ class SettingsFlow:
         return await self._overview(ctx)
 
     async def _overview(self, ctx: Context, *before: Reply) -> Step:
-        given = await ctx.consents.given_channels()
+        given = await ctx.given_channels()
         data = {"can_rank": len(given) >= 2}
         return Step((*before, self.prompt(ctx, "overview", data)), NAME, "overview", data)
 
@@ -106,7 +106,7 @@ class SettingsFlow:
         return None
 
     async def _consent_step(self, ctx: Context, *before: Reply) -> Step:
-        current = await ctx.consents.current()
+        current = await ctx.current_consents()
         # The channels offered here, and any other the person has answered for: a letter
         # agreed to at an office must be as easy to withdraw as it was to give.
         answered = [
@@ -125,19 +125,18 @@ class SettingsFlow:
         if not given.choice or not given.choice.startswith("toggle:"):
             return None
         channel = Channel(given.choice.removeprefix("toggle:"))
-        current = await ctx.consents.current()
+        current = await ctx.current_consents()
         record = current.get((CONTACT.id, channel.value))
         was_given = record is not None and record.state == ConsentState.GIVEN
         state = ConsentState.WITHDRAWN if was_given else ConsentState.GIVEN
         new = await record_contact_choice(ctx, channel, state)
-        await ctx.session.flush()
         ranking = [c for c in ctx.person.channel_ranking if c != channel.value]
         if state is ConsentState.GIVEN:
             ranking.append(channel.value)
-        ctx.person.channel_ranking = ranking
+        ctx.rank_channels(ranking)
         return await self._consent_step(ctx, receipt([new]))
 
     async def _ranked_given(self, ctx: Context) -> list[Channel]:
-        given = await ctx.consents.given_channels()
+        given = await ctx.given_channels()
         order = {c: i for i, c in enumerate(ctx.person.channel_ranking)}
         return sorted(given, key=lambda c: order.get(c.value, len(order)))

@@ -34,6 +34,11 @@ def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("LOTSE_CONTACT_CHANNELS", "webchat,sms", "LOTSE_CONTACT_CHANNELS: lists sms, which is"),
         ("LOTSE_TELEGRAM_TOKEN", "1:abc", "LOTSE_TELEGRAM_WEBHOOK_SECRET: needed in webhook"),
         ("LOTSE_TWILIO_API_URL", "ftp://x", "LOTSE_TWILIO_API_URL: must be an http(s) URL"),
+        (
+            "LOTSE_ACCESS_LOG_RETENTION_DAYS",
+            "0",
+            "LOTSE_ACCESS_LOG_RETENTION_DAYS: Input should be greater than or equal to 1",
+        ),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_setting(

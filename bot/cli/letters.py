@@ -53,7 +53,7 @@ async def _export(
         )
         if batch_id is not None:
             return await reprint(context, batch_id, office_id=office_id, now=utcnow())
-        return await export_pending(context, office_id=office_id, now=utcnow(), actor="cli")
+        return await export_pending(context, office_id=office_id, now=utcnow())
     finally:
         await engine.dispose()
 

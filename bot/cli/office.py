@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import log_access
+from bot.audit import Actor, record
 from bot.cli.common import Stop, run_in_session
 from bot.config import Settings, load_settings
 from bot.db.models import Office, OfficeApiKey
@@ -66,10 +66,8 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
         async def new_key(session: AsyncSession) -> str:
             office = await office_by_slug(session, args.office)
             key = await create_key(session, office)
-            await log_access(
-                session, actor="cli", action="api-key-created", office_id=office.id,
-                detail=key.prefix,
-            )  # fmt: skip
+            await record(session, Actor.operator(), "api-key-created", utcnow(),
+                         detail=f"office {office.slug}: {key.prefix}")  # fmt: skip
             return key.key
 
         key = run_in_session(settings, new_key)
@@ -80,9 +78,7 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
 
         async def revoke(session: AsyncSession) -> None:
             await revoke_key(session, prefix, utcnow())
-            await log_access(
-                session, actor="cli", action="api-key-revoked", office_id=None, detail=prefix
-            )
+            await record(session, Actor.operator(), "api-key-revoked", utcnow(), detail=prefix)
 
         run_in_session(settings, revoke)
         print(f"key {prefix} revoked")
@@ -101,8 +97,8 @@ def cmd_office(args: argparse.Namespace, check_schema: Callable[[Settings], Any]
 
         async def unlock(session: AsyncSession) -> int:
             forgotten = await unlock_login(session, vault, email)
-            await log_access(session, actor="cli", action="staff-login-unlocked",
-                             office_id=None, detail=f"{forgotten} failures forgotten")  # fmt: skip
+            await record(session, Actor.operator(), "staff-login-unlocked", utcnow(),
+                         detail=f"{forgotten} failures forgotten")  # fmt: skip
             return forgotten
 
         print(f"{run_in_session(settings, unlock)} failed logins of {email} forgotten")

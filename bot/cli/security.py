@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from bot.audit import log_access
+from bot.audit import Actor, record
 from bot.config import Settings, load_settings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.invitations import FindingKind, review
@@ -26,9 +26,9 @@ def cmd_security(args: argparse.Namespace, check_schema: Callable[[Settings], An
             async with make_sessionmaker(engine)() as session, session.begin():
                 findings = await review(session, vault, detach=args.detach)
                 detached = sum(1 for f in findings if f.outcome is FindingKind.DETACHED)
-                await log_access(
-                    session, actor="cli", action="security.connections", office_id=None,
-                    detail=f"{len(findings)} findings, {detached} numbers detached", at=utcnow(),
+                await record(
+                    session, Actor.operator(), "security.connections", utcnow(),
+                    detail=f"{len(findings)} findings, {detached} numbers detached",
                 )  # fmt: skip
                 return [finding.line() for finding in findings]
         finally:

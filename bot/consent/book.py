@@ -18,7 +18,7 @@ from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Repl
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
 #: The privacy notice the onboarding shows. Bump the version whenever its text changes.
 NOTICE_ID = "lotse-privacy-notice"
-NOTICE_VERSION = "2026-11-23"
+NOTICE_VERSION = "2026-11-29"
 #: The notice a registration office showed; its version comes with each invitation.
 OFFICE_NOTICE_ID = "office-notice"
 
@@ -37,6 +37,38 @@ CONTACT = Purpose(
     data_categories=("dpv-pd:Language", "dpv-pd:Contact", "dpv-pd:CommunicationsMetadata"),
 )
 PURPOSES = {CONTACT.id: CONTACT}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One consent record as a conversation sees it: a plain copy, so nothing outside
+    this book can change a record (the book is append-only)."""
+
+    record_id: str
+    purpose: str
+    channel: str | None
+    state: str
+    method: str
+    notice_id: str
+    notice_version: str
+    notice_language: str
+    recorded_at: datetime
+    created_at: datetime
+
+    @classmethod
+    def of(cls, record: ConsentRecord) -> Decision:
+        return cls(
+            record_id=record.record_id,
+            purpose=record.purpose,
+            channel=record.channel,
+            state=record.state,
+            method=record.method,
+            notice_id=record.notice_id,
+            notice_version=record.notice_version,
+            notice_language=record.notice_language,
+            recorded_at=record.recorded_at,
+            created_at=record.created_at,
+        )
 
 
 class ConsentBook:
@@ -98,7 +130,7 @@ class ConsentBook:
         return record
 
 
-def decision_text(record: ConsentRecord) -> Text:
+def decision_text(record: ConsentRecord | Decision) -> Text:
     """One line of a receipt or of "my consents"."""
     purpose = PURPOSES[record.purpose]
     channel = CHANNEL_NAMES[Channel(record.channel)] if record.channel else t("all channels")
@@ -112,7 +144,7 @@ def decision_text(record: ConsentRecord) -> Text:
     )
 
 
-def receipt(changed: Sequence[ConsentRecord]) -> Reply:
+def receipt(changed: Sequence[ConsentRecord | Decision]) -> Reply:
     """The message a person gets whenever their consent changes."""
     lines = [
         tn(

@@ -1,15 +1,29 @@
 """Conversations, the public names: the engine and what a flow is."""
 
 from bot.conversation.engine import Engine, InboundOutcome
-from bot.conversation.flow import Context, Flow, Input, Operator, Router, Step
+from bot.conversation.flow import (
+    Context,
+    ConversationView,
+    Flow,
+    Input,
+    Operator,
+    PersonView,
+    Router,
+    Step,
+)
+from bot.conversation.scope import Ports, StepScope
 
 __all__ = [
     "Context",
+    "ConversationView",
     "Engine",
     "Flow",
     "InboundOutcome",
     "Input",
     "Operator",
+    "PersonView",
+    "Ports",
     "Router",
     "Step",
+    "StepScope",
 ]

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.conversation.flow import Operator, Router
 from bot.conversation.inbox import store_inbound
 from bot.conversation.lookup import find_or_create
-from bot.conversation.state import ContactState, PersonState, write_step
+from bot.conversation.state import write_step
 from bot.conversation.step import StepRunner, read_input
 from bot.i18n import Catalogs
 from bot.kernel.clock import utcnow
@@ -91,10 +91,10 @@ class Engine:
     async def _handle_once(self, message: InboundMessage) -> Handled:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
-            person, contact, conversation = await find_or_create(
+            sender = await find_or_create(
                 session, self._vault, message, now, postgres=self._postgres
             )
-            before, before_contact = PersonState.of(person), ContactState.of(contact)
+            person, contact, conversation = sender
             label = conversation.data.get("_labels", {}).get(message.choice or "")
             inbound_id = await store_inbound(
                 session,
@@ -114,11 +114,9 @@ class Engine:
             await write_step(
                 session,
                 ctx,
-                conversation,
+                sender,
                 step,
                 now,
-                before,
-                before_contact,
                 catalogs=self._catalogs,
                 vault=self._vault,
             )
@@ -128,10 +126,10 @@ class Engine:
         """Record the message as seen (so a retry does not crash again) and apologise."""
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
-            person, contact, conversation = await find_or_create(
+            sender = await find_or_create(
                 session, self._vault, message, now, postgres=self._postgres
             )
-            before, before_contact = PersonState.of(person), ContactState.of(contact)
+            person, contact, conversation = sender
             inbound_id = await store_inbound(
                 session,
                 self._vault,
@@ -149,11 +147,9 @@ class Engine:
             await write_step(
                 session,
                 ctx,
-                conversation,
+                sender,
                 step,
                 now,
-                before,
-                before_contact,
                 catalogs=self._catalogs,
                 vault=self._vault,
             )

@@ -3,24 +3,26 @@
 A flow is a set of named steps. Given the conversation state and one input, it
 returns the next state and its replies; it never talks to a provider and never
 formats for a channel. Side effects on the person (language, consent, erasure)
-go through the `Context`, inside the engine's one transaction.
+go through the `Context`, inside the engine's one transaction. The `Context` holds
+plain values and domain methods only: the transaction stays with the engine's
+implementation (bot/conversation/context.py), which writes back what changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any, Protocol, TypeVar
 
 from bot.config import Settings
-from bot.consent import CONTACT, ConsentBook
-from bot.db.models import Contact, Conversation, Person
+from bot.consent import Decision
+from bot.conversation.scope import Ports
 from bot.i18n import Catalogs
-from bot.kernel.crypto import Vault
-from bot.kernel.types import Channel, ConsentMethod, ConsentState, Reply, Text
+from bot.kernel.types import Channel, ConsentState, Reply, Text
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,51 +61,80 @@ class Operator:
     privacy_contact: str
 
 
-class Context:
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """What a flow may read and change on a person (through the `Context`'s methods).
+
+    The engine compares it before and after a step and writes it back only if it changed.
+    """
+
+    language: str | None
+    channel_ranking: tuple[str, ...]
+    onboarded_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """Where the conversation stood before this step (flows return the next state)."""
+
+    flow: str
+    step: str
+    #: The flow's own data (the engine's bookkeeping left out).
+    data: Mapping[str, Any]
+
+
+class Context(ABC):
     """The person, their channel, and the effects a flow may cause."""
 
     def __init__(
         self,
         *,
-        session: AsyncSession,
-        person: Person,
-        contact: Contact,
-        conversation: Conversation,
+        person: PersonView,
+        conversation: ConversationView,
+        channel: Channel,
+        opted_out_at: datetime | None,
         settings: Settings,
         operator: Operator,
         now: datetime,
-        consents: ConsentBook,
         catalogs: Catalogs,
         language_hints: Sequence[str] = (),
-        erase: Callable[[], Any],
-        vault: Vault | None = None,
-        client: str | None = None,
     ) -> None:
-        #: For flows that read encrypted fields (an invitation's contact details).
-        self.vault = vault
-        self.session = session
-        self.person = person
-        self.contact = contact
-        #: The state before this step (read only: flows return the next state).
-        self.conversation = conversation
         self.settings = settings
         self.operator = operator
         self.now = now
-        self.consents = consents
-        self._catalogs = catalogs
         self.language_hints = tuple(language_hints)
-        self._erase = erase
-        self.erased = False
-        #: Web chat: the client's keyed address (limits on connect codes).
-        self.client = client
+        self._catalogs = catalogs
+        self._person = person
+        self._conversation = conversation
+        self._channel = channel
+        self._opted_out_at = opted_out_at
+        self._erased = False
+
+    # -- reading ------------------------------------------------------------
+
+    @property
+    def person(self) -> PersonView:
+        return self._person
+
+    @property
+    def conversation(self) -> ConversationView:
+        return self._conversation
 
     @property
     def channel(self) -> Channel:
-        return Channel(self.contact.channel)
+        return self._channel
 
     @property
     def lang(self) -> str:
-        return self.person.language or self.settings.default_language
+        return self._person.language or self.settings.default_language
+
+    @property
+    def opted_out(self) -> bool:
+        return self._opted_out_at is not None
+
+    @property
+    def erased(self) -> bool:
+        return self._erased
 
     def in_every_language(self, text: Text, separator: str = " · ") -> str:
         """One text in all languages at once, for people whose language is not known yet."""
@@ -112,36 +143,66 @@ class Context:
             seen.setdefault(translator.text(text), None)
         return separator.join(seen)
 
-    @property
-    def opted_out(self) -> bool:
-        return self.contact.opted_out_at is not None
+    # -- the person ---------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        self._person = replace(self._person, language=lang)
+
+    def rank_channels(self, channels: Iterable[Channel | str]) -> None:
+        """The ways of contact in the order the person prefers them (consented ones only)."""
+        ranking = tuple(Channel(c).value for c in channels)
+        self._person = replace(self._person, channel_ranking=ranking)
+
+    def mark_onboarded(self) -> None:
+        self._person = replace(self._person, onboarded_at=self.now)
+
+    # -- this channel -------------------------------------------------------
 
     def opt_out(self) -> None:
         """The person said STOP on this channel: withdraw consent, send nothing more."""
-        self.contact.opted_out_at = self.now
-        self._record_channel_consent(ConsentState.WITHDRAWN)
+        self._opted_out_at = self.now
+        self.record_consent(self.channel, ConsentState.WITHDRAWN)
 
     def opt_in(self) -> None:
         """The person said START on this channel after STOP."""
-        self.contact.opted_out_at = None
-        self._record_channel_consent(ConsentState.GIVEN)
+        self._opted_out_at = None
+        self.record_consent(self.channel, ConsentState.GIVEN)
 
-    def _record_channel_consent(self, state: ConsentState) -> None:
-        self.consents.record(
-            purpose=CONTACT,
-            channel=self.channel,
-            state=state,
-            method=ConsentMethod.CHAT,
-            language=self.lang,
-            at=self.now,
-        )
+    # -- effects in the engine's transaction -----------------------------------
 
-    def set_language(self, lang: str) -> None:
-        self.person.language = lang
+    @abstractmethod
+    def record_consent(self, channel: Channel, state: ConsentState) -> Decision:
+        """The person's own answer, given here in the chat, to contact by `channel`."""
 
+    @abstractmethod
+    def record_office_consent(
+        self, channel: Channel, *, language: str, recorded_at: datetime, notice_version: str
+    ) -> Decision:
+        """Consent to contact by `channel` that an office recorded (with its own notice)."""
+
+    @abstractmethod
+    async def consent_history(self) -> list[Decision]:
+        """Every consent decision of the person, oldest first."""
+
+    @abstractmethod
+    async def current_consents(self) -> dict[tuple[str, str | None], Decision]:
+        """The newest decision per purpose and channel."""
+
+    @abstractmethod
+    async def given_channels(self) -> list[Channel]:
+        """The channels the person agreed to be contacted by, now."""
+
+    @abstractmethod
+    async def forget_postal_address(self) -> None:
+        """Delete the postal address kept for letters (it serves no other purpose)."""
+
+    @abstractmethod
     async def erase(self) -> None:
-        await self._erase()
-        self.erased = True
+        """Erase the person; only the goodbye on this contact is still sent."""
+
+    @abstractmethod
+    def port(self, kind: type[T]) -> T:
+        """A feature above the conversation package, bound to this step (see `StepScope`)."""
 
 
 class Flow(Protocol):
@@ -164,6 +225,11 @@ class Flow(Protocol):
 
 class Router(Protocol):
     """The flows of this Lotse and the rules between them (provided by `flows`)."""
+
+    @property
+    def ports(self) -> Ports:
+        """The features above this package the flows use (see bot/conversation/scope.py)."""
+        ...
 
     def flow(self, name: str) -> Flow: ...
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Contact, Conversation, Person
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, InboundMessage
-from bot.people import address_index
+from bot.people import Joined, address_index, attach
 
 
 async def find_or_create(
@@ -45,21 +46,17 @@ async def find_or_create(
     address_enc = None if message.channel is Channel.WEBCHAT else vault.encrypt(message.address)
     # Someone who deleted their data writes again from the same address while its
     # goodbye contact still exists: that contact becomes the new person's.
-    detached = await session.scalar(
-        select(Contact).where(
-            Contact.channel == message.channel.value,
-            Contact.address_index == index,
-            Contact.person_id.is_(None),
-        )
+    contact, joined = await attach(
+        session, message.channel, index, person.id, now, address_enc=address_enc
     )
-    contact = detached or Contact(
-        channel=message.channel.value, address_index=index, created_at=now
-    )
-    contact.person_id, contact.address_enc, contact.purge_after = person.id, address_enc, None
+    if joined is Joined.OTHERS:
+        # A first message from the same address made it meanwhile (PostgreSQL): what
+        # inserting it again would raise; the engine retries the step and finds it.
+        raise IntegrityError("contact of a new address", None, Exception("taken meanwhile"))
     conversation = Conversation(
         person_id=person.id, flow="", step="", data={}, offered=[], updated_at=now
     )
-    session.add_all([contact, conversation])
+    session.add(conversation)
     await session.flush()
     session.expunge_all()
     return person, contact, conversation

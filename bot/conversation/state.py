@@ -2,70 +2,60 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation.flow import Context, Step
-from bot.conversation.tables import CONTACTS, CONVERSATIONS, MESSAGES, PERSONS
+from bot.conversation.context import StepContext, person_view
+from bot.conversation.flow import Step
+from bot.conversation.tables import CONTACTS, CONVERSATIONS, PERSONS
 from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
-from bot.kernel.types import Channel, Direction, OutboxStatus, Reply
-from bot.messaging import encode_body
+from bot.kernel.types import Channel
+from bot.messaging import Outgoing, enqueue_many
 
 #: Activity times are kept to this resolution; retention counts in days.
 ACTIVITY_RESOLUTION = timedelta(minutes=10)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonState:
-    """What a flow may change on a person; compared to know whether to write it back."""
-
-    language: str | None
-    channel_ranking: tuple[str, ...]
-    onboarded_at: datetime | None
-
-    @classmethod
-    def of(cls, person: Person) -> PersonState:
-        return cls(person.language, tuple(person.channel_ranking), person.onboarded_at)
-
-
-@dataclass(frozen=True, slots=True)
-class ContactState:
-    opted_out_at: datetime | None
-
-    @classmethod
-    def of(cls, contact: Contact) -> ContactState:
-        return cls(contact.opted_out_at)
-
-
 async def write_step(
     session: AsyncSession,
-    ctx: Context,
-    conversation: Conversation,
+    ctx: StepContext,
+    sender: tuple[Person, Contact, Conversation],
     step: Step,
     now: datetime,
-    before: PersonState,
-    before_contact: ContactState,
     *,
     catalogs: Catalogs,
     vault: Vault,
 ) -> None:
-    """Queue the replies, then write back what changed (nothing more after an erasure)."""
+    """Queue the replies, then write back what changed (nothing more after an erasure).
+
+    `sender` are the rows the step began with: flows change only the context's views,
+    so comparing the two tells what to write, with plain UPDATEs (no ORM flush).
+    """
+    person, contact, conversation = sender
     translator = catalogs[ctx.lang]
     rendered = [translator.reply(reply) for reply in step.replies]
-    person_id = None if ctx.erased else ctx.person.id
-    rows = [
-        _outbound(vault, ctx.contact, person_id, reply, text.text, text.choices, text.lang, now)
+    person_id = None if ctx.erased else person.id
+    replies = [
+        Outgoing(
+            person_id,
+            contact.id,
+            contact.channel,
+            text.lang,
+            text.text,
+            text.choices,
+            opt_out_notice=reply.opt_out_notice,
+            template=reply.template,
+            important=reply.important,
+        )
         for reply, text in zip(step.replies, rendered, strict=True)
     ]
-    if rows:
-        await session.execute(insert(MESSAGES), rows)
+    await enqueue_many(session, vault, replies, now)
     if ctx.erased:
         return
     last_choices = next((r.choices for r in reversed(rendered) if r.choices), None)
@@ -88,24 +78,23 @@ async def write_step(
             updated_at=now,
         )
     )
-    person = ctx.person
-    changed = PersonState.of(person) != before
-    if changed or now - person.last_active_at > ACTIVITY_RESOLUTION:
+    view = ctx.person
+    if view != person_view(person) or now - person.last_active_at > ACTIVITY_RESOLUTION:
         await session.execute(
             update(PERSONS)
             .where(PERSONS.c.id == person.id)
             .values(
-                language=person.language,
-                channel_ranking=person.channel_ranking,
-                onboarded_at=person.onboarded_at,
+                language=view.language,
+                channel_ranking=list(view.channel_ranking),
+                onboarded_at=view.onboarded_at,
                 last_active_at=now,
             )
         )
-    await _write_contact(session, ctx.contact, now, before_contact)
+    await _write_contact(session, contact, now, ctx.opted_out_at)
 
 
 async def _write_contact(
-    session: AsyncSession, contact: Contact, now: datetime, before: ContactState
+    session: AsyncSession, contact: Contact, now: datetime, opted_out_at: datetime | None
 ) -> None:
     values: dict[str, Any] = {}
     # WhatsApp's 24-hour window needs the exact time; elsewhere a coarse one will do.
@@ -118,38 +107,7 @@ async def _write_contact(
         values["last_inbound_at"] = now
     if not contact.reachable:  # they wrote, so they can be reached again (unblocked)
         values["reachable"] = True
-    if contact.opted_out_at != before.opted_out_at:
-        values["opted_out_at"] = contact.opted_out_at
+    if opted_out_at != contact.opted_out_at:
+        values["opted_out_at"] = opted_out_at
     if values:
         await session.execute(update(CONTACTS).where(CONTACTS.c.id == contact.id).values(**values))
-
-
-def _outbound(
-    vault: Vault,
-    contact: Contact,
-    person_id: int | None,
-    reply: Reply,
-    text: str,
-    choices: Sequence[tuple[str, str]],
-    lang: str,
-    now: datetime,
-) -> dict[str, Any]:
-    return dict(
-        person_id=person_id,
-        contact_id=contact.id,
-        direction=Direction.OUT.value,
-        channel=contact.channel,
-        status=OutboxStatus.QUEUED.value,
-        body_enc=encode_body(
-            vault,
-            text,
-            choices,
-            opt_out_notice=reply.opt_out_notice,
-            template=reply.template,
-        ),
-        lang=lang,
-        important=reply.important,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )

@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.consent import ConsentBook
+from bot.conversation.context import StepContext
 from bot.conversation.flow import Context, Input, Operator, Router, Step
 from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs, fold
 from bot.kernel.crypto import Vault
 from bot.kernel.types import InboundMessage
-from bot.people import ErasureReason, erase_person
 
 #: A guard against flows handing over to each other in a circle.
 MAX_HANDOVERS = 8
@@ -72,17 +71,8 @@ class StepRunner:
         conversation: Conversation,
         message: InboundMessage,
         now: datetime,
-    ) -> Context:
-        async def erase() -> None:
-            await erase_person(
-                session,
-                person.id,
-                now=now,
-                reason=ErasureReason.REQUEST,
-                keep_contact_id=contact.id,
-            )
-
-        return Context(
+    ) -> StepContext:
+        return StepContext(
             session=session,
             person=person,
             contact=contact,
@@ -90,11 +80,10 @@ class StepRunner:
             settings=self._settings,
             operator=self._operator,
             now=now,
-            consents=ConsentBook(session, person.id),
             catalogs=self._catalogs,
-            language_hints=message.language_hints,
-            erase=erase,
             vault=self._vault,
+            ports=self._router.ports,
+            language_hints=message.language_hints,
             client=message.client,
         )
 

@@ -18,20 +18,33 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.audit import log_access
+from bot.audit import Actor, Category, Concerned, record
 from bot.config import Settings
 from bot.db.models import Invitation, Office
 from bot.invitations.bulk_csv import BulkFileError, CsvRow, read_requests
-from bot.invitations.create import ReferenceConflict, create_invitation, new_invitation
+from bot.invitations.create import (
+    Outcome,
+    ReferenceConflict,
+    create_invitation,
+    create_invitations,
+)
 from bot.invitations.input import FieldError
-from bot.invitations.request import InvitationRequest
 from bot.invitations.sending import InvitationSender
-from bot.invitations.status import InvitationStatus, add_event
 
 log = logging.getLogger(__name__)
 
 #: Rows per transaction.
 CHUNK = 500
+
+
+#: What an uploaded row may hold of a person.
+UPLOAD_CATEGORIES = (
+    Category.INVITATION,
+    Category.LANGUAGE,
+    Category.PHONE,
+    Category.POSTAL_ADDRESS,
+    Category.NAME,
+)
 
 
 class RowOutcome(StrEnum):
@@ -83,10 +96,11 @@ class BulkContext(Protocol):
 
 
 async def import_csv(
-    services: BulkContext, office: Office, data: bytes, *, actor: str
+    services: BulkContext, office: Office, data: bytes, *, actor: Actor
 ) -> BulkResult:
-    """Create the invitations of a CSV file for `office`; `actor` ("key:<prefix>",
-    "user:<id>") goes to the access log. Raises BulkFileError for an unreadable file."""
+    """Create the invitations of a CSV file for `office`; the access log gets an entry
+    per invitation written or found again, for `actor`. Raises BulkFileError for an
+    unreadable file."""
     settings = services.settings
     if len(data) > settings.bulk_max_bytes:
         raise BulkFileError(
@@ -104,9 +118,20 @@ async def import_csv(
             f"rows={len(result.rows)} created={result.count(RowOutcome.CREATED)} "
             f"existing={result.count(RowOutcome.EXISTING)} errors={result.count(RowOutcome.ERROR)}"
         )
-        await log_access(
-            session, actor=actor, action="bulk.upload", office_id=office.id, detail=detail, at=now
-        )
+        # Each invitation once (a reference may come twice), looked up in chunks (a
+        # database takes only so many parameters).
+        ids = list(dict.fromkeys(r.invitation_id for r in result.rows if r.invitation_id))
+        concerns: list[Concerned] = []
+        for start in range(0, len(ids), CHUNK):
+            found = await session.execute(
+                select(Invitation.id, Invitation.person_id).where(
+                    Invitation.public_id.in_(ids[start : start + CHUNK])
+                )
+            )
+            concerns += [Concerned(person_id, invitation_id) for invitation_id, person_id in found]
+        # One entry per invitation written or matched; one without anyone if none was.
+        await record(session, actor, "bulk.upload", now, concerns=concerns,
+                     categories=UPLOAD_CATEGORIES, detail=detail)  # fmt: skip
     services.dispatcher.wake()
     return result
 
@@ -142,43 +167,16 @@ async def _write_together(
     rows: Sequence[CsvRow],
     now: datetime,
 ) -> list[RowResult]:
-    sender = services.invitations
-    valid = [row.parsed for row in rows if not isinstance(row.parsed, list)]
-    known: dict[str, Invitation] = {
-        invitation.reference: invitation
-        for invitation in await session.scalars(
-            select(Invitation).where(
-                Invitation.office_id == office.id,
-                Invitation.reference.in_({request.reference for request in valid}),
-            )
+    requests = [row.parsed for row in rows if not isinstance(row.parsed, list)]
+    outcomes = iter(
+        await create_invitations(
+            session, office=office, requests=requests, sender=services.invitations, now=now
         )
-    }
-    results: list[RowResult] = []
-    new: list[tuple[Invitation, InvitationRequest]] = []
-    for row in rows:
-        if isinstance(row.parsed, list):
-            results.append(_row_error(row, row.parsed))
-            continue
-        fingerprint = row.parsed.fingerprint(sender.vault)
-        invitation = known.get(row.parsed.reference)
-        if invitation is None:
-            invitation = new_invitation(office, row.parsed, fingerprint, sender, now)
-            known[row.parsed.reference] = invitation
-            new.append((invitation, row.parsed))
-            outcome = RowOutcome.CREATED
-        elif invitation.request_hash != fingerprint:
-            results.append(_conflict(row))
-            continue
-        else:
-            outcome = RowOutcome.EXISTING
-        results.append(RowResult(row.number, row.reference, outcome,
-                                 invitation_id=invitation.public_id))  # fmt: skip
-    session.add_all(invitation for invitation, _ in new)
-    await session.flush()  # one INSERT for the chunk
-    for invitation, request in new:
-        add_event(session, invitation, InvitationStatus.CREATED, now)
-        await sender.send(session, invitation, office, request.personal, now)
-    return results
+    )
+    return [
+        _row_error(row, row.parsed) if isinstance(row.parsed, list) else _row(row, next(outcomes))
+        for row in rows
+    ]
 
 
 async def _write_row(
@@ -187,13 +185,21 @@ async def _write_row(
     if isinstance(row.parsed, list):
         return _row_error(row, row.parsed)
     try:
-        invitation, created = await create_invitation(
+        outcome: Outcome = await create_invitation(
             session, office=office, request=row.parsed, sender=services.invitations, now=now
         )
-    except ReferenceConflict:
-        return _conflict(row)
-    outcome = RowOutcome.CREATED if created else RowOutcome.EXISTING
-    return RowResult(row.number, row.reference, outcome, invitation_id=invitation.public_id)
+    except ReferenceConflict as conflict:
+        outcome = conflict
+    return _row(row, outcome)
+
+
+def _row(row: CsvRow, outcome: Outcome) -> RowResult:
+    if isinstance(outcome, ReferenceConflict):
+        return RowResult(row.number, row.reference, RowOutcome.ERROR, "reference",
+                         "this reference exists already with different data")  # fmt: skip
+    invitation, created = outcome
+    kind = RowOutcome.CREATED if created else RowOutcome.EXISTING
+    return RowResult(row.number, row.reference, kind, invitation_id=invitation.public_id)
 
 
 def _row_error(row: CsvRow, errors: list[FieldError]) -> RowResult:
@@ -201,8 +207,3 @@ def _row_error(row: CsvRow, errors: list[FieldError]) -> RowResult:
     also = "; ".join(f"{e.field}: {e.message}" for e in others)
     message = first.message + (f" (also {also})" if also else "")
     return RowResult(row.number, row.reference, RowOutcome.ERROR, first.field, message)
-
-
-def _conflict(row: CsvRow) -> RowResult:
-    return RowResult(row.number, row.reference, RowOutcome.ERROR, "reference",
-                     "this reference exists already with different data")  # fmt: skip

@@ -17,8 +17,9 @@ A connection brings the office's consent (the flow records it), the postal addre
 (the code or token printed in a letter proves the letter), and a phone number only
 with SENDER proof: a code typed elsewhere never joins a number to anyone's record.
 A connection made by CODE may have been a guess: when the owner comes with TOKEN or
-SENDER proof, the invitation is theirs ("reclaimed"), with its letter contact, and the
-event stays for the operator (`lotse security connections`).
+SENDER proof, the invitation is theirs ("reclaimed"), with its letter contact and its
+access-log entries (`bot.audit.link_to_person`), and the event stays for the operator
+(`lotse security connections`).
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Contact, Invitation, Letter, Office
+from bot.audit import link_to_person
+from bot.db.models import Invitation, Letter, Office
 from bot.invitations.codes import code_index, is_token, token_index
 from bot.invitations.request import Personal, personal_of
 from bot.invitations.status import OPEN, InvitationStatus, LetterStatus, add_event, close
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
-from bot.people import address_index, keep_postal_address
+from bot.people import Joined, address_index, attach, contact_for, join, keep_postal_address
 from bot.throttle import Limit, reached, record
 
 log = logging.getLogger(__name__)
@@ -195,6 +197,7 @@ async def _connect(
         .where(Letter.invitation_id == invitation.id, Letter.status == LetterStatus.PENDING.value)
         .values(status=LetterStatus.CANCELLED.value)
     )
+    await link_to_person(session, invitation.id, person_id)
     channels = [Channel(c) for c in invitation.channels]
     wants_phone = personal.phone is not None and any(c in PHONE_CHANNELS for c in channels)
     if proof is Proof.SENDER and personal.phone is not None:
@@ -225,21 +228,7 @@ async def _attach_phone(
         if channel not in PHONE_CHANNELS:
             continue
         index = address_index(vault, channel, phone)
-        contact = await session.scalar(
-            select(Contact).where(Contact.channel == channel.value, Contact.address_index == index)
-        )
-        if contact is None:
-            session.add(
-                Contact(
-                    person_id=person_id,
-                    channel=channel.value,
-                    address_index=index,
-                    address_enc=vault.encrypt(phone),
-                    created_at=now,
-                )
-            )
-        elif contact.person_id is None:
-            contact.person_id, contact.purge_after = person_id, None
+        await attach(session, channel, index, person_id, now, address_enc=vault.encrypt(phone))
 
 
 async def _reclaim(
@@ -257,17 +246,13 @@ async def _reclaim(
     invitation.connected_by = proof.value
     add_event(session, invitation, "reclaimed", now,
               f"by {proof.value}; it had been connected with a typed code")  # fmt: skip
+    await link_to_person(session, invitation.id, person_id, taken_from=previous)
     moved = False
     if invitation.postal_index is not None:
-        contact = await session.scalar(
-            select(Contact).where(
-                Contact.channel == Channel.LETTER.value,
-                Contact.address_index == invitation.postal_index,
-            )
-        )
-        if contact is not None and contact.person_id in (previous, None):
-            contact.person_id, contact.purge_after = person_id, None
-            moved = True
+        # Only a letter contact that exists moves: a reclaim makes none.
+        contact = await contact_for(session, Channel.LETTER, invitation.postal_index)
+        if contact is not None:
+            moved = join(contact, person_id, take_from=previous) is Joined.TAKEN_OVER
     log.warning(
         "invitation %s reclaimed with %s proof from a connection made with a typed code "
         "(a possible guess: see `lotse security connections`)",

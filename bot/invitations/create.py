@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -27,6 +28,10 @@ class ReferenceConflict(Exception):
         self.public_id = invitation.public_id
 
 
+#: A request's outcome: its invitation and whether it is new, or the conflict it met.
+Outcome = tuple[Invitation, bool] | ReferenceConflict
+
+
 async def create_invitation(
     session: AsyncSession,
     *,
@@ -38,41 +43,98 @@ async def create_invitation(
     """The office's invitation for `request.reference`, and whether it is new. The same
     reference with the same request returns the existing one; with a different
     request it raises ReferenceConflict. Its message or letter is queued with it."""
-    fingerprint = request.fingerprint(sender.vault)
-    existing = await _by_reference(session, office.id, request.reference)
-    if existing is not None:
-        if existing.request_hash != fingerprint:
-            raise ReferenceConflict(existing)
-        return existing, False
     for _ in range(5):
-        invitation = new_invitation(office, request, fingerprint, sender, now)
         try:
             async with session.begin_nested():
-                session.add(invitation)
-                await session.flush()
+                [outcome], new = await _insert(session, office, [request], sender, now)
         except IntegrityError:
             # Another request created the reference meanwhile, or (rarely) the code
             # was taken: look again.
-            existing = await _by_reference(session, office.id, request.reference)
-            if existing is not None:
-                if existing.request_hash != fingerprint:
-                    raise ReferenceConflict(existing) from None
-                return existing, False
             continue
-        add_event(session, invitation, InvitationStatus.CREATED, now)
-        await sender.send(session, invitation, office, request.personal, now)
-        return invitation, True
+        if isinstance(outcome, ReferenceConflict):
+            raise outcome
+        await _queue(session, office, new, sender, now)
+        return outcome
     raise RuntimeError("could not find a free connect code")
 
 
-def new_invitation(
+async def create_invitations(
+    session: AsyncSession,
+    *,
+    office: Office,
+    requests: Sequence[InvitationRequest],
+    sender: InvitationSender,
+    now: datetime,
+) -> list[Outcome]:
+    """`create_invitation` for many requests at once (an office's CSV file), in order:
+    the new invitations are inserted together. A database error (a reference created
+    meanwhile, a taken code) is the caller's, who may write them one by one then."""
+    outcomes, new = await _insert(session, office, requests, sender, now)
+    await _queue(session, office, new, sender, now)
+    return outcomes
+
+
+async def _insert(
+    session: AsyncSession,
+    office: Office,
+    requests: Sequence[InvitationRequest],
+    sender: InvitationSender,
+    now: datetime,
+) -> tuple[list[Outcome], list[tuple[Invitation, InvitationRequest]]]:
+    """The rule: a reference is the office's once; the same request again finds its
+    invitation, a different one is a conflict. The new invitations are inserted."""
+    known: dict[str, Invitation] = {
+        invitation.reference: invitation
+        for invitation in await session.scalars(
+            select(Invitation).where(
+                Invitation.office_id == office.id,
+                Invitation.reference.in_({request.reference for request in requests}),
+            )
+        )
+    }
+    decided: list[tuple[Invitation, bool | None]] = []  # new or not; None: a conflict
+    new: list[tuple[Invitation, InvitationRequest]] = []
+    for request in requests:
+        fingerprint = request.fingerprint(sender.vault)
+        invitation = known.get(request.reference)
+        if invitation is None:
+            invitation = _new_invitation(office, request, fingerprint, sender, now)
+            known[request.reference] = invitation  # the same reference later in the file
+            new.append((invitation, request))
+            decided.append((invitation, True))
+        else:
+            decided.append((invitation, False if invitation.request_hash == fingerprint else None))
+    if new:
+        session.add_all(invitation for invitation, _ in new)
+        await session.flush()  # one INSERT for them all; conflicts below know their ids
+    outcomes: list[Outcome] = [
+        ReferenceConflict(invitation) if created is None else (invitation, created)
+        for invitation, created in decided
+    ]
+    return outcomes, new
+
+
+async def _queue(
+    session: AsyncSession,
+    office: Office,
+    new: Sequence[tuple[Invitation, InvitationRequest]],
+    sender: InvitationSender,
+    now: datetime,
+) -> None:
+    """Each new invitation's event, and its message or letter queued."""
+    for invitation, request in new:
+        add_event(session, invitation, InvitationStatus.CREATED, now)
+        await sender.send(session, invitation, office, request.personal, now)
+
+
+def _new_invitation(
     office: Office,
     request: InvitationRequest,
     fingerprint: str,
     sender: InvitationSender,
     now: datetime,
 ) -> Invitation:
-    """A new invitation row (not yet added; `bot.invitations.bulk` adds many at once)."""
+    """A new invitation row, not yet added (`_insert` adds them together)."""
     vault, personal = sender.vault, request.personal
     code, token = new_code(), new_token()
     return Invitation(
@@ -97,12 +159,3 @@ def new_invitation(
         status=InvitationStatus.CREATED.value,
         created_at=now,
     )
-
-
-async def _by_reference(session: AsyncSession, office_id: int, reference: str) -> Invitation | None:
-    found: Invitation | None = await session.scalar(
-        select(Invitation).where(
-            Invitation.office_id == office_id, Invitation.reference == reference
-        )
-    )
-    return found

@@ -36,6 +36,7 @@ from typing import NamedTuple, Protocol
 
 # The module, not its function: tests replace `render_batch` to act while a batch renders.
 import bot.invitations.letter as invitation_letter
+from bot.audit import Actor
 from bot.db.models import Office
 from bot.documents import (
     BatchFile,
@@ -62,6 +63,9 @@ from bot.invitations.status import LetterKind
 #: what is left waits for the next export.
 MAX_BATCH_LETTERS = 500
 MANIFEST_COLUMNS = ("invitation", "reference", "letter", "pages")
+
+
+OPERATOR = Actor.operator()
 
 
 class PrintContext(QueueContext, Protocol):
@@ -104,11 +108,11 @@ async def export_pending(
     *,
     office_id: int | None,
     now: datetime,
-    actor: str = "cli",
+    actor: Actor = OPERATOR,
     limit: int = MAX_BATCH_LETTERS,
 ) -> Batch | None:
     """Render and mark printed the pending letters (of one office, or all); None when
-    there is nothing to print. `actor` goes to the staff access log ("cli", "user:<id>")."""
+    there is nothing to print. `actor` goes to the access log."""
     pending = await load_pending(services, office_id, now, limit)
     if not pending:
         return None
@@ -128,7 +132,7 @@ async def reprint(
     *,
     office_id: int | None,
     now: datetime,
-    actor: str = "cli",
+    actor: Actor = OPERATOR,
 ) -> Batch:
     """An earlier batch rendered again, as far as its letters can still be rendered.
     Statuses stay as they are. Raises UnknownBatch, or NothingToPrint when none of the
@@ -197,10 +201,10 @@ def zip_batch(batch: Batch) -> bytes:
 
 
 async def export_for_office(
-    services: PrintContext, office: Office, now: datetime, *, actor: str = "web"
+    services: PrintContext, office: Office, now: datetime, *, actor: Actor
 ) -> tuple[bytes, str]:
     """The office's pending letters as a ZIP of the batch files, and its file name, for
-    the office web page (pass actor="user:<id>"). Raises NothingToPrint."""
+    the office web page. Raises NothingToPrint."""
     batch = await export_pending(services, office_id=office.id, now=now, actor=actor)
     if batch is None:
         raise NothingToPrint(f"no letters to print for {office.name}")
@@ -208,7 +212,7 @@ async def export_for_office(
 
 
 async def reprint_for_office(
-    services: PrintContext, office: Office, batch_id: str, now: datetime, *, actor: str
+    services: PrintContext, office: Office, batch_id: str, now: datetime, *, actor: Actor
 ) -> tuple[bytes, str]:
     """An earlier batch of the office again, as a ZIP and its file name. Raises
     UnknownBatch (also for another office's batch) or NothingToPrint. Letters that can

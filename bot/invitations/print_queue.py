@@ -4,7 +4,8 @@ Rendering happens between loading and marking, outside any transaction, and a le
 may stop being pending meanwhile (the person connected, the invitation expired): so
 `mark_printed` marks only the letters still pending at that moment, with one
 conditional UPDATE that is safe against concurrent exports and connects on SQLite and
-PostgreSQL. Exports and reprints write the staff access log: addresses were read.
+PostgreSQL. Exports and reprints write the access log, an entry per letter: its
+address was read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Protocol
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.audit import log_access
+from bot.audit import Actor, Category, Concerned, record
 from bot.db.models import Invitation, InvitationEvent, Letter, Office
 from bot.invitations.letter import LetterContent, LetterContext, letter_content
 from bot.invitations.status import OPEN, InvitationStatus, LetterKind, LetterStatus
@@ -47,6 +48,8 @@ class Pending:
 
     letter_id: int
     invitation_id: int
+    #: The connected person, if any (the access log names them).
+    person_id: int | None
     office_id: int
     public_id: str
     kind: LetterKind
@@ -58,9 +61,17 @@ class Pending:
         cls, row: Letter, invitation: Invitation, office: Office, content: LetterContent
     ) -> Pending:
         return cls(
-            row.id, invitation.id, office.id, invitation.public_id, LetterKind(row.kind),
-            invitation.reference, content,
+            row.id, invitation.id, invitation.person_id, office.id, invitation.public_id,
+            LetterKind(row.kind), invitation.reference, content,
         )  # fmt: skip
+
+    @property
+    def concerned(self) -> Concerned:
+        return Concerned(self.person_id, self.invitation_id)
+
+
+#: What printing a letter reads of a person.
+LETTER_CATEGORIES = (Category.POSTAL_ADDRESS, Category.NAME, Category.CODE, Category.LANGUAGE)
 
 
 def _is_reminder(row: Letter) -> bool:
@@ -96,7 +107,7 @@ async def load_pending(
 
 
 async def load_batch(
-    services: QueueContext, batch_id: str, *, office_id: int | None, now: datetime, actor: str
+    services: QueueContext, batch_id: str, *, office_id: int | None, now: datetime, actor: Actor
 ) -> tuple[list[Pending], list[str]]:
     """An earlier batch's letters that can be rendered again, and the public ids of the
     invitations whose letters cannot (closed, their address erased). Raises UnknownBatch."""
@@ -125,12 +136,10 @@ async def load_batch(
                 unavailable.append(invitation.public_id)
             else:
                 pending.append(Pending.of(row, invitation, office, content))
-        offices = sorted({office.id for _, _, office in rows})
-        for office_id_ in offices:
-            count = sum(1 for p in pending if p.office_id == office_id_)
-            await log_access(
-                session, actor=actor, action=REPRINT_ACTION, office_id=office_id_,
-                detail=f"{batch_id}: {count} letters again", at=now,
+        if pending:  # nothing read when none can be rendered (NothingToPrint follows)
+            await record(
+                session, actor, REPRINT_ACTION, now, concerns=[p.concerned for p in pending],
+                categories=LETTER_CATEGORIES, detail=f"batch {batch_id} again",
             )  # fmt: skip
     return pending, unavailable
 
@@ -197,19 +206,13 @@ async def log_export(
     pending: Sequence[Pending],
     marked: set[int],
     batch_id: str,
-    actor: str,
+    actor: Actor,
     now: datetime,
 ) -> None:
-    """One access log row per office in the batch: addresses were read and printed."""
-    per_office: dict[int, int] = {}
-    for p in pending:
-        if p.letter_id in marked:
-            per_office[p.office_id] = per_office.get(p.office_id, 0) + 1
-    for office_id, count in sorted(per_office.items()):
-        await log_access(
-            session, actor=actor, action=EXPORT_ACTION, office_id=office_id,
-            detail=f"{batch_id}: {count} letters", at=now,
-        )  # fmt: skip
+    """One access log entry per letter printed: its address, name and code were read."""
+    printed = [p.concerned for p in pending if p.letter_id in marked]
+    await record(session, actor, EXPORT_ACTION, now, concerns=printed,
+                 categories=LETTER_CATEGORIES, detail=f"batch {batch_id}")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +249,25 @@ async def recent_batches(
         assert printed_at is not None  # set together with the batch id
         summaries.append(BatchSummary(str(batch), printed_at, int(letters), int(pages or 0)))
     return summaries
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOverview:
+    """What an office's letters page shows: counts and batch ids, no one's data."""
+
+    pending: int
+    batches: list[BatchSummary]
+
+
+async def print_overview(
+    sessionmaker: async_sessionmaker[AsyncSession], office_id: int
+) -> PrintOverview:
+    """How many of the office's letters wait for print, and its latest batches."""
+    async with sessionmaker() as session:
+        pending = await session.scalar(
+            select(func.count())
+            .select_from(Letter)
+            .join(Invitation, Invitation.id == Letter.invitation_id)
+            .where(Invitation.office_id == office_id, Letter.status == LetterStatus.PENDING.value)
+        )
+        return PrintOverview(pending or 0, await recent_batches(session, office_id))

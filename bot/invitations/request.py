@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from bot.audit import Category
 from bot.db.models import Invitation
 from bot.kernel.crypto import Vault
 from bot.kernel.postal import PostalAddress
@@ -72,3 +73,14 @@ class InvitationRequest:
             ensure_ascii=False,
         )
         return vault.index("invitation-request", canonical)
+
+    def categories(self) -> tuple[Category, ...]:
+        """What of the person this request gives Lotse (for the access log)."""
+        given = [Category.INVITATION, Category.LANGUAGE, Category.CONSENT]
+        if self.personal.phone:
+            given.append(Category.PHONE)
+        if self.personal.postal_address:
+            given.append(Category.POSTAL_ADDRESS)
+        if self.personal.given_name or self.personal.family_name:
+            given.append(Category.NAME)
+        return tuple(given)

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.db.models import Contact, Invitation, Letter, Message, Office
+from bot.db.models import Invitation, Letter, Office
 from bot.i18n import Catalogs
 from bot.invitations.codes import code_of, token_of
 from bot.invitations.links import TELEGRAM_LINK_NOTE, chat_link, entry_link, telegram_link
@@ -22,9 +21,9 @@ from bot.invitations.message_texts import invitation_texts
 from bot.invitations.request import Personal
 from bot.invitations.status import LetterKind, LetterStatus, add_event, mark_failed
 from bot.kernel.crypto import Vault
-from bot.kernel.types import Channel, Direction, OutboxStatus
-from bot.messaging import encode_body
-from bot.people import address_index
+from bot.kernel.types import Channel
+from bot.messaging import Outgoing, enqueue
+from bot.people import address_index, attach
 
 #: The approved WhatsApp template an invitation goes out with (Lotse writes first).
 WHATSAPP_TEMPLATE = "invitation"
@@ -171,44 +170,32 @@ class InvitationSender:
         reminder: bool,
     ) -> int:
         channel = chosen.channel
-        index = address_index(self.vault, channel, phone)
-        contact = await session.scalar(
-            select(Contact).where(Contact.channel == channel.value, Contact.address_index == index)
+        # If nobody uses this number with Lotse yet, it gets a contact without a person,
+        # kept until a week after the invitation expires unless the person answers.
+        contact, _ = await attach(
+            session,
+            channel,
+            address_index(self.vault, channel, phone),
+            None,
+            now,
+            address_enc=self.vault.encrypt(phone),
+            purge_after=invitation.expires_at + timedelta(days=7),
         )
-        if contact is None:
-            # Nobody uses this number with Lotse yet: a contact without a person, kept
-            # until a week after the invitation expires unless the person answers.
-            contact = Contact(
-                channel=channel.value,
-                address_index=index,
-                address_enc=self.vault.encrypt(phone),
-                created_at=now,
-                purge_after=invitation.expires_at + timedelta(days=7),
-            )
-            session.add(contact)
-            await session.flush()
         translator = self.catalogs[invitation.language]
         link = chosen.telegram_link or chat_link(self.settings, token_of(self.vault, invitation))
         texts = invitation_texts(office, code_of(self.vault, invitation), link,
                                  chosen.telegram_link is not None, reminder=reminder)  # fmt: skip
         text = "\n".join(translator.text(x) for x in texts)
         template = WHATSAPP_TEMPLATE if channel is Channel.WHATSAPP else None
-        message = Message(
-            person_id=contact.person_id,
-            contact_id=contact.id,
-            direction=Direction.OUT.value,
-            channel=channel.value,
-            status=OutboxStatus.QUEUED.value,
-            body_enc=encode_body(self.vault, text, template=template),
-            lang=invitation.language,
-            important=False,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+        message = Outgoing(
+            contact.person_id,
+            contact.id,
+            channel.value,
+            invitation.language,
+            text,
+            template=template,
         )
-        session.add(message)
-        await session.flush()
-        return message.id
+        return await enqueue(session, self.vault, message, now)
 
 
 def _route_detail(chosen: Route) -> str:

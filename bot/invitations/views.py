@@ -1,18 +1,81 @@
-"""What an office sees of its invitations: one by its public id, its timeline, counts, a view."""
+"""What an office sees of its invitations: one by its public id, its timeline, the counts
+by status, and the view itself (never contact details)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Invitation, InvitationEvent
 from bot.invitations.codes import PUBLIC_ID, code_of, display_code
 from bot.invitations.status import InvitationStatus
 from bot.kernel.crypto import Vault
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeInvitation:
+    """An invitation as its office sees it: reference, status, channels, times and the
+    code, never the contact details."""
+
+    public_id: str
+    reference: str
+    status: str
+    language: str
+    channels: tuple[str, ...]
+    #: The connect code as printed ("K7QF-9M2X").
+    code: str
+    expires_at: datetime
+    #: The channel it actually went by, and why.
+    sent_via: str | None
+    sent_note: str | None
+    error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    reminded_at: datetime | None
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, invitation: Invitation, vault: Vault) -> OfficeInvitation:
+        i = invitation
+        return cls(
+            i.public_id, i.reference, i.status, i.language, tuple(i.channels),
+            display_code(code_of(vault, i)), i.expires_at, i.sent_via, i.sent_note, i.error,
+            i.created_at, i.sent_at, i.delivered_at, i.reminded_at, i.closed_at,
+        )  # fmt: skip
+
+    def as_json(self) -> dict[str, Any]:
+        """The office API's shape (`bot.web.office.openapi.Invitation`)."""
+        return {
+            "id": self.public_id,
+            "reference": self.reference,
+            "status": self.status,
+            "language": self.language,
+            "channels": list(self.channels),
+            "code": self.code,
+            "expires_at": self.expires_at.isoformat(),
+            "sent_via": self.sent_via,
+            "sent_note": self.sent_note,
+            "error": self.error,
+            "created_at": self.created_at.isoformat(),
+            "sent_at": _iso(self.sent_at),
+            "delivered_at": _iso(self.delivered_at),
+            "reminded_at": _iso(self.reminded_at),
+            "closed_at": _iso(self.closed_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One status change of an invitation."""
+
+    status: str
+    at: datetime
+    detail: str | None
 
 
 async def office_invitation(
@@ -30,39 +93,25 @@ async def office_invitation(
     return found
 
 
-async def timeline(session: AsyncSession, invitation_id: int) -> list[InvitationEvent]:
+async def timeline(session: AsyncSession, invitation_id: int) -> list[Event]:
     """An invitation's status changes, oldest first."""
-    events = await session.scalars(
-        select(InvitationEvent)
+    rows = await session.execute(
+        select(InvitationEvent.status, InvitationEvent.at, InvitationEvent.detail)
         .where(InvitationEvent.invitation_id == invitation_id)
         .order_by(InvitationEvent.at, InvitationEvent.id)
     )
-    return list(events)
+    return [Event(status, at, detail) for status, at, detail in rows]
 
 
-def counts_by_status(rows: Mapping[str, int]) -> dict[str, int]:
-    return {status.value: rows.get(status.value, 0) for status in InvitationStatus}
-
-
-def invitation_view(invitation: Invitation, vault: Vault) -> dict[str, Any]:
-    """The office's view of an invitation (no contact details)."""
-    return {
-        "id": invitation.public_id,
-        "reference": invitation.reference,
-        "status": invitation.status,
-        "language": invitation.language,
-        "channels": list(invitation.channels),
-        "code": display_code(code_of(vault, invitation)),
-        "expires_at": invitation.expires_at.isoformat(),
-        "sent_via": invitation.sent_via,
-        "sent_note": invitation.sent_note,
-        "error": invitation.error,
-        "created_at": invitation.created_at.isoformat(),
-        "sent_at": _iso(invitation.sent_at),
-        "delivered_at": _iso(invitation.delivered_at),
-        "reminded_at": _iso(invitation.reminded_at),
-        "closed_at": _iso(invitation.closed_at),
-    }
+async def status_counts(session: AsyncSession, office_id: int) -> dict[str, int]:
+    """How many of the office's invitations have each status (every status, in order)."""
+    rows = await session.execute(
+        select(Invitation.status, func.count())
+        .where(Invitation.office_id == office_id)
+        .group_by(Invitation.status)
+    )
+    found = {status: count for status, count in rows.all()}
+    return {status.value: found.get(status.value, 0) for status in InvitationStatus}
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -10,17 +10,27 @@ from bot.messaging.channel import (
     running,
 )
 from bot.messaging.dispatcher import Dispatcher
+from bot.messaging.queue import Outgoing, enqueue, enqueue_many
+from bot.messaging.reader import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
 from bot.messaging.receipts import apply_receipts
 
 __all__ = [
     "ChannelAdapter",
     "Dispatcher",
     "OptedOut",
+    "Outgoing",
     "PermanentFailure",
+    "ReadMessage",
+    "Reader",
     "SendResult",
     "TemporaryFailure",
     "apply_receipts",
     "decode_body",
     "encode_body",
+    "enqueue",
+    "enqueue_many",
+    "fetch_for_reader",
+    "offered_choices",
+    "reader_for",
     "running",
 ]

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.consent import ConsentBook
 from bot.db.models import Contact, Message, Person
-from bot.kernel.types import Channel, Direction, OutboxStatus
+from bot.kernel.types import Channel
+from bot.messaging.queue import enqueue_fallback
 
 MAX_HOPS = 5
 
@@ -60,21 +61,5 @@ async def fall_back(session: AsyncSession, message_id: int, now: datetime) -> in
         )
         if contact is None or (contact.address_enc is None and channel != Channel.WEBCHAT):
             continue
-        copy = Message(
-            person_id=person.id,
-            contact_id=contact.id,
-            direction=Direction.OUT.value,
-            channel=channel,
-            status=OutboxStatus.QUEUED.value,
-            body_enc=message.body_enc,
-            lang=message.lang,
-            important=True,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-            fallback_of=message.id,
-        )
-        session.add(copy)
-        await session.flush()
-        return copy.id
+        return await enqueue_fallback(session, message, contact, now)
     return None

@@ -1,7 +1,9 @@
 """Registration offices and their API keys."""
 
 from bot.offices.registry import (
+    ApiCaller,
     OfficeError,
+    caller_for_key,
     create_key,
     create_office,
     office_by_slug,
@@ -11,7 +13,9 @@ from bot.offices.registry import (
 )
 
 __all__ = [
+    "ApiCaller",
     "OfficeError",
+    "caller_for_key",
     "create_key",
     "create_office",
     "office_by_slug",

@@ -11,12 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.audit import Actor
 from bot.db.models import Office, OfficeApiKey
 
 KEY_PREFIX = "lotse_"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+
+
 class OfficeError(ValueError):
     """A clear, one-line reason (shown by the CLI and the API)."""
 
@@ -107,3 +110,28 @@ async def touch_key(session: AsyncSession, prefix: str, now: datetime) -> None:
     await session.execute(
         update(OfficeApiKey).where(OfficeApiKey.prefix == prefix).values(last_used_at=now)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCaller:
+    """The office behind a presented API key, and the key's prefix."""
+
+    office: Office
+    prefix: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.api_key(self.office.id, self.prefix)
+
+
+async def caller_for_key(
+    sessionmaker: async_sessionmaker[AsyncSession], key: str, now: datetime
+) -> ApiCaller | None:
+    """Who presents `key` (its last use moved to now); None if unknown or revoked."""
+    async with sessionmaker() as session, session.begin():
+        found = await office_for_key(session, key)
+        if found is None:
+            return None
+        office, prefix = found
+        await touch_key(session, prefix, now)
+        return ApiCaller(office, prefix)

@@ -18,7 +18,7 @@ from bot.db.models import Contact
 from bot.kernel.crypto import Vault
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel
-from bot.people.contacts import letter_index
+from bot.people.contacts import Joined, attach, letter_index
 
 
 async def keep_postal_address(
@@ -27,13 +27,14 @@ async def keep_postal_address(
     """Store the address as the person's letter contact (replacing an older one); False
     when exactly this address is already someone else's."""
     index = letter_index(vault, address)
-    found = await session.scalar(
-        select(Contact).where(
-            Contact.channel == Channel.LETTER.value, Contact.address_index == index
-        )
+    encrypted = vault.encrypt(json.dumps(asdict(address), ensure_ascii=False, sort_keys=True))
+    contact, joined = await attach(
+        session, Channel.LETTER, index, person_id, now, address_enc=encrypted
     )
-    if found is not None and found.person_id not in (None, person_id):
+    if joined is Joined.OTHERS:
         return False
+    if joined is Joined.THEIRS:
+        contact.address_enc = encrypted  # the same address, perhaps spelt anew
     await session.execute(
         delete(Contact).where(
             Contact.person_id == person_id,
@@ -41,19 +42,6 @@ async def keep_postal_address(
             Contact.address_index != index,
         )
     )
-    encrypted = vault.encrypt(json.dumps(asdict(address), ensure_ascii=False, sort_keys=True))
-    if found is None:
-        session.add(
-            Contact(
-                person_id=person_id,
-                channel=Channel.LETTER.value,
-                address_index=index,
-                address_enc=encrypted,
-                created_at=now,
-            )
-        )
-    else:
-        found.person_id, found.address_enc, found.purge_after = person_id, encrypted, None
     return True
 
 

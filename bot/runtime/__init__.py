@@ -3,6 +3,7 @@
 from bot.runtime.http import BadJson, body_bytes, fail, form_body, json_body, parse_json
 from bot.runtime.jobs import start_scheduler
 from bot.runtime.logs import AccessLogger, hold_libraries, setup_logging
+from bot.runtime.readiness import readiness_problem
 from bot.runtime.services import NotConfigured, Services, build_services
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "hold_libraries",
     "json_body",
     "parse_json",
+    "readiness_problem",
     "setup_logging",
     "start_scheduler",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.audit import audit_jobs
 from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
@@ -17,6 +18,7 @@ from bot.runtime.services import Services
 def registered_jobs(services: Services) -> list[Job]:
     return [
         *people_jobs(services.sessionmaker, services.settings, utcnow),
+        *audit_jobs(services.sessionmaker, services.settings, utcnow),
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
     ]
 
@@ -34,6 +36,7 @@ def start_scheduler(services: Services) -> AsyncIOScheduler:
             "interval",
             seconds=job.every.total_seconds(),
             id=job.id,
+            name=job.id,  # the log names the job, not the wrapper
             coalesce=True,
             max_instances=1,
             **({"next_run_time": utcnow()} if job.at_start else {}),

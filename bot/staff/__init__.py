@@ -1,13 +1,23 @@
-"""Staff: accounts, passwords and login throttling."""
+"""Staff: accounts, passwords, login throttling, and sessions."""
 
-from bot.staff.accounts import create_user, verify_password
-from bot.staff.login_throttle import login_allowed, login_failed, login_succeeded, unlock_login
+from bot.staff.accounts import create_user
+from bot.staff.login_throttle import unlock_login
+from bot.staff.sessions import (
+    ABSOLUTE,
+    LoginRefused,
+    StaffMember,
+    log_in,
+    log_out,
+    staff_member,
+)
 
 __all__ = [
+    "ABSOLUTE",
+    "LoginRefused",
+    "StaffMember",
     "create_user",
-    "login_allowed",
-    "login_failed",
-    "login_succeeded",
+    "log_in",
+    "log_out",
+    "staff_member",
     "unlock_login",
-    "verify_password",
 ]

@@ -1,6 +1,16 @@
 """Counted attempts: wrong connect codes, failed logins, new chat sessions."""
 
-from bot.throttle.attempts import Limit, client_key, forget, key_of, purge, reached, record, take
+from bot.throttle.attempts import (
+    Limit,
+    client_key,
+    forget,
+    key_of,
+    purge,
+    reached,
+    record,
+    take,
+    take_committed,
+)
 
 __all__ = [
     "Limit",
@@ -11,4 +21,5 @@ __all__ = [
     "reached",
     "record",
     "take",
+    "take_committed",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ThrottleEvent
 from bot.kernel.crypto import Vault
@@ -48,6 +48,19 @@ async def take(
         return False
     record(session, limit.kind, now, key=key, client=client)
     return True
+
+
+async def take_committed(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    limit: Limit,
+    now: datetime,
+    *,
+    key: str = "",
+    client: str | None = None,
+) -> bool:
+    """`take` in a transaction of its own, for callers that hold no session (the web)."""
+    async with sessionmaker() as session, session.begin():
+        return await take(session, limit, now, key=key, client=client)
 
 
 async def count(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -114,3 +115,67 @@ def test_0005_encrypts_the_codes_of_existing_invitations(empty_database: str) ->
         assert is_token(token) and token_index_ == token_index(vault, token)
     assert found["inv_open"][4] == address_index(vault, Channel.SMS, "+4915112345678")
     assert found["inv_done"][4] is None
+
+
+def test_0006_gives_old_entries_their_person_role_and_categories(empty_database: str) -> None:
+    """Entries of the staff access log move to the access log: the person where the
+    entry names an invitation someone connected to, the role from the actor, the data
+    categories from the action; new entries then get ids after the copied ones."""
+    url = empty_database
+    migrate.upgrade(url, "0005")
+    now = datetime(2026, 11, 20, 10, 0)
+    invitation = (
+        "INSERT INTO invitations (id, public_id, office_id, reference, request_hash, language, "
+        "channels, consent_recorded_at, notice_version, code_index, code_enc, token_index, "
+        "token_enc, expires_at, status, person_id, created_at) VALUES (:id, :pid, 1, :pid, "
+        "'h', 'ar', '[\"sms\"]', :now, 'v1', :pid, 'e', :token, 'e', :now, :status, :person, :now)"
+    )
+    entry = (
+        "INSERT INTO staff_access_log (id, at, office_id, actor, action, invitation_id, detail) "
+        "VALUES (:id, :now, :office, :actor, :action, :invitation, :detail)"
+    )
+    none = {"office": None, "invitation": None, "detail": None, "now": now}
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO offices (id, slug, name, street, postcode, city, contact, created_at) "
+         "VALUES (1, 'mitte', 'Mitte', '', '', '', '', :now)", {"now": now}),
+        ("INSERT INTO persons (id, channel_ranking, created_at, last_active_at) "
+         "VALUES (7, '[]', :now, :now)", {"now": now}),
+        (invitation, {"id": 1, "pid": "inv_a", "token": "ta", "now": now, "status": "connected",
+                      "person": 7}),
+        (invitation, {"id": 2, "pid": "inv_b", "token": "tb", "now": now, "status": "sent",
+                      "person": None}),
+        # An API read of the connected invitation, and of the open one.
+        (entry, {**none, "id": 10, "office": 1, "actor": "key:abc123", "action": "invitation.read",
+                 "invitation": 1}),
+        (entry, {**none, "id": 11, "office": 1, "actor": "key:abc123", "action": "invitation.read",
+                 "invitation": 2}),
+        # A staff page list (named no invitation), a CLI action, an action not listed.
+        (entry, {**none, "id": 12, "office": 1, "actor": "user:5", "action": "office.list"}),
+        (entry, {**none, "id": 13, "actor": "cli", "action": "api-key-revoked",
+                 "detail": "abc123"}),
+    ))  # fmt: skip
+
+    migrate.upgrade(url, "0006")
+
+    rows = asyncio.run(_run(url, (
+        "SELECT id, person_id, tombstone_id, invitation_id, office_id, role, actor, action, "
+        "categories, detail FROM access_log ORDER BY id", {},
+    )))  # fmt: skip
+    found = {
+        row[0]: (*row[1:8], json.loads(row[8]) if isinstance(row[8], str) else row[8], row[9])
+        for row in rows
+    }
+    read = ["invitation", "code", "language"]
+    assert found == {
+        10: (7, None, 1, 1, "office-api", "key:abc123", "invitation.read", read, None),
+        11: (None, None, 2, 1, "office-api", "key:abc123", "invitation.read", read, None),
+        12: (None, None, None, 1, "office-staff", "user:5", "office.list", ["invitation", "code"],
+             None),
+        13: (None, None, None, None, "operator", "cli", "api-key-revoked", [], "abc123"),
+    }  # fmt: skip
+    [(new_id,)] = asyncio.run(_run(url, (
+        "INSERT INTO access_log (at, role, actor, action, categories) "
+        "VALUES (:now, 'operator', 'cli', 'api-key-created', '[]') RETURNING id", {"now": now},
+    )))  # fmt: skip
+    assert new_id == 14  # after the copied ids (PostgreSQL: the sequence was moved on)

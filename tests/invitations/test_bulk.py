@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.db.models import Invitation, InvitationEvent, Letter, Office
+from bot.audit import Actor
+from bot.db.models import AccessEntry, Invitation, InvitationEvent, Letter, Office
 from bot.invitations.bulk import BulkResult, RowOutcome, import_csv
 from bot.invitations.bulk_csv import BulkFileError
 from bot.invitations.request import personal_of
@@ -46,7 +47,7 @@ async def office(services: Services) -> Office:
 
 
 async def upload(services: Services, office: Office, data: bytes) -> BulkResult:
-    return await import_csv(services, office, data, actor="key:test")
+    return await import_csv(services, office, data, actor=Actor.api_key(office.id, "test"))
 
 
 def outcomes(result: BulkResult) -> list[tuple[int, str, str | None]]:
@@ -171,6 +172,20 @@ async def test_a_reference_twice_in_one_file(services: Services, office: Office)
         RowOutcome.EXISTING,
         RowOutcome.ERROR,
     ]
+    # An entry per upload for the one invitation, not one per row.
+    async with services.sessionmaker() as session:
+        log = (await session.scalars(select(AccessEntry).order_by(AccessEntry.id))).all()
+    invitation_id = await _id_of(services, "AZ-1")
+    assert [(e.action, e.invitation_id, e.actor) for e in log] == [
+        ("bulk.upload", invitation_id, "key:test")
+    ] * 2
+
+
+async def _id_of(services: Services, reference: str) -> int:
+    async with services.sessionmaker() as session:
+        found = await session.scalar(select(Invitation.id).where(Invitation.reference == reference))
+    assert found is not None
+    return found
 
 
 async def test_limits(services: Services, office: Office) -> None:
@@ -220,4 +235,5 @@ async def test_ten_thousand_rows_in_seconds(
     print(f"10,000 rows ({len(data) / 1e6:.1f} MB) in {elapsed:.1f} s")
     assert result.count(RowOutcome.CREATED) == 10_000
     assert await count(services, Invitation) == 10_000
+    assert await count(services, AccessEntry) == 10_000  # an entry per invitation
     assert elapsed < 60

@@ -22,8 +22,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import Actor
 from bot.cli.main import main
-from bot.db.models import Invitation, InvitationEvent, Letter, Office, Person, StaffAccess
+from bot.db.models import AccessEntry, Invitation, InvitationEvent, Letter, Office, Person
 from bot.invitations.codes import code_of, display_code, token_of
 from bot.invitations.create import create_invitation
 from bot.invitations.follow_up import remind_and_expire
@@ -156,10 +157,14 @@ async def test_export_writes_letters_merged_pdf_and_manifest_and_marks_them(
                 )
             )
             assert [e.detail for e in events] == ["letter handed to print"]
-        log = (await session.scalars(select(StaffAccess))).all()
-    assert [(a.actor, a.action, a.office_id, a.detail) for a in log] == [
-        ("cli", "letters.export", office.id, f"{batch.batch_id}: 3 letters")
+        log = (await session.scalars(select(AccessEntry).order_by(AccessEntry.id))).all()
+    # One entry per letter printed: its address, name and code were read.
+    assert [(a.role, a.actor, a.action, a.office_id, a.invitation_id) for a in log] == [
+        ("operator", "cli", "letters.export", None, inv.id) for inv in invitations
     ]
+    assert {(a.detail, tuple(a.categories)) for a in log} == {
+        (f"batch {batch.batch_id}", ("postal-address", "name", "code", "language"))
+    }
     assert await export_pending(services, office_id=None, now=clock()) is None
 
 
@@ -253,7 +258,8 @@ async def test_office_filter_and_office_download(services: Services, clock: Cloc
     ours = await invite(services, clock, mitte, "de", "M-1")
     theirs = await invite(services, clock, pankow, "ru", "P-1")
 
-    archive, name = await export_for_office(services, mitte, clock(), actor="user:7")
+    staff = Actor.staff(mitte.id, 7)
+    archive, name = await export_for_office(services, mitte, clock(), actor=staff)
 
     batch_id = name.removesuffix(".zip")
     with zipfile.ZipFile(io.BytesIO(archive)) as files:
@@ -267,10 +273,12 @@ async def test_office_filter_and_office_download(services: Services, clock: Cloc
     theirs_letter = next(r for r in letters.values() if r.invitation_id == theirs.id)
     assert theirs_letter.status == LetterStatus.PENDING.value
     with pytest.raises(NothingToPrint):
-        await export_for_office(services, mitte, clock(), actor="user:7")
+        await export_for_office(services, mitte, clock(), actor=staff)
     async with services.sessionmaker() as session:
-        log = (await session.scalars(select(StaffAccess))).all()
-    assert [(a.actor, a.office_id) for a in log] == [("user:7", mitte.id)]
+        log = (await session.scalars(select(AccessEntry))).all()
+    assert [(a.role, a.actor, a.office_id, a.invitation_id) for a in log] == [
+        ("office-staff", "user:7", mitte.id, ours.id)
+    ]
 
 
 async def test_the_qr_code_carries_the_telegram_link_when_the_invitation_went_so(
@@ -362,7 +370,8 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
     before = await letters_by_id(services)
     clock.advance(hours=2)
 
-    again = await reprint(services, first.batch_id, office_id=mitte.id, now=clock(), actor="u")
+    staff = Actor.staff(mitte.id, 7)
+    again = await reprint(services, first.batch_id, office_id=mitte.id, now=clock(), actor=staff)
 
     assert again.batch_id == first.batch_id
     assert [(item.reference, item.pages) for item in again.letters] == [("KEPT", 2)]
@@ -374,16 +383,22 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
         (r.status, r.batch, r.printed_at) for r in before.values()
     ]
     async with services.sessionmaker() as session:
-        log = [(a.actor, a.action, a.detail) for a in await session.scalars(select(StaffAccess))]
+        log = [
+            (a.actor, a.action, a.invitation_id, a.person_id, a.detail)
+            for a in await session.scalars(select(AccessEntry).order_by(AccessEntry.id))
+        ]
         summaries = await recent_batches(session, mitte.id)
         assert await recent_batches(session, pankow.id) == []
-    assert log[-1] == ("u", "letters.reprint", f"{first.batch_id}: 1 letters again")
+    # Only the letter rendered again was read (the connected one's address is gone).
+    assert log[-1:] == [
+        ("user:7", "letters.reprint", kept.id, None, f"batch {first.batch_id} again")
+    ]
     [summary] = summaries
     assert (summary.batch_id, summary.letters, summary.pages) == (first.batch_id, 2, 3)
 
     # Another office cannot fetch the batch, and an unknown id is said to be unknown.
     with pytest.raises(UnknownBatch):
-        await reprint_for_office(services, pankow, first.batch_id, clock(), actor="v")
+        await reprint_for_office(services, pankow, first.batch_id, clock(), actor=staff)
     with pytest.raises(UnknownBatch):
         await reprint(services, "batch-nope", office_id=None, now=clock())
     # Once no letter of the batch can be rendered, the reprint says so.
@@ -393,6 +408,8 @@ async def test_a_batch_is_written_again_by_its_id_as_far_as_still_open(
         )
     with pytest.raises(NothingToPrint):
         await reprint(services, first.batch_id, office_id=mitte.id, now=clock())
+    async with services.sessionmaker() as session:  # nothing was read: no entry
+        assert await session.scalar(select(func.count()).select_from(AccessEntry)) == len(log)
 
 
 async def test_a_reminder_letter_says_it_is_a_reminder(services: Services, clock: Clock) -> None:

@@ -2,9 +2,16 @@
 or keyed hashes (`*_index`). Importing this package registers every table.
 """
 
-from bot.db.models.audit import StaffAccess
+from bot.db.models.audit import AccessEntry
 from bot.db.models.base import Base, BigId, UTCDateTime
 from bot.db.models.consent import ConsentRecord
+from bot.db.models.erasure import (
+    TOMBSTONE_COLUMN,
+    OnErasure,
+    PersonReference,
+    on_erasure,
+    person_references,
+)
 from bot.db.models.invitations import Invitation, InvitationEvent, Letter
 from bot.db.models.messaging import Message
 from bot.db.models.offices import Office, OfficeApiKey
@@ -13,6 +20,8 @@ from bot.db.models.staff import StaffSession, StaffUser
 from bot.db.models.throttle import ThrottleEvent
 
 __all__ = [
+    "TOMBSTONE_COLUMN",
+    "AccessEntry",
     "Base",
     "BigId",
     "ConsentRecord",
@@ -26,10 +35,13 @@ __all__ = [
     "Municipality",
     "Office",
     "OfficeApiKey",
+    "OnErasure",
     "Person",
-    "StaffAccess",
+    "PersonReference",
     "StaffSession",
     "StaffUser",
     "ThrottleEvent",
     "UTCDateTime",
+    "on_erasure",
+    "person_references",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models.base import Base, BigId
+from bot.db.models.erasure import OnErasure, on_erasure
 from bot.kernel.clock import utcnow
 
 
@@ -23,7 +24,11 @@ class ConsentRecord(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     #: The record id people and other systems see (ISO/IEC TS 27560 "record id").
     record_id: Mapped[str] = mapped_column(String(36), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        index=True,
+        info=on_erasure(OnErasure.DELETE),
+    )
     purpose: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str | None] = mapped_column(String(16))
     notice_id: Mapped[str] = mapped_column(String(64))

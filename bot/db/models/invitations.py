@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models.base import Base, BigId
+from bot.db.models.erasure import OnErasure, on_erasure
 from bot.kernel.clock import utcnow
 
 
@@ -64,7 +65,10 @@ class Invitation(Base):
     sent_note: Mapped[str | None] = mapped_column(String(200))
     #: The outbox row of the latest message (invitation or reminder), if by message.
     message_id: Mapped[int | None] = mapped_column(BigId)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    #: The office's record stays when its person is erased; only the link goes.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), info=on_erasure(OnErasure.DETACH)
+    )
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models.base import Base, BigId
+from bot.db.models.erasure import OnErasure, on_erasure
 from bot.kernel.clock import utcnow
 
 
@@ -31,7 +32,9 @@ class Message(Base):
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        index=True,
+        info=on_erasure(OnErasure.DELETE),
     )
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     direction: Mapped[str] = mapped_column(String(3))

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models.base import Base, BigId
+from bot.db.models.erasure import OnErasure, on_erasure
 from bot.kernel.clock import utcnow
 
 
@@ -48,7 +49,9 @@ class Contact(Base):
     __table_args__ = (UniqueConstraint("channel", "address_index"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        index=True,
+        info=on_erasure(OnErasure.DELETE),
     )
     channel: Mapped[str] = mapped_column(String(16))
     address_index: Mapped[str] = mapped_column(String(64))
@@ -65,7 +68,9 @@ class Contact(Base):
 class Conversation(Base):
     __tablename__ = "conversations"
     person_id: Mapped[int] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        primary_key=True,
+        info=on_erasure(OnErasure.DELETE),
     )
     flow: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(64))

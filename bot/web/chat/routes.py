@@ -6,24 +6,19 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select, update
 
-from bot.consent import export
-from bot.db.models import ConsentRecord, Contact, Conversation, Message, Person
+from bot.consent import export_for_person
 from bot.i18n import direction, negotiate, parse_accept_language
 from bot.invitations import is_token
-from bot.kernel.crypto import Vault
-from bot.kernel.types import Channel, Direction, InboundMessage, OutboxStatus
-from bot.messaging import decode_body
-from bot.people import address_index
+from bot.kernel.types import Channel, InboundMessage
+from bot.messaging import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
 from bot.runtime import fail, json_body
-from bot.throttle import Limit, client_key, take
+from bot.throttle import Limit, client_key, take_committed
 from bot.web.chat import openapi as chat_openapi
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
@@ -36,7 +31,6 @@ _MESSAGE_ID = re.compile(r"[0-9]{1,18}")
 #: and carrier NAT put many people behind one address).
 NEW_SESSIONS = Limit("chat-session", 60, timedelta(hours=1))
 PAGE_SIZE = 200
-PENDING = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
 
 
 @routes.get("/chat")
@@ -79,8 +73,9 @@ async def create_session(request: web.Request) -> web.Response:
     if link_token is not None and (not isinstance(link_token, str) or not is_token(link_token)):
         fail(400, "bad_token", "token must be the 32 characters of an invitation link")
     client = _client(request)
-    async with services.sessionmaker() as session, session.begin():
-        allowed = await take(session, NEW_SESSIONS, services.clock(), client=client)
+    allowed = await take_committed(
+        services.sessionmaker, NEW_SESSIONS, services.clock(), client=client
+    )
     if not allowed:
         fail(429, "too_many_sessions", "too many new chat sessions from here; try again later")
     token = secrets.token_urlsafe(32)
@@ -105,43 +100,34 @@ def _client(request: web.Request) -> str:
     return client_key(services.vault, address)
 
 
-async def _contact(request: web.Request) -> tuple[Contact, Conversation | None]:
+async def _reader(request: web.Request) -> Reader:
+    """The web chat contact of the session token in the path; 404 for an unknown one."""
     services = request.app[SERVICES]
     token = request.match_info["session"]
-    index = address_index(services.vault, Channel.WEBCHAT, token)
-    async with services.sessionmaker() as session:
-        row = (
-            await session.execute(
-                select(Contact, Conversation)
-                .outerjoin(Conversation, Conversation.person_id == Contact.person_id)
-                .where(Contact.channel == Channel.WEBCHAT.value, Contact.address_index == index)
-            )
-        ).first()
-    if row is None:
+    reader = await reader_for(services.sessionmaker, services.vault, Channel.WEBCHAT, token)
+    if reader is None:
         fail(404, "unknown_session", "no such chat session")
-    return row[0], row[1]
+    return reader
 
 
 @routes.post("/chat/api/sessions/{session}/messages")
 async def post_message(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    contact, conversation = await _contact(request)
-    if contact.person_id is None or conversation is None:
+    reader = await _reader(request)
+    offered = None
+    if reader.person_id is not None:
+        offered = await offered_choices(services.sessionmaker, reader.person_id)
+    if offered is None:
         fail(410, "erased", "this conversation was deleted; start a new one")
     body = await json_body(request)
     text, choice, client_id = _parse_message(body, services.settings.max_text_length)
-    if choice is not None and choice not in conversation.offered:
-        fail(
-            400,
-            "choice_not_offered",
-            "that choice is not offered now",
-            offered=conversation.offered,
-        )
+    if choice is not None and choice not in offered:
+        fail(400, "choice_not_offered", "that choice is not offered now", offered=offered)
     await services.engine.handle(
         InboundMessage(
             channel=Channel.WEBCHAT,
             address=request.match_info["session"],
-            provider_id=f"{contact.id}-{client_id or uuid.uuid4().hex}",
+            provider_id=f"{reader.contact_id}-{client_id or uuid.uuid4().hex}",
             text=text,
             choice=choice,
             client=_client(request),
@@ -182,56 +168,32 @@ def _parse_message(
 @routes.get("/chat/api/sessions/{session}/messages")
 async def get_messages(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    contact, _ = await _contact(request)
+    reader = await _reader(request)
     after = request.query.get("after", "0")
     # ASCII digits only ("²".isdigit() is true), and within a 64-bit id.
     if not _MESSAGE_ID.fullmatch(after):
         fail(400, "bad_after", "after must be a message id (up to 18 digits)")
-    async with services.sessionmaker() as session, session.begin():
-        found = await session.scalars(
-            select(Message)
-            .where(Message.contact_id == contact.id, Message.id > int(after))
-            .order_by(Message.id)
-            .limit(PAGE_SIZE)
-        )
-        rows = _until_pending(found)
-        unread = [m.id for m in rows if m.status == OutboxStatus.SENT.value]
-        if unread:
-            now = services.clock()
-            await session.execute(
-                update(Message)
-                .where(Message.id.in_(unread))
-                .values(status=OutboxStatus.DELIVERED.value, delivered_at=now)
-            )
+    # The person reads their own messages: fetched means delivered.
+    messages = await fetch_for_reader(
+        services.sessionmaker, services.vault, reader.contact_id, int(after), services.clock(),
+        limit=PAGE_SIZE,
+    )  # fmt: skip
     return web.json_response(
         {
-            "messages": [_shown(services.vault, m) for m in rows],
+            "messages": [_shown(m) for m in messages],
             # The person deleted their data: nothing more will come, posting is refused.
-            "ended": contact.person_id is None,
+            "ended": reader.person_id is None,
         }
     )
 
 
-def _until_pending(messages: Iterable[Message]) -> list[Message]:
-    """Messages up to the first one still in the outbox, so a client's `after`
-    cursor never moves past a reply that is not sent yet."""
-    shown = []
-    for message in messages:
-        if message.direction == Direction.OUT.value and message.status in PENDING:
-            break
-        if message.body_enc is not None:
-            shown.append(message)
-    return shown
-
-
-def _shown(vault: Vault, message: Message) -> dict[str, Any]:
-    body = decode_body(vault, message.body_enc or "")
+def _shown(message: ReadMessage) -> dict[str, Any]:
     lang = message.lang or "en"
     return {
         "id": str(message.id),
-        "from": "person" if message.direction == Direction.IN.value else "bot",
-        "text": body["text"],
-        "choices": [{"id": c[0], "label": c[1]} for c in body.get("choices", [])],
+        "from": "person" if message.incoming else "bot",
+        "text": message.text,
+        "choices": [{"id": choice, "label": label} for choice, label in message.choices],
         "lang": lang,
         "dir": direction(lang),
     }
@@ -240,22 +202,14 @@ def _shown(vault: Vault, message: Message) -> dict[str, Any]:
 @routes.get("/chat/api/sessions/{session}/consents")
 async def consent_export(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    contact, _ = await _contact(request)
-    if contact.person_id is None:
+    reader = await _reader(request)
+    if reader.person_id is None:
         fail(410, "erased", "this conversation was deleted")
-    async with services.sessionmaker() as session:
-        records = list(
-            await session.scalars(
-                select(ConsentRecord)
-                .where(ConsentRecord.person_id == contact.person_id)
-                .order_by(ConsentRecord.id)
-            )
-        )
-        person = await session.get(Person, contact.person_id)
-    assert person is not None
-    document = export(
-        records,
-        subject=f"lotse-person-{services.vault.pseudonym(str(person.id))}",
+    # The person's own records, read by the person: no access log entry.
+    document = await export_for_person(
+        services.sessionmaker,
+        reader.person_id,
+        subject=f"lotse-person-{services.vault.pseudonym(str(reader.person_id))}",
         controller=services.operator.name,
         retention_days=services.settings.retention_days,
     )

@@ -1,7 +1,7 @@
 """The office API (`/api/v1`): registration offices create and follow invitations.
 
-Authenticated by `Authorization: Bearer <key>` (see `bot.offices`); every access to
-invitation data is written to the staff access log, never with personal data.
+Authenticated by `Authorization: Bearer <key>` (see `bot.offices`); `bot.invitations`
+writes every access to invitation data to the access log, never with personal data.
 Requests are validated by the models the OpenAPI document is generated from
 (`bot.web.office.openapi`); responses go through its response models too.
 """
@@ -14,37 +14,32 @@ from typing import Any, NoReturn
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 from pydantic import BaseModel
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import log_access
-from bot.db.models import Invitation, Office
 from bot.i18n import LANGUAGES
 from bot.invitations import (
+    BadCursor,
     BulkFileError,
     BulkResult,
     FieldError,
     InvitationStatus,
     ReferenceConflict,
     RowOutcome,
-    counts_by_status,
-    create_invitation,
+    create_for_office,
     import_csv,
-    invitation_view,
-    office_invitation,
+    list_for_office,
     parse_request,
-    timeline,
+    read_for_office,
 )
-from bot.offices import office_for_key, touch_key
+from bot.offices import ApiCaller, caller_for_key
 from bot.runtime import BadJson, body_bytes, fail, parse_json
 from bot.web.keys import SERVICES
 from bot.web.office import openapi
 
 routes = web.RouteTableDef()
+
 #: The JSON endpoint's body limit (the app's); the CSV upload has its own setting.
 MAX_JSON = 64 * 1024
 PAGE_SIZE, MAX_PAGE = 50, 200
-#: The shape of the ids `bot.invitations.codes.public_id` makes (anything else is unknown).
 
 
 @routes.get("/api/v1/openapi.json")
@@ -55,7 +50,7 @@ async def openapi_json(request: web.Request) -> web.Response:
 @routes.post("/api/v1/invitations")
 async def create(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    office, actor = await _caller(request)
+    caller = await _caller(request)
     _no_other_parameters(request)
     _content_type(request, "application/json")
     body = await _json_object(request)
@@ -63,71 +58,52 @@ async def create(request: web.Request) -> web.Response:
     parsed = parse_request(body, default_region=services.settings.default_region, now=now)
     if isinstance(parsed, list):
         _invalid(parsed)
-    async with services.sessionmaker() as session, session.begin():
-        try:
-            invitation, created = await create_invitation(
-                session, office=office, request=parsed, sender=services.invitations, now=now
-            )
-        except ReferenceConflict as conflict:
-            fail(409, "reference_conflict",
-                 "this reference exists already with a different request",
-                 id=conflict.invitation.public_id)  # fmt: skip
-        action = "invitation.create" if created else "invitation.repeat"
-        await log_access(session, actor=actor, action=action, office_id=office.id,
-                         invitation_id=invitation.id, at=now)  # fmt: skip
-        view = invitation_view(invitation, services.vault)
-    if created:
-        services.dispatcher.wake()
-    return _answer(openapi.Invitation, view, 201 if created else 200)
+    try:
+        # It writes the access log itself (action "invitation.create" or ".repeat").
+        invitation, created = await create_for_office(
+            services, caller.office, parsed, caller.actor, now
+        )
+    except ReferenceConflict as conflict:
+        fail(409, "reference_conflict",
+             "this reference exists already with a different request",
+             id=conflict.public_id)  # fmt: skip
+    return _answer(openapi.Invitation, invitation.as_json(), 201 if created else 200)
 
 
 @routes.get("/api/v1/invitations/{id}")
 async def read(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    async with services.sessionmaker() as session, session.begin():
-        office, actor = await _authenticate(request, session)
-        _no_other_parameters(request)
-        invitation = await office_invitation(session, office.id, request.match_info["id"])
-        if invitation is None:
-            fail(404, "not_found", "no invitation with this id in your office")
-        events = await timeline(session, invitation.id)
-        view = invitation_view(invitation, services.vault)
-        view["events"] = [{"status": e.status, "at": e.at, "detail": e.detail} for e in events]
-        await log_access(session, actor=actor, action="invitation.read", office_id=office.id,
-                         invitation_id=invitation.id, at=services.clock())  # fmt: skip
+    caller = await _caller(request)
+    _no_other_parameters(request)
+    # It writes the access log itself (action "invitation.read").
+    found = await read_for_office(
+        services, caller.office.id, request.match_info["id"], caller.actor, services.clock()
+    )
+    if found is None:
+        fail(404, "not_found", "no invitation with this id in your office")
+    invitation, events = found
+    view = invitation.as_json()
+    view["events"] = [{"status": e.status, "at": e.at, "detail": e.detail} for e in events]
     return _answer(openapi.InvitationWithEvents, view)
 
 
 @routes.get("/api/v1/invitations")
 async def listing(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    async with services.sessionmaker() as session, session.begin():
-        office, actor = await _authenticate(request, session)
-        status, limit = _list_query(request)
-        query = select(Invitation).where(Invitation.office_id == office.id)
-        if status is not None:
-            query = query.where(Invitation.status == status)
-        after = request.query.get("after")
-        if after is not None:
-            found = await office_invitation(session, office.id, after)
-            cursor = None if found is None else found.id
-            if cursor is None:
-                fail(400, "bad_cursor", "`after` is not a cursor this API gave you")
-            query = query.where(Invitation.id < cursor)
-        page = list(await session.scalars(query.order_by(Invitation.id.desc()).limit(limit + 1)))
-        counts = await session.execute(
-            select(Invitation.status, func.count())
-            .where(Invitation.office_id == office.id)
-            .group_by(Invitation.status)
-        )
-        await log_access(session, actor=actor, action="invitation.list", office_id=office.id,
-                         detail=f"status={status or 'any'} n={min(len(page), limit)}",
-                         at=services.clock())  # fmt: skip
-    more = len(page) > limit
+    caller = await _caller(request)
+    status, limit = _list_query(request)
+    try:
+        # It writes the access log itself: an entry per invitation listed.
+        found = await list_for_office(
+            services, caller.office.id, caller.actor, services.clock(),
+            status=status, after=request.query.get("after"), size=limit,
+        )  # fmt: skip
+    except BadCursor:
+        fail(400, "bad_cursor", "`after` is not a cursor this API gave you")
     body = {
-        "invitations": [invitation_view(i, services.vault) for i in page[:limit]],
-        "next": page[limit - 1].public_id if more else None,
-        "counts": counts_by_status({s: n for s, n in counts.all()}),
+        "invitations": [i.as_json() for i in found.invitations],
+        "next": found.next,
+        "counts": found.counts,
     }
     return _answer(openapi.InvitationPage, body)
 
@@ -135,12 +111,13 @@ async def listing(request: web.Request) -> web.Response:
 @routes.post("/api/v1/invitations/bulk")
 async def bulk(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    office, actor = await _caller(request)
+    caller = await _caller(request)
     _no_other_parameters(request)
     _content_type(request, "text/csv")
     data = await _read_limited(request, services.settings.bulk_max_bytes)
     try:
-        result = await import_csv(services, office, data, actor=actor)
+        # It writes the access log itself: an entry per invitation (action "bulk.upload").
+        result = await import_csv(services, caller.office, data, actor=caller.actor)
     except BulkFileError as problem:
         fail(problem.status, problem.code, problem.message)
     return _answer(openapi.BulkReport, _bulk_report(result))
@@ -149,23 +126,16 @@ async def bulk(request: web.Request) -> web.Response:
 # ---------------------------------------------------------------- helpers
 
 
-async def _caller(request: web.Request) -> tuple[Office, str]:
+async def _caller(request: web.Request) -> ApiCaller:
+    """The office of the key the request presents, and the key (the access log's actor)."""
     services = request.app[SERVICES]
-    async with services.sessionmaker() as session, session.begin():
-        return await _authenticate(request, session)
-
-
-async def _authenticate(request: web.Request, session: AsyncSession) -> tuple[Office, str]:
-    """The caller's office and its actor name for the access log ("key:<prefix>")."""
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         _unauthorized("send `Authorization: Bearer <key>`", None)
-    found = await office_for_key(session, key.strip())
-    if found is None:
+    caller = await caller_for_key(services.sessionmaker, key.strip(), services.clock())
+    if caller is None:
         _unauthorized("unknown or revoked API key", "invalid_token")
-    office, prefix = found
-    await touch_key(session, prefix, request.app[SERVICES].clock())
-    return office, f"key:{prefix}"
+    return caller
 
 
 def _unauthorized(detail: str, error: str | None) -> NoReturn:

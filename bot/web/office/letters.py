@@ -1,5 +1,5 @@
 """The office page's letters: how many wait for print, the download that hands them to
-print as one batch, and earlier batches to download again. Every view writes the access log.
+print as one batch, and earlier batches to download again. Downloads write the access log.
 """
 
 from __future__ import annotations
@@ -8,82 +8,53 @@ import re
 from collections.abc import Sequence
 
 from aiohttp import web
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import log_access
-from bot.db.models import Invitation, Letter
 from bot.invitations import (
     BatchSummary,
-    LetterStatus,
     NothingToPrint,
     UnknownBatch,
     export_for_office,
-    recent_batches,
+    print_overview,
     reprint_for_office,
 )
+from bot.staff import StaffMember
 from bot.web.keys import SERVICES
 from bot.web.office import auth as office_auth
 from bot.web.office import text as T
 from bot.web.office.auth import (
-    Staff,
     checked_form,
     csrf_field,
     html,
     message_page,
     require_staff,
-    staff_office,
     staff_page,
 )
 
 routes = web.RouteTableDef()
 
 
-async def _pending_letters(session: AsyncSession, office_id: int) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Letter)
-        .join(Invitation, Invitation.id == Letter.invitation_id)
-        .where(Invitation.office_id == office_id, Letter.status == LetterStatus.PENDING.value)
-    )
-    return count or 0
-
-
 @routes.get("/office/letters")
 async def letters(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     staff = await require_staff(request)
-    async with services.sessionmaker() as session, session.begin():
-        pending = await _pending_letters(session, staff.office_id)
-        batches = await _recent_batches(session, staff.office_id)
-        await log_access(
-            session,
-            actor=staff.actor,
-            action="office.letters",
-            office_id=staff.office_id,
-            detail=f"pending={pending}",
-            at=services.clock(),
-        )
-    if pending == 0:
+    # Counts and batch ids only, no one's data: nothing for the access log.
+    overview = await print_overview(services.sessionmaker, staff.office_id)
+    if overview.pending == 0:
         body = f'<p class="note" id="letters">{T.e(T.LETTERS_NONE)}</p>'
     else:
         # A POST (with the CSRF token): the download hands the letters to print.
         body = (
-            f'<p id="letters">{T.e(T.LETTERS_PENDING.format(count=pending))}</p>'
+            f'<p id="letters">{T.e(T.LETTERS_PENDING.format(count=overview.pending))}</p>'
             f"<p>{T.e(T.LETTERS_HELP)}</p>"
             '<form method="post" action="/office/letters/download">'
             f"{csrf_field(staff)}"
             f'<button type="submit">{T.e(T.LETTERS_DOWNLOAD)}</button></form>'
         )
-    body += _batches(staff, batches, services.settings.timezone)
+    body += _batches(staff, overview.batches, services.settings.timezone)
     return html(staff_page(staff, T.LETTERS_TITLE, body, current="/office/letters"))
 
 
-async def _recent_batches(session: AsyncSession, office_id: int) -> list[BatchSummary]:
-    return await recent_batches(session, office_id)
-
-
-def _batches(staff: Staff, batches: Sequence[BatchSummary], timezone: str) -> str:
+def _batches(staff: StaffMember, batches: Sequence[BatchSummary], timezone: str) -> str:
     if not batches:
         return ""
     heads = (T.COL_BATCH, T.COL_PRINTED, T.COL_LETTERS, T.COL_PAGES, "")
@@ -108,11 +79,10 @@ async def letters_download(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     await checked_form(request, staff)
-    office = await staff_office(services, staff)
     try:
-        # It writes the access log row itself (action "letters.export", this actor).
+        # It writes the access log itself: an entry per letter (action "letters.export").
         content, filename = await export_for_office(
-            services, office, services.clock(), actor=staff.actor
+            services, staff.office, services.clock(), actor=staff.actor
         )
     except NothingToPrint:
         return message_page(T.LETTERS_TITLE, T.LETTERS_NONE, 409, staff)
@@ -124,11 +94,10 @@ async def letters_reprint(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     form = await checked_form(request, staff)
-    office = await staff_office(services, staff)
     try:
-        # It writes the access log row itself (action "letters.reprint", this actor).
+        # It writes the access log itself: an entry per letter (action "letters.reprint").
         content, filename = await reprint_for_office(
-            services, office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
+            services, staff.office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
         )
     except UnknownBatch:
         return message_page(T.LETTERS_TITLE, T.BATCH_UNKNOWN, 404, staff)

@@ -2,34 +2,27 @@
 invitation's timeline, and CSV upload with a per-row report (print batches: `letters`).
 
 Staff see only their own office's invitations, and never contact details (phone,
-address, names): reference, status, channel, times and code. Every page that
-shows invitation data writes a row to the staff access log. Login, sessions and
+address, names): reference, status, channel, times and code. `bot.invitations` reads
+them and writes the access log, an entry per invitation shown. Login, sessions and
 CSRF are in `office_auth`; the words and the frame in `office_text`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlencode
 
 from aiohttp import web
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import log_access
-from bot.db.models import Invitation, InvitationEvent
 from bot.invitations import (
+    Event,
     InvitationStatus,
-    code_of,
-    counts_by_status,
-    display_code,
-    office_invitation,
-    timeline,
+    OfficeInvitation,
+    list_for_office,
+    read_for_office,
 )
-from bot.kernel.crypto import Vault
 from bot.web.keys import SERVICES
 from bot.web.office import auth as office_auth
 from bot.web.office import text as T
@@ -54,7 +47,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(letter_routes)
 
 
-def _channel(invitation: Invitation) -> str:
+def _channel(invitation: OfficeInvitation) -> str:
     if invitation.sent_via is None:
         return T.NOTHING
     shown = T.e(T.CHANNEL.get(invitation.sent_via, invitation.sent_via))
@@ -96,50 +89,19 @@ async def invitation_list(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     staff = await require_staff(request)
     wanted = Filter.parse(request)
-    async with services.sessionmaker() as session, session.begin():
-        counts = counts_by_status(await _counts(session, staff.office_id))
-        where = [Invitation.office_id == staff.office_id]
-        if wanted.status:
-            where.append(Invitation.status == wanted.status)
-        if wanted.query:
-            where.append(Invitation.reference.icontains(wanted.query, autoescape=True))
-        total = await session.scalar(select(func.count()).select_from(Invitation).where(*where))
-        pages = max(1, math.ceil((total or 0) / PAGE_SIZE))
-        number = min(wanted.page, pages)
-        rows = list(
-            await session.scalars(
-                select(Invitation)
-                .where(*where)
-                .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-                .offset((number - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        )
-        await log_access(
-            session,
-            actor=staff.actor,
-            action="office.list",
-            office_id=staff.office_id,
-            detail=f"status={wanted.status or 'all'} page={number} rows={len(rows)}",
-            at=services.clock(),
-        )
-    shown = Filter(wanted.status, wanted.query, number)
+    # It writes the access log itself: an entry per invitation shown.
+    listing = await list_for_office(
+        services, staff.office_id, staff.actor, services.clock(),
+        status=wanted.status, reference=wanted.query, page=wanted.page, size=PAGE_SIZE,
+    )  # fmt: skip
+    shown = Filter(wanted.status, wanted.query, listing.page)
     body = (
-        _counts_nav(shown, counts)
+        _counts_nav(shown, listing.counts)
         + _search_form(shown)
-        + _table(rows, services.settings.timezone, services.vault)
-        + _pager(shown, number, pages, total or 0)
+        + _table(listing.invitations, services.settings.timezone)
+        + _pager(shown, listing.page, listing.pages, listing.total)
     )
     return html(staff_page(staff, T.LIST_TITLE, body, current="/office"))
-
-
-async def _counts(session: AsyncSession, office_id: int) -> dict[str, int]:
-    rows = await session.execute(
-        select(Invitation.status, func.count())
-        .where(Invitation.office_id == office_id)
-        .group_by(Invitation.status)
-    )
-    return {status: count for status, count in rows.all()}
 
 
 def _counts_nav(shown: Filter, counts: dict[str, int]) -> str:
@@ -167,7 +129,7 @@ def _search_form(shown: Filter) -> str:
     )
 
 
-def _table(rows: Sequence[Invitation], timezone: str, vault: Vault) -> str:
+def _table(rows: Sequence[OfficeInvitation], timezone: str) -> str:
     if not rows:
         return f'<p class="note" id="empty">{T.e(T.NONE_FOUND)}</p>'
     heads = (T.COL_REFERENCE, T.COL_STATUS, T.COL_LANGUAGE, T.COL_CHANNEL, T.COL_CREATED,
@@ -180,7 +142,7 @@ def _table(rows: Sequence[Invitation], timezone: str, vault: Vault) -> str:
         f"<td>{_status(i.status)}</td><td>{T.e(i.language)}</td><td>{_channel(i)}</td>"
         f"<td>{T.when(i.created_at, timezone)}</td><td>{T.when(i.sent_at, timezone)}</td>"
         f"<td>{T.when(i.delivered_at, timezone)}</td><td>{T.when(i.closed_at, timezone)}</td>"
-        f'<td class="code">{T.e(display_code(code_of(vault, i)))}</td></tr>'
+        f'<td class="code">{T.e(i.code)}</td></tr>'
         for i in rows
     )
     return (
@@ -206,35 +168,28 @@ def _pager(shown: Filter, number: int, pages: int, total: int) -> str:
 async def invitation_detail(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     staff = await require_staff(request)
-    public_id = request.match_info["public_id"]
-    async with services.sessionmaker() as session, session.begin():
-        invitation = await office_invitation(session, staff.office_id, public_id)
-        if invitation is None:
-            return message_page(T.NOT_FOUND_TITLE, T.NOT_FOUND, 404, staff)
-        events = await timeline(session, invitation.id)
-        await log_access(
-            session,
-            actor=staff.actor,
-            action="office.invitation",
-            office_id=staff.office_id,
-            invitation_id=invitation.id,
-            at=services.clock(),
-        )
+    # It writes the access log itself: one entry.
+    found = await read_for_office(
+        services, staff.office_id, request.match_info["public_id"], staff.actor, services.clock()
+    )
+    if found is None:
+        return message_page(T.NOT_FOUND_TITLE, T.NOT_FOUND, 404, staff)
+    invitation, events = found
     timezone = services.settings.timezone
     title = T.DETAIL_TITLE.format(reference=invitation.reference)
     body = (
         f'<p><a href="/office">{T.e(T.BACK)}</a></p>'
-        + _facts(invitation, timezone, services.vault)
+        + _facts(invitation, timezone)
         + _timeline(events, timezone)
     )
     return html(staff_page(staff, title, body))
 
 
-def _facts(i: Invitation, timezone: str, vault: Vault) -> str:
+def _facts(i: OfficeInvitation, timezone: str) -> str:
     channels = ", ".join(T.CHANNEL.get(c, c) for c in i.channels) or T.NOTHING
     facts = [
         (T.COL_STATUS, _status(i.status)),
-        (T.COL_CODE, f'<span class="code">{T.e(display_code(code_of(vault, i)))}</span>'),
+        (T.COL_CODE, f'<span class="code">{T.e(i.code)}</span>'),
         (T.COL_LANGUAGE, T.e(i.language)),
         (T.CHANNELS, T.e(channels)),
         (T.COL_CHANNEL, _channel(i)),
@@ -251,7 +206,7 @@ def _facts(i: Invitation, timezone: str, vault: Vault) -> str:
     return f'<dl class="facts">{items}</dl>'
 
 
-def _timeline(events: Sequence[InvitationEvent], timezone: str) -> str:
+def _timeline(events: Sequence[Event], timezone: str) -> str:
     items = "".join(
         f'<li data-status="{T.e(ev.status)}">{T.when(ev.at, timezone)} '
         f"<strong>{T.e(T.STATUS.get(ev.status, ev.status))}</strong>"

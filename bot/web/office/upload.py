@@ -17,9 +17,10 @@ from aiohttp import BodyPartReader, web
 from aiohttp.web_protocol import RequestPayloadError
 
 from bot.invitations import BulkFileError, import_csv
+from bot.staff import StaffMember
 from bot.web.keys import SERVICES
 from bot.web.office import text as T
-from bot.web.office.auth import CSRF_HEADER, Staff, check_csrf, staff_office
+from bot.web.office.auth import CSRF_HEADER, check_csrf
 
 _FIELD_LIMIT: Final = 200
 
@@ -40,7 +41,7 @@ class Upload:
     too_large: bool
 
 
-def upload_form(staff: Staff, max_bytes: int, error: str = "") -> str:
+def upload_form(staff: StaffMember, max_bytes: int, error: str = "") -> str:
     alert = (
         f'<p class="note error" role="alert" id="upload-error">{T.e(error)}</p>' if error else ""
     )
@@ -100,7 +101,7 @@ async def _read_parts(request: web.Request, limit: int) -> Upload:
     return Upload(csrf, data, False)
 
 
-async def upload_report(request: web.Request, staff: Staff) -> tuple[int, str]:
+async def upload_report(request: web.Request, staff: StaffMember) -> tuple[int, str]:
     """(HTTP status, page body) for a posted upload."""
     services = request.app[SERVICES]
     limit = services.settings.bulk_max_bytes
@@ -114,10 +115,9 @@ async def upload_report(request: web.Request, staff: Staff) -> tuple[int, str]:
         return 413, upload_form(staff, limit, T.UPLOAD_TOO_LARGE.format(size=T.size(limit)))
     if not upload.data:
         return 400, upload_form(staff, limit, T.UPLOAD_EMPTY)
-    office = await staff_office(services, staff)
     try:
-        # It writes the access log row itself (action "bulk.upload", this actor).
-        result = await import_csv(services, office, upload.data, actor=staff.actor)
+        # It writes the access log itself: an entry per invitation (action "bulk.upload").
+        result = await import_csv(services, staff.office, upload.data, actor=staff.actor)
     except BulkFileError as problem:
         # The file as a whole cannot be read (encoding, header, too many rows).
         status = 413 if problem.status == 413 else 400

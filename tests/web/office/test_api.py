@@ -15,7 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.db.models import Invitation, Letter, OfficeApiKey, StaffAccess
+from bot.db.models import AccessEntry, Invitation, Letter, OfficeApiKey
 from bot.i18n.catalogs import LANGUAGES
 from bot.invitations.request import personal_of
 from bot.offices.registry import revoke_key
@@ -373,23 +373,41 @@ async def test_another_offices_cursor_is_refused(
     assert response.status == 400
 
 
-async def test_every_access_is_logged_without_personal_data(
+async def access_log(services: Services) -> list[AccessEntry]:
+    async with services.sessionmaker() as session:
+        return list(await session.scalars(select(AccessEntry).order_by(AccessEntry.id)))
+
+
+async def test_every_access_is_logged_for_each_invitation_without_personal_data(
     client: Client, services: Services, offices: tuple[Caller, Caller], doc: Document
 ) -> None:
-    north = offices[0]
+    north, south = offices
     _, created = await post(client, north, body(), doc)
     await post(client, north, body(), doc)
+    sms = body(reference="AZ-2", channels=["sms", "letter"], phone="+4915123456789",
+               given_name="Amal")  # fmt: skip
+    _, second = await post(client, north, sms, doc)
     await client.get(f"/api/v1/invitations/{created['id']}", headers=north.headers)
     await client.get("/api/v1/invitations", headers=north.headers)
+    await client.get("/api/v1/invitations", headers=south.headers)  # none: no entry
+    await client.get(f"/api/v1/invitations/{created['id']}", headers=south.headers)  # 404
     async with services.sessionmaker() as session:
-        log = (await session.scalars(select(StaffAccess).order_by(StaffAccess.id))).all()
-    assert [(e.actor, e.action) for e in log] == [
-        (f"key:{north.prefix}", "invitation.create"),
-        (f"key:{north.prefix}", "invitation.repeat"),
-        (f"key:{north.prefix}", "invitation.read"),
-        (f"key:{north.prefix}", "invitation.list"),
+        ids = dict((await session.execute(select(Invitation.public_id, Invitation.id))).all())
+    first, other = ids[created["id"]], ids[second["id"]]
+    letter = ["invitation", "language", "consent", "postal-address"]
+    assert [(e.action, e.invitation_id, e.categories) for e in await access_log(services)] == [
+        ("invitation.create", first, letter),
+        ("invitation.repeat", first, letter),
+        ("invitation.create", other, [*letter[:3], "phone", "postal-address", "name"]),
+        ("invitation.read", first, ["invitation", "code", "language"]),
+        # One entry per invitation listed, newest first.
+        ("invitation.list", other, ["invitation", "code", "language"]),
+        ("invitation.list", first, ["invitation", "code", "language"]),
     ]
-    assert all(e.office_id == north.office_id for e in log)
+    log = await access_log(services)
+    assert {(e.role, e.actor, e.office_id, e.person_id) for e in log} == {
+        ("office-api", f"key:{north.prefix}", north.office_id, None)
+    }
     assert "Haddad" not in repr([(e.detail, e.action) for e in log])
 
 
@@ -418,8 +436,13 @@ async def test_bulk_upload_reports_each_row(
         "message": "", "id": None,
     }  # fmt: skip
     async with services.sessionmaker() as session:
-        log = (await session.scalars(select(StaffAccess))).all()
-    assert [(e.actor, e.action) for e in log] == [(f"key:{north.prefix}", "bulk.upload")]
+        invitation_id = await session.scalar(select(Invitation.id))
+    # One entry for the invitation written; none for the row in error.
+    log = await access_log(services)
+    assert [(e.role, e.actor, e.action, e.invitation_id) for e in log] == [
+        ("office-api", f"key:{north.prefix}", "bulk.upload", invitation_id)
+    ]
+    assert log[0].detail == "rows=2 created=1 existing=0 errors=1"
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """The office web page over HTTP: login, sessions, CSRF, throttling, the office's own
-invitations only, no contact details, and the staff access log."""
+invitations only, no contact details, and the access log (an entry per invitation shown)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.db.models import Invitation, StaffAccess, StaffSession
+from bot.db.models import AccessEntry, Invitation, StaffSession
 from bot.invitations.status import InvitationStatus
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
@@ -66,9 +66,16 @@ async def logged_in(client: Client) -> None:
     assert response.headers["Location"] == "/office"
 
 
-async def access_rows(services: Services) -> list[StaffAccess]:
+async def access_rows(services: Services) -> list[AccessEntry]:
     async with services.sessionmaker() as session:
-        return list(await session.scalars(select(StaffAccess).order_by(StaffAccess.id)))
+        return list(await session.scalars(select(AccessEntry).order_by(AccessEntry.id)))
+
+
+async def ids_of(services: Services, *references: str) -> list[int]:
+    """The invitations' database ids, in the order of `references`."""
+    async with services.sessionmaker() as session:
+        found = dict((await session.execute(select(Invitation.reference, Invitation.id))).all())
+    return [found[reference] for reference in references]
 
 
 async def test_login_shows_own_invitations_without_contact_details(
@@ -98,10 +105,15 @@ async def test_login_shows_own_invitations_without_contact_details(
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Frame-Options"] == "DENY"
     rows = await access_rows(services)
-    assert [(r.actor, r.action, r.office_id) for r in rows] == [
-        (f"user:{user_id}", "office.list", office_id)
+    # One entry per invitation listed (newest first), none for the other office's.
+    newer, older = await ids_of(services, "AZ-101", "AZ-100")
+    assert [(r.role, r.actor, r.action, r.office_id, r.invitation_id) for r in rows] == [
+        ("office-staff", f"user:{user_id}", "invitation.list", office_id, newer),
+        ("office-staff", f"user:{user_id}", "invitation.list", office_id, older),
     ]
-    assert rows[0].detail is not None and "AZ-" not in rows[0].detail
+    assert {(r.detail, tuple(r.categories)) for r in rows} == {
+        ("status=any page=1", ("invitation", "code", "language"))
+    }
 
 
 async def test_filter_search_and_pages(
@@ -156,8 +168,8 @@ async def test_invitation_timeline_and_other_offices(client: Client, services: S
             select(Invitation.id).where(Invitation.public_id == mine)
         )
     rows = await access_rows(services)
-    assert [(r.actor, r.action, r.invitation_id) for r in rows] == [
-        (f"user:{user_id}", "office.invitation", invitation_id)
+    assert [(r.actor, r.action, r.invitation_id, r.categories) for r in rows] == [
+        (f"user:{user_id}", "invitation.read", invitation_id, ["invitation", "code", "language"])
     ]
 
 
@@ -383,9 +395,17 @@ async def test_upload_report(client: Client, services: Services) -> None:
     again.add_field("file", as_csv(GOOD_ROW), filename="liste.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=again, headers={"X-CSRF-Token": token})
     assert "1 Zeilen: 0 angelegt, 1 schon vorhanden, 0 mit Fehler." in await response.text()
-    actions = [(r.actor, r.action) for r in await access_rows(services)]
-    uploads = [a for a in actions if a[1].endswith("upload")]
-    assert uploads == [(f"user:{user_id}", "bulk.upload")] * 2  # one row per upload
+    [created] = await ids_of(services, "CSV-1")
+    uploads = [
+        (r.role, r.actor, r.invitation_id, r.detail)
+        for r in await access_rows(services)
+        if r.action == "bulk.upload"
+    ]
+    # An entry per invitation written or found again, none for a row in error.
+    assert uploads == [
+        ("office-staff", f"user:{user_id}", created, "rows=2 created=1 existing=0 errors=1"),
+        ("office-staff", f"user:{user_id}", created, "rows=1 created=0 existing=1 errors=0"),
+    ]
 
 
 async def test_upload_problems(client: Client, services: Services) -> None:
@@ -444,10 +464,13 @@ async def test_letters_page_and_download(client: Client, services: Services) -> 
     assert unknown.status == 404 and T.BATCH_UNKNOWN in await unknown.text()
     forged = await client.post("/office/letters/reprint", data={"csrf": "x", "batch": batch_id})
     assert forged.status == 403
-    actions = [(r.actor, r.action) for r in await access_rows(services)]
-    assert (f"user:{user_id}", "office.letters") in actions
-    assert (f"user:{user_id}", "letters.export") in actions
-    assert (f"user:{user_id}", "letters.reprint") in actions
+    [letter] = await ids_of(services, "BRIEF-1")
+    # The letters page shows counts and batch ids only: no entry. The download and the
+    # reprint read the letter's address: an entry each.
+    assert [(r.actor, r.action, r.invitation_id) for r in await access_rows(services)] == [
+        (f"user:{user_id}", "letters.export", letter),
+        (f"user:{user_id}", "letters.reprint", letter),
+    ]
 
 
 def _zip_names(archive: bytes) -> list[str]:

@@ -1,0 +1,24 @@
+"""A person's consent history as the file they download (the web chat's "my consents")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.consent.book import ConsentBook, export
+
+
+async def export_for_person(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    person_id: int,
+    *,
+    subject: str,
+    controller: str,
+    retention_days: int,
+) -> dict[str, Any]:
+    """Every consent record of the person, oldest first, in `export`'s shape. The person
+    reads their own records: no access log entry."""
+    async with sessionmaker() as session:
+        history = await ConsentBook(session, person_id).history()
+    return export(history, subject=subject, controller=controller, retention_days=retention_days)

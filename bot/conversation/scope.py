@@ -1,0 +1,46 @@
+"""One step's transaction and sender, for features above this package that flows use.
+
+A feature that needs the database but lives above the conversation package (connecting an
+invitation code: `bot.invitations` may import this package, not the other way round) is
+offered to flows as a *port*: a class built from a `StepScope` by the engine when a flow
+asks `Context.port(Kind)`. Which ports exist is wired in with the router (`Router.ports`),
+so a flow never holds the scope, and so never the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
+
+
+@dataclass(frozen=True, slots=True)
+class StepScope:
+    """What a port may use: the step's transaction, the person, and the contact they wrote
+    from. Only the engine builds one, and only a port's constructor receives it."""
+
+    session: AsyncSession
+    vault: Vault
+    person_id: int
+    now: datetime
+    channel: Channel
+    #: The contact's keyed address: one chat, one number, one web session.
+    address_index: str
+    #: The contact's address, encrypted (None where Lotse never writes first).
+    address_enc: str | None
+    #: Web chat: the client's keyed address (through trusted proxies).
+    client: str | None
+
+    def address(self) -> str | None:
+        """The contact's address in clear (a phone number on SMS), decrypted only when asked."""
+        return self.vault.decrypt(self.address_enc) if self.address_enc else None
+
+
+#: The ports flows may ask for: each kind, and how to build it for one step.
+Ports = Mapping[type[Any], Callable[[StepScope], object]]

@@ -1,0 +1,39 @@
+"""My consents: the decisions in force, and how long the history is."""
+
+from __future__ import annotations
+
+from bot.conversation import Context
+from bot.i18n import CHANNEL_NAMES, STATE_NAMES
+from bot.kernel.types import Channel, ConsentState
+from flows.my_consents import MyConsents
+from tests.support.steps import Bench, msgids
+
+FLOW = MyConsents()
+
+
+async def decided(ctx: Context) -> None:
+    ctx.record_consent(Channel.WEBCHAT, ConsentState.GIVEN)
+    ctx.record_consent(Channel.SMS, ConsentState.GIVEN)
+    ctx.record_consent(Channel.WEBCHAT, ConsentState.WITHDRAWN)
+
+
+async def test_before_any_decision_it_says_so(bench: Bench) -> None:
+    step = await bench.person().enter(FLOW)
+    assert (step.flow, step.step) == ("menu", None)
+    assert msgids(*step.replies) == ["You have not made any consent decisions yet."]
+
+
+async def test_it_lists_the_newest_decision_per_channel_and_counts_all(bench: Bench) -> None:
+    someone = bench.person()
+    await someone.step(decided)
+    step = await someone.enter(FLOW)
+    assert (step.flow, step.step) == ("menu", None)
+    [reply] = step.replies
+    header, *decisions, count = reply.texts
+    assert header.msgid == "Your consent decisions now:"
+    assert [(d.params["channel"], d.params["state"]) for d in decisions] == [
+        (CHANNEL_NAMES[Channel.WEBCHAT], STATE_NAMES[ConsentState.WITHDRAWN]),
+        (CHANNEL_NAMES[Channel.SMS], STATE_NAMES[ConsentState.GIVEN]),
+    ]
+    assert count.msgid == "Your history has {n} entry. Nothing is ever overwritten."
+    assert count.n == 3
