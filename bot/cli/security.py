@@ -7,9 +7,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.audit import Actor, record
+from bot.cli.common import run_in_session
 from bot.config import Settings, load_settings
-from bot.db.session import make_engine, make_sessionmaker
 from bot.invitations import FindingKind, review
 from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
@@ -20,21 +22,16 @@ def cmd_security(args: argparse.Namespace, check_schema: Callable[[Settings], An
     asyncio.run(check_schema(settings))
     vault = Vault(settings.secret_key)
 
-    async def run() -> list[str]:
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_sessionmaker(engine)() as session, session.begin():
-                findings = await review(session, vault, detach=args.detach)
-                detached = sum(1 for f in findings if f.outcome is FindingKind.DETACHED)
-                await record(
-                    session, Actor.operator(), "security.connections", utcnow(),
-                    detail=f"{len(findings)} findings, {detached} numbers detached",
-                )  # fmt: skip
-                return [finding.line() for finding in findings]
-        finally:
-            await engine.dispose()
+    async def run(session: AsyncSession) -> list[str]:
+        findings = await review(session, vault, detach=args.detach)
+        detached = sum(1 for f in findings if f.outcome is FindingKind.DETACHED)
+        await record(
+            session, Actor.operator(), "security.connections", utcnow(),
+            detail=f"{len(findings)} findings, {detached} numbers detached",
+        )  # fmt: skip
+        return [finding.line() for finding in findings]
 
-    lines = asyncio.run(run())
+    lines = run_in_session(settings, run)
     print("\n".join(lines) if lines else "no connection without proof that joined a number")
 
 

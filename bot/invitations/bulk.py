@@ -30,6 +30,7 @@ from bot.invitations.create import (
 )
 from bot.invitations.input import FieldError
 from bot.invitations.sending import InvitationSender
+from bot.messaging import Waker
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,6 @@ class BulkResult:
 
     def count(self, outcome: RowOutcome) -> int:
         return sum(1 for r in self.rows if r.outcome is outcome)
-
-
-class Waker(Protocol):
-    def wake(self) -> None: ...
 
 
 class BulkContext(Protocol):

@@ -25,6 +25,7 @@ from bot.invitations.views import (
     timeline,
 )
 from bot.kernel.crypto import Vault
+from bot.messaging import Waker
 
 #: What an office sees of an invitation: reference, status, channels, times, language, code.
 VIEW_CATEGORIES = (Category.INVITATION, Category.CODE, Category.LANGUAGE)
@@ -34,10 +35,6 @@ READ_ACTION, LIST_ACTION = "invitation.read", "invitation.list"
 
 class BadCursor(Exception):
     """`after` names no invitation of this office."""
-
-
-class Waker(Protocol):
-    def wake(self) -> None: ...
 
 
 class OfficeContext(Protocol):

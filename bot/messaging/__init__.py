@@ -7,6 +7,7 @@ from bot.messaging.channel import (
     PermanentFailure,
     SendResult,
     TemporaryFailure,
+    Waker,
     running,
 )
 from bot.messaging.dispatcher import Dispatcher
@@ -24,6 +25,7 @@ __all__ = [
     "Reader",
     "SendResult",
     "TemporaryFailure",
+    "Waker",
     "apply_receipts",
     "decode_body",
     "encode_body",

@@ -73,3 +73,10 @@ async def running(adapters: Iterable[ChannelAdapter]) -> AsyncIterator[None]:
     finally:
         for adapter in started:
             await adapter.close()
+
+
+class Waker(Protocol):
+    """Something that sends what was just queued (the dispatcher): features that queue
+    messages outside a conversation step wake it after their commit."""
+
+    def wake(self) -> None: ...
