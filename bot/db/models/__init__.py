@@ -16,6 +16,7 @@ from bot.db.models.invitations import Invitation, InvitationEvent, Letter
 from bot.db.models.messaging import Message
 from bot.db.models.offices import Office, OfficeApiKey
 from bot.db.models.people import Contact, Conversation, ErasureTombstone, Municipality, Person
+from bot.db.models.pipeline import InboxEntry, JobRun
 from bot.db.models.staff import StaffSession, StaffUser
 from bot.db.models.throttle import ThrottleEvent
 
@@ -28,8 +29,10 @@ __all__ = [
     "Contact",
     "Conversation",
     "ErasureTombstone",
+    "InboxEntry",
     "Invitation",
     "InvitationEvent",
+    "JobRun",
     "Letter",
     "Message",
     "Municipality",

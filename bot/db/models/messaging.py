@@ -48,7 +48,16 @@ class Message(Base):
     important: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
+    #: The first part's provider id (receipts find the row by it).
     provider_id: Mapped[str | None] = mapped_column(String(200))
+    #: Outbound messages split into parts (SMS segments, long Telegram texts) are
+    #: tracked part by part: how many parts the rendering made, how many are done,
+    #: the part whose provider call is under way (its durable "started" mark), and
+    #: the first part whose delivery became unknown when a sender died mid-call.
+    parts_total: Mapped[int | None] = mapped_column(Integer)
+    parts_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    part_started: Mapped[int | None] = mapped_column(Integer)
+    uncertain_part: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(500))
     #: The message this one re-sends on another channel after that one failed.
     fallback_of: Mapped[int | None] = mapped_column(BigId)
