@@ -1,10 +1,13 @@
-"""Inbound web chat messages processed per second, end to end (API → engine → outbox).
+"""Web chat messages per second, and the time until the answer shows (API → inbox → engine
+→ outbox → page).
 
-Each simulated person opens a session and then keeps sending messages; a request
-counts when Lotse answered 202, i.e. the engine committed the inbound row, the new
-conversation state and the outbound rows in one transaction. The outbox
-dispatcher runs in the same server process, as in production. A bare aiohttp
-JSON handler is measured in the same run as the baseline.
+Each simulated person opens a session and then keeps sending messages. Two figures:
+- accepted: a request counts when Lotse answered 202 (the message is stored);
+- answered (after the accepted run, same server): the person sends, then fetches
+  every 20 ms until the bot's answer is there, and sends again; latency is from the
+  POST to the fetch that shows the answer.
+The inbox workers and the outbox dispatcher run in the same server process, as in
+production. A bare aiohttp JSON handler is measured in the same run as the baseline.
 
     .venv/bin/python -m bench.chat_throughput [--seconds 10] [--concurrency 32]
         [--postgres postgresql+asyncpg://user:pass@127.0.0.1/postgres]
@@ -52,6 +55,47 @@ async def hammer(name: str, base: str, seconds: float, concurrency: int, *, lots
                     if r.status != 202:
                         errors += 1
                 latencies.append(time.perf_counter() - started)
+
+        started = time.monotonic()
+        await asyncio.gather(*(person() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return Figures(name, len(latencies), errors, elapsed, latencies)
+
+
+async def converse(name: str, base: str, seconds: float, concurrency: int) -> Figures:
+    """Send, wait until the answer can be fetched, send again (see the docstring)."""
+    latencies: list[float] = []
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=concurrency * 2)
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def person() -> None:
+            nonlocal errors
+            async with http.post(f"{base}/chat/api/sessions", json={"language": "ar"}) as r:
+                session = (await r.json())["session"]
+            url = f"{base}/chat/api/sessions/{session}/messages"
+            after = "0"
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                started = time.perf_counter()
+                async with http.post(url, json={"text": "مرحبا", "id": uuid.uuid4().hex}) as r:
+                    await r.read()
+                    if r.status != 202:
+                        errors += 1
+                        continue
+                answered = False
+                while not answered and time.perf_counter() - started < 30:
+                    async with http.get(url, params={"after": after}) as r:
+                        messages = (await r.json())["messages"]
+                    if messages:
+                        after = messages[-1]["id"]
+                    answered = any(m["from"] == "bot" for m in messages)
+                    if not answered:
+                        await asyncio.sleep(0.02)
+                if answered:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors += 1
 
         started = time.monotonic()
         await asyncio.gather(*(person() for _ in range(concurrency)))
@@ -107,14 +151,19 @@ def fresh_postgres(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def run_lotse(name: str, database_url: str, data_dir: Path, args: argparse.Namespace) -> Figures:
+def run_lotse(
+    name: str, database_url: str, data_dir: Path, args: argparse.Namespace
+) -> tuple[Figures, Figures]:
     env = prepare_lotse(database_url, data_dir)
     port = free_port()
     env["LOTSE_PORT"] = str(port)
+    base = f"http://127.0.0.1:{port}"
     with server(["-m", "bot.cli", "serve"], port, env):
-        return asyncio.run(
-            hammer(name, f"http://127.0.0.1:{port}", args.seconds, args.concurrency, lotse=True)
+        accepted = asyncio.run(hammer(name, base, args.seconds, args.concurrency, lotse=True))
+        answered = asyncio.run(
+            converse(f"{name}, answered", base, args.seconds, args.concurrency)
         )
+    return accepted, answered
 
 
 def main() -> None:
@@ -144,12 +193,14 @@ def main() -> None:
         sqlite = run_lotse(
             "Lotse web chat, SQLite", f"sqlite+aiosqlite:///{tmp}/bench.sqlite3", Path(tmp), args
         )
-        print(sqlite.line(baseline))
+        print(sqlite[0].line(baseline))
+        print(sqlite[1].line(baseline))
         if args.postgres:
             pg = run_lotse(
                 "Lotse web chat, PostgreSQL", fresh_postgres(args.postgres), Path(tmp), args
             )
-            print(pg.line(baseline))
+            print(pg[0].line(baseline))
+            print(pg[1].line(baseline))
         else:
             print("PostgreSQL: skipped (pass --postgres or set LOTSE_TEST_POSTGRES_URL)")
 

@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     max_text_length: int = Field(4096, ge=1)
     #: How long a claimed outbox row may be in flight before it counts as interrupted.
     outbox_lease_seconds: float = Field(60.0, ge=1)
+    #: Tasks per process that take acknowledged messages from the inbox and run the
+    #: conversation step (default: 4 on PostgreSQL, 1 on SQLite, which has one writer).
+    #: 0 makes a process that only acknowledges and stores.
+    inbox_workers: int | None = Field(None, ge=0, le=64)
+    #: A webhook whose message the database has not stored within this time is written
+    #: to the local spool instead (the provider must get its answer in time).
+    inbox_accept_timeout_seconds: float = Field(5.0, gt=0)
+    #: Messages the local spool (LOTSE_DATA_DIR/spool) holds while the database is
+    #: away; beyond it, webhooks are answered 503.
+    spool_max_messages: int = Field(10_000, ge=1)
     log_level: str = "INFO"
 
     # Telegram (python-telegram-bot). The API URL may point at a self-hosted Bot API server.
@@ -218,6 +228,16 @@ class Settings(BaseSettings):
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         return self
+
+    @property
+    def workers_for_inbox(self) -> int:
+        if self.inbox_workers is not None:
+            return self.inbox_workers
+        return 1 if self.is_sqlite else 4
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.data_dir / "spool"
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from adapters.telegram.parsing import ParsedUpdate
 from adapters.telegram.sending import TelegramAdapter
 from bot.config import ConfigError
-from bot.conversation import InboundOutcome
+from bot.inbound import Accepted
 from bot.kernel.types import Channel
-from bot.runtime import Services
+from bot.runtime import Services, accept
 
 ALLOWED_UPDATES = ("message", "callback_query")
 
@@ -20,9 +20,10 @@ def configured_adapter(services: Services) -> TelegramAdapter:
 
 
 async def process(services: Services, parsed: ParsedUpdate) -> None:
-    """What the webhook and the poller share: the engine first, then (outside its
-    transaction) the answer to a button press."""
-    handled = await services.engine.handle(parsed.inbound)
+    """What the webhook and the poller share: store the update durably (the inbox
+    runs the step), then answer a button press — the spinner stops at once, and the
+    choice is marked on the message unless this press was a repeated delivery."""
+    accepted = await accept(services, parsed.inbound)
     if parsed.callback is not None:
-        mark = handled.outcome is not InboundOutcome.DUPLICATE
+        mark = accepted is not Accepted.REPEATED
         configured_adapter(services).acknowledge(parsed.callback, mark=mark)

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 from adapters.twilio.parsing import parse_inbound, parse_status
 from bot.config import Settings
 from bot.messaging import apply_receipts
-from bot.runtime import Services, fail, form_body
+from bot.runtime import Services, accept, fail, form_body
 
 # The channel's one logger name, as before it was split into modules.
 log = logging.getLogger("adapters.twilio")
@@ -52,7 +52,10 @@ def routes(services: Services) -> web.RouteTableDef:
             log.warning("inbound %s message dropped: the channel is not configured",
                         inbound.channel.value)  # fmt: skip
         else:
-            await services.engine.handle(inbound)
+            # Stored durably (inbox or spool), processed after this answer: Twilio does
+            # not repeat an incoming message it got no good answer for, so the answer
+            # must not wait for the conversation step (or a slow database).
+            await accept(services, inbound)
         # Replies leave through the outbox, never in this answer.
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 

@@ -1,6 +1,6 @@
 """Conversations, the public names: the engine and what a flow is."""
 
-from bot.conversation.engine import Engine, InboundOutcome
+from bot.conversation.engine import Duplicate, Engine, Handled, InboundOutcome
 from bot.conversation.flow import (
     Context,
     ConversationView,
@@ -16,8 +16,10 @@ from bot.conversation.scope import Ports, StepScope
 __all__ = [
     "Context",
     "ConversationView",
+    "Duplicate",
     "Engine",
     "Flow",
+    "Handled",
     "InboundOutcome",
     "Input",
     "Operator",

@@ -25,8 +25,11 @@ from bot.kernel.types import InboundMessage, InboxStatus
 log = logging.getLogger(__name__)
 
 
-class _Duplicate(Exception):
+class Duplicate(Exception):
+    """The provider id was stored before: this delivery is a repeat."""
+
     def __init__(self, person_id: int, contact_id: int) -> None:
+        super().__init__("repeated delivery")
         self.handled = Handled(InboundOutcome.DUPLICATE, person_id, contact_id)
 
 
@@ -67,11 +70,14 @@ class Engine:
         )
 
     async def handle(self, message: InboundMessage) -> Handled:
-        """Process one inbound message exactly once (a repeated provider id is dropped)."""
+        """Process one inbound message now, in transactions of its own, exactly once (a
+        repeated provider id is dropped). Webhooks go through the inbox instead
+        (bot.inbound); this serves what must be answered at once (a new chat session)."""
         for attempt in range(2):
             try:
-                result = await self._handle_once(message)
-            except _Duplicate as duplicate:
+                async with self._sessionmaker() as session, session.begin():
+                    result = await self.step_in(session, message, self._clock())
+            except Duplicate as duplicate:
                 return duplicate.handled
             except IntegrityError:
                 # Two first messages from one new address raced to create it: the
@@ -81,76 +87,69 @@ class Engine:
                 continue
             except Exception:
                 log.exception("flow step failed; answering with an apology")
-                result = await self._handle_failure(message)
-            self._on_commit()
+                async with self._sessionmaker() as session, session.begin():
+                    result = await self.apology_in(session, message, self._clock())
+            self.committed()
             return result
         raise AssertionError("unreachable")
 
-    # -- one transaction ---------------------------------------------------
+    def committed(self) -> None:
+        """Call after the transaction of a step committed: its replies may leave."""
+        self._on_commit()
 
-    async def _handle_once(self, message: InboundMessage) -> Handled:
-        now = self._clock()
-        async with self._sessionmaker() as session, session.begin():
-            sender = await find_or_create(
-                session, self._vault, message, now, postgres=self._postgres
-            )
-            person, contact, conversation = sender
-            label = conversation.data.get("_labels", {}).get(message.choice or "")
-            inbound_id = await store_inbound(
-                session,
-                self._vault,
-                message,
-                person,
-                contact,
-                now,
-                postgres=self._postgres,
-                label=label,
-            )
-            if inbound_id is None:
-                raise _Duplicate(person.id, contact.id)  # rolls the transaction back
-            ctx = self._steps.context(session, person, contact, conversation, message, now)
-            given = read_input(message, conversation)
-            step = await self._steps.step(ctx, conversation, given, now)
-            await write_step(
-                session,
-                ctx,
-                sender,
-                step,
-                now,
-                catalogs=self._catalogs,
-                vault=self._vault,
-            )
-            return Handled(InboundOutcome.PROCESSED, None if ctx.erased else person.id, contact.id)
+    # -- inside the caller's transaction -------------------------------------
 
-    async def _handle_failure(self, message: InboundMessage) -> Handled:
-        """Record the message as seen (so a retry does not crash again) and apologise."""
-        now = self._clock()
-        async with self._sessionmaker() as session, session.begin():
-            sender = await find_or_create(
-                session, self._vault, message, now, postgres=self._postgres
-            )
-            person, contact, conversation = sender
-            inbound_id = await store_inbound(
-                session,
-                self._vault,
-                message,
-                person,
-                contact,
-                now,
-                postgres=self._postgres,
-                status=InboxStatus.ERROR,
-            )
-            if inbound_id is None:
-                return Handled(InboundOutcome.DUPLICATE, person.id, contact.id)
-            ctx = self._steps.context(session, person, contact, conversation, message, now)
-            step = await self._steps.apology(ctx)
-            await write_step(
-                session,
-                ctx,
-                sender,
-                step,
-                now,
-                catalogs=self._catalogs,
-                vault=self._vault,
-            )
-            return Handled(InboundOutcome.FAILED, person.id, contact.id)
+    async def step_in(
+        self, session: AsyncSession, message: InboundMessage, now: datetime
+    ) -> Handled:
+        """Run the step for `message` in `session`'s open transaction. Raises
+        `Duplicate` for a provider id stored before: the caller rolls back what the
+        lookup may have created (a savepoint or the whole transaction)."""
+        sender = await find_or_create(session, self._vault, message, now, postgres=self._postgres)
+        person, contact, conversation = sender
+        label = conversation.data.get("_labels", {}).get(message.choice or "")
+        inbound_id = await store_inbound(
+            session,
+            self._vault,
+            message,
+            person,
+            contact,
+            now,
+            postgres=self._postgres,
+            label=label,
+        )
+        if inbound_id is None:
+            raise Duplicate(person.id, contact.id)
+        ctx = self._steps.context(session, person, contact, conversation, message, now)
+        given = read_input(message, conversation)
+        step = await self._steps.step(ctx, conversation, given, now)
+        await write_step(
+            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
+        )
+        return Handled(InboundOutcome.PROCESSED, None if ctx.erased else person.id, contact.id)
+
+    async def apology_in(
+        self, session: AsyncSession, message: InboundMessage, now: datetime
+    ) -> Handled:
+        """After the flow raised (its work rolled back): record the message as seen,
+        so a retry does not crash again, and apologise."""
+        sender = await find_or_create(session, self._vault, message, now, postgres=self._postgres)
+        person, contact, conversation = sender
+        inbound_id = await store_inbound(
+            session,
+            self._vault,
+            message,
+            person,
+            contact,
+            now,
+            postgres=self._postgres,
+            status=InboxStatus.ERROR,
+        )
+        if inbound_id is None:
+            return Handled(InboundOutcome.DUPLICATE, person.id, contact.id)
+        ctx = self._steps.context(session, person, contact, conversation, message, now)
+        step = await self._steps.apology(ctx)
+        await write_step(
+            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
+        )
+        return Handled(InboundOutcome.FAILED, person.id, contact.id)

@@ -1,5 +1,6 @@
 """A running Lotse: the wired services, the job registry, logging, HTTP helpers."""
 
+from bot.runtime.accepting import accept
 from bot.runtime.http import BadJson, body_bytes, fail, form_body, json_body, parse_json
 from bot.runtime.jobs import start_scheduler
 from bot.runtime.logs import AccessLogger, hold_libraries, setup_logging
@@ -11,6 +12,7 @@ __all__ = [
     "BadJson",
     "NotConfigured",
     "Services",
+    "accept",
     "body_bytes",
     "build_services",
     "fail",

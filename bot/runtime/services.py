@@ -14,6 +14,7 @@ from bot.conversation import Engine, Operator, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
+from bot.inbound import Inbox, Spool
 from bot.invitations import InvitationSender
 from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
@@ -36,6 +37,7 @@ class Services:
     dispatcher: Dispatcher
     operator: Operator
     clock: Callable[[], datetime]
+    inbox: Inbox
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
 
@@ -97,6 +99,26 @@ async def build_services(
         on_commit=dispatcher.wake,
         clock=clock,
     )
+    inbox = Inbox(
+        sessionmaker=sessionmaker,
+        engine=engine,
+        vault=vault,
+        spool=Spool(settings.spool_dir, settings.spool_max_messages),
+        postgres=not settings.is_sqlite,
+        workers=settings.workers_for_inbox,
+        accept_timeout=settings.inbox_accept_timeout_seconds,
+        clock=clock,
+    )
     return Services(
-        settings, db, sessionmaker, vault, catalogs, engine, dispatcher, operator, clock, adapters
+        settings,
+        db,
+        sessionmaker,
+        vault,
+        catalogs,
+        engine,
+        dispatcher,
+        operator,
+        clock,
+        inbox,
+        adapters,
     )

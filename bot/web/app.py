@@ -36,11 +36,14 @@ def make_app(
     services: Services,
     *,
     dispatch: bool = True,
+    process: bool | None = None,
     extra_routes: Sequence[web.RouteTableDef] = (),
     background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
 ) -> web.Application:
-    """The app. `extra_routes` are channel webhooks; `background` tasks (the Telegram
-    poller) run while the app does."""
+    """The app. `dispatch` runs the outbox dispatcher and `process` (by default as
+    `dispatch`) the inbox workers with it; without them, tests run both by hand.
+    `extra_routes` are channel webhooks; `background` tasks (the Telegram poller) run
+    while the app does."""
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
     app.on_response_prepare.append(_security_headers)
@@ -58,6 +61,8 @@ def make_app(
     app.cleanup_ctx.append(_adapters)
     if dispatch:
         app.cleanup_ctx.append(_dispatching)
+    if dispatch if process is None else process:
+        app.cleanup_ctx.append(_processing)
     if background:
         app.cleanup_ctx.append(_running(background))
     return app
@@ -72,6 +77,21 @@ async def _dispatching(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(dispatcher.run())
     yield
     await stop_dispatcher(dispatcher, task)
+
+
+async def _processing(app: web.Application) -> AsyncIterator[None]:
+    inbox = app[SERVICES].inbox
+    stopping = asyncio.Event()
+    task = asyncio.create_task(inbox.run(stopping))
+    yield
+    # Workers stop between messages; a step cut short would only be rolled back
+    # (its message stays in the inbox), so cancelling after the grace loses nothing.
+    stopping.set()
+    done, _ = await asyncio.wait((task,), timeout=STOP_GRACE_SECONDS)
+    if not done:
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def stop_dispatcher(dispatcher: Dispatcher, task: asyncio.Task[None]) -> None:

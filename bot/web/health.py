@@ -17,7 +17,14 @@ async def healthz(request: web.Request) -> web.Response:
 
 @routes.get("/readyz")
 async def readyz(request: web.Request) -> web.Response:
-    problem = await readiness_problem(request.app[SERVICES].db)
+    """503 while the database is away (webhooks are then answered from the spool);
+    with the backlog: messages acknowledged and not yet processed, in the inbox and in
+    this process's spool."""
+    services = request.app[SERVICES]
+    problem = await readiness_problem(services.db)
+    spooled = services.inbox.spool.count
     if problem:
-        return web.json_response({"status": "unavailable", "detail": problem}, status=503)
-    return web.json_response({"status": "ready"})
+        body = {"status": "unavailable", "detail": problem, "spooled": spooled}
+        return web.json_response(body, status=503)
+    waiting = await services.inbox.waiting()
+    return web.json_response({"status": "ready", "inbox": waiting, "spooled": spooled})

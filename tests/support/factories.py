@@ -54,6 +54,9 @@ class ChatPerson:
 
     async def post(self, **body: Any) -> int:
         response = await self.client.post(f"/chat/api/sessions/{self.session}/messages", json=body)
+        if response.status == 202:
+            # What the inbox workers do in a running Lotse.
+            await self.services.inbox.process_pending()
         return response.status
 
     async def say(self, text: str) -> list[dict[str, Any]]:

@@ -77,6 +77,8 @@ class Harness:
         response = await self.client.post("/webhooks/telegram", json=update, headers=headers)
         if response.status == 200:
             assert await response.json() == {}
+            # What the inbox workers do in a running Lotse.
+            await self.services.inbox.process_pending()
         return response.status
 
     async def dispatch(self) -> None:

@@ -66,7 +66,12 @@ class Lotse:
     url: str
     clock: Clock
 
+    async def process(self) -> None:
+        """What the inbox workers do in a running Lotse: process acknowledged messages."""
+        await self.services.inbox.process_pending()
+
     async def dispatch(self) -> None:
+        await self.process()
         for _ in range(20):
             if not await self.services.dispatcher.dispatch_once():
                 return
@@ -137,6 +142,7 @@ class Phone:
         self.lotse.clock.advance(seconds=5)
         answer = await self.lotse.fake.inbound(self.lotse.url, self.address, text, **extra)
         assert answer.status == 200, answer.text
+        await self.lotse.process()
         return answer
 
     async def say(self, text: str, **extra: Any) -> str:

@@ -26,3 +26,16 @@ async def test_readyz_reports_an_outdated_schema(services, tmp_path) -> None:
     finally:
         services.db = real
         await empty.dispose()
+
+
+async def test_readyz_reports_the_backlog_of_acknowledged_messages(client, services) -> None:
+    from bot.kernel.types import Channel, InboundMessage
+
+    for sid in ("SM1", "SM2"):
+        await services.inbox.accept(
+            InboundMessage(channel=Channel.SMS, address="+4915112345678", provider_id=sid, text="x")
+        )
+    ready = await (await client.get("/readyz")).json()
+    assert (ready["inbox"], ready["spooled"]) == (2, 0)
+    await services.inbox.process_pending()
+    assert (await (await client.get("/readyz")).json())["inbox"] == 0

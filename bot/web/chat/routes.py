@@ -17,7 +17,7 @@ from bot.i18n import direction, negotiate, parse_accept_language
 from bot.invitations import is_token
 from bot.kernel.types import Channel, InboundMessage
 from bot.messaging import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
-from bot.runtime import fail, json_body
+from bot.runtime import accept, fail, json_body
 from bot.throttle import Limit, client_key, take_committed
 from bot.web.chat import openapi as chat_openapi
 from bot.web.client_address import client_address
@@ -123,7 +123,9 @@ async def post_message(request: web.Request) -> web.Response:
     text, choice, client_id = _parse_message(body, services.settings.max_text_length)
     if choice is not None and choice not in offered:
         fail(400, "choice_not_offered", "that choice is not offered now", offered=offered)
-    await services.engine.handle(
+    # Stored for the inbox workers: the reply appears on the page's next fetch.
+    await accept(
+        services,
         InboundMessage(
             channel=Channel.WEBCHAT,
             address=request.match_info["session"],
@@ -131,7 +133,7 @@ async def post_message(request: web.Request) -> web.Response:
             text=text,
             choice=choice,
             client=_client(request),
-        )
+        ),
     )
     return web.json_response({"accepted": True}, status=202)
 

@@ -1,0 +1,70 @@
+"""The inbox as the rest of Lotse sees it: accept a message, run the workers, wait."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.conversation import Engine
+from bot.inbound.accept import Accepted, Acceptor
+from bot.inbound.queue import waiting
+from bot.inbound.spool import Spool
+from bot.inbound.worker import InboxWorker
+from bot.kernel.crypto import Vault
+from bot.kernel.types import InboundMessage
+
+
+class Inbox:
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: Engine,
+        vault: Vault,
+        spool: Spool,
+        postgres: bool,
+        workers: int,
+        accept_timeout: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.spool = spool
+        self.workers = workers
+        self._sessionmaker = sessionmaker
+        self._worker = InboxWorker(
+            sessionmaker=sessionmaker,
+            engine=engine,
+            vault=vault,
+            spool=spool,
+            postgres=postgres,
+            clock=clock,
+        )
+        self._acceptor = Acceptor(
+            sessionmaker=sessionmaker,
+            vault=vault,
+            spool=spool,
+            postgres=postgres,
+            timeout=accept_timeout,
+            clock=clock,
+            stored=self._worker.wake,
+        )
+
+    async def accept(self, message: InboundMessage) -> Accepted:
+        """Store `message` durably (inbox, or spool while the database is away) and wake
+        a worker. Raises `SpoolFull` when it cannot be kept: answer 503 then."""
+        return await self._acceptor.accept(message)
+
+    async def process_pending(self) -> int:
+        """Process everything due now, in this task (the tests, a one-off run)."""
+        return await self._worker.process_pending()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """The workers (LOTSE_INBOX_WORKERS of them) and the spool loop, until `stopping`."""
+        await self._worker.run(self.workers, stopping)
+
+    async def waiting(self) -> int:
+        """Messages acknowledged and not yet processed (the inbox, not the spool)."""
+        async with self._sessionmaker() as session:
+            return await waiting(session)
