@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+#: SQLSTATEs of a server that cannot serve now: connection exceptions (class 08),
+#: shutting down or starting up (57P01–57P03), too many connections (53300).
+_AWAY_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+
 
 def database_away(error: BaseException) -> bool:
     """True for errors that say the database cannot be reached or used right now
@@ -11,4 +15,7 @@ def database_away(error: BaseException) -> bool:
     a timeout); False for a statement's own error (a flow bug, a constraint)."""
     if isinstance(error, OperationalError | InterfaceError | OSError | TimeoutError):
         return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    if not isinstance(error, DBAPIError):
+        return False
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return bool(error.connection_invalidated) or state.startswith(_AWAY_STATES)

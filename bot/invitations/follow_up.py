@@ -1,11 +1,20 @@
-"""Following invitations up: their messages' fate, the one reminder, and expiry."""
+"""Following invitations up: their messages' fate, the one reminder, and expiry.
+
+These run as scheduled jobs, one process per schedule (bot/runtime/job_runs.py);
+still, two runs at the same moment (a run that outlived its time and the next one)
+act on each invitation once: on PostgreSQL the invitations are selected FOR UPDATE
+SKIP LOCKED (a row another run holds is left to it, and a row it changed meanwhile
+is checked again against the query), and on SQLite a transaction begins with the
+write lock (bot/db/session.py).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypeVarTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -21,6 +30,15 @@ from bot.invitations.status import (
     mark_failed,
 )
 from bot.kernel.types import OutboxStatus
+
+_Row = TypeVarTuple("_Row")
+
+
+def _locked(session: AsyncSession, query: Select[*_Row]) -> Select[*_Row]:
+    """The query's invitations locked for this transaction; those another holds skipped."""
+    if session.get_bind().dialect.name != "postgresql":
+        return query  # SQLite: the transaction already holds the only write lock
+    return query.with_for_update(skip_locked=True, of=Invitation)
 
 
 def _advance(
@@ -44,7 +62,7 @@ async def sync_statuses(
     async with sessionmaker() as session, session.begin():
         rows = (
             await session.execute(
-                select(Invitation, Message, Office)
+                _locked(session, select(Invitation, Message, Office))
                 .join(Message, Message.id == Invitation.message_id)
                 .join(Office, Office.id == Invitation.office_id)
                 .where(
@@ -104,7 +122,7 @@ async def remind_and_expire(
     settings = sender.settings
     async with sessionmaker() as session, session.begin():
         expiring = await session.scalars(
-            select(Invitation).where(
+            _locked(session, select(Invitation)).where(
                 Invitation.status.in_([s.value for s in OPEN]), Invitation.expires_at <= now
             )
         )
@@ -129,7 +147,7 @@ async def remind_and_expire(
             due = now - timedelta(days=settings.invitation_reminder_days)
             rows = (
                 await session.execute(
-                    select(Invitation, Office)
+                    _locked(session, select(Invitation, Office))
                     .join(Office, Office.id == Invitation.office_id)
                     .where(
                         Invitation.status.in_(

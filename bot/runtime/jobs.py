@@ -1,6 +1,7 @@
 """The job registry: each feature describes its scheduled jobs; APScheduler runs them here.
 
-A new feature adds its `*_jobs` function to `registered_jobs`, and nothing else.
+A new feature adds its `*_jobs` function to `registered_jobs`, and nothing else. Every
+process schedules every job; `bot.runtime.job_runs` lets one of them run each schedule.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
 from bot.people import people_jobs
+from bot.runtime.job_runs import JobRuns
 from bot.runtime.services import Services
 
 
@@ -25,10 +27,11 @@ def registered_jobs(services: Services) -> list[Job]:
 
 def start_scheduler(services: Services) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
+    runs = JobRuns(services.sessionmaker, services.clock)
     for job in registered_jobs(services):
 
         async def run(job: Job = job) -> None:
-            if await job.run():
+            if await runs.run(job):
                 services.dispatcher.wake()
 
         scheduler.add_job(

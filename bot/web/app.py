@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from aiohttp import web
 
+from bot.inbound import database_away
 from bot.messaging import Dispatcher, running
-from bot.runtime import Services
+from bot.runtime import Services, fail
 from bot.web import health
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui
@@ -32,6 +33,22 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
     response.headers.setdefault("X-Frame-Options", "DENY")
 
 
+@web.middleware
+async def _database_away(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A request that needs the database while it is away gets a clear 503 (webhooks
+    do not: their messages go to the spool, bot.inbound)."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as error:
+        if not database_away(error):
+            raise
+        fail(503, "unavailable", "the database is unavailable; try again shortly")
+
+
 def make_app(
     services: Services,
     *,
@@ -44,7 +61,7 @@ def make_app(
     `dispatch`) the inbox workers with it; without them, tests run both by hand.
     `extra_routes` are channel webhooks; `background` tasks (the Telegram poller) run
     while the app does."""
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_database_away])
     app[SERVICES] = services
     app.on_response_prepare.append(_security_headers)
     app.add_routes(health.routes)

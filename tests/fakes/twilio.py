@@ -5,6 +5,9 @@ The API answers `POST /2010-04-01/Accounts/<sid>/Messages.json` as Twilio does
 message it accepted, and fails on demand: 429 with Retry-After (error 20429),
 5xx, an answer slower than the client's timeout, or a Twilio error code
 (21610 opted out, 21211 invalid number, ...), optionally only for one number.
+With `latency`, every create is answered only after that many seconds, and
+`requests` tells when each arrived and when its answer was written: a test that
+kills Lotse can count the sends in flight at that instant (`in_flight`).
 
 It also plays Twilio calling Lotse: signed inbound messages and status callbacks
 (`RequestValidator.compute_signature`), posted over real HTTP.
@@ -15,6 +18,11 @@ It also plays Twilio calling Lotse: signed inbound messages and status callbacks
         fake.fail(400, code=21610, to="+4915112345678", times=-1)  # this number opted out
         await fake.inbound(app_url, "+4915112345678", "Hallo")
         await fake.status(fake.messages[0], "delivered")
+
+    async with FakeTwilio(latency=0.3) as fake:       # as a real API answers
+        ...
+        killed_at = time.monotonic()                    # then kill -9 Lotse
+        unanswered = fake.in_flight(killed_at)          # sends it could not know about
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import asyncio
 import base64
 import itertools
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,6 +80,24 @@ class SentMessage:
 
 
 @dataclass(slots=True)
+class CreateRequest:
+    """One create request as it reached the fake (times from `time.monotonic()`)."""
+
+    arrived: float
+    to: str
+    body: str | None
+    #: The HTTP status the fake chose (None until it has answered).
+    status: int | None = None
+    #: When the answer was fully written to Lotse's connection; None if it never was
+    #: (not yet, or Lotse was gone by then).
+    answered: float | None = None
+
+    def in_flight(self, at: float) -> bool:
+        """Arrived by `at`, but its answer not written by then: the sender cannot know."""
+        return self.arrived <= at and (self.answered is None or self.answered > at)
+
+
+@dataclass(slots=True)
 class Fault:
     status: int  # the HTTP status to answer; 201 with a delay: only late
     code: int | None = None
@@ -96,10 +123,15 @@ class Answer:
 class FakeTwilio:
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
+    #: Seconds every create waits before it is answered (a real API takes a moment).
+    latency: float = 0.0
     messages: list[SentMessage] = field(default_factory=list)
+    #: Every create request, in order of arrival, with when it was answered.
+    requests: list[CreateRequest] = field(default_factory=list)
     #: Every create request, answered or failed: (To, HTTP status answered).
     attempts: list[tuple[str, int]] = field(default_factory=list)
     _faults: list[Fault] = field(default_factory=list)
+    _deciding: set[asyncio.Future[web.Response]] = field(default_factory=set)
     _server: TestServer | None = None
     _session: aiohttp.ClientSession | None = None
     _sids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -108,7 +140,7 @@ class FakeTwilio:
 
     async def __aenter__(self) -> FakeTwilio:
         app = web.Application()
-        app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
+        app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._answer)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
         self._session = aiohttp.ClientSession()
@@ -120,6 +152,8 @@ class FakeTwilio:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        for deciding in list(self._deciding):
+            deciding.cancel()
         if self._session is not None:
             await self._session.close()
         if self._server is not None:
@@ -170,6 +204,40 @@ class FakeTwilio:
         return None
 
     # -- the REST API ------------------------------------------------------
+
+    async def _decide(self, request: web.Request, record: CreateRequest) -> web.Response:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        response = await self._create(request)
+        record.status = response.status
+        return response
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        """Record the request, wait `latency`, answer it and note when the answer was out."""
+        form = await request.post()  # cached: `_create` reads it again
+        to, body = form.get("To"), form.get("Body")
+        record = CreateRequest(
+            time.monotonic(),
+            to if isinstance(to, str) else "",
+            body if isinstance(body, str) else None,
+        )
+        self.requests.append(record)
+        if self.latency:
+            # Twilio goes on with a request whose client hung up, and so does the fake
+            # with a latency (without one, a hung-up request is dropped, as it was).
+            decided = asyncio.ensure_future(self._decide(request, record))
+            self._deciding.add(decided)
+            decided.add_done_callback(self._deciding.discard)
+            response = await asyncio.shield(decided)
+        else:
+            response = await self._decide(request, record)
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:
+            return response  # Lotse is gone: the answer never reached it
+        record.answered = time.monotonic()
+        return response
 
     def _authorised(self, request: web.Request) -> bool:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -328,3 +396,19 @@ class FakeTwilio:
 
     def to(self, address: str) -> list[SentMessage]:
         return [m for m in self.messages if m.to == address]
+
+    def in_flight(self, at: float) -> list[CreateRequest]:
+        """Create requests that had arrived at `at` (a `time.monotonic()` instant) but
+        whose answers had not been written by then."""
+        return [r for r in self.requests if r.in_flight(at)]
+
+    async def wait_for_requests(self, count: int, *, within: float) -> None:
+        """Wait until `count` create requests have arrived (AssertionError after `within` s)."""
+        deadline = time.monotonic() + within
+        while len(self.requests) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"the fake Twilio got {len(self.requests)} of {count} requests "
+                    f"in {within:.0f} s"
+                )
+            await asyncio.sleep(0.005)

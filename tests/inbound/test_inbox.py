@@ -12,21 +12,20 @@ from typing import Any
 import pytest
 from aiohttp import web
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.config import Settings
 from bot.conversation import Context, Input, Step
 from bot.db.models import InboxEntry, Message
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
-from bot.inbound import Accepted, Inbox, Spool, SpoolFull
+from bot.inbound import Accepted, Inbox, Spool, SpoolFull, database_away
 from bot.kernel.types import Channel, InboundMessage
 from bot.messaging import decode_body
 from bot.runtime import Services, accept
 from flows import build_router
 from tests.support.clock import Clock
 from tests.support.factories import build_test_services
-
-pytestmark = pytest.mark.usefixtures("services")  # the municipality and schema
 
 
 def sms(number: str, sid: str, text: str) -> InboundMessage:
@@ -114,7 +113,7 @@ class Exploding:
 
 
 async def test_a_failing_flow_is_answered_with_an_apology_and_leaves_the_inbox(
-    settings: Settings, clock: Clock
+    services: Services, settings: Settings, clock: Clock
 ) -> None:
     def router(catalogs: Catalogs) -> Any:  # the real flows, the menu broken
         real = build_router(catalogs)
@@ -234,3 +233,14 @@ def test_an_unreadable_spool_file_is_moved_aside_not_lost(tmp_path: Path) -> Non
     assert (spool.directory / "unreadable" / broken.name).read_bytes() == b"not json"
     assert spool.files() == []
 
+
+
+def test_a_server_shutting_down_counts_as_away_a_broken_statement_does_not() -> None:
+    class Orig(Exception):
+        def __init__(self, sqlstate: str) -> None:
+            self.sqlstate = sqlstate
+
+    assert database_away(DBAPIError("INSERT", {}, Orig("57P03")))  # cannot connect now
+    assert database_away(DBAPIError("INSERT", {}, Orig("08006")))  # connection failure
+    assert not database_away(IntegrityError("INSERT", {}, Orig("23505")))
+    assert not database_away(RuntimeError("bug in a flow"))
