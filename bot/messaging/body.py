@@ -17,6 +17,7 @@ def encode_body(
     *,
     opt_out_notice: bool = False,
     template: str | None = None,
+    note_of: int | None = None,
 ) -> str:
     body: dict[str, Any] = {"text": text}
     if choices:
@@ -27,6 +28,8 @@ def encode_body(
         body["opt_out_notice"] = True
     if template:
         body["template"] = template
+    if note_of is not None:
+        body["note_of"] = note_of
     return vault.encrypt(json.dumps(body, ensure_ascii=False))
 
 

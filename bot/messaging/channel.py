@@ -50,7 +50,8 @@ class ChannelAdapter(Protocol):
     capabilities: Capabilities
     rate_limit: RateLimit | None
     #: Whether sending a row again after a crash mid-send does no harm (the web chat:
-    #: it only shows the message); otherwise such a row is never sent again.
+    #: it only shows the message). Otherwise each part is marked started before its
+    #: call, and a part interrupted mid-call is never sent again (bot.messaging.sweep).
     resend_is_harmless: bool
 
     async def start(self) -> None:

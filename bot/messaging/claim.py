@@ -1,23 +1,27 @@
-"""Claiming due outbox rows under a lease, and settling rows interrupted mid-send.
+"""Claiming due outbox rows under a lease.
 
 A claim moves due rows to `sending` with a lease (`next_attempt_at`) and commits;
 the send happens after it, outside any transaction (see bot.messaging.send).
 
 Guarantees:
 - Two dispatchers (processes) never send the same row: claims take row locks
-  with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer.
+  with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer. A sender whose
+  lease ran out and whose row was taken back (and maybe claimed again) sends and
+  records nothing more for it: its writes are fenced (bot.messaging.marks).
 - A person's messages leave in order: a row waits while an earlier row of the
   same contact is queued for a retry, in flight, or claimed by someone else.
-- Crash mid-send: a row still `sending` when its lease runs out was interrupted
-  between the provider call and the commit of its result, so whether the
-  provider accepted it is unknown. It is then marked failed ("interrupted"),
-  not sent again: at most once, never silently (the reason is kept). Channels
-  where sending twice is harmless (the web chat) are queued again instead.
+- Crash mid-send: each part of a message commits a "started" mark before its
+  provider call and a "done" mark after it (bot.messaging.marks), so a crash costs
+  only what was really in flight. When the lease runs out (bot.messaging.sweep), a
+  row with no call under way is queued again as if never claimed; a part whose call
+  was under way is never sent again (at most once per part), the parts after it
+  still go out, and the person gets a short note that the part may not have
+  arrived (never silently: the reason is kept too). A row resumes at `parts_done`:
+  only the parts not yet done are sent.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,11 +35,9 @@ from bot.kernel.types import Channel, Direction, OutboundMessage, OutboxStatus, 
 from bot.messaging.body import decode_body
 from bot.messaging.channel import ChannelAdapter
 from bot.messaging.failures import FailureKind
-
-log = logging.getLogger(__name__)
+from bot.messaging.marks import Fence
 
 LEASE = timedelta(seconds=60)
-INTERRUPTED = "interrupted mid-send: delivery unknown, not sent again to avoid a duplicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +47,25 @@ class Claimed:
     attempts: int
     #: None when there is nothing to send (purged text, unreadable address).
     message: OutboundMessage | None
+    #: The lease this claim gave the row (its `next_attempt_at`).
+    lease_until: datetime
     #: Why the row must not go out at all (opted out, unreachable), if so.
     blocked: FailureKind | None = None
+    #: Parts already done (sent, or uncertain and never repeated): sending resumes here.
+    parts_done: int = 0
+    #: How many parts an earlier attempt rendered, if one started.
+    parts_total: int | None = None
+    #: The first part whose delivery became unknown in a crash, if any.
+    uncertain_part: int | None = None
+
+    @property
+    def fence(self) -> Fence:
+        """The row as this claim left it (see bot.messaging.marks)."""
+        return Fence(self.id, self.attempts, self.lease_until, self.parts_done)
 
 
 class Claimer:
-    """Takes due rows for one dispatcher, and settles rows whose sender died."""
+    """Takes due rows for one dispatcher."""
 
     def __init__(
         self,
@@ -104,6 +119,7 @@ class Claimer:
 
     async def claim(self) -> list[Claimed]:
         now = self._clock()
+        lease_until = now + self._lease
         async with self._sessionmaker() as session, session.begin():
             candidates = [
                 row
@@ -120,7 +136,7 @@ class Claimer:
                 .where(Message.id.in_(ids))
                 .values(
                     status=OutboxStatus.SENDING.value,
-                    next_attempt_at=now + self._lease,
+                    next_attempt_at=lease_until,
                     attempts=Message.attempts + 1,
                 )
             )
@@ -132,7 +148,7 @@ class Claimer:
                     .order_by(Message.id)
                 )
             ).all()
-        return [self._claimed(message, contact) for message, contact in rows]
+        return [self._claimed(message, contact, lease_until) for message, contact in rows]
 
     async def _in_order(
         self, session: AsyncSession, candidates: Sequence[Row[int, int]]
@@ -164,7 +180,7 @@ class Claimer:
                 stopped.add(contact_id)
         return accepted
 
-    def _claimed(self, message: Message, contact: Contact) -> Claimed:
+    def _claimed(self, message: Message, contact: Contact, lease_until: datetime) -> Claimed:
         blocked = None
         body = decode_body(self._vault, message.body_enc) if message.body_enc else {}
         if contact.opted_out_at is not None and not body.get("opt_out_notice"):
@@ -184,31 +200,14 @@ class Claimer:
                 last_inbound_at=contact.last_inbound_at,
                 template=body.get("template"),
             )
-        return Claimed(message.id, message.contact_id, message.attempts, outbound, blocked)
-
-    async def release_expired_leases(self) -> int:
-        """Settle rows whose sender died mid-send (see the guarantees above)."""
-        now = self._clock()
-        expired = (
-            Message.direction == Direction.OUT.value,
-            Message.status == OutboxStatus.SENDING.value,
-            Message.next_attempt_at < now,
+        return Claimed(
+            message.id,
+            message.contact_id,
+            message.attempts,
+            outbound,
+            lease_until,
+            blocked,
+            parts_done=message.parts_done,
+            parts_total=message.parts_total,
+            uncertain_part=message.uncertain_part,
         )
-        harmless = [c.value for c, a in self._adapters.items() if a.resend_is_harmless]
-        async with self._sessionmaker() as session, session.begin():
-            requeued = await session.execute(
-                update(Message)
-                .where(*expired, Message.channel.in_(harmless))
-                .values(status=OutboxStatus.QUEUED.value, error="lease expired mid-send")
-            )
-            failed = await session.execute(
-                update(Message)
-                .where(*expired, Message.channel.not_in(harmless))
-                .values(status=OutboxStatus.FAILED.value, error=INTERRUPTED, next_attempt_at=None)
-            )
-        count = int(getattr(requeued, "rowcount", 0) or 0) + int(
-            getattr(failed, "rowcount", 0) or 0
-        )
-        if count:
-            log.warning("settled %d rows interrupted mid-send", count)
-        return count

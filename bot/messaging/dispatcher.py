@@ -9,8 +9,13 @@ Guarantees (each kept, and written out in full, where the claim is made):
 - A person's messages leave in order: the claim holds back rows behind an unsent
   earlier one (bot.messaging.claim); a round sends each person's rows one after
   another and puts the rest back when one must wait (`_send_in_order` below).
-- Crash mid-send: an interrupted row is failed as "interrupted", never sent twice,
-  unless resending is harmless on its channel (bot.messaging.claim).
+- Crash mid-send costs only what was in flight: each part commits a "started" mark
+  before its provider call and a "done" mark after it (bot.messaging.marks); when
+  the lease runs out, rows with no call under way are queued again, a part whose
+  call was under way is never sent again, the rest of its message goes out, and
+  the person gets a note about the part (bot.messaging.sweep). On the web chat,
+  where resending is harmless, rows go without marks and an expired one is simply
+  queued again.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from bot.messaging.channel import ChannelAdapter
 from bot.messaging.claim import LEASE, Claimed, Claimer
 from bot.messaging.results import Result, put_back, record_results
 from bot.messaging.send import Sender
+from bot.messaging.sweep import LeaseSweep
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +71,20 @@ class Dispatcher:
             clock=clock,
         )
         self._sender = Sender(
-            adapters=adapters, catalogs=catalogs, stopping=self._stopping, clock=clock
+            sessionmaker=sessionmaker,
+            adapters=adapters,
+            catalogs=catalogs,
+            stopping=self._stopping,
+            lease=lease,
+            clock=clock,
+        )
+        self._sweep = LeaseSweep(
+            sessionmaker=sessionmaker,
+            adapters=adapters,
+            vault=vault,
+            catalogs=catalogs,
+            postgres=postgres,
+            clock=clock,
         )
 
     def wake(self) -> None:
@@ -97,22 +116,25 @@ class Dispatcher:
             await self.release_expired_leases()
             self._next_lease_sweep = now + self._lease / 2
         claimed = await self.claim()
-        if not claimed:
-            return 0
+        if claimed:
+            await self.send(claimed)
+        return len(claimed)
+
+    async def claim(self) -> list[Claimed]:
+        return await self._claimer.claim()
+
+    async def send(self, claimed: Sequence[Claimed]) -> None:
+        """Send claimed rows and record what became of them."""
         by_contact: dict[int, list[Claimed]] = {}
         for row in claimed:
             by_contact.setdefault(row.contact_id, []).append(row)
         # One task per contact keeps each person's order; contacts run side by side.
         batched = await asyncio.gather(*(self._send_in_order(rows) for rows in by_contact.values()))
         await self._record([result for results in batched for result in results])
-        return len(claimed)
-
-    async def claim(self) -> list[Claimed]:
-        return await self._claimer.claim()
 
     async def release_expired_leases(self) -> int:
-        """Settle rows whose sender died mid-send (see bot.messaging.claim)."""
-        return await self._claimer.release_expired_leases()
+        """Settle rows whose lease ran out while `sending` (see bot.messaging.sweep)."""
+        return await self._sweep()
 
     def _harmless_to_resend(self, channel: Channel) -> bool:
         return self._adapters[channel].resend_is_harmless
@@ -123,6 +145,10 @@ class Dispatcher:
         batched: list[Result] = []
         for position, row in enumerate(rows):
             result = await self._sender.send(row)
+            if result is None:  # its lease ran out and it was taken back: the rest waits
+                now = self._clock()
+                batched.extend(put_back(r, now) for r in rows[position + 1 :])
+                break
             harmless = row.message is not None and self._harmless_to_resend(row.message.channel)
             if harmless:
                 batched.append(result)

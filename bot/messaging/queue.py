@@ -40,6 +40,8 @@ class Outgoing:
     template: str | None = None
     #: Tried on the person's next channel if it cannot be delivered (`fall_back`).
     important: bool = False
+    #: The message whose part this note says may not have arrived (bot.messaging.sweep).
+    note_of: int | None = None
 
 
 async def enqueue(session: AsyncSession, vault: Vault, message: Outgoing, now: datetime) -> int:
@@ -78,6 +80,7 @@ def _encoded(vault: Vault, message: Outgoing, now: datetime) -> dict[str, Any]:
         message.choices,
         opt_out_notice=message.opt_out_notice,
         template=message.template,
+        note_of=message.note_of,
     )
     return _row(message.person_id, message.contact_id, message.channel, body_enc, message.lang,
                 important=message.important, now=now)  # fmt: skip

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, func, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Message
@@ -16,6 +17,9 @@ from bot.kernel.types import OutboxStatus
 from bot.messaging.channel import TemporaryFailure
 from bot.messaging.claim import Claimed
 from bot.messaging.failures import FailureKind, after_failure
+from bot.messaging.marks import HOLDS, Fence
+
+log = logging.getLogger(__name__)
 
 #: Hot-path writes use the table directly: Core statements skip the ORM's bulk machinery.
 MESSAGES = cast(Table, Message.__table__)
@@ -26,13 +30,28 @@ MAX_BACKOFF = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a send got: parts done of how many, and the provider id of the first
+    part this send made (kept only if the row has none yet)."""
+
+    fence: Fence
+    parts_done: int
+    parts_total: int | None = None
+    first_id: str | None = None
+
+    @classmethod
+    def unstarted(cls, row: Claimed) -> Progress:
+        return cls(row.fence, row.parts_done)
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
-    """What became of one claimed row."""
+    """What became of one claimed row; written only while `progress.fence` holds."""
 
     id: int
     contact_id: int
     status: OutboxStatus
-    provider_id: str | None = None
+    progress: Progress
     error: str | None = None
     next_attempt_at: datetime | None = None
     failure: FailureKind | None = None
@@ -40,12 +59,17 @@ class Result:
     attempts: int | None = None
 
     def values(self, now: datetime) -> dict[str, object]:
+        progress = self.progress
         values: dict[str, object] = {
             "status": self.status.value,
             "next_attempt_at": self.next_attempt_at,
+            "parts_done": progress.parts_done,
+            "part_started": None,
         }
-        if self.provider_id is not None:
-            values["provider_id"] = self.provider_id
+        if progress.parts_total is not None:
+            values["parts_total"] = progress.parts_total
+        if progress.first_id is not None:  # a receipt's key never changes once written
+            values["provider_id"] = func.coalesce(MESSAGES.c.provider_id, progress.first_id)
         if self.error is not None:
             values["error"] = self.error[:500]
         if self.attempts is not None:
@@ -70,6 +94,7 @@ def put_back(row: Claimed, now: datetime) -> Result:
         row.id,
         row.contact_id,
         OutboxStatus.QUEUED,
+        Progress.unstarted(row),
         next_attempt_at=now,
         attempts=row.attempts - 1,
     )
@@ -78,29 +103,31 @@ def put_back(row: Claimed, now: datetime) -> Result:
 def failed(
     row: Claimed,
     reason: str,
-    provider_ids: Sequence[str],
-    kind: FailureKind = FailureKind.OTHER,
+    progress: Progress | None = None,
+    kind: FailureKind | None = FailureKind.OTHER,
 ) -> Result:
-    return Result(
-        row.id,
-        row.contact_id,
-        OutboxStatus.FAILED,
-        error=reason,
-        provider_id=provider_ids[0] if provider_ids else None,
-        failure=kind,
-    )
+    progress = progress or Progress.unstarted(row)
+    return Result(row.id, row.contact_id, OutboxStatus.FAILED, progress, error=reason, failure=kind)
 
 
-def retry_later(row: Claimed, failure: TemporaryFailure, now: datetime) -> Result:
-    """Queued again after a backoff, or failed once the attempts are used up."""
+def retry_later(
+    row: Claimed, failure: TemporaryFailure, now: datetime, progress: Progress | None = None
+) -> Result:
+    """Queued again after a backoff, or failed once the attempts are used up. Parts
+    already sent are done: a retry sends only the rest."""
+    progress = progress or Progress.unstarted(row)
+    reason = failure.reason
+    if progress.parts_done and progress.parts_total:
+        reason = f"{reason} ({progress.parts_done} of {progress.parts_total} parts sent)"
     if row.attempts >= MAX_ATTEMPTS:
-        return failed(row, f"gave up after {row.attempts} attempts: {failure.reason}", ())
+        return failed(row, f"gave up after {row.attempts} attempts: {reason}", progress)
     delay = backoff(row.attempts, failure.retry_after)
     return Result(
         row.id,
         row.contact_id,
         OutboxStatus.QUEUED,
-        error=failure.reason,
+        progress,
+        error=reason,
         next_attempt_at=now + timedelta(seconds=delay),
     )
 
@@ -108,13 +135,21 @@ def retry_later(row: Claimed, failure: TemporaryFailure, now: datetime) -> Resul
 async def record_results(
     sessionmaker: async_sessionmaker[AsyncSession], results: Sequence[Result], now: datetime
 ) -> None:
-    """Write results in one transaction, with what failures say about addresses."""
+    """Write results in one transaction, with what failures say about addresses. A
+    result whose fence no longer holds (the lease sweep took its row back) is dropped."""
     async with sessionmaker() as session, session.begin():
+        written = []
         for result in results:
-            await session.execute(
-                update(MESSAGES).where(MESSAGES.c.id == result.id).values(**result.values(now))
+            done = await session.execute(
+                update(MESSAGES).where(HOLDS).values(result.values(now)),
+                result.progress.fence.params(),
             )
-        for result in results:
+            if int(getattr(done, "rowcount", 0) or 0) == 1:
+                written.append(result)
+            else:
+                log.warning("message %d was taken back after its lease ran out; result dropped",
+                            result.id)  # fmt: skip
+        for result in written:
             if result.failure is not None:
                 message = await session.get(Message, result.id)
                 if message is not None:

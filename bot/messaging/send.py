@@ -1,11 +1,15 @@
-"""Sending one claimed row: render it, wait for its turn, call the adapter; no transaction open."""
+"""Sending one claimed row: render it, and per part wait for its turn, mark it started,
+call the adapter; no transaction open while a provider call is under way."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
 from bot.kernel.types import Channel, OutboxStatus
@@ -18,11 +22,15 @@ from bot.messaging.channel import (
 )
 from bot.messaging.claim import Claimed
 from bot.messaging.failures import FailureKind
+from bot.messaging.marks import Fence, Mark, Marks
 from bot.messaging.pacing import ChannelPacer
 from bot.messaging.render import render
-from bot.messaging.results import Result, failed, put_back, retry_later
+from bot.messaging.results import Progress, Result, failed, put_back, retry_later
 
 log = logging.getLogger(__name__)
+
+#: `Mark.start` or `Mark.finish`.
+MarkKind = Callable[[Fence, int, int, str | None, datetime], Mark]
 
 
 class Sender:
@@ -31,14 +39,18 @@ class Sender:
     def __init__(
         self,
         *,
+        sessionmaker: async_sessionmaker[AsyncSession],
         adapters: Mapping[Channel, ChannelAdapter],
         catalogs: Catalogs,
         stopping: asyncio.Event,
+        lease: timedelta,
         clock: Callable[[], datetime],
     ) -> None:
+        self._marks = Marks(sessionmaker)
         self._adapters = adapters
         self._catalogs = catalogs
         self._stopping = stopping
+        self._lease = lease
         self._clock = clock
         self._pacers = {
             channel: ChannelPacer(a.rate_limit.per_second, a.rate_limit.per_address_per_second)
@@ -46,52 +58,82 @@ class Sender:
             if a.rate_limit is not None
         }
 
-    async def send(self, row: Claimed) -> Result:
+    async def send(self, row: Claimed) -> Result | None:
+        """Send the parts not yet done, each between a start and a done mark
+        (bot.messaging.marks); None when the row is no longer this sender's: then
+        nothing is recorded."""
         if row.blocked is not None:
             reason = (
                 "recipient opted out"
                 if row.blocked is FailureKind.OPTED_OUT
                 else "address unreachable on this channel"
             )
-            return Result(
-                row.id, row.contact_id, OutboxStatus.FAILED, error=reason, failure=FailureKind.OTHER
-            )
+            return failed(row, reason)
         if row.message is None:
-            return Result(row.id, row.contact_id, OutboxStatus.FAILED, error="nothing to send")
+            return failed(row, "nothing to send", kind=None)
         adapter = self._adapters[row.message.channel]
         parts = render(row.message, adapter.capabilities, self._catalogs)
-        provider_ids: list[str] = []
+        if row.parts_total is not None and row.parts_total != len(parts):
+            # Rendering is deterministic unless the text or the catalogs changed; the
+            # parts already done are never repeated, so the rest goes by index.
+            log.warning("message %d renders as %d parts, was %d; resuming at part %d",
+                        row.id, len(parts), row.parts_total, row.parts_done + 1)  # fmt: skip
+        progress = Progress(row.fence, row.parts_done, len(parts))
+        marked = not adapter.resend_is_harmless
+        delivered = False
         try:
-            for number, part in enumerate(parts):
+            for number in range(row.parts_done, len(parts)):
+                part = parts[number]
                 pacer = self._pacers.get(part.channel)
-                # Only before a message's first part: a started message is finished.
-                if number == 0 and not await self._paced_unless_stopping(pacer, part.address):
-                    return put_back(row, self._clock())
-                if number and pacer is not None:
+                # Only before this send's first part: a started message is finished.
+                if number == row.parts_done:
+                    if not await self._paced_unless_stopping(pacer, part.address):
+                        return put_back(row, self._clock())
+                elif pacer is not None:
                     await pacer.wait(part.address)
+                if marked:
+                    moved = await self._mark(progress, Mark.start, number, len(parts))
+                    if moved is None:
+                        return None
+                    progress = moved
                 sent: SendResult = await adapter.send(part)
-                provider_ids.append(sent.provider_id)
+                delivered = sent.delivered
+                # Receipts find the row by its first part known sent (coalesced: an id
+                # once written stays), so an uncertain first part still leaves a key.
+                first_id = progress.first_id or sent.provider_id
+                progress = replace(progress, parts_done=number + 1, first_id=first_id)
+                if marked and number + 1 < len(parts):
+                    # Done before waiting for the next part's turn: a crash meanwhile
+                    # must not make this part look in flight.
+                    moved = await self._mark(progress, Mark.finish, number, len(parts))
+                    if moved is None:
+                        return None
+                    progress = moved
         except TemporaryFailure as failure:
-            if provider_ids:  # some parts went out: never repeat them
-                return failed(
-                    row,
-                    f"only {len(provider_ids)} of {len(parts)} parts sent: {failure.reason}",
-                    provider_ids,
-                )
-            return retry_later(row, failure, self._clock())
+            return retry_later(row, failure, self._clock(), progress)
         except OptedOut as failure:
-            return failed(row, failure.reason, provider_ids, FailureKind.OPTED_OUT)
+            return failed(row, failure.reason, progress, FailureKind.OPTED_OUT)
         except PermanentFailure as failure:
             kind = FailureKind.UNREACHABLE if failure.unreachable else FailureKind.OTHER
-            return failed(row, failure.reason, provider_ids, kind)
-        except Exception as error:  # an adapter bug must not stop the queue
-            log.exception("adapter %s raised", row.message.channel)
-            if provider_ids:
-                return failed(row, type(error).__name__, provider_ids)
-            return retry_later(row, TemporaryFailure(type(error).__name__), self._clock())
-        status = OutboxStatus.DELIVERED if sent.delivered else OutboxStatus.SENT
-        # Receipts find the row by its first part's id (see bot.messaging.receipts).
-        return Result(row.id, row.contact_id, status, provider_id=provider_ids[0])
+            return failed(row, failure.reason, progress, kind)
+        except Exception as error:  # an adapter bug (or a failed mark) must not stop the queue
+            log.exception("sending message %d on %s raised", row.id, row.message.channel)
+            return retry_later(row, TemporaryFailure(type(error).__name__), self._clock(), progress)
+        status = OutboxStatus.DELIVERED if delivered else OutboxStatus.SENT
+        return Result(row.id, row.contact_id, status, progress)
+
+    async def _mark(
+        self, progress: Progress, kind: MarkKind, part: int, total: int
+    ) -> Progress | None:
+        """Commit a start or done mark of `part`; None if the row was taken back."""
+        lease_until = self._clock() + self._lease
+        fence = await self._marks.commit(
+            kind(progress.fence, part, total, progress.first_id, lease_until)
+        )
+        if fence is None:
+            log.warning("message %d was taken back after its lease ran out", progress.fence.id)
+            return None
+        return replace(progress, fence=fence)
 
     async def _paced_unless_stopping(self, pacer: ChannelPacer | None, address: str) -> bool:
         """Wait for the row's turn; False if the dispatcher is stopping (before or during

@@ -179,3 +179,30 @@ def test_0006_gives_old_entries_their_person_role_and_categories(empty_database:
         "VALUES (:now, 'operator', 'cli', 'api-key-created', '[]') RETURNING id", {"now": now},
     )))  # fmt: skip
     assert new_id == 14  # after the copied ids (PostgreSQL: the sequence was moved on)
+
+
+def test_0007_keeps_the_older_promise_for_rows_left_sending(empty_database: str) -> None:
+    """A row an older Lotse left `sending` (it died mid-send) is not sent again after the
+    upgrade: it counts as its first part under way. A web chat row may be shown again."""
+    url = empty_database
+    migrate.upgrade(url, "0006")
+    now = datetime(2026, 11, 30, 1, 0)
+    message = (
+        "INSERT INTO messages (id, contact_id, direction, channel, status, important, attempts, "
+        "created_at) VALUES (:id, 1, 'out', :channel, :status, false, 1, :now)"
+    )
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO persons (id, channel_ranking, created_at, last_active_at) "
+         "VALUES (1, '[]', :now, :now)", {"now": now}),
+        ("INSERT INTO contacts (id, person_id, channel, address_index, created_at, reachable) "
+         "VALUES (1, 1, 'sms', 'i', :now, true)", {"now": now}),
+        (message, {"id": 1, "channel": "sms", "status": "sending", "now": now}),
+        (message, {"id": 2, "channel": "webchat", "status": "sending", "now": now}),
+        (message, {"id": 3, "channel": "sms", "status": "sent", "now": now}),
+    ))  # fmt: skip
+    migrate.upgrade(url, "0007")
+    rows = asyncio.run(
+        _run(url, ("SELECT id, part_started, parts_done FROM messages ORDER BY id", {}))
+    )
+    assert [tuple(row) for row in rows] == [(1, 0, 0), (2, None, 0), (3, None, 0)]

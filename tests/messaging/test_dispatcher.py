@@ -13,9 +13,11 @@ from sqlalchemy import select
 from bot.db.models import Contact, Message
 from bot.kernel.types import Channel, OutboundMessage, RateLimit
 from bot.messaging.channel import PermanentFailure, SendResult, TemporaryFailure
-from bot.messaging.claim import INTERRUPTED, LEASE
+from bot.messaging.claim import LEASE
 from bot.messaging.dispatcher import Dispatcher
+from bot.messaging.marks import Mark, commit_mark
 from bot.messaging.results import MAX_ATTEMPTS
+from bot.messaging.sweep import INTERRUPTED, note_header
 from tests.support.outbox import FlakyChannel, queue
 
 
@@ -95,14 +97,30 @@ async def test_a_send_interrupted_by_a_crash_is_not_sent_twice(services, clock) 
     channel = FlakyChannel()
     out = dispatcher(services, clock, channel)
     [row] = await queue(services, clock, ["in flight"])
-    claimed = await out.claim()  # the process claims, then dies before it records a result
+    claimed = await out.claim()  # the process claims, starts the send, then dies
     assert [c.id for c in claimed] == [row]
+    lease = clock() + LEASE
+    assert await commit_mark(services.sessionmaker, Mark.start(claimed[0].fence, 0, 1, None, lease))
     assert await out.dispatch_once() == 0  # still leased: nobody else sends it
     clock.advance(seconds=LEASE.total_seconds() + 1)
     await out.dispatch_once()
-    assert channel.sent == []  # it may have gone out: never a second time
-    [(status, _, error)] = await statuses(services)
+    # It may have gone out: never a second time, but a note says it may be missing.
+    note = services.catalogs["en"].text(note_header(0, 1))
+    assert channel.sent == [f"{note}\n\nin flight"]
+    (status, _, error), note_row = await statuses(services)
     assert status == "failed" and error == INTERRUPTED
+    assert note_row[0] == "sent"
+
+
+async def test_a_claimed_row_never_started_is_sent_after_its_lease(services, clock) -> None:
+    channel = FlakyChannel()
+    out = dispatcher(services, clock, channel)
+    await queue(services, clock, ["claimed only"])
+    await out.claim()  # the process claims, then dies before the send starts
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    await out.dispatch_once()
+    assert channel.sent == ["claimed only"]
+    assert [s[:2] for s in await statuses(services)] == [("sent", 1)]  # the lost claim undone
 
 
 async def test_two_dispatchers_never_claim_the_same_row(services, clock) -> None:

@@ -10,8 +10,8 @@ still be answered 200 (Lotse keeps what it acknowledged in its local spool,
 LOTSE_DATA_DIR/spool, while the database is away), and /readyz must say 503.
 Then the cluster starts again, the people text a little longer, and Lotse must
 work off the spool and the inbox: every acknowledged message processed exactly
-once (one inbound `messages` row per MessageSid), by the same process that was
-running before the outage, which is ready again.
+once (one inbound `messages` row per MessageSid) and in each person's order, by the
+same process that was running before the outage, which is ready again.
 """
 
 from __future__ import annotations
@@ -121,6 +121,12 @@ async def test_postgres_outage_loses_nothing(
     # A refused webhook may have been stored all the same: Twilio would post it again,
     # and the inbound key would drop the repeat. Only a message never posted is wrong.
     unexpected = sorted(set(processed) - set(keys(sid for sid, _, _ in posted)))
+    # Each person's messages processed in the order they were sent, across the outage.
+    out_of_order = [
+        number
+        for number, sids in sent.items()
+        if (ids := [processed[key][0] for key in keys(sids) if key in processed]) != sorted(ids)
+    ]
     statuses = collections.Counter(status for status, _ in readiness)
     summary = (
         f"{len(posted)} webhooks ({before} before the outage, {during} while the database "
@@ -139,6 +145,7 @@ async def test_postgres_outage_loses_nothing(
     assert not missing, f"acknowledged but never processed {missing[:5]}: {summary}"
     assert not doubled, f"processed more than once {list(doubled.items())[:5]}: {summary}"
     assert not unexpected, f"processed but never posted {unexpected[:5]}: {summary}"
+    assert not out_of_order, f"out of order for {len(out_of_order)} people: {summary}"
 
 
 async def _readiness_while(

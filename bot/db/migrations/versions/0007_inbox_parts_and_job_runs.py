@@ -5,7 +5,11 @@ Revises: 0006
 Create Date: 2026-11-30 01:00:00.000000
 
 - `inbox`: messages acknowledged to a provider and not yet processed.
-- `messages`: parts_total, parts_done, part_started, uncertain_part.
+- `messages`: parts_total, parts_done, part_started, uncertain_part. A row an older
+  Lotse left `sending` (it died mid-send) carries no marks: it is taken as "first part
+  under way", so it is not sent again (as the older Lotse promised) and the person
+  gets the note about a part that may be missing. The web chat, where showing a
+  message twice is harmless, is left to be queued again.
 - `job_runs`: one row per scheduled job, so that it runs once per schedule
   across processes.
 """
@@ -46,6 +50,10 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("part_started", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("uncertain_part", sa.Integer(), nullable=True))
+    op.execute(
+        "UPDATE messages SET part_started = 0 "
+        "WHERE direction = 'out' AND status = 'sending' AND channel <> 'webchat'"
+    )
     op.create_table(
         "job_runs",
         sa.Column("job_id", sa.String(length=60), nullable=False),
