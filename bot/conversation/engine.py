@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.conversation.context import StepContext
 from bot.conversation.flow import Operator, Router
 from bot.conversation.inbox import store_inbound
 from bot.conversation.lookup import find_or_create
 from bot.conversation.state import write_step
 from bot.conversation.step import StepRunner, read_input
+from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs
 from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
@@ -105,6 +107,35 @@ class Engine:
         """Run the step for `message` in `session`'s open transaction. Raises
         `Duplicate` for a provider id stored before: the caller rolls back what the
         lookup may have created (a savepoint or the whole transaction)."""
+        sender, ctx = await self._recorded(session, message, now, InboxStatus.PROCESSED)
+        conversation = sender[2]
+        step = await self._steps.step(ctx, conversation, read_input(message, conversation), now)
+        await write_step(
+            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
+        )
+        person_id = None if ctx.erased else sender[0].id
+        return Handled(InboundOutcome.PROCESSED, person_id, sender[1].id)
+
+    async def apology_in(
+        self, session: AsyncSession, message: InboundMessage, now: datetime
+    ) -> Handled:
+        """After the flow raised (its work rolled back): record the message as seen,
+        so a retry does not crash again, and apologise."""
+        try:
+            sender, ctx = await self._recorded(session, message, now, InboxStatus.ERROR)
+        except Duplicate as duplicate:
+            return duplicate.handled
+        step = await self._steps.apology(ctx)
+        await write_step(
+            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
+        )
+        return Handled(InboundOutcome.FAILED, sender[0].id, sender[1].id)
+
+    async def _recorded(
+        self, session: AsyncSession, message: InboundMessage, now: datetime, status: InboxStatus
+    ) -> tuple[tuple[Person, Contact, Conversation], StepContext]:
+        """The sender (found or created) and the step's context, with the message stored
+        as theirs; `Duplicate` if its provider id was stored before."""
         sender = await find_or_create(session, self._vault, message, now, postgres=self._postgres)
         person, contact, conversation = sender
         label = conversation.data.get("_labels", {}).get(message.choice or "")
@@ -116,40 +147,9 @@ class Engine:
             contact,
             now,
             postgres=self._postgres,
+            status=status,
             label=label,
         )
         if inbound_id is None:
             raise Duplicate(person.id, contact.id)
-        ctx = self._steps.context(session, person, contact, conversation, message, now)
-        given = read_input(message, conversation)
-        step = await self._steps.step(ctx, conversation, given, now)
-        await write_step(
-            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
-        )
-        return Handled(InboundOutcome.PROCESSED, None if ctx.erased else person.id, contact.id)
-
-    async def apology_in(
-        self, session: AsyncSession, message: InboundMessage, now: datetime
-    ) -> Handled:
-        """After the flow raised (its work rolled back): record the message as seen,
-        so a retry does not crash again, and apologise."""
-        sender = await find_or_create(session, self._vault, message, now, postgres=self._postgres)
-        person, contact, conversation = sender
-        inbound_id = await store_inbound(
-            session,
-            self._vault,
-            message,
-            person,
-            contact,
-            now,
-            postgres=self._postgres,
-            status=InboxStatus.ERROR,
-        )
-        if inbound_id is None:
-            return Handled(InboundOutcome.DUPLICATE, person.id, contact.id)
-        ctx = self._steps.context(session, person, contact, conversation, message, now)
-        step = await self._steps.apology(ctx)
-        await write_step(
-            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
-        )
-        return Handled(InboundOutcome.FAILED, person.id, contact.id)
+        return sender, self._steps.context(session, person, contact, conversation, message, now)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -25,22 +24,16 @@ from bot.inbound.entries import message_of
 from bot.inbound.outage import database_away
 from bot.inbound.queue import claim_next, defer, remove, store
 from bot.inbound.spool import Spool
+from bot.kernel.backoff import pause, worth_logging
 from bot.kernel.crypto import Vault
 from bot.kernel.types import InboundMessage
 
 log = logging.getLogger(__name__)
 
-#: Pauses after failures: the first, and the longest (seconds).
-BACKOFF = (0.5, 30.0)
 #: How often an idle worker looks for messages other processes acknowledged.
 IDLE_SECONDS = 1.0
 #: Spool files moved into the inbox per transaction.
 DRAIN_BATCH = 200
-
-
-def pause(failures: int) -> float:
-    delay: float = min(BACKOFF[0] * 2 ** max(failures - 1, 0), BACKOFF[1])
-    return delay * random.uniform(0.75, 1.0)
 
 
 class InboxWorker:
@@ -183,8 +176,7 @@ class InboxWorker:
 
     @staticmethod
     def _log_failure(loop: str, error: Exception, failures: int) -> None:
-        # Once when an outage begins, then now and then: a long one must not flood the log.
-        if failures == 1 or failures % 20 == 0:
+        if worth_logging(failures):
             away = "database unavailable" if database_away(error) else "failed"
             log.warning("%s: %s (%s); trying again", loop, away, type(error).__name__)
         if not database_away(error) and failures == 1:

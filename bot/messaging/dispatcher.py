@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
+from bot.kernel.backoff import pause, worth_logging
 from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, OutboxStatus
@@ -99,12 +100,21 @@ class Dispatcher:
 
     async def run(self, idle_seconds: float = 1.0) -> None:
         """Dispatch until `stop` (or cancelled); wakes early when the engine queued something."""
+        failures = 0
         while not self._stopping.is_set():
             try:
                 sent = await self.dispatch_once()
-            except Exception:
-                log.exception("dispatch round failed; retrying")
-                sent = 0
+                failures = 0
+            except Exception as error:
+                # The database away, most likely: pause longer each time (not woken by
+                # new messages meanwhile), and recover by itself when it is back.
+                failures += 1
+                if worth_logging(failures):
+                    log.warning("dispatch round failed (%s); retrying", type(error).__name__,
+                                exc_info=failures == 1)  # fmt: skip
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), pause(failures))
+                continue
             if sent == 0:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):

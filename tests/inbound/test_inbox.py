@@ -186,14 +186,14 @@ async def test_while_the_database_is_away_messages_wait_in_the_spool_then_go_on_
     spool = services.inbox.spool
     cut_off = inbox_on(services, away(settings, tmp_path), spool)
     for i in range(3):
-        assert await cut_off.accept(sms("+4915112345678", f"SM-away-{i}", f"m{i}")) is (
+        assert await cut_off.accept(sms("+4915112345678", f"SM-away-{i}", f"Hallo m{i}")) is (
             Accepted.SPOOLED
         )
     assert spool.count == 3 and await queued(services) == 0
     # Nothing readable on disk: not the number, not the text.
     for path in spool.files():
         data = path.read_bytes()
-        assert b"15112345678" not in data and b"m0" not in data
+        assert b"15112345678" not in data and b"Hallo" not in data
         assert path.stat().st_mode & 0o077 == 0
     # The database is back: a newer message waits behind the spooled ones.
     assert await services.inbox.accept(sms("+4915112345678", "SM-back", "m3")) is (
@@ -201,7 +201,9 @@ async def test_while_the_database_is_away_messages_wait_in_the_spool_then_go_on_
     )
     assert await services.inbox.process_pending() == 4
     assert spool.count == 0 and spool.files() == []
-    assert list((await inbound_texts(services)).values()) == [["m0", "m1", "m2", "m3"]]
+    assert list((await inbound_texts(services)).values()) == [
+        ["Hallo m0", "Hallo m1", "Hallo m2", "m3"]
+    ]
     # A spooled message that was also stored (a crash between commit and unlink) is
     # stored once.
     await cut_off.accept(sms("+4915112345678", "SM-away-0", "m0"))

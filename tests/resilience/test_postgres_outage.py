@@ -24,7 +24,14 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.twilio import FakeTwilio
-from tests.resilience.database import inbound_ids, inbox_count, keys, spool_files, wait_until
+from tests.resilience.database import (
+    inbound_ids,
+    inbox_count,
+    keys,
+    outbox_settled,
+    spool_files,
+    wait_until,
+)
 from tests.resilience.timeline import Timeline
 from tests.resilience.webhooks import new_sid, numbers, text
 from tests.support.pg_cluster import PgCluster
@@ -86,6 +93,7 @@ async def test_postgres_outage_loses_nothing(
             spooled = max((n for _, n in readiness), default=0)
             timeline.mark("outage over")
             await asyncio.to_thread(pg_cluster.start)
+            sms_before_restart = len(fake.requests)
             database_down = False
             timeline.mark("database started")
             await asyncio.sleep(AFTER)
@@ -110,6 +118,10 @@ async def test_postgres_outage_loses_nothing(
 
         await wait_until(ready, within=30, what="/readyz to say 200 again")
         timeline.mark("ready again")
+        # The dispatcher recovered too: every reply left (or was settled), unrestarted.
+        outbox = await outbox_settled(private_database, within=120)
+        sms_after_restart = len(fake.requests) - sms_before_restart
+        timeline.mark(f"outbox settled {outbox}")
 
     processed = await inbound_ids(private_database)
     acknowledged = [sid for sids in sent.values() for sid in sids]
@@ -146,6 +158,7 @@ async def test_postgres_outage_loses_nothing(
     assert not doubled, f"processed more than once {list(doubled.items())[:5]}: {summary}"
     assert not unexpected, f"processed but never posted {unexpected[:5]}: {summary}"
     assert not out_of_order, f"out of order for {len(out_of_order)} people: {summary}"
+    assert sms_after_restart > 0, f"no reply reached the provider after the outage: {summary}"
 
 
 async def _readiness_while(
