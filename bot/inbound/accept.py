@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.outage import database_away
 from bot.inbound.entries import entry_for
-from bot.inbound.outage import database_away
 from bot.inbound.queue import store
 from bot.inbound.spool import Entry, Spool
 from bot.kernel.crypto import Vault

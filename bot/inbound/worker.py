@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation import Duplicate, Engine
+from bot.db.outage import database_away
 from bot.inbound.entries import message_of
-from bot.inbound.outage import database_away
 from bot.inbound.queue import claim_next, defer, remove, store
 from bot.inbound.spool import Spool
 from bot.kernel.backoff import pause, worth_logging

@@ -23,11 +23,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.outage import database_away
 from bot.i18n import Catalogs
 from bot.kernel.backoff import pause, worth_logging
 from bot.kernel.clock import utcnow
@@ -172,6 +174,23 @@ class Dispatcher:
         return batched
 
     async def _record(self, results: Sequence[Result]) -> None:
+        """Record results; while the database is away, keep trying until their leases
+        end: the provider's answer is known here, and a row left `sending` would count
+        as of unknown delivery (a note to the person) once its lease runs out."""
         if not results:
             return
-        await record_results(self._sessionmaker, results, self._clock())
+        lease_left = max(r.progress.fence.lease_until for r in results) - self._clock()
+        give_up = time.monotonic() + lease_left.total_seconds()
+        failures = 0
+        while True:
+            try:
+                await record_results(self._sessionmaker, results, self._clock())
+                return
+            except Exception as error:
+                failures += 1
+                delay = pause(failures)
+                if not database_away(error) or time.monotonic() + delay >= give_up:
+                    raise
+                if worth_logging(failures):
+                    log.warning("results not recorded yet, database unavailable; retrying")
+                await asyncio.sleep(delay)

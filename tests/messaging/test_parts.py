@@ -331,3 +331,51 @@ async def test_a_note_goes_out_under_the_usual_opt_out_rule(services, clock) -> 
     original, noted = await rows(services)
     assert original.status == "failed"
     assert (noted.status, noted.error) == ("failed", "recipient opted out")
+
+
+class Reachable:
+    """The database as the dispatcher reaches it: the real one, or (while `away`) an
+    address where nothing listens, as when the server stops or the network breaks."""
+
+    def __init__(self, real: Any, gone: Any) -> None:
+        self.real, self.gone, self.away = real, gone, False
+
+    def __call__(self) -> Any:
+        return (self.gone if self.away else self.real)()
+
+
+async def test_a_result_is_recorded_once_the_database_is_back_within_the_lease(
+    services, clock, tmp_path
+) -> None:
+    from bot.db.session import make_engine, make_sessionmaker
+
+    gone_engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/no/such/dir/lotse.sqlite3")
+    database = Reachable(services.sessionmaker, make_sessionmaker(gone_engine))
+
+    class Outage(Phones):
+        async def send(self, message: OutboundMessage) -> SendResult:
+            sent = await super().send(message)
+            # The provider accepted it; now the database goes away for a moment.
+            database.away = True
+            asyncio.get_running_loop().call_later(1.2, setattr, database, "away", False)
+            return sent
+
+    await queue(services, clock, ["Hallo"])
+    phones = Outage(capabilities=WHOLE)
+    sender = Dispatcher(
+        sessionmaker=database,  # type: ignore[arg-type]
+        adapters={phones.channel: phones},
+        vault=services.vault,
+        catalogs=services.catalogs,
+        postgres=not services.settings.is_sqlite,
+        clock=clock,
+    )
+    try:
+        assert await sender.dispatch_once() == 1
+    finally:
+        await gone_engine.dispose()
+    [found] = await rows(services)
+    # Recorded as sent once the database answered again: no part of unknown delivery,
+    # so no note to the person.
+    assert (found.status, found.uncertain_part, found.part_started) == ("sent", None, None)
+    assert phones.received[PHONE] == ["Hallo"]

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.twilio import CreateRequest, FakeTwilio
-from tests.resilience.database import outbox_errors, outbox_settled, wait_until
+from tests.resilience.database import outbox_errors, outbox_settled, scalar, wait_until
 from tests.resilience.timeline import Timeline
 from tests.resilience.webhooks import new_sid, numbers, text, text_all
 from tests.support.processes import Processes, lotse_env, prepare_database, twilio_env
@@ -85,6 +85,10 @@ async def test_crash_mid_send(fresh_database: str, processes: Processes, tmp_pat
         rows = await outbox_settled(fresh_database, within=120)
         timeline.mark("outbox settled")
         errors = await outbox_errors(fresh_database)
+        uncertain = await scalar(
+            fresh_database,
+            "SELECT count(*) FROM messages WHERE direction = 'out' AND uncertain_part IS NOT NULL",
+        )
         await restarted.terminate()
         timeline.mark("stopped")
 
@@ -95,7 +99,8 @@ async def test_crash_mid_send(fresh_database: str, processes: Processes, tmp_pat
         f"{PEOPLE} people x {PARTS} parts; {acknowledged_at} parts had reached the fake when "
         f"every webhook was acknowledged, {at_kill} at the kill, {len(in_flight)} of them in "
         f"flight (arrived, answer not yet written); afterwards {len(fake.requests) - start} "
-        f"SMS in all; {judged}; outbox rows: {rows}; failed rows by error: {errors}; {timeline}"
+        f"SMS in all; {judged}; rows with a part of unknown delivery: {uncertain}; "
+        f"outbox rows: {rows}; failed rows by error: {errors}; {timeline}"
     )
     print(summary)
     assert not judged.strangers, f"SMS to numbers that never texted: {summary}"
@@ -106,6 +111,8 @@ async def test_crash_mid_send(fresh_database: str, processes: Processes, tmp_pat
     assert len(judged.incomplete) <= len(in_flight), (
         f"more replies incomplete than sends in flight at the kill: {summary}"
     )
+    # No silent gap: every part Lotse could not know about got its note to the person.
+    assert judged.noted == uncertain, f"notes and parts of unknown delivery differ: {summary}"
 
 
 @dataclass
