@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -51,10 +52,25 @@ class Inbox:
             stored=self._worker.wake,
         )
 
-    async def accept(self, message: InboundMessage) -> Accepted:
+    async def accept(self, message: InboundMessage, *, wait: float = 0.0) -> Accepted:
         """Store `message` durably (inbox, or spool while the database is away) and wake
-        a worker. Raises `SpoolFull` when it cannot be kept: answer 503 then."""
-        return await self._acceptor.accept(message)
+        a worker. Raises `SpoolFull` when it cannot be kept: answer 503 then.
+
+        With `wait`, also wait up to that many seconds for this process's workers to
+        have processed it: for the web chat, whose page fetches the answer right after
+        (a provider's webhook never waits)."""
+        if wait <= 0 or not self._worker.running:
+            return await self._acceptor.accept(message)
+        key = f"{message.channel}:{message.provider_id}"
+        processed = self._worker.waiter(key)  # before storing: a worker may be quick
+        try:
+            accepted = await self._acceptor.accept(message)
+            if accepted is Accepted.NEW:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(processed), wait)
+            return accepted
+        finally:
+            self._worker.forget(key)
 
     async def process_pending(self) -> int:
         """Process everything due now, in this task (the tests, a one-off run)."""

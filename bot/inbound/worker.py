@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -30,6 +31,11 @@ from bot.kernel.types import InboundMessage
 
 log = logging.getLogger(__name__)
 
+#: On PostgreSQL, messages per transaction at most, and the time after which a
+#: transaction takes no more: fewer commits under load, while a lone message still goes
+#: at once. SQLite takes one: its transaction holds the only write lock, and a longer
+#: one delays the next acknowledgement (measured: bench/channels.py).
+BATCH, BATCH_SECONDS = 16, 0.02
 #: How often an idle worker looks for messages other processes acknowledged.
 IDLE_SECONDS = 1.0
 #: Spool files moved into the inbox per transaction.
@@ -54,30 +60,58 @@ class InboxWorker:
         self._postgres = postgres
         self._clock = clock
         self._wake = asyncio.Event()
+        #: Set while `run` runs: only then do waiters get an answer from here.
+        self.running = False
+        self._waiters: dict[str, asyncio.Future[None]] = {}
 
     def wake(self) -> None:
         self._wake.set()
 
+    def waiter(self, inbound_key: str) -> asyncio.Future[None]:
+        """Done when this process's workers have committed that message's step."""
+        waiter = self._waiters.get(inbound_key)
+        if waiter is None or waiter.done():
+            waiter = self._waiters[inbound_key] = asyncio.get_running_loop().create_future()
+        return waiter
+
+    def forget(self, inbound_key: str) -> None:
+        self._waiters.pop(inbound_key, None)
+
     # -- one message -----------------------------------------------------------
 
-    async def process_one(self) -> bool:
-        """Process the next due message; False when there is none."""
-        now = self._clock()
-        entry_id, attempts = None, 0
+    async def process_batch(self) -> int:
+        """Process due messages in one transaction (see BATCH); how many (0: none due)."""
+        limit = BATCH if self._postgres else 1
+        entry_id, attempts, done = None, 0, 0
+        keys: list[str] = []
+        started = time.monotonic()
         try:
             async with self._sessionmaker() as session, session.begin():
-                entry = await claim_next(session, now, postgres=self._postgres)
-                if entry is None:
-                    return False
-                entry_id, attempts = entry.id, entry.attempts
-                await self._step(session, message_of(self._vault, entry.payload_enc), now)
-                await remove(session, entry.id)
+                while done < limit and (done == 0 or time.monotonic() - started < BATCH_SECONDS):
+                    now = self._clock()
+                    entry = await claim_next(session, now, postgres=self._postgres)
+                    if entry is None:
+                        break
+                    entry_id, attempts = entry.id, entry.attempts
+                    await self._step(session, message_of(self._vault, entry.payload_enc), now)
+                    # Removed in the step's transaction: after the commit, the sender's
+                    # next message can be claimed (here at once: this transaction sees it).
+                    await remove(session, entry.id)
+                    keys.append(entry.inbound_key)
+                    done += 1
         except Exception as error:
+            # All of this transaction is rolled back and comes again; the message it
+            # failed on pauses (its sender's later messages wait behind it).
             if entry_id is not None:
                 await self._defer(entry_id, attempts + 1, error)
             raise
-        self._engine.committed()
-        return True
+        if done:
+            self._engine.committed()
+            for key in keys:
+                waiter = self._waiters.pop(key, None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
+        return done
 
     async def _step(self, session: AsyncSession, message: InboundMessage, now: datetime) -> None:
         for attempt in range(2):
@@ -111,8 +145,8 @@ class InboxWorker:
         """Drain the spool, then process every message due now (the CLI, the tests)."""
         await self.drain_spool()
         done = 0
-        while await self.process_one():
-            done += 1
+        while processed := await self.process_batch():
+            done += processed
         return done
 
     # -- the spool ---------------------------------------------------------------
@@ -140,7 +174,11 @@ class InboxWorker:
         """`workers` processing loops and one spool loop, until `stopping` is set. A
         loop stops between messages, never in the middle of one."""
         loops = [self._processing(stopping, number) for number in range(workers)]
-        await asyncio.gather(self._draining(stopping), *loops)
+        self.running = workers > 0
+        try:
+            await asyncio.gather(self._draining(stopping), *loops)
+        finally:
+            self.running = False
 
     async def _processing(self, stopping: asyncio.Event, number: int) -> None:
         failures = 0
@@ -148,7 +186,7 @@ class InboxWorker:
             # Cleared before looking: a message stored while we look wakes us again.
             self._wake.clear()
             try:
-                found = await self.process_one()
+                found = await self.process_batch()
                 failures = 0
             except Exception as error:
                 failures += 1

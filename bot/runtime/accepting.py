@@ -15,11 +15,11 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = 30
 
 
-async def accept(services: Services, message: InboundMessage) -> Accepted:
+async def accept(services: Services, message: InboundMessage, *, wait: float = 0.0) -> Accepted:
     """The message is durable when this returns; 503 (Retry-After) when the database is
-    away and the spool is full or cannot be written."""
+    away and the spool is full or cannot be written. `wait`: see `Inbox.accept`."""
     try:
-        return await services.inbox.accept(message)
+        return await services.inbox.accept(message, wait=wait)
     except SpoolFull as full:
         log.error("inbound message refused: %s", full)
         fail(

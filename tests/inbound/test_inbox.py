@@ -246,3 +246,32 @@ def test_a_server_shutting_down_counts_as_away_a_broken_statement_does_not() -> 
     assert database_away(DBAPIError("INSERT", {}, Orig("08006")))  # connection failure
     assert not database_away(IntegrityError("INSERT", {}, Orig("23505")))
     assert not database_away(RuntimeError("bug in a flow"))
+
+
+async def test_a_chat_message_is_answered_once_processed_when_workers_run(
+    services: Services,
+) -> None:
+    """The web chat's POST waits (briefly) for its step, so the page's fetch right after
+    finds the person's message processed, as when the step ran inside the request."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import make_app
+
+    async with TestClient(
+        TestServer(make_app(services, dispatch=True), host="127.0.0.1")
+    ) as client:
+        opened = await client.post("/chat/api/sessions", json={"language": "en"})
+        session = (await opened.json())["session"]
+        url = f"/chat/api/sessions/{session}/messages"
+        history: list[dict[str, Any]] = []
+        for _ in range(100):  # the greeting, once the dispatcher has sent it
+            history = (await (await client.get(url)).json())["messages"]
+            if history:
+                break
+            await asyncio.sleep(0.05)
+        posted = await client.post(url, json={"text": "hello there", "id": "m1"})
+        assert posted.status == 202
+        assert await queued(services) == 0  # processed before the answer
+        shown = (await (await client.get(url, params={"after": history[-1]["id"]})).json())
+        first = shown["messages"][0]
+        assert (first["from"], first["text"]) == ("person", "hello there")

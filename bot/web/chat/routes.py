@@ -31,6 +31,8 @@ _MESSAGE_ID = re.compile(r"[0-9]{1,18}")
 #: and carrier NAT put many people behind one address).
 NEW_SESSIONS = Limit("chat-session", 60, timedelta(hours=1))
 PAGE_SIZE = 200
+#: Seconds a posted chat message may wait for its step before the 202.
+ANSWER_WAIT = 2.0
 
 
 @routes.get("/chat")
@@ -123,7 +125,8 @@ async def post_message(request: web.Request) -> web.Response:
     text, choice, client_id = _parse_message(body, services.settings.max_text_length)
     if choice is not None and choice not in offered:
         fail(400, "choice_not_offered", "that choice is not offered now", offered=offered)
-    # Stored for the inbox workers: the reply appears on the page's next fetch.
+    # Stored for the inbox workers; answered once they processed it (or after a moment),
+    # so the page's fetch right after finds the reply as when the step ran here.
     await accept(
         services,
         InboundMessage(
@@ -134,6 +137,7 @@ async def post_message(request: web.Request) -> web.Response:
             choice=choice,
             client=_client(request),
         ),
+        wait=ANSWER_WAIT,
     )
     return web.json_response({"accepted": True}, status=202)
 
