@@ -35,7 +35,7 @@ async def store_inbound(
         "contact_id": contact.id,
         "direction": Direction.IN.value,
         "channel": message.channel.value,
-        "inbound_key": f"{message.channel}:{message.provider_id}",
+        "inbound_key": message.inbound_key,
         "status": status.value,
         "body_enc": encode_body(vault, shown or "", choice=message.choice) if has_body else None,
         "lang": person.language,

@@ -18,7 +18,7 @@ def entry_for(vault: Vault, message: InboundMessage, now: datetime) -> Entry:
     values["channel"] = message.channel.value
     values["received_at"] = (message.received_at or now).isoformat()
     return Entry(
-        inbound_key=f"{message.channel}:{message.provider_id}",
+        inbound_key=message.inbound_key,
         # The contact's own keyed index: one sender's messages queue behind each other.
         sender_key=address_index(vault, message.channel, message.address),
         payload_enc=vault.encrypt(json.dumps(values, ensure_ascii=False)),

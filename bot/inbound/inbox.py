@@ -61,7 +61,7 @@ class Inbox:
         (a provider's webhook never waits)."""
         if wait <= 0 or not self._worker.running:
             return await self._acceptor.accept(message)
-        key = f"{message.channel}:{message.provider_id}"
+        key = message.inbound_key
         processed = self._worker.waiter(key)  # before storing: a worker may be quick
         try:
             accepted = await self._acceptor.accept(message)

@@ -141,6 +141,11 @@ class InboundMessage:
     #: the limits on connect codes; never the address itself.
     client: str | None = None
 
+    @property
+    def inbound_key(self) -> str:
+        """The message's key across deliveries: a provider's retry has the same one."""
+        return f"{self.channel}:{self.provider_id}"
+
 
 @dataclass(frozen=True, slots=True)
 class RenderedChoice:
