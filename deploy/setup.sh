@@ -2,7 +2,8 @@
 # Sets Lotse up on a fresh Debian 12 machine with Python 3.11, exactly as tested:
 # Python packages come from uv.lock (versions and hashes), Debian packages by name.
 #   deploy/setup.sh                the service: .venv with Lotse and its locked dependencies
-#   deploy/setup.sh --test         also the test tools and PostgreSQL, Chromium, poppler, zbar
+#   deploy/setup.sh --test         also the test tools and PostgreSQL, Chromium, poppler, zbar,
+#                                  and axe-core (deploy/axe-core.sh)
 #   deploy/setup.sh --extra NAME   also an optional extra of pyproject.toml (repeatable)
 # Safe to run again: it installs what is missing and makes .venv match the lock.
 # Each step says what it does; a failure ends with one line naming the cause and the fix.
@@ -94,6 +95,11 @@ step "installing Lotse and the locked packages into .venv${extras:+ (extras: ${e
 run "could not install the packages of uv.lock (uv's message is above)" \
     "if it says the lockfile needs to be updated, run deploy/lock.sh and commit uv.lock; otherwise check the network to the package index" \
     deploy/uv.sh sync --locked --python .venv/bin/python "${extra_flags[@]}"
+
+if [ "$WITH_TEST" = 1 ]; then
+  step "checking axe-core for the accessibility tests (.cache/axe-core)"
+  deploy/axe-core.sh  # says what failed and how to fix it
+fi
 
 step "checking the translation catalogs"
 .venv/bin/lotse i18n check >"$log" 2>&1 || {
