@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Translator workflow, step 1 and 2: extract the source strings into messages.pot,
-# then merge them into every language's messages.po (new strings arrive empty).
+# Translator workflow, step 1 and 2: extract the source strings into each domain's
+# template, then merge them into every language's catalog (new strings arrive empty).
 # Then translate the empty entries and run `lotse i18n check` (or the test suite).
+#
+# Two gettext domains (bot/i18n/domains.py), which never share a source string:
+# - messages: what people read, 13 languages; t(), tn(), Keyword() in bot, flows, adapters
+# - staff: the office pages, de and en; _(), N_(), ngettext() in bot/web/office only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
-"$PYBABEL" extract -F locales/babel.cfg -k t -k tn:1,2 -k Keyword --no-default-keywords \
-  --add-comments=TRANSLATORS: --sort-by-file --project=Lotse \
-  --copyright-holder="Lotse contributors" -o locales/messages.pot bot flows adapters
-for po in locales/*/LC_MESSAGES/messages.po; do
-  lang=$(basename "$(dirname "$(dirname "$po")")")
-  "$PYBABEL" update --no-fuzzy-matching --ignore-obsolete -l "$lang" -i locales/messages.pot -d locales
+common=(-F locales/babel.cfg --no-default-keywords --add-comments=TRANSLATORS:
+  --sort-by-file --project=Lotse --copyright-holder="Lotse contributors")
+
+"$PYBABEL" extract "${common[@]}" -k t -k tn:1,2 -k Keyword \
+  -o locales/messages.pot bot flows adapters
+"$PYBABEL" extract "${common[@]}" -k _ -k N_ -k ngettext:1,2 \
+  -o locales/staff.pot bot/web/office
+
+for domain in messages staff; do
+  for po in locales/*/LC_MESSAGES/"$domain".po; do
+    lang=$(basename "$(dirname "$(dirname "$po")")")
+    "$PYBABEL" update --no-fuzzy-matching --ignore-obsolete -D "$domain" -l "$lang" \
+      -i "locales/$domain.pot" -d locales
+  done
 done

@@ -237,11 +237,11 @@ def cmd_i18n(args: argparse.Namespace) -> None:
         print(format_report(costs, over=args.over))
         return
     from bot.config import REPO_ROOT
-    from bot.i18n import SOURCE_PACKAGES, check_catalogs, check_template
+    from bot.i18n import SOURCE_PACKAGES, check_all
 
-    problems = check_catalogs(settings.locales_dir)
-    if all((REPO_ROOT / package).is_dir() for package in SOURCE_PACKAGES):
-        problems = check_template(REPO_ROOT, settings.locales_dir) + problems
+    # Both domains (messages, staff); the templates against the code in a source checkout.
+    with_source = all((REPO_ROOT / package).is_dir() for package in SOURCE_PACKAGES)
+    problems = check_all(REPO_ROOT, settings.locales_dir, with_source=with_source)
     for problem in problems:
         print(problem)
     if problems:

@@ -11,19 +11,32 @@ from bot.i18n.catalogs import (
     negotiate,
     parse_accept_language,
 )
-from bot.i18n.check import SOURCE_PACKAGES, check_catalogs, check_template
+from bot.i18n.check import (
+    SOURCE_PACKAGES,
+    check_all,
+    check_catalogs,
+    check_separation,
+    check_template,
+)
+from bot.i18n.domains import DOMAINS, MESSAGES, STAFF, Domain
 from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
 from bot.i18n.sms_cost import format_report, sms_costs
 
 __all__ = [
     "CHANNEL_NAMES",
+    "DOMAINS",
     "LANGUAGES",
+    "MESSAGES",
     "PURPOSE_NAMES",
     "SOURCE_PACKAGES",
+    "STAFF",
     "STATE_NAMES",
     "Catalogs",
+    "Domain",
     "Translator",
+    "check_all",
     "check_catalogs",
+    "check_separation",
     "check_template",
     "direction",
     "fold",

@@ -65,7 +65,7 @@ def compile_po(po_path: Path) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return Translations(buffer, domain=po_path.stem)
 
 
 class _Formatter(string.Formatter):
@@ -111,6 +111,9 @@ class Translator:
     def gettext(self, msgid: str) -> str:
         return self._translations.ugettext(msgid)
 
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ungettext(singular, plural, n)
+
     def keywords(self, keyword: Keyword) -> list[str]:
         translated = self.gettext(keyword.msgid)
         if translated == keyword.msgid:  # not translated: the English word still works
@@ -139,18 +142,25 @@ class Translator:
 
 
 class Catalogs:
-    """All languages' translators, loaded once at start from the .po files."""
+    """One domain's translators (by default the person-facing `messages`, in every
+    language), loaded once at start from the .po files."""
 
-    def __init__(self, locales_dir: Path, languages: Iterable[str] = LANGUAGES) -> None:
+    def __init__(
+        self, locales_dir: Path, languages: Iterable[str] = LANGUAGES, domain: str = DOMAIN
+    ) -> None:
+        self.domain = domain
         self._translators: dict[str, Translator] = {}
         for lang in languages:
-            po = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+            po = locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
             if not po.exists():
                 raise FileNotFoundError(f"missing catalog {po}; see README: translations")
             self._translators[lang] = Translator(lang, compile_po(po))
 
     def __getitem__(self, lang: str) -> Translator:
-        return self._translators[check_language(lang)]
+        translator = self._translators.get(check_language(lang))
+        if translator is None:
+            raise UnknownLanguage(f"no {self.domain} catalog for {lang!r}")
+        return translator
 
     def all(self) -> Mapping[str, Translator]:
         return self._translators
@@ -186,12 +196,14 @@ def _tag(code: str) -> str:
     return code.strip().replace("_", "-").split("-")[0].lower()
 
 
-def negotiate(hints: Iterable[str]) -> str | None:
-    """The first hint Lotse speaks (`ar-SY` → `ar`; Dari `prs`/`fa-AF` → `fa`)."""
+def negotiate(hints: Iterable[str], among: Iterable[str] = LANGUAGES) -> str | None:
+    """The first hint Lotse speaks, of the languages `among` (`ar-SY` → `ar`; Dari
+    `prs`/`fa-AF` → `fa`)."""
     aliases = {"prs": "fa", "kmr": "ku", "sor": "ckb", "tir": "ti", "pus": "ps"}
+    spoken = set(among)
     for hint in hints:
         code = aliases.get(_tag(hint), _tag(hint))
-        if code in LANGUAGES:
+        if code in spoken:
             return code
     return None
 

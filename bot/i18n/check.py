@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import tokenize
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n.catalogs import DOMAIN, LANGUAGES, placeholders
+from bot.i18n.catalogs import placeholders
+from bot.i18n.domains import DOMAINS, MESSAGES, STAFF_SOURCES, Domain, Keywords
 from bot.i18n.plurals import PLURALS, same_formula
 
 
@@ -58,45 +60,119 @@ def check_plural_header(lang: str, path: Path) -> list[str]:
     return []
 
 
-def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
-    """Every problem as one line; an empty list means every catalog is complete."""
-    template = _read(locales_dir / f"{DOMAIN}.pot")
+def check_catalogs(
+    locales_dir: Path, languages: tuple[str, ...] | None = None, *, domain: Domain = MESSAGES
+) -> list[str]:
+    """Every problem as one line; an empty list means every catalog of the domain (in
+    `languages`, by default all the domain has) is complete."""
+    template = _read(locales_dir / domain.template)
     problems: list[str] = []
-    for lang in languages:
-        path = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    for lang in domain.languages if languages is None else languages:
+        path = locales_dir / domain.catalog(lang)
         if not path.exists():
             problems.append(f"{lang}: missing {path}")
             continue
+        prefix = lang if domain is MESSAGES else f"{domain.name} {lang}"
         problems.extend(check_plural_header(lang, path))
-        problems.extend(_check_one(lang, template, _read(path, lang)))
+        problems.extend(_check_one(prefix, lang, template, _read(path, lang), domain))
     return problems
 
 
-#: Where translatable strings live, and how they are marked (as in locales/extract.sh).
-SOURCE_PACKAGES = ("bot", "flows", "adapters")
-KEYWORDS = {"t": None, "tn": (1, 2), "Keyword": None}
+#: Where the person-facing strings live, and how they are marked (as in locales/extract.sh).
+SOURCE_PACKAGES = MESSAGES.sources
+KEYWORDS = MESSAGES.keywords
 
 
-def check_template(root: Path, locales_dir: Path) -> list[str]:
-    """messages.pot against the source: a string added in code but never extracted would
-    reach people untranslated (English) while every catalog still looks complete."""
-    template = _read(locales_dir / f"{DOMAIN}.pot")
-    in_pot = {_first(m.id) for m in template if m.id}
-    in_source: dict[str, str] = {}
-    for package in SOURCE_PACKAGES:
+def _extract(root: Path, folders: tuple[str, ...], keywords: Keywords) -> dict[str, str]:
+    """msgid → where it is first marked ("folder/file.py:line")."""
+    found: dict[str, str] = {}
+    for folder in folders:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            root / package, keywords=KEYWORDS
+            root / folder, keywords=keywords
         ):
-            in_source.setdefault(_first(message), f"{package}/{filename}:{lineno}")
+            found.setdefault(_first(message), f"{folder}/{filename}:{lineno}")
+    return found
+
+
+def check_template(root: Path, locales_dir: Path, *, domain: Domain = MESSAGES) -> list[str]:
+    """The domain's .pot against the source: a string added in code but never extracted
+    would reach its readers untranslated (English) while every catalog still looks complete."""
+    pot = domain.template
+    template = _read(locales_dir / pot)
+    in_pot = {_first(m.id) for m in template if m.id}
+    in_source = _extract(root, domain.sources, domain.keywords)
     problems = [
-        f"source: {_short(msgid)} ({where}) is not in messages.pot; run locales/extract.sh"
+        f"source: {_short(msgid)} ({where}) is not in {pot}; run locales/extract.sh"
         for msgid, where in sorted(in_source.items(), key=lambda item: item[1])
         if msgid not in in_pot
     ]
     problems.extend(
-        f"messages.pot: {_short(msgid)} is no longer in the source; run locales/extract.sh"
+        f"{pot}: {_short(msgid)} is no longer in the source; run locales/extract.sh"
         for msgid in sorted(in_pot - in_source.keys())
     )
+    return problems
+
+
+def check_separation(root: Path) -> list[str]:
+    """No string is marked for a domain outside its sources: a person's text in the staff
+    pages would be missing from 11 catalogs' reviews, a staff text among people's
+    sources would never be extracted."""
+    staff_marks = {k: v for d in DOMAINS if d is not MESSAGES for k, v in d.keywords.items()}
+    problems = [
+        f"source: {_short(msgid)} ({where}) is marked for the messages domain in the "
+        "staff pages; use _() there"
+        for msgid, where in _extract(root, STAFF_SOURCES, MESSAGES.keywords).items()
+    ]
+    staff_dirs = tuple(f"{folder}/" for folder in STAFF_SOURCES)
+    problems.extend(
+        f"source: {_short(msgid)} ({where}) is marked as a staff string outside "
+        f"{', '.join(STAFF_SOURCES)}; use t() for what people read"
+        for msgid, where in _extract(root, MESSAGES.sources, staff_marks).items()
+        if not where.startswith(staff_dirs)
+    )
+    return problems
+
+
+def check_fstrings(root: Path) -> list[str]:
+    """A marker called inside an f-string's braces: Python 3.11's tokenizer hands the
+    f-string to pybabel as one string, so the text would never be extracted."""
+    problems: list[str] = []
+    for domain in DOMAINS:
+        marker = re.compile(rf"(?<![\w.])({'|'.join(map(re.escape, domain.keywords))})\(")
+        for folder in domain.sources:
+            for path in sorted((root / folder).rglob("*.py")):
+                problems.extend(
+                    f"source: {path.relative_to(root)}:{line} calls {found}() inside an "
+                    "f-string; pybabel cannot extract it there, assign it first"
+                    for line, found in _fstring_calls(path, marker)
+                )
+    return sorted(set(problems))
+
+
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def _fstring_calls(path: Path, marker: re.Pattern[str]) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    with path.open("rb") as handle:
+        for token in tokenize.tokenize(handle.readline):
+            prefix = token.string[:3].lower().split('"')[0].split("'")[0]
+            if token.type == tokenize.STRING and "f" in prefix:
+                for field in _FIELD.findall(token.string):
+                    found.extend((token.start[0], m[1]) for m in marker.finditer(field))
+    return found
+
+
+def check_all(root: Path, locales_dir: Path, *, with_source: bool = True) -> list[str]:
+    """`lotse i18n check`: every domain's catalogs, and (in a source checkout) its
+    template against the code and the domains' separation."""
+    problems: list[str] = []
+    for domain in DOMAINS:
+        if with_source:
+            problems.extend(check_template(root, locales_dir, domain=domain))
+        problems.extend(check_catalogs(locales_dir, domain=domain))
+    if with_source:
+        problems = check_separation(root) + check_fstrings(root) + problems
     return problems
 
 
@@ -104,32 +180,36 @@ def _first(msgid: object) -> str:
     return str(msgid[0]) if isinstance(msgid, tuple | list) else str(msgid)
 
 
-def _check_one(lang: str, template: Catalog, catalog: Catalog) -> list[str]:
+def _check_one(
+    prefix: str, lang: str, template: Catalog, catalog: Catalog, domain: Domain
+) -> list[str]:
+    """Problems of one catalog, each line starting with `prefix` (its language)."""
     problems = []
     for message in template:
         if not message.id:
             continue
         translated = catalog.get(message.id)
         if translated is None or translated.fuzzy or not any(_forms(translated.string)):
-            problems.append(f"{lang}: missing translation of {_short(message.id)}")
+            problems.append(f"{prefix}: missing translation of {_short(message.id)}")
             continue
         sources = _forms(message.id)
         wanted: set[str] = set().union(*(placeholders(s) for s in sources))
         strings = _forms(translated.string)
         if len(sources) > 1 and len(strings) != _plural_count(lang, catalog):
-            problems.append(f"{lang}: {_short(message.id)} has {len(strings)} plural forms")
+            problems.append(f"{prefix}: {_short(message.id)} has {len(strings)} plural forms")
         for form in strings:
             if not form:
-                problems.append(f"{lang}: empty translation of {_short(message.id)}")
+                problems.append(f"{prefix}: empty translation of {_short(message.id)}")
             elif placeholders(form) != wanted and not _plural_n_dropped(message.id, form, wanted):
                 problems.append(
-                    f"{lang}: placeholders {sorted(placeholders(form))} differ from "
+                    f"{prefix}: placeholders {sorted(placeholders(form))} differ from "
                     f"{sorted(wanted)} in {_short(message.id)}"
                 )
     for message in catalog:
         if message.id and message.id not in template:
             problems.append(
-                f"{lang}: entry {_short(message.id)} is not in messages.pot; run locales/extract.sh"
+                f"{prefix}: entry {_short(message.id)} is not in {domain.template}; "
+                "run locales/extract.sh"
             )
     return problems
 

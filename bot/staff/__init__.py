@@ -1,6 +1,6 @@
 """Staff: accounts, passwords, login throttling, and sessions."""
 
-from bot.staff.accounts import create_user
+from bot.staff.accounts import create_user, set_language
 from bot.staff.login_throttle import unlock_login
 from bot.staff.sessions import (
     ABSOLUTE,
@@ -18,6 +18,7 @@ __all__ = [
     "create_user",
     "log_in",
     "log_out",
+    "set_language",
     "staff_member",
     "unlock_login",
 ]

@@ -6,8 +6,9 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Office, StaffUser
 from bot.offices import OfficeError
@@ -36,6 +37,17 @@ async def create_user(
     except IntegrityError:
         raise OfficeError(f"--email: a login {email!r} exists already") from None
     return user
+
+
+async def set_language(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: int, language: str
+) -> None:
+    """Remembers the office pages' language a login chose (for its next sessions, too);
+    the caller checks that the pages speak it."""
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(StaffUser).where(StaffUser.id == user_id).values(language=language)
+        )
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

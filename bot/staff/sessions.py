@@ -36,6 +36,8 @@ class StaffMember:
     office: Office
     #: The session's CSRF token.
     csrf: str
+    #: The office pages' language this login chose, None if it has not chosen.
+    language: str | None = None
 
     @property
     def office_id(self) -> int:
@@ -151,7 +153,7 @@ async def staff_member(
             await session.delete(staff_session)
             return None
         staff_session.expires_at = min(now + IDLE, staff_session.created_at + ABSOLUTE)
-        return StaffMember(user.id, office, staff_session.csrf_token)
+        return StaffMember(user.id, office, staff_session.csrf_token, user.language)
 
 
 async def log_out(sessionmaker: async_sessionmaker[AsyncSession], vault: Vault, token: str) -> None:

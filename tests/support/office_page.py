@@ -14,6 +14,7 @@ from bot.staff.accounts import create_user
 
 PASSWORD = "richtig-und-lang-genug"
 EMAIL = "staff@amt-mitte.example"
+LOGIN_FAILED = "Anmeldung nicht möglich: E-Mail-Adresse oder Passwort ist falsch."
 #: The invited person's name and street: never shown on the office page.
 NAME = "Amina Beispielname"
 STREET = "Geheimgasse 17"

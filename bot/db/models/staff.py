@@ -28,6 +28,8 @@ class StaffUser(Base):
     known_clients: Mapped[list[str]] = mapped_column(default=list)
     disabled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The language of the office pages this login chose (None: the browser's).
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class StaffSession(Base):

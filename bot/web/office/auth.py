@@ -23,10 +23,19 @@ from typing import Final
 from aiohttp import web
 
 from bot.runtime import Services, form_body
-from bot.staff import ABSOLUTE, LoginRefused, StaffMember, log_in, log_out, staff_member
+from bot.staff import (
+    ABSOLUTE,
+    LoginRefused,
+    StaffMember,
+    log_in,
+    log_out,
+    set_language,
+    staff_member,
+)
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
-from bot.web.office import text as T
+from bot.web.office.frame import e, page
+from bot.web.office.words import LANGUAGES, Words, words
 
 COOKIE: Final = "lotse_office"
 LOGIN_COOKIE: Final = "lotse_office_login"
@@ -52,15 +61,22 @@ def html(body: str, *, status: int = 200, headers: dict[str, str] | None = None)
     return response
 
 
+def words_for(request: web.Request, staff: StaffMember | None) -> Words:
+    """The staff member's language; before login the one asked for (?lang=), else the
+    browser's."""
+    return words(request, staff.language if staff else request.query.get("lang"))
+
+
 def message_page(
-    title: str, text: str, status: int, staff: StaffMember | None = None
+    _: Words, title: str, text: str, status: int, staff: StaffMember | None = None
 ) -> web.Response:
-    body = f'<p class="note" role="alert">{T.e(text)}</p>'
+    body = f'<p class="note" role="alert">{e(text)}</p>'
     if staff is None:
-        body += f'<p><a href="/office/login">{T.e(T.LOGIN)}</a></p>'
+        again = _("Log in")
+        body += f'<p><a href="/office/login?lang={_.lang}">{e(again)}</a></p>'
     csrf = None if staff is None else staff.csrf
     office = None if staff is None else staff.office_name
-    return html(T.page(title, body, office=office, csrf=csrf), status=status)
+    return html(page(_, title, body, office=office, csrf=csrf), status=status)
 
 
 def _secure(services: Services) -> bool:
@@ -103,14 +119,15 @@ def same_secret(given: str, expected: str) -> bool:
     )
 
 
-def check_csrf(staff: StaffMember, given: str | None) -> None:
+def check_csrf(_: Words, staff: StaffMember, given: str | None) -> None:
     """403 unless `given` is the session's CSRF token."""
     if not given or not same_secret(given, staff.csrf):
-        raise forbidden(staff)
+        raise forbidden(_, staff)
 
 
-def forbidden(staff: StaffMember | None) -> web.HTTPForbidden:
-    response = message_page(T.FORBIDDEN_TITLE, T.CSRF_FAILED, 403, staff)
+def forbidden(_: Words, staff: StaffMember | None) -> web.HTTPForbidden:
+    text = _("The form's security check failed. Please reload the page and try again.")
+    response = message_page(_, _("Not allowed"), text, 403, staff)
     return web.HTTPForbidden(
         text=response.text, content_type="text/html", headers={"Content-Security-Policy": CSP}
     )
@@ -120,42 +137,53 @@ async def checked_form(request: web.Request, staff: StaffMember) -> dict[str, st
     """A small POST form's fields, after the CSRF check."""
     form = await form_body(request)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    check_csrf(staff, fields.get("csrf"))
+    check_csrf(words_for(request, staff), staff, fields.get("csrf"))
     return fields
 
 
 # ---------------------------------------------------------------- routes
 
 
-def _login_page(csrf: str, email: str = "", error: str = "", info: str = "") -> str:
+def _login_page(
+    _: Words, csrf: str, email: str = "", error: str = "", info: str = "", chosen: str = ""
+) -> str:
     notice = ""
     if error:
-        notice = f'<p class="note error" role="alert" id="login-error">{T.e(error)}</p>'
+        notice = f'<p class="note error" role="alert" id="login-error">{e(error)}</p>'
     elif info:
-        notice = f'<p class="note" role="status">{T.e(info)}</p>'
+        notice = f'<p class="note" role="status">{e(info)}</p>'
+    address, password, button = _("E-mail address"), _("Password"), _("Log in")
+    # A language asked for on this page goes with the form (and is remembered at login).
+    lang = f'<input type="hidden" name="lang" value="{e(chosen)}">' if chosen else ""
     body = (
         f"{notice}"
         '<form method="post" action="/office/login" class="login">'
-        f'<input type="hidden" name="csrf" value="{T.e(csrf)}">'
-        f'<label for="email">{T.e(T.EMAIL)}</label>'
+        f'<input type="hidden" name="csrf" value="{e(csrf)}">{lang}'
+        f'<label for="email">{e(address)}</label>'
         f'<input id="email" name="email" type="email" autocomplete="username" required '
-        f'value="{T.e(email)}" autofocus>'
-        f'<label for="password">{T.e(T.PASSWORD)}</label>'
+        f'value="{e(email)}" autofocus>'
+        f'<label for="password">{e(password)}</label>'
         '<input id="password" name="password" type="password" autocomplete="current-password" '
         "required>"
-        f'<button type="submit">{T.e(T.LOGIN)}</button></form>'
+        f'<button type="submit">{e(button)}</button></form>'
     )
-    return T.page(T.LOGIN_TITLE, body)
+    return page(_, _("Login"), body)
 
 
 def _login_response(
-    request: web.Request, status: int = 200, email: str = "", error: str = "", info: str = ""
+    request: web.Request,
+    _: Words,
+    status: int = 200,
+    email: str = "",
+    error: str = "",
+    info: str = "",
+    chosen: str = "",
 ) -> web.Response:
     services = request.app[SERVICES]
     token = request.cookies.get(LOGIN_COOKIE, "")
     if not _TOKEN.fullmatch(token):
         token = secrets.token_urlsafe(32)
-    response = html(_login_page(token, email, error, info), status=status)
+    response = html(_login_page(_, token, email, error, info, chosen), status=status)
     _set_cookie(response, services, LOGIN_COOKIE, token)
     return response
 
@@ -164,21 +192,26 @@ def _login_response(
 async def login_form(request: web.Request) -> web.Response:
     if await current_staff(request) is not None:
         raise web.HTTPSeeOther("/office")
+    _ = words_for(request, None)
     info = ""
     if "bye" in request.query:
-        info = T.LOGGED_OUT
+        info = _("You are logged out.")
     elif "ended" in request.query:
-        info = T.SESSION_ENDED
-    return _login_response(request, info=info)
+        info = _("Your session has ended. Please log in again.")
+    chosen = request.query.get("lang", "")
+    return _login_response(request, _, info=info, chosen=chosen if chosen in LANGUAGES else "")
 
 
 @routes.post("/office/login")
 async def login(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     form = await form_body(request)
+    chosen = form.get("lang")
+    chosen = chosen if isinstance(chosen, str) and chosen in LANGUAGES else ""
+    _ = words(request, chosen)
     given, cookie = form.get("csrf"), request.cookies.get(LOGIN_COOKIE, "")
     if not isinstance(given, str) or not cookie or not same_secret(given, cookie):
-        raise forbidden(None)
+        raise forbidden(_, None)
     # Control characters have no place in an address (and PostgreSQL refuses NUL).
     email = _CONTROL.sub("", str(form.get("email", ""))).strip().lower()[:254]
     password = str(form.get("password", ""))[:1024]
@@ -186,9 +219,16 @@ async def login(request: web.Request) -> web.Response:
     outcome = await log_in(services.sessionmaker, services.vault, email, password, ip,
                            services.clock())  # fmt: skip
     if outcome is LoginRefused.TOO_MANY:
-        return _login_response(request, 429, email, T.TOO_MANY)
+        too_many = _(
+            "Too many login attempts. Please try again in 15 minutes, or log in at your "
+            "usual workplace."
+        )
+        return _login_response(request, _, 429, email, too_many, chosen=chosen)
     if outcome is LoginRefused.WRONG:
-        return _login_response(request, 401, email, T.LOGIN_FAILED)
+        wrong = _("Login not possible: the e-mail address or the password is wrong.")
+        return _login_response(request, _, 401, email, wrong, chosen=chosen)
+    if chosen:
+        await _remember_first_choice(services, outcome, chosen)
     response = web.HTTPSeeOther("/office")
     _set_cookie(response, services, COOKIE, outcome)
     response.del_cookie(LOGIN_COOKIE, path=PATH)
@@ -206,14 +246,45 @@ async def logout(request: web.Request) -> web.Response:
     raise response
 
 
+async def _remember_first_choice(services: Services, token: str, chosen: str) -> None:
+    """A language picked on the login page becomes the login's, unless it has one."""
+    staff = await staff_member(services.sessionmaker, services.vault, token, services.clock())
+    if staff is not None and staff.language is None:
+        await set_language(services.sessionmaker, staff.user_id, chosen)
+
+
+#: Where the language switch may send back to: an office page, nothing else.
+_BACK = re.compile(r"/office(?:/[A-Za-z0-9/_-]*)?(?:\?[A-Za-z0-9=&%+._-]*)?")
+
+
+@routes.post("/office/language")
+async def choose_language(request: web.Request) -> web.Response:
+    """The language switch: remembered on the login, so every later session has it."""
+    services = request.app[SERVICES]
+    staff = await require_staff(request)
+    form = await checked_form(request, staff)
+    if form.get("lang") in LANGUAGES:
+        await set_language(services.sessionmaker, staff.user_id, form["lang"])
+    back = form.get("next", "")
+    raise web.HTTPSeeOther(back if _BACK.fullmatch(back) and "//" not in back else "/office")
+
+
 def staff_page(
-    staff: StaffMember, title: str, body: str, current: str = "", script: bool = False
+    request: web.Request,
+    _: Words,
+    staff: StaffMember,
+    title: str,
+    body: str,
+    current: str = "",
+    script: bool = False,
 ) -> str:
     """A page of the office site in its frame, for a logged-in member of staff."""
-    return T.page(
-        title, body, office=staff.office_name, csrf=staff.csrf, current=current, script=script
-    )
+    back = request.path_qs if request.method == "GET" else request.path
+    return page(
+        _, title, body, office=staff.office_name, csrf=staff.csrf, current=current,
+        script=script, back=back,
+    )  # fmt: skip
 
 
 def csrf_field(staff: StaffMember) -> str:
-    return f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
+    return f'<input type="hidden" name="csrf" value="{e(staff.csrf)}">'

@@ -20,7 +20,6 @@ from bot.invitations import (
 from bot.staff import StaffMember
 from bot.web.keys import SERVICES
 from bot.web.office import auth as office_auth
-from bot.web.office import text as T
 from bot.web.office.auth import (
     checked_form,
     csrf_field,
@@ -28,7 +27,10 @@ from bot.web.office.auth import (
     message_page,
     require_staff,
     staff_page,
+    words_for,
 )
+from bot.web.office.frame import e
+from bot.web.office.words import Words
 
 routes = web.RouteTableDef()
 
@@ -37,38 +39,62 @@ routes = web.RouteTableDef()
 async def letters(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     staff = await require_staff(request)
+    _ = words_for(request, staff)
     # Counts and batch ids only, no one's data: nothing for the access log.
     overview = await print_overview(services.sessionmaker, staff.office_id)
     if overview.pending == 0:
-        body = f'<p class="note" id="letters">{T.e(T.LETTERS_NONE)}</p>'
+        body = f'<p class="note" id="letters">{e(_no_letters(_))}</p>'
     else:
+        pending = _("Letters waiting for print: {count}").format(count=_.number(overview.pending))
+        help_text = _(
+            "The print file holds all waiting letters of your office. After the download "
+            "they count as printed; please print the file at once and then delete it."
+        )
+        download = _("Download the print file")
         # A POST (with the CSRF token): the download hands the letters to print.
         body = (
-            f'<p id="letters">{T.e(T.LETTERS_PENDING.format(count=overview.pending))}</p>'
-            f"<p>{T.e(T.LETTERS_HELP)}</p>"
+            f'<p id="letters">{e(pending)}</p><p>{e(help_text)}</p>'
             '<form method="post" action="/office/letters/download">'
             f"{csrf_field(staff)}"
-            f'<button type="submit">{T.e(T.LETTERS_DOWNLOAD)}</button></form>'
+            f'<button type="submit">{e(download)}</button></form>'
         )
-    body += _batches(staff, overview.batches, services.settings.timezone)
-    return html(staff_page(staff, T.LETTERS_TITLE, body, current="/office/letters"))
+    body += _batches(_, staff, overview.batches, services.settings.timezone)
+    page = staff_page(request, _, staff, _letters_title(_), body, current="/office/letters")
+    return html(page)
 
 
-def _batches(staff: StaffMember, batches: Sequence[BatchSummary], timezone: str) -> str:
+def _letters_title(_: Words) -> str:
+    return _("Print letters")
+
+
+def _no_letters(_: Words) -> str:
+    return _("No letters are waiting for print at the moment.")
+
+
+def _batches(_: Words, staff: StaffMember, batches: Sequence[BatchSummary], timezone: str) -> str:
     if not batches:
         return ""
-    heads = (T.COL_BATCH, T.COL_PRINTED, T.COL_LETTERS, T.COL_PAGES, "")
-    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
+    heads = (_("Print file"), _("Made"), _("Letters"), _("Pages"))
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
+    # The last column's buttons name themselves; its header says what the column holds.
+    action = _("Action")
+    head += f'<th scope="col"><span class="visually-hidden">{e(action)}</span></th>'
+    again = _("Download again")
     rows = "".join(
-        f'<tr><th scope="row">{T.e(b.batch_id)}</th><td>{T.when(b.printed_at, timezone)}</td>'
-        f"<td>{b.letters}</td><td>{b.pages}</td><td>"
+        f'<tr><th scope="row">{e(b.batch_id)}</th><td>{_.when(b.printed_at, timezone)}</td>'
+        f"<td>{_.number(b.letters)}</td><td>{_.number(b.pages)}</td><td>"
         '<form method="post" action="/office/letters/reprint">'
-        f'{csrf_field(staff)}<input type="hidden" name="batch" value="{T.e(b.batch_id)}">'
-        f'<button type="submit">{T.e(T.BATCH_AGAIN)}</button></form></td></tr>'
+        f'{csrf_field(staff)}<input type="hidden" name="batch" value="{e(b.batch_id)}">'
+        f'<button type="submit">{e(again)}</button></form></td></tr>'
         for b in batches
     )
+    title = _("Earlier print files")
+    help_text = _(
+        "If a print file was lost, it can be made again, with the letters whose invitation "
+        "is still open. Closed invitations no longer have an address."
+    )
     return (
-        f"<h2>{T.e(T.BATCHES_TITLE)}</h2><p>{T.e(T.BATCHES_HELP)}</p>"
+        f"<h2>{e(title)}</h2><p>{e(help_text)}</p>"
         f'<div class="scroll"><table id="batches"><thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
     )
@@ -85,7 +111,8 @@ async def letters_download(request: web.Request) -> web.StreamResponse:
             services, staff.office, services.clock(), actor=staff.actor
         )
     except NothingToPrint:
-        return message_page(T.LETTERS_TITLE, T.LETTERS_NONE, 409, staff)
+        _ = words_for(request, staff)
+        return message_page(_, _letters_title(_), _no_letters(_), 409, staff)
     return _attachment(content, filename)
 
 
@@ -100,9 +127,16 @@ async def letters_reprint(request: web.Request) -> web.StreamResponse:
             services, staff.office, form.get("batch", "")[:40], services.clock(), actor=staff.actor
         )
     except UnknownBatch:
-        return message_page(T.LETTERS_TITLE, T.BATCH_UNKNOWN, 404, staff)
+        _ = words_for(request, staff)
+        unknown = _("This print file does not exist for your office.")
+        return message_page(_, _letters_title(_), unknown, 404, staff)
     except NothingToPrint:
-        return message_page(T.LETTERS_TITLE, T.BATCH_GONE, 410, staff)
+        _ = words_for(request, staff)
+        gone = _(
+            "None of these letters can be made again: the invitations are closed and the "
+            "addresses deleted."
+        )
+        return message_page(_, _letters_title(_), gone, 410, staff)
     return _attachment(content, filename)
 
 

@@ -4,7 +4,7 @@ invitation's timeline, and CSV upload with a per-row report (print batches: `let
 Staff see only their own office's invitations, and never contact details (phone,
 address, names): reference, status, channel, times and code. `bot.invitations` reads
 them and writes the access log, an entry per invitation shown. Login, sessions and
-CSRF are in `office_auth`; the words and the frame in `office_text`.
+CSRF are in `auth`; the words in `words` (the staff gettext domain), the frame in `frame`.
 """
 
 from __future__ import annotations
@@ -25,15 +25,18 @@ from bot.invitations import (
 )
 from bot.web.keys import SERVICES
 from bot.web.office import auth as office_auth
-from bot.web.office import text as T
+from bot.web.office import words as office_words
 from bot.web.office.auth import (
     html,
     message_page,
     require_staff,
     staff_page,
+    words_for,
 )
+from bot.web.office.frame import e, redact
 from bot.web.office.letters import routes as letter_routes
 from bot.web.office.upload import upload_form, upload_report
+from bot.web.office.words import NOTHING, Words
 
 routes = web.RouteTableDef()
 PAGE_SIZE: Final = 50
@@ -41,23 +44,24 @@ _CURRENT: Final = ' aria-current="true"'
 
 
 def setup(app: web.Application) -> None:
-    """Adds the office pages to the app."""
+    """Adds the office pages to the app, with their catalogs (the staff domain)."""
+    app[office_words.STAFF_CATALOGS] = office_words.load(app[SERVICES].settings.locales_dir)
     app.add_routes(office_auth.routes)
     app.add_routes(routes)
     app.add_routes(letter_routes)
 
 
-def _channel(invitation: OfficeInvitation) -> str:
+def _channel(_: Words, invitation: OfficeInvitation) -> str:
     if invitation.sent_via is None:
-        return T.NOTHING
-    shown = T.e(T.CHANNEL.get(invitation.sent_via, invitation.sent_via))
+        return NOTHING
+    shown = e(_.channel(invitation.sent_via))
     if invitation.sent_note:
-        shown += f"<br><small>{T.e(T.redact(invitation.sent_note))}</small>"
+        shown += f"<br><small>{e(redact(_, invitation.sent_note))}</small>"
     return shown
 
 
-def _status(status: str) -> str:
-    return f'<span class="status s-{T.e(status)}">{T.e(T.STATUS.get(status, status))}</span>'
+def _status(_: Words, status: str) -> str:
+    return f'<span class="status s-{e(status)}">{e(_.status(status))}</span>'
 
 
 # ---------------------------------------------------------------- list
@@ -88,6 +92,7 @@ class Filter:
 async def invitation_list(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     staff = await require_staff(request)
+    _ = words_for(request, staff)
     wanted = Filter.parse(request)
     # It writes the access log itself: an entry per invitation shown.
     listing = await list_for_office(
@@ -96,53 +101,58 @@ async def invitation_list(request: web.Request) -> web.Response:
     )  # fmt: skip
     shown = Filter(wanted.status, wanted.query, listing.page)
     body = (
-        _counts_nav(shown, listing.counts)
-        + _search_form(shown)
-        + _table(listing.invitations, services.settings.timezone)
-        + _pager(shown, listing.page, listing.pages, listing.total)
+        _counts_nav(_, shown, listing.counts)
+        + _search_form(_, shown)
+        + _table(_, listing.invitations, services.settings.timezone)
+        + _pager(_, shown, listing.page, listing.pages, listing.total)
     )
-    return html(staff_page(staff, T.LIST_TITLE, body, current="/office"))
+    return html(staff_page(request, _, staff, _("Invitations"), body, current="/office"))
 
 
-def _counts_nav(shown: Filter, counts: dict[str, int]) -> str:
-    items: list[tuple[str | None, str, int]] = [(None, T.ALL, sum(counts.values()))]
-    items += [(status, T.STATUS[status], count) for status, count in counts.items()]
+def _counts_nav(_: Words, shown: Filter, counts: dict[str, int]) -> str:
+    items: list[tuple[str | None, str, int]] = [(None, _("All"), sum(counts.values()))]
+    items += [(status, _.status(status), count) for status, count in counts.items()]
     links = "".join(
-        f'<li><a href="{T.e(shown.link(status=status, page=1))}" data-status="{status or "all"}"'
+        f'<li><a href="{e(shown.link(status=status, page=1))}" data-status="{status or "all"}"'
         f"{_CURRENT if status == shown.status else ''}>"
-        f'{T.e(label)} <span class="count">{count}</span></a></li>'
+        f'{e(label)} <span class="count">{_.number(count)}</span></a></li>'
         for status, label, count in items
     )
-    return f'<nav class="counts" aria-label="{T.e(T.COUNTS_LABEL)}"><ul>{links}</ul></nav>'
+    label = _("Number by status")
+    return f'<nav class="counts" aria-label="{e(label)}"><ul>{links}</ul></nav>'
 
 
-def _search_form(shown: Filter) -> str:
-    status = (
-        f'<input type="hidden" name="status" value="{T.e(shown.status)}">' if shown.status else ""
-    )
-    reset = f'<a href="/office">{T.e(T.RESET)}</a>' if shown.query or shown.status else ""
+def _search_form(_: Words, shown: Filter) -> str:
+    status = ""
+    if shown.status:
+        status = f'<input type="hidden" name="status" value="{e(shown.status)}">'
+    reset_label = _("Reset")
+    reset = f'<a href="/office">{e(reset_label)}</a>' if shown.query or shown.status else ""
+    search, button = _("Search by file number"), _("Search")
     return (
         '<form method="get" action="/office" class="search" role="search">'
-        f'{status}<label for="q">{T.e(T.SEARCH)}</label>'
-        f'<input id="q" name="q" type="search" value="{T.e(shown.query)}" maxlength="100">'
-        f'<button type="submit">{T.e(T.SEARCH_BUTTON)}</button>{reset}</form>'
+        f'{status}<label for="q">{e(search)}</label>'
+        f'<input id="q" name="q" type="search" value="{e(shown.query)}" maxlength="100">'
+        f'<button type="submit">{e(button)}</button>{reset}</form>'
     )
 
 
-def _table(rows: Sequence[OfficeInvitation], timezone: str) -> str:
+def _table(_: Words, rows: Sequence[OfficeInvitation], timezone: str) -> str:
     if not rows:
-        return f'<p class="note" id="empty">{T.e(T.NONE_FOUND)}</p>'
-    heads = (T.COL_REFERENCE, T.COL_STATUS, T.COL_LANGUAGE, T.COL_CHANNEL, T.COL_CREATED,
-             T.COL_SENT, T.COL_DELIVERED, T.COL_CLOSED, T.COL_CODE)  # fmt: skip
-    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
+        none = _("No invitations found.")
+        return f'<p class="note" id="empty">{e(none)}</p>'
+    heads = (_("File number"), _("Status"), _("Language"), _("Channel"), _("Created"),
+             _("Sent"), _("Delivered"), _("Closed"), _("Code"))  # fmt: skip
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
     body = "".join(
-        f'<tr data-status="{T.e(i.status)}">'
-        f'<th scope="row"><a href="/office/invitations/{T.e(i.public_id)}">'
-        f"{T.e(i.reference)}</a></th>"
-        f"<td>{_status(i.status)}</td><td>{T.e(i.language)}</td><td>{_channel(i)}</td>"
-        f"<td>{T.when(i.created_at, timezone)}</td><td>{T.when(i.sent_at, timezone)}</td>"
-        f"<td>{T.when(i.delivered_at, timezone)}</td><td>{T.when(i.closed_at, timezone)}</td>"
-        f'<td class="code">{T.e(i.code)}</td></tr>'
+        f'<tr data-status="{e(i.status)}">'
+        f'<th scope="row"><a href="/office/invitations/{e(i.public_id)}">'
+        f"{e(i.reference)}</a></th>"
+        f"<td>{_status(_, i.status)}</td><td>{e(_.language(i.language))}</td>"
+        f"<td>{_channel(_, i)}</td>"
+        f"<td>{_.when(i.created_at, timezone)}</td><td>{_.when(i.sent_at, timezone)}</td>"
+        f"<td>{_.when(i.delivered_at, timezone)}</td><td>{_.when(i.closed_at, timezone)}</td>"
+        f'<td class="code">{e(i.code)}</td></tr>'
         for i in rows
     )
     return (
@@ -151,14 +161,21 @@ def _table(rows: Sequence[OfficeInvitation], timezone: str) -> str:
     )
 
 
-def _pager(shown: Filter, number: int, pages: int, total: int) -> str:
-    text = T.e(T.PAGE_OF.format(page=number, pages=pages, total=total))
+def _pager(_: Words, shown: Filter, number: int, pages: int, total: int) -> str:
+    of = _.ngettext(
+        "Page {page} of {pages} ({total} invitation)",
+        "Page {page} of {pages} ({total} invitations)",
+        total,
+    )
+    text = e(of.format(page=_.number(number), pages=_.number(pages), total=_.number(total)))
+    previous, following = _("Previous"), _("Next")
     links = ""
     if number > 1:
-        links += f'<a rel="prev" href="{T.e(shown.link(page=number - 1))}">{T.e(T.PREVIOUS)}</a>'
+        links += f'<a rel="prev" href="{e(shown.link(page=number - 1))}">{e(previous)}</a>'
     if number < pages:
-        links += f'<a rel="next" href="{T.e(shown.link(page=number + 1))}">{T.e(T.NEXT)}</a>'
-    return f'<nav class="pager" aria-label="{T.e(T.PAGES_LABEL)}"><p>{text}</p>{links}</nav>'
+        links += f'<a rel="next" href="{e(shown.link(page=number + 1))}">{e(following)}</a>'
+    label = _("Pages")
+    return f'<nav class="pager" aria-label="{e(label)}"><p>{text}</p>{links}</nav>'
 
 
 # ---------------------------------------------------------------- one invitation
@@ -168,53 +185,57 @@ def _pager(shown: Filter, number: int, pages: int, total: int) -> str:
 async def invitation_detail(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     staff = await require_staff(request)
+    _ = words_for(request, staff)
     # It writes the access log itself: one entry.
     found = await read_for_office(
         services, staff.office_id, request.match_info["public_id"], staff.actor, services.clock()
     )
     if found is None:
-        return message_page(T.NOT_FOUND_TITLE, T.NOT_FOUND, 404, staff)
+        text = _("This invitation does not exist (or it belongs to another office).")
+        return message_page(_, _("Not found"), text, 404, staff)
     invitation, events = found
     timezone = services.settings.timezone
-    title = T.DETAIL_TITLE.format(reference=invitation.reference)
+    title = _("Invitation {reference}").format(reference=invitation.reference)
+    back = _("Back to the list")
     body = (
-        f'<p><a href="/office">{T.e(T.BACK)}</a></p>'
-        + _facts(invitation, timezone)
-        + _timeline(events, timezone)
+        f'<p><a href="/office">{e(back)}</a></p>'
+        + _facts(_, invitation, timezone)
+        + _timeline(_, events, timezone)
     )
-    return html(staff_page(staff, title, body))
+    return html(staff_page(request, _, staff, title, body))
 
 
-def _facts(i: OfficeInvitation, timezone: str) -> str:
-    channels = ", ".join(T.CHANNEL.get(c, c) for c in i.channels) or T.NOTHING
+def _facts(_: Words, i: OfficeInvitation, timezone: str) -> str:
+    channels = ", ".join(_.channel(c) for c in i.channels) or NOTHING
     facts = [
-        (T.COL_STATUS, _status(i.status)),
-        (T.COL_CODE, f'<span class="code">{T.e(i.code)}</span>'),
-        (T.COL_LANGUAGE, T.e(i.language)),
-        (T.CHANNELS, T.e(channels)),
-        (T.COL_CHANNEL, _channel(i)),
-        (T.COL_CREATED, T.when(i.created_at, timezone)),
-        (T.COL_SENT, T.when(i.sent_at, timezone)),
-        (T.COL_DELIVERED, T.when(i.delivered_at, timezone)),
-        (T.REMINDED, T.when(i.reminded_at, timezone)),
-        (T.COL_CLOSED, T.when(i.closed_at, timezone)),
-        (T.EXPIRES, T.when(i.expires_at, timezone)),
+        (_("Status"), _status(_, i.status)),
+        (_("Code"), f'<span class="code">{e(i.code)}</span>'),
+        (_("Language"), e(_.language(i.language))),
+        (_("Preferred channels"), e(channels)),
+        (_("Channel"), _channel(_, i)),
+        (_("Created"), _.when(i.created_at, timezone)),
+        (_("Sent"), _.when(i.sent_at, timezone)),
+        (_("Delivered"), _.when(i.delivered_at, timezone)),
+        (_("Reminded"), _.when(i.reminded_at, timezone)),
+        (_("Closed"), _.when(i.closed_at, timezone)),
+        (_("Valid until"), _.when(i.expires_at, timezone)),
     ]
     if i.error:
-        facts.append((T.ERROR, T.e(T.redact(i.error))))
-    items = "".join(f"<dt>{T.e(k)}</dt><dd>{v}</dd>" for k, v in facts)
+        facts.append((_("Reason"), e(redact(_, i.error))))
+    items = "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in facts)
     return f'<dl class="facts">{items}</dl>'
 
 
-def _timeline(events: Sequence[Event], timezone: str) -> str:
+def _timeline(_: Words, events: Sequence[Event], timezone: str) -> str:
     items = "".join(
-        f'<li data-status="{T.e(ev.status)}">{T.when(ev.at, timezone)} '
-        f"<strong>{T.e(T.STATUS.get(ev.status, ev.status))}</strong>"
-        + (f" – {T.e(T.redact(ev.detail))}" if ev.detail else "")
+        f'<li data-status="{e(ev.status)}">{_.when(ev.at, timezone)} '
+        f"<strong>{e(_.status(ev.status))}</strong>"
+        + (f" – {e(redact(_, ev.detail))}" if ev.detail else "")
         + "</li>"
         for ev in events
     )
-    return f'<h2>{T.e(T.TIMELINE)}</h2><ol class="timeline" id="timeline">{items}</ol>'
+    heading = _("History")
+    return f'<h2>{e(heading)}</h2><ol class="timeline" id="timeline">{items}</ol>'
 
 
 # ---------------------------------------------------------------- upload
@@ -223,14 +244,18 @@ def _timeline(events: Sequence[Event], timezone: str) -> str:
 @routes.get("/office/upload")
 async def upload_page(request: web.Request) -> web.Response:
     staff = await require_staff(request)
+    _ = words_for(request, staff)
     settings = request.app[SERVICES].settings
-    body = upload_form(staff, settings.bulk_max_bytes)
-    return html(staff_page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True))
+    body = upload_form(_, staff, settings.bulk_max_bytes)
+    title = _("Upload a CSV file")
+    return html(staff_page(request, _, staff, title, body, current="/office/upload", script=True))
 
 
 @routes.post("/office/upload")
 async def upload(request: web.Request) -> web.Response:
     staff = await require_staff(request)
-    status, body = await upload_report(request, staff)
-    page = staff_page(staff, T.UPLOAD_TITLE, body, current="/office/upload", script=True)
+    _ = words_for(request, staff)
+    status, body = await upload_report(request, _, staff)
+    title = _("Upload a CSV file")
+    page = staff_page(request, _, staff, title, body, current="/office/upload", script=True)
     return html(page, status=status)

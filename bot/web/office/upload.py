@@ -19,8 +19,9 @@ from aiohttp.web_protocol import RequestPayloadError
 from bot.invitations import BulkFileError, import_csv
 from bot.staff import StaffMember
 from bot.web.keys import SERVICES
-from bot.web.office import text as T
 from bot.web.office.auth import CSRF_HEADER, check_csrf
+from bot.web.office.frame import e, redact
+from bot.web.office.words import Words
 
 _FIELD_LIMIT: Final = 200
 
@@ -41,21 +42,31 @@ class Upload:
     too_large: bool
 
 
-def upload_form(staff: StaffMember, max_bytes: int, error: str = "") -> str:
-    alert = (
-        f'<p class="note error" role="alert" id="upload-error">{T.e(error)}</p>' if error else ""
+def too_large(_: Words, max_bytes: int) -> str:
+    return _("The file is larger than {size}. Please split it.").format(size=_.size(max_bytes))
+
+
+def upload_form(_: Words, staff: StaffMember, max_bytes: int, error: str = "") -> str:
+    alert = f'<p class="note error" role="alert" id="upload-error">{e(error)}</p>' if error else ""
+    help_text = _(
+        "One row per person. After the upload you see for each row whether the invitation "
+        "was created, was already there, or which value is wrong."
     )
+    uploading, processing = _("Uploading the file …"), _("The file is uploaded and processed …")
+    failed = _("The upload failed. Please try again.")
+    label = _("CSV file (UTF-8, at most {size})").format(size=_.size(max_bytes))
+    button = _("Upload and check")
     return (
-        f"{alert}<p>{T.e(T.UPLOAD_HELP)}</p>"
+        f"{alert}<p>{e(help_text)}</p>"
         '<form method="post" action="/office/upload" enctype="multipart/form-data" '
         f'id="upload" class="upload" data-max="{max_bytes}" '
-        f'data-too-large="{T.e(T.UPLOAD_TOO_LARGE.format(size=T.size(max_bytes)))}" '
-        f'data-uploading="{T.e(T.UPLOADING)}" data-processing="{T.e(T.PROCESSING)}" '
-        f'data-failed="{T.e(T.UPLOAD_NET)}">'
-        f'<input type="hidden" name="csrf" value="{T.e(staff.csrf)}">'
-        f'<label for="file">{T.e(T.UPLOAD_FILE.format(size=T.size(max_bytes)))}</label>'
+        f'data-too-large="{e(too_large(_, max_bytes))}" '
+        f'data-uploading="{e(uploading)}" data-processing="{e(processing)}" '
+        f'data-failed="{e(failed)}">'
+        f'<input type="hidden" name="csrf" value="{e(staff.csrf)}">'
+        f'<label for="file">{e(label)}</label>'
         '<input id="file" name="file" type="file" accept=".csv,text/csv" required>'
-        f'<button type="submit">{T.e(T.UPLOAD_BUTTON)}</button>'
+        f'<button type="submit">{e(button)}</button>'
         '<div id="progress" class="progress" hidden>'
         '<progress id="bar" max="100"></progress>'
         '<p id="progress-text" role="status" aria-live="polite"></p></div>'
@@ -101,55 +112,61 @@ async def _read_parts(request: web.Request, limit: int) -> Upload:
     return Upload(csrf, data, False)
 
 
-async def upload_report(request: web.Request, staff: StaffMember) -> tuple[int, str]:
+async def upload_report(request: web.Request, _: Words, staff: StaffMember) -> tuple[int, str]:
     """(HTTP status, page body) for a posted upload."""
     services = request.app[SERVICES]
     limit = services.settings.bulk_max_bytes
     header = request.headers.get(CSRF_HEADER)
     if header is not None:
-        check_csrf(staff, header)
+        check_csrf(_, staff, header)
     upload = await read_upload(request, limit)
     if header is None:
-        check_csrf(staff, upload.csrf)
+        check_csrf(_, staff, upload.csrf)
     if upload.too_large:
-        return 413, upload_form(staff, limit, T.UPLOAD_TOO_LARGE.format(size=T.size(limit)))
+        return 413, upload_form(_, staff, limit, too_large(_, limit))
     if not upload.data:
-        return 400, upload_form(staff, limit, T.UPLOAD_EMPTY)
+        return 400, upload_form(_, staff, limit, _("Please choose a CSV file."))
     try:
         # It writes the access log itself: an entry per invitation (action "bulk.upload").
         result = await import_csv(services, staff.office, upload.data, actor=staff.actor)
     except BulkFileError as problem:
         # The file as a whole cannot be read (encoding, header, too many rows).
         status = 413 if problem.status == 413 else 400
-        return status, upload_form(staff, limit, T.UPLOAD_BAD.format(reason=problem.message))
+        unreadable = _("The file could not be read: {reason}").format(reason=problem.message)
+        return status, upload_form(_, staff, limit, unreadable)
     rows = [
         ReportRow(r.row, r.reference or "", r.outcome.value, r.field or "", r.message or "")
         for r in result.rows
     ]
     outcomes = Counter(r.outcome for r in rows)
-    return 200, report(rows, len(rows), outcomes) + upload_form(staff, limit)
+    return 200, report(_, rows, len(rows), outcomes) + upload_form(_, staff, limit)
 
 
-def report(rows: list[ReportRow], total: int, outcomes: Counter[str]) -> str:
-    summary = T.REPORT_SUMMARY.format(
-        rows=total,
-        created=outcomes["created"],
-        existing=outcomes["existing"],
-        error=outcomes["error"],
+def summary(_: Words, total: int, outcomes: Counter[str]) -> str:
+    pattern = _.ngettext(
+        "{rows} row: {created} created, {existing} already there, {error} with an error.",
+        "{rows} rows: {created} created, {existing} already there, {error} with an error.",
+        total,
     )
-    heads = (T.COL_ROW, T.COL_REFERENCE, T.COL_OUTCOME, T.COL_FIELD, T.COL_MESSAGE)
-    head = "".join(f'<th scope="col">{T.e(h)}</th>' for h in heads)
+    counts = {k: _.number(outcomes[k]) for k in ("created", "existing", "error")}
+    return pattern.format(rows=_.number(total), **counts)
+
+
+def report(_: Words, rows: list[ReportRow], total: int, outcomes: Counter[str]) -> str:
+    heads = (_("Row"), _("File number"), _("Result"), _("Field"), _("Note"))
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
     body = "".join(
-        f'<tr class="o-{T.e(r.outcome)}" data-outcome="{T.e(r.outcome)}">'
-        f'<th scope="row">{r.row}</th><td>{T.e(r.reference)}</td>'
-        f"<td>{T.e(T.OUTCOME.get(r.outcome, r.outcome))}</td>"
-        f"<td>{T.e(r.field)}</td><td>{T.e(T.redact(r.message) if r.message else '')}</td></tr>"
+        f'<tr class="o-{e(r.outcome)}" data-outcome="{e(r.outcome)}">'
+        f'<th scope="row">{r.row}</th><td>{e(r.reference)}</td>'
+        f"<td>{e(_.outcome(r.outcome))}</td>"
+        f"<td>{e(r.field)}</td><td>{e(redact(_, r.message) if r.message else '')}</td></tr>"
         for r in rows
     )
+    title = _("Result per row")
     return (
         '<section id="report" aria-labelledby="report-title">'
-        f'<h2 id="report-title" tabindex="-1">{T.e(T.REPORT_TITLE)}</h2>'
-        f'<p id="summary" role="status">{T.e(summary)}</p>'
+        f'<h2 id="report-title" tabindex="-1">{e(title)}</h2>'
+        f'<p id="summary" role="status">{e(summary(_, total, outcomes))}</p>'
         f'<div class="scroll"><table id="report-rows"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></section>"
     )

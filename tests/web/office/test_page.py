@@ -22,12 +22,12 @@ from bot.staff import login_throttle
 from bot.web.app import make_app
 from bot.web.office import auth as office_auth
 from bot.web.office import page as office_page
-from bot.web.office import text as T
 from tests.support.clock import Clock
 from tests.support.office_page import (
     BAD_ROW,
     EMAIL,
     GOOD_ROW,
+    LOGIN_FAILED,
     NAME,
     PASSWORD,
     STREET,
@@ -134,7 +134,7 @@ async def test_filter_search_and_pages(
     page = await (await client.get("/office?status=nonsense&page=x")).text()
     assert all(ref in page for ref in ("AZ-0", "AZ-2", "SMS-9", "SENT-1"))
     page = await (await client.get("/office?q=%25")).text()
-    assert T.NONE_FOUND in page  # "%" is searched for, not a wildcard
+    assert "Keine Einladungen gefunden." in page  # "%" is searched for, not a wildcard
 
     monkeypatch.setattr(office_page, "PAGE_SIZE", 2)
     first = await (await client.get("/office")).text()
@@ -162,7 +162,7 @@ async def test_invitation_timeline_and_other_offices(client: Client, services: S
     for missing in (theirs, "inv_nothing", "AZ-7"):
         answer = await client.get(f"/office/invitations/{missing}")
         assert answer.status == 404
-        assert T.NOT_FOUND in await answer.text()
+        assert "Diese Einladung gibt es nicht" in await answer.text()
     async with services.sessionmaker() as session:
         invitation_id = await session.scalar(
             select(Invitation.id).where(Invitation.public_id == mine)
@@ -180,12 +180,12 @@ async def test_failed_logins_are_generic_and_slow_the_client_not_the_account(
     unknown = await login(client, email="nobody@amt.example")
     wrong = await login(client, password="falsch-aber-lang")
     assert unknown.status == wrong.status == 401
-    assert T.LOGIN_FAILED in await unknown.text() and T.LOGIN_FAILED in await wrong.text()
+    assert LOGIN_FAILED in await unknown.text() and LOGIN_FAILED in await wrong.text()
     assert "nobody@amt.example" in await unknown.text()  # the form keeps what was typed
     for _ in range(4):  # five wrong passwords in all, from this client
         assert (await login(client, password="falsch-aber-lang")).status == 401
     slowed = await login(client)
-    assert slowed.status == 429 and T.TOO_MANY in await slowed.text()
+    assert slowed.status == 429 and "Zu viele Anmeldeversuche." in await slowed.text()
     # Whoever typed them locked out only themselves: the staff member, elsewhere, gets in.
     trust_the_proxy(services)
     assert (await login(client, forwarded_for="203.0.113.50")).status == 303
@@ -209,7 +209,7 @@ async def test_too_many_failures_from_one_address(
     for n in range(login_throttle.CLIENT_LIMIT.most):
         assert (await login(client, email=f"n{n}@amt.example")).status == 401
     blocked = await login(client)
-    assert blocked.status == 429 and T.TOO_MANY in await blocked.text()
+    assert blocked.status == 429 and "Zu viele Anmeldeversuche." in await blocked.text()
     clock.advance(minutes=15)
     assert (await login(client)).status == 303
 
@@ -309,7 +309,7 @@ async def test_csrf_is_checked_on_every_post(client: Client, services: Services)
     for data in (form, form | {"csrf": "wrong"}):
         response = await client.post("/office/login", data=data, allow_redirects=False)
         assert response.status == 403
-        assert T.CSRF_FAILED in await response.text()
+        assert "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen." in await response.text()
     await logged_in(client)
     upload = FormData()
     upload.add_field("file", b"reference\n", filename="a.csv", content_type="text/csv")
@@ -394,7 +394,7 @@ async def test_upload_report(client: Client, services: Services) -> None:
     again = FormData()
     again.add_field("file", as_csv(GOOD_ROW), filename="liste.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=again, headers={"X-CSRF-Token": token})
-    assert "1 Zeilen: 0 angelegt, 1 schon vorhanden, 0 mit Fehler." in await response.text()
+    assert "1 Zeile: 0 angelegt, 1 schon vorhanden, 0 mit Fehler." in await response.text()
     [created] = await ids_of(services, "CSV-1")
     uploads = [
         (r.role, r.actor, r.invitation_id, r.detail)
@@ -416,7 +416,7 @@ async def test_upload_problems(client: Client, services: Services) -> None:
     empty = FormData()
     empty.add_field("file", b"", filename="leer.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=empty, headers=headers)
-    assert response.status == 400 and T.UPLOAD_EMPTY in await response.text()
+    assert response.status == 400 and "Bitte eine CSV-Datei auswählen." in await response.text()
     broken = FormData()
     broken.add_field("file", b"\xff\xfe\x00kaputt", filename="x.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=broken, headers=headers)
@@ -433,17 +433,17 @@ async def test_upload_problems(client: Client, services: Services) -> None:
     bulky.add_field("file", as_csv(*rows), filename="x.csv", content_type="text/csv")
     response = await client.post("/office/upload", data=bulky, headers=headers)
     assert response.status == 200
-    assert "1200 Zeilen: 0 angelegt, 0 schon vorhanden, 1200 mit Fehler." in await response.text()
+    assert "1.200 Zeilen: 0 angelegt, 0 schon vorhanden, 1.200 mit Fehler." in await response.text()
 
 
 async def test_letters_page_and_download(client: Client, services: Services) -> None:
     office_id, user_id = await seed_office(services)
     await logged_in(client)
     page = await (await client.get("/office/letters")).text()
-    assert T.LETTERS_NONE in page and "letters/download" not in page
+    assert "Zurzeit warten keine Briefe auf den Druck." in page and "letters/download" not in page
     await invite(services, office_id, "BRIEF-1")
     page = await (await client.get("/office/letters")).text()
-    assert T.LETTERS_PENDING.format(count=1) in page
+    assert "Briefe, die auf den Druck warten: 1" in page
     token = CSRF_FIELD.findall(page)[-1]
     response = await client.post("/office/letters/download", data={"csrf": token})
     assert response.status == 200
@@ -452,16 +452,16 @@ async def test_letters_page_and_download(client: Client, services: Services) -> 
     assert (await response.read())[:2] == b"PK"
     first = await response.read()
     again = await client.post("/office/letters/download", data={"csrf": token})
-    assert again.status == 409 and T.LETTERS_NONE in await again.text()
+    assert again.status == 409 and "Zurzeit warten keine Briefe" in await again.text()
     # The batch is listed and can be downloaded again, the same letters in it.
     page = await (await client.get("/office/letters")).text()
     [batch_id] = re.findall(r'name="batch" value="([^"]+)"', page)
-    assert T.BATCHES_TITLE in page and f"{batch_id}</th>" in page
+    assert "Frühere Druckdateien" in page and f"{batch_id}</th>" in page
     reprint = await client.post("/office/letters/reprint", data={"csrf": token, "batch": batch_id})
     assert reprint.status == 200 and reprint.headers["Content-Type"] == "application/zip"
     assert _zip_names(await reprint.read()) == _zip_names(first)
     unknown = await client.post("/office/letters/reprint", data={"csrf": token, "batch": "x"})
-    assert unknown.status == 404 and T.BATCH_UNKNOWN in await unknown.text()
+    assert unknown.status == 404 and "Diese Druckdatei gibt es" in await unknown.text()
     forged = await client.post("/office/letters/reprint", data={"csrf": "x", "batch": batch_id})
     assert forged.status == 403
     [letter] = await ids_of(services, "BRIEF-1")

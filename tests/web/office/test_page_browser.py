@@ -16,11 +16,11 @@ from bot.invitations.status import InvitationStatus
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
 from bot.web.app import make_app
-from bot.web.office import text as T
 from tests.support.office_page import (
     BAD_ROW,
     EMAIL,
     GOOD_ROW,
+    LOGIN_FAILED,
     NAME,
     PASSWORD,
     as_csv,
@@ -54,9 +54,9 @@ def csv_file(content: bytes) -> FilePayload:
 async def log_in(page: Page, base_url: str) -> None:
     await page.goto(base_url + "/office")
     await expect(page).to_have_url(base_url + "/office/login?ended=1")
-    await page.get_by_label(T.EMAIL).fill(EMAIL)
-    await page.get_by_label(T.PASSWORD).fill(PASSWORD)
-    await page.get_by_role("button", name=T.LOGIN).click()
+    await page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    await page.get_by_label("Passwort").fill(PASSWORD)
+    await page.get_by_role("button", name="Anmelden").click()
     await expect(page).to_have_url(base_url + "/office")
 
 
@@ -70,11 +70,11 @@ async def test_office_page(base_url: str, browser: Browser, services: Services) 
 
     # A wrong password first: the generic message, the e-mail address kept.
     await page.goto(base_url + "/office/login")
-    await page.get_by_label(T.EMAIL).fill(EMAIL)
-    await page.get_by_label(T.PASSWORD).fill("falsch-aber-lang")
-    await page.get_by_role("button", name=T.LOGIN).click()
-    await expect(page.locator("#login-error")).to_have_text(T.LOGIN_FAILED)
-    await expect(page.get_by_label(T.EMAIL)).to_have_value(EMAIL)
+    await page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    await page.get_by_label("Passwort").fill("falsch-aber-lang")
+    await page.get_by_role("button", name="Anmelden").click()
+    await expect(page.locator("#login-error")).to_have_text(LOGIN_FAILED)
+    await expect(page.get_by_label("E-Mail-Adresse")).to_have_value(EMAIL)
     assert problems == [
         "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
     ]
@@ -95,22 +95,22 @@ async def test_office_page(base_url: str, browser: Browser, services: Services) 
     await expect(rows.first.locator("th")).to_have_text("SMS-1")
     await expect(counts.locator('[data-status="failed"]')).to_have_attribute("aria-current", "true")
     await page.get_by_role("link", name="Alle").click()
-    await page.get_by_label(T.SEARCH).fill("sent")
-    await page.get_by_role("button", name=T.SEARCH_BUTTON).click()
+    await page.get_by_label("Aktenzeichen suchen").fill("sent")
+    await page.get_by_role("button", name="Suchen").click()
     await expect(rows).to_have_count(1)
     await expect(rows.first.locator("th")).to_have_text("SENT-1")
 
     # The timeline of the letter invitation.
-    await page.get_by_role("link", name=T.RESET).click()
+    await page.get_by_role("link", name="Zurücksetzen").click()
     await page.get_by_role("link", name="AZ-1").click()
     await expect(page).to_have_url(base_url + f"/office/invitations/{letter}")
     timeline = page.locator("#timeline li")
     await expect(timeline).to_have_count(2)
-    await expect(timeline.first).to_contain_text(T.STATUS["created"])
-    await expect(timeline.nth(1)).to_contain_text(T.STATUS["queued"])
+    await expect(timeline.first).to_contain_text("Angelegt")
+    await expect(timeline.nth(1)).to_contain_text("Versand vorbereitet")
 
     # Upload with the script: progress shown, the report put in place, focus on it.
-    await page.get_by_role("link", name=T.NAV_UPLOAD).click()
+    await page.get_by_role("link", name="CSV hochladen").click()
     await page.evaluate(
         """() => { window.sawProgress = false;
         new MutationObserver(() => { const box = document.querySelector('#progress');
@@ -120,11 +120,9 @@ async def test_office_page(base_url: str, browser: Browser, services: Services) 
     await page.get_by_label("CSV-Datei").set_input_files(
         files=[csv_file(as_csv(GOOD_ROW, BAD_ROW))]
     )
-    await page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
+    await page.get_by_role("button", name="Hochladen und prüfen").click()
     summary = page.locator("#summary")
-    await expect(summary).to_have_text(
-        T.REPORT_SUMMARY.format(rows=2, created=1, existing=0, error=1)
-    )
+    await expect(summary).to_have_text("2 Zeilen: 1 angelegt, 0 schon vorhanden, 1 mit Fehler.")
     assert await page.evaluate("window.sawProgress") is True
     assert await page.evaluate("document.activeElement.id") == "report-title"
     report = page.locator("#report-rows tbody tr")
@@ -134,11 +132,11 @@ async def test_office_page(base_url: str, browser: Browser, services: Services) 
     await expect(report.nth(1).locator("td").nth(2)).to_have_text("language")
 
     # The new invitation is in the list; then log out.
-    await page.get_by_role("link", name=T.NAV_LIST).click()
+    await page.get_by_role("link", name="Einladungen").click()
     await expect(rows).to_have_count(4)
-    await page.get_by_role("button", name=T.LOGOUT).click()
+    await page.get_by_role("button", name="Abmelden").click()
     await expect(page).to_have_url(base_url + "/office/login?bye=1")
-    await expect(page.get_by_role("status")).to_have_text(T.LOGGED_OUT)
+    await expect(page.get_by_role("status")).to_have_text("Sie sind abgemeldet.")
     await page.goto(base_url + "/office")
     await expect(page).to_have_url(base_url + "/office/login?ended=1")
     assert problems == []
@@ -153,9 +151,9 @@ async def test_upload_without_javascript(
     await log_in(page, base_url)
     await page.goto(base_url + "/office/upload")
     await page.get_by_label("CSV-Datei").set_input_files(files=[csv_file(as_csv(GOOD_ROW))])
-    await page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
+    await page.get_by_role("button", name="Hochladen und prüfen").click()
     await expect(page.locator("#summary")).to_have_text(
-        T.REPORT_SUMMARY.format(rows=1, created=1, existing=0, error=0)
+        "1 Zeile: 1 angelegt, 0 schon vorhanden, 0 mit Fehler."
     )
     await expect(page.locator("#report-rows tbody tr")).to_have_count(1)
     assert problems == []
