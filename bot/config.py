@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -103,6 +104,23 @@ class Settings(BaseSettings):
     #: Each SMS reply is split so that one message costs at most this many segments.
     sms_max_segments: int = Field(3, ge=1, le=10)
 
+    # The accessibility statement (/accessibility, Directive (EU) 2016/2102, BITV 2.0):
+    # where people report barriers, and the enforcement body they may turn to. The
+    # defaults are the demo's placeholders (*.example): set them before going live.
+    accessibility_email: str = "barrierefreiheit@musterstadt.example"
+    accessibility_phone: str = "0123 456789"
+    accessibility_address: str = (
+        "Stadt Musterstadt, Integrationsbüro, Musterstraße 1, 12345 Musterstadt"
+    )
+    accessibility_enforcement_body: str = "Durchsetzungsstelle Barrierefreiheit Musterland"
+    accessibility_enforcement_contact: str = (
+        "durchsetzung@musterland.example, Musterweg 2, 12345 Musterland"
+    )
+    accessibility_enforcement_url: str = ""
+    #: When the statement was prepared, and last reviewed (default: when prepared).
+    accessibility_prepared: date = date(2026, 11, 30)
+    accessibility_reviewed: date | None = None
+
     @field_validator("contact_channels", mode="before")
     @classmethod
     def _split_channels(cls, value: object) -> object:
@@ -173,6 +191,14 @@ class Settings(BaseSettings):
         # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
         if value and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
             raise ValueError("must be 16 to 256 letters, digits, _ or -")
+        return value
+
+    @field_validator("accessibility_enforcement_url")
+    @classmethod
+    def _check_enforcement_url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if value and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+            raise ValueError("must be an http(s) URL")
         return value
 
     @field_validator("telegram_api_url", "twilio_api_url")

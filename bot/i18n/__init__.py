@@ -20,6 +20,7 @@ from bot.i18n.check import (
 )
 from bot.i18n.domains import DOMAINS, MESSAGES, STAFF, Domain
 from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n.review import awaiting_review
 from bot.i18n.sms_cost import format_report, sms_costs
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Catalogs",
     "Domain",
     "Translator",
+    "awaiting_review",
     "check_all",
     "check_catalogs",
     "check_separation",

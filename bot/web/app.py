@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.inbound import database_away
 from bot.messaging import Dispatcher, running
 from bot.runtime import Services, fail
-from bot.web import health
+from bot.web import accessibility, health
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui
 from bot.web.keys import SERVICES
@@ -72,6 +72,7 @@ def make_app(
     app.add_routes(office_api.routes)
     # The office web page (its CSV upload, too, reads its body itself).
     office_page.setup(app)
+    accessibility.setup(app)
     for routes in extra_routes:
         app.add_routes(routes)
     app.router.add_static("/static/", chat.STATIC, name="static")
