@@ -73,7 +73,8 @@ def check_catalogs(
             problems.append(f"{lang}: missing {path}")
             continue
         prefix = lang if domain is MESSAGES else f"{domain.name} {lang}"
-        problems.extend(check_plural_header(lang, path))
+        header = check_plural_header(lang, path)
+        problems.extend(p if domain is MESSAGES else f"{domain.name} {p}" for p in header)
         problems.extend(_check_one(prefix, lang, template, _read(path, lang), domain))
     return problems
 

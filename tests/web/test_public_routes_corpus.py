@@ -391,6 +391,7 @@ PAGES = [
     "/readyz",
     "/office/login",
     "/office",
+    "/accessibility",
     "/static/chat.js",
 ]
 #: Form bodies aiohttp's request.post() cannot decode (see FOUND).
