@@ -10,7 +10,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.i18n.catalogs import DOMAIN, LANGUAGES, placeholders
+from bot.i18n.keyword_check import KeywordUses, check_keywords, keyword_uses
 from bot.i18n.plurals import PLURALS, same_formula
+
+#: Where translatable strings live, and how they are marked (as in locales/extract.sh).
+SOURCE_PACKAGES = ("bot", "flows", "adapters")
+#: The source tree these packages are in (the repository, or site-packages when installed).
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -58,8 +64,18 @@ def check_plural_header(lang: str, path: Path) -> list[str]:
     return []
 
 
-def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
-    """Every problem as one line; an empty list means every catalog is complete."""
+def check_catalogs(
+    locales_dir: Path,
+    languages: tuple[str, ...] = LANGUAGES,
+    *,
+    keywords: KeywordUses | None = None,
+) -> list[str]:
+    """Every problem as one line; an empty list means every catalog is complete.
+
+    `keywords` says which placeholders are keywords (msgid → {name: keyword msgid});
+    by default it is read from the source (bot/i18n/keyword_check.py)."""
+    if keywords is None:
+        keywords = _source_keywords()
     template = _read(locales_dir / f"{DOMAIN}.pot")
     problems: list[str] = []
     for lang in languages:
@@ -68,12 +84,18 @@ def check_catalogs(locales_dir: Path, languages: tuple[str, ...] = LANGUAGES) ->
             problems.append(f"{lang}: missing {path}")
             continue
         problems.extend(check_plural_header(lang, path))
-        problems.extend(_check_one(lang, template, _read(path, lang)))
+        catalog = _read(path, lang)
+        problems.extend(_check_one(lang, template, catalog))
+        problems.extend(check_keywords(lang, catalog, keywords))
     return problems
 
 
-#: Where translatable strings live, and how they are marked (as in locales/extract.sh).
-SOURCE_PACKAGES = ("bot", "flows", "adapters")
+def _source_keywords() -> KeywordUses:
+    if all((SOURCE_ROOT / package).is_dir() for package in SOURCE_PACKAGES):
+        return keyword_uses(SOURCE_ROOT, SOURCE_PACKAGES)
+    return {}
+
+
 KEYWORDS = {"t": None, "tn": (1, 2), "Keyword": None}
 
 
