@@ -1,5 +1,5 @@
-"""Languages: catalogs, negotiation, language names, plural rules, the catalog check
-and what messages cost as SMS."""
+"""Languages: catalogs, negotiation, language names, plural rules, the catalog check,
+translators' review lists and what messages cost as SMS."""
 
 from bot.i18n.catalogs import (
     LANGUAGES,
@@ -13,6 +13,8 @@ from bot.i18n.catalogs import (
 )
 from bot.i18n.check import SOURCE_PACKAGES, check_catalogs, check_template
 from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n.review import format_review, mark_reviewed, review_list
+from bot.i18n.review import languages as review_languages
 from bot.i18n.sms_cost import format_report, sms_costs
 
 __all__ = [
@@ -28,8 +30,12 @@ __all__ = [
     "direction",
     "fold",
     "format_report",
+    "format_review",
+    "mark_reviewed",
     "native_name",
     "negotiate",
     "parse_accept_language",
+    "review_languages",
+    "review_list",
     "sms_costs",
 ]

@@ -32,14 +32,14 @@ def header_plurals(path: Path) -> tuple[int, str] | None:
 
     Read from the file itself: Babel fills a missing header from its own table, which
     changes between releases."""
-    for line in _header(path.read_text(encoding="utf-8")).split("\n"):
+    for line in header_text(path.read_text(encoding="utf-8")).split("\n"):
         name, _, value = line.partition(":")
         if name.strip().lower() == "plural-forms" and (match := _PLURAL_FORMS.match(value.strip())):
             return int(match[1]), match[2].strip()
     return None
 
 
-def _header(po: str) -> str:
+def header_text(po: str) -> str:
     """The msgstr of the header entry (msgid ""), its quoted pieces joined."""
     match = re.search(r'^msgid ""\s*\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*\n?)+)', po, re.M)
     pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', match[1]) if match else []
