@@ -96,7 +96,8 @@ def _baseline(path: Path, value: str) -> tuple[str | None, str]:
     top = _git(where, "rev-parse", "--show-toplevel")
     if top is None:
         return None, f"cannot compare: git or a git checkout is not available here ({value})"
-    relative = path.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
+    where = Path(top.strip())
+    relative = path.resolve().relative_to(where.resolve()).as_posix()
     revision = value
     if _DATE.fullmatch(value):
         found = _git(where, "rev-list", "-1", f"--before={value} 23:59:59", "HEAD", "--", relative)
