@@ -59,6 +59,7 @@ fi
 step "Debian packages relied on (not covered by uv.lock)"
 dpkg-query -W -f='    ${Package} ${Version}\n' python3 python3.11 libpango-1.0-0 fontconfig \
   fonts-noto-core fonts-noto-mono postgresql chromium libatomic1 poppler-utils zbar-tools \
+  gettext git \
   2>/dev/null || true
 printf '    (python used: %s)\n' "$(python3 --version 2>&1)"
 step "fresh check passed"

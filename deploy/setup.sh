@@ -3,6 +3,7 @@
 # Python packages come from uv.lock (versions and hashes), Debian packages by name.
 #   deploy/setup.sh                the service: .venv with Lotse and its locked dependencies
 #   deploy/setup.sh --test         also the test tools and PostgreSQL, Chromium, poppler, zbar,
+#                                  gettext (msgfmt), git
 #                                  and axe-core (deploy/axe-core.sh)
 #   deploy/setup.sh --extra NAME   also an optional extra of pyproject.toml (repeatable)
 # Safe to run again: it installs what is missing and makes .venv match the lock.
@@ -56,8 +57,9 @@ if [ "$WITH_TEST" = 1 ]; then
   # PostgreSQL: the production database, tested for real. Chromium: the web pages in a
   # real browser, driven by Playwright, whose bundled node needs libatomic1 (a clean
   # Debian root found it missing). Poppler and zbar: letters read back as text,
-  # positions and QR codes.
-  debian_packages+=(postgresql chromium libatomic1 poppler-utils zbar-tools)
+  # positions and QR codes. gettext: msgfmt checks every catalog as Poedit and Weblate
+  # would; git: translators' review lists compare with the last reviewed catalog.
+  debian_packages+=(postgresql chromium libatomic1 poppler-utils zbar-tools gettext git)
 fi
 "$PYTHON" -m venv --help >/dev/null 2>&1 && "$PYTHON" -c 'import ensurepip' 2>/dev/null \
   || debian_packages+=(python3-venv)

@@ -47,7 +47,7 @@ async def record_contact_choice(ctx: Context, channel: Channel, state: ConsentSt
 
 def rank_prompt(remaining: Sequence[str]) -> Reply:
     return Reply(
-        (t("Which way of contact do you prefer most? Choose one."),),
+        (t("How would you most like to hear from us? Choose one."),),
         tuple(Choice(f"rank:{c}", CHANNEL_NAMES[Channel(c)]) for c in remaining),
     )
 

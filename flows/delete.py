@@ -25,7 +25,7 @@ class Delete:
             (
                 t(
                     "Do you really want to delete all your data? This deletes your settings, your "
-                    "consent decisions and our conversation. It cannot be undone."
+                    "answers and our conversation. You cannot undo this."
                 ),
             ),
             (CONFIRM, KEEP),

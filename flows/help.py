@@ -23,8 +23,8 @@ class Help:
             (
                 t("Help: choose one of the buttons, or write the number of a choice."),
                 t(
-                    "These words work at any time: {menu} for the main menu, {language} to change "
-                    "the language, {help} for this help.",
+                    "These words work at any time: “{menu}” for the main menu, “{language}” to "
+                    "change the language, “{help}” for this help.",
                     menu=Keyword("keyword-menu"),
                     language=Keyword("keyword-language"),
                     help=Keyword("keyword-help"),

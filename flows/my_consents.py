@@ -1,4 +1,4 @@
-"""My consents: each decision with its date and the notice version agreed to."""
+"""My consents: each decision with its date and the privacy information it was given on."""
 
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ class MyConsents:
         history = await ctx.consent_history()
         current = await ctx.current_consents()
         if not history:
-            return go("menu", Reply((t("You have not made any consent decisions yet."),)))
+            return go("menu", Reply((t("You have not told us yet whether we may contact you."),)))
         lines = [
-            t("Your consent decisions now:"),
+            t("Your answers now:"),
             *(decision_text(record) for record in current.values()),
             tn(
-                "Your history has {n} entry. Nothing is ever overwritten.",
-                "Your history has {n} entries. Nothing is ever overwritten.",
+                "Your history has {n} entry. A change adds a new entry. Old entries stay as "
+                "they are.",
+                "Your history has {n} entries. A change adds a new entry. Old entries stay as "
+                "they are.",
                 len(history),
             ),
         ]

@@ -189,7 +189,8 @@ def about(ctx: Context) -> Reply:
                 contact=ctx.operator.privacy_contact,
             ),
             t(
-                "Write {menu} at any time for the main menu, or {language} to change the language.",
+                "Write “{menu}” at any time for the main menu, or “{language}” to change the "
+                "language.",
                 menu=Keyword("keyword-menu"),
                 language=Keyword("keyword-language"),
             ),

@@ -118,7 +118,7 @@ class FlowRouter:
                 (
                     t(
                         "You will get no more messages from us by {channel}. Write "
-                        "{start} to get them again.",
+                        "“{start}” to get them again.",
                         channel=channel,
                         start=START,
                     ),
@@ -145,8 +145,8 @@ class FlowRouter:
             (
                 t("Sorry, I did not understand that."),
                 t(
-                    "Please choose one of the options below. You can also write {menu} for "
-                    "the main menu or {help} for help.",
+                    "Please choose one of the options below. You can also write “{menu}” for "
+                    "the main menu or “{help}” for help.",
                     menu=MENU,
                     help=HELP,
                 ),

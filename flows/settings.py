@@ -23,7 +23,7 @@ from flows.common import (
 NAME = "settings"
 LANGUAGE = Choice("language", t("Language"))
 CONSENT = Choice("consent", t("Consent to be contacted"))
-RANKING = Choice("ranking", t("Order of contact ways"))
+RANKING = Choice("ranking", t("Which way to contact you first"))
 BACK = Choice("back", t("Back to the main menu"))
 DONE = Choice("done", t("Done"))
 

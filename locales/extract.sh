@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Translator workflow, step 1 and 2: extract the source strings into each domain's
 # template, then merge them into every language's catalog (new strings arrive empty).
-# Then translate the empty entries and run `lotse i18n check` (or the test suite).
+# Then translate the empty entries and run `lotse i18n check` (see locales/README.md).
 #
 # Two gettext domains (bot/i18n/domains.py), which never share a source string:
 # - messages: what people read, 13 languages; t(), tn(), Keyword() in bot, flows, adapters
@@ -20,7 +20,12 @@ common=(-F locales/babel.cfg --no-default-keywords --add-comments=TRANSLATORS:
 for domain in messages staff; do
   for po in locales/*/LC_MESSAGES/"$domain".po; do
     lang=$(basename "$(dirname "$(dirname "$po")")")
+    # pybabel drops header fields it does not know; keep the record of the last review.
+    reviewed=$(grep -m1 '^"X-Lotse-Reviewed: ' "$po" || true)
     "$PYBABEL" update --no-fuzzy-matching --ignore-obsolete -D "$domain" -l "$lang" \
       -i "locales/$domain.pot" -d locales
+    if [ -n "$reviewed" ]; then
+      sed -i "/^\"Language: /a\\${reviewed//\\/\\\\}" "$po"
+    fi
   done
 done

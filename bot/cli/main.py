@@ -229,6 +229,11 @@ def cmd_municipality(args: argparse.Namespace) -> None:
 
 def cmd_i18n(args: argparse.Namespace) -> None:
     settings = _db_settings()
+    if args.action == "review":
+        _i18n_review(settings, args)
+        return
+    if args.langs:
+        raise Stop(f"i18n {args.action}: takes no languages (only `i18n review` does)")
     if args.action == "sms-cost":
         from bot.i18n import Catalogs, format_report, sms_costs
 
@@ -247,6 +252,23 @@ def cmd_i18n(args: argparse.Namespace) -> None:
     if problems:
         raise SystemExit(1)
     print("all catalogs complete")
+
+
+def _i18n_review(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.i18n import format_review, mark_reviewed, review_languages, review_list
+
+    try:
+        langs = review_languages(args.langs)
+        if args.mark:
+            for lang in langs:
+                print(f"{lang}: {REVIEWED_FIELD} {mark_reviewed(settings.locales_dir, lang)}")
+            return
+    except ValueError as error:
+        raise Stop(str(error)) from None
+    print(format_review([review_list(settings.locales_dir, lang) for lang in langs]), end="")
+
+
+REVIEWED_FIELD = "X-Lotse-Reviewed:"
 
 
 def cmd_telegram(args: argparse.Namespace) -> None:
@@ -280,7 +302,15 @@ def parser() -> argparse.ArgumentParser:
         municipality.add_argument(flag, required=True)
     municipality.set_defaults(func=cmd_municipality)
     i18n = commands.add_parser("i18n", help="translation catalogs")
-    i18n.add_argument("action", choices=["check", "sms-cost"])
+    i18n.add_argument("action", choices=["check", "sms-cost", "review"])
+    i18n.add_argument(
+        "langs", nargs="*", metavar="LANG", help="review: these languages (default: all)"
+    )
+    i18n.add_argument(
+        "--mark",
+        action="store_true",
+        help="review: record that the committed catalogs of LANG have been reviewed",
+    )
     i18n.add_argument(
         "--over",
         type=int,

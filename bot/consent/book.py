@@ -134,8 +134,10 @@ def decision_text(record: ConsentRecord | Decision) -> Text:
     """One line of a receipt or of "my consents"."""
     purpose = PURPOSES[record.purpose]
     channel = CHANNEL_NAMES[Channel(record.channel)] if record.channel else t("all channels")
+    # TRANSLATORS: {version} is the date of the privacy information the person was shown.
     return t(
-        "Contact by {channel} for {purpose}: {state} (since {date}, notice version {version})",
+        "Contact by {channel} for {purpose}: {state} (since {date}; privacy information from "
+        "{version})",
         purpose=purpose.name,
         channel=channel,
         state=STATE_NAMES[ConsentState(record.state)],
@@ -148,13 +150,13 @@ def receipt(changed: Sequence[ConsentRecord | Decision]) -> Reply:
     """The message a person gets whenever their consent changes."""
     lines = [
         tn(
-            "Receipt: we have saved {n} consent decision.",
-            "Receipt: we have saved {n} consent decisions.",
+            "Confirmation: we have saved {n} answer.",
+            "Confirmation: we have saved {n} answers.",
             len(changed),
         ),
         *(decision_text(record) for record in changed),
         t(
-            "You can change this at any time: write {menu} and choose Settings. "
+            "You can change this at any time: write “{menu}” and choose “Settings”. "
             "Saying no later is as easy as saying yes.",
             menu=Keyword("keyword-menu"),
         ),

@@ -1,5 +1,5 @@
-"""Languages: catalogs, negotiation, language names, plural rules, the catalog check
-and what messages cost as SMS."""
+"""Languages: catalogs, negotiation, language names, plural rules, the catalog check,
+translators' review lists and what messages cost as SMS."""
 
 from bot.i18n.catalogs import (
     LANGUAGES,
@@ -20,7 +20,8 @@ from bot.i18n.check import (
 )
 from bot.i18n.domains import DOMAINS, MESSAGES, STAFF, Domain
 from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
-from bot.i18n.review import awaiting_review
+from bot.i18n.review import awaiting_review, format_review, mark_reviewed, review_list
+from bot.i18n.review import languages as review_languages
 from bot.i18n.sms_cost import format_report, sms_costs
 
 __all__ = [
@@ -43,8 +44,12 @@ __all__ = [
     "direction",
     "fold",
     "format_report",
+    "format_review",
+    "mark_reviewed",
     "native_name",
     "negotiate",
     "parse_accept_language",
+    "review_languages",
+    "review_list",
     "sms_costs",
 ]

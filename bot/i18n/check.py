@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot.i18n.catalogs import placeholders
 from bot.i18n.domains import DOMAINS, MESSAGES, STAFF_SOURCES, Domain, Keywords
+from bot.i18n.keyword_check import KeywordUses, check_keywords, keyword_uses
 from bot.i18n.plurals import PLURALS, same_formula
 
 
@@ -28,14 +29,14 @@ def header_plurals(path: Path) -> tuple[int, str] | None:
 
     Read from the file itself: Babel fills a missing header from its own table, which
     changes between releases."""
-    for line in _header(path.read_text(encoding="utf-8")).split("\n"):
+    for line in header_text(path.read_text(encoding="utf-8")).split("\n"):
         name, _, value = line.partition(":")
         if name.strip().lower() == "plural-forms" and (match := _PLURAL_FORMS.match(value.strip())):
             return int(match[1]), match[2].strip()
     return None
 
 
-def _header(po: str) -> str:
+def header_text(po: str) -> str:
     """The msgstr of the header entry (msgid ""), its quoted pieces joined."""
     match = re.search(r'^msgid ""\s*\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*\n?)+)', po, re.M)
     pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', match[1]) if match else []
@@ -61,10 +62,19 @@ def check_plural_header(lang: str, path: Path) -> list[str]:
 
 
 def check_catalogs(
-    locales_dir: Path, languages: tuple[str, ...] | None = None, *, domain: Domain = MESSAGES
+    locales_dir: Path,
+    languages: tuple[str, ...] | None = None,
+    *,
+    domain: Domain = MESSAGES,
+    keywords: KeywordUses | None = None,
 ) -> list[str]:
     """Every problem as one line; an empty list means every catalog of the domain (in
-    `languages`, by default all the domain has) is complete."""
+    `languages`, by default all the domain has) is complete.
+
+    `keywords` says which placeholders of the messages domain are keywords (msgid →
+    {name: keyword msgid}); by default it is read from the source (keyword_check.py)."""
+    if keywords is None and domain is MESSAGES:
+        keywords = _source_keywords()
     template = _read(locales_dir / domain.template)
     problems: list[str] = []
     for lang in domain.languages if languages is None else languages:
@@ -75,8 +85,21 @@ def check_catalogs(
         prefix = lang if domain is MESSAGES else f"{domain.name} {lang}"
         header = check_plural_header(lang, path)
         problems.extend(p if domain is MESSAGES else f"{domain.name} {p}" for p in header)
-        problems.extend(_check_one(prefix, lang, template, _read(path, lang), domain))
+        catalog = _read(path, lang)
+        problems.extend(_check_one(prefix, lang, template, catalog, domain))
+        if keywords:
+            problems.extend(check_keywords(lang, catalog, keywords))
     return problems
+
+
+#: The source tree of the packages (the repository, or site-packages when installed).
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _source_keywords() -> KeywordUses:
+    if all((SOURCE_ROOT / package).is_dir() for package in MESSAGES.sources):
+        return keyword_uses(SOURCE_ROOT, MESSAGES.sources)
+    return {}
 
 
 #: Where the person-facing strings live, and how they are marked (as in locales/extract.sh).

@@ -370,7 +370,7 @@ async def onboard(someone: Someone) -> None:
     await someone.choose("continue")  # consent: the web chat
     await someone.choose("yes")  # consent: this channel
     ranking = await someone.choose("yes")
-    someone.says(ranking, t("Which way of contact do you prefer most? Choose one."))
+    someone.says(ranking, t("How would you most like to hear from us? Choose one."))
     assert someone.offered == ["rank:webchat", f"rank:{channel}"]
     done = await someone.choose(f"rank:{channel}")
     someone.says(done, t("Thank you! Your choices are saved."))
@@ -388,8 +388,8 @@ def saved_order(*channels: Channel) -> Text:
 
 def receipt_head(n: int) -> Text:
     return tn(
-        "Receipt: we have saved {n} consent decision.",
-        "Receipt: we have saved {n} consent decisions.",
+        "Confirmation: we have saved {n} answer.",
+        "Confirmation: we have saved {n} answers.",
         n,
     )
 
@@ -397,8 +397,8 @@ def receipt_head(n: int) -> Text:
 NOT_UNDERSTOOD = (
     t("Sorry, I did not understand that."),
     t(
-        "Please choose one of the options below. You can also write {menu} for "
-        "the main menu or {help} for help.",
+        "Please choose one of the options below. You can also write “{menu}” for "
+        "the main menu or “{help}” for help.",
         menu=MENU,
         help=HELP,
     ),
@@ -473,7 +473,7 @@ async def test_withdraw_the_channels_consent_and_give_it_again(someone: Someone)
             receipt_head(1),
             decision_text(newest),
             t(
-                "You can change this at any time: write {menu} and choose Settings. "
+                "You can change this at any time: write “{menu}” and choose “Settings”. "
                 "Saying no later is as easy as saying yes.",
                 menu=MENU,
             ),
@@ -517,7 +517,7 @@ async def test_rank_the_consented_channels_in_settings(someone: Someone) -> None
     await someone.choose("settings")
     assert "ranking" in someone.offered
     prompt = await someone.choose("ranking")
-    someone.says(prompt, t("Which way of contact do you prefer most? Choose one."))
+    someone.says(prompt, t("How would you most like to hear from us? Choose one."))
     assert someone.offered == [f"rank:{channel}", "rank:webchat"]  # the current order
     assert someone.labels == [someone.text(CHANNEL_NAMES[c]) for c in (channel, Channel.WEBCHAT)]
     saved = await someone.choose("rank:webchat")  # the last one is ranked by itself
@@ -542,11 +542,12 @@ async def test_my_consents_in_the_persons_language(someone: Someone) -> None:
     ]
     someone.says(
         shown,
-        t("Your consent decisions now:"),
+        t("Your answers now:"),
         *(decision_text(record) for record in records),
         tn(
-            "Your history has {n} entry. Nothing is ever overwritten.",
-            "Your history has {n} entries. Nothing is ever overwritten.",
+            "Your history has {n} entry. A change adds a new entry. Old entries stay as they are.",
+            "Your history has {n} entries. A change adds a new entry. Old entries stay as "
+            "they are.",
             2,
         ),
     )
@@ -568,8 +569,8 @@ async def test_help_shows_the_keywords_of_the_persons_language(someone: Someone)
         shown,
         t("Help: choose one of the buttons, or write the number of a choice."),
         t(
-            "These words work at any time: {menu} for the main menu, {language} to change "
-            "the language, {help} for this help.",
+            "These words work at any time: “{menu}” for the main menu, “{language}” to "
+            "change the language, “{help}” for this help.",
             menu=MENU,
             language=LANGUAGE,
             help=HELP,
@@ -636,7 +637,7 @@ async def test_unexpected_text_gets_a_polite_answer_and_the_question_again(
             ["back", "delete"],
             t(
                 "Do you really want to delete all your data? This deletes your settings, your "
-                "consent decisions and our conversation. It cannot be undone."
+                "answers and our conversation. You cannot undo this."
             ),
         ),
     ):
@@ -664,7 +665,7 @@ async def test_delete_my_data_erases_it_and_says_goodbye_on_the_channel(
         question,
         t(
             "Do you really want to delete all your data? This deletes your settings, your "
-            "consent decisions and our conversation. It cannot be undone."
+            "answers and our conversation. You cannot undo this."
         ),
     )
     assert someone.offered == ["confirm", "keep"]

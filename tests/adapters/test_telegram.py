@@ -537,7 +537,7 @@ async def test_stop_is_confirmed_and_then_nothing_more_is_sent(tg: Harness) -> N
     await person.send(person.from_payload("start"))
     [confirmation] = await person.send(person.from_payload("stop"))
     stopped = t(
-        "You will get no more messages from us by {channel}. Write {start} to get them again.",
+        "You will get no more messages from us by {channel}. Write “{start}” to get them again.",
         channel=CHANNEL_NAMES[Channel.TELEGRAM],
         start=START,
     )

@@ -64,7 +64,7 @@ async def test_stop_mid_flow_withdraws_and_confirms_once(services, clock) -> Non
     await out.dispatch_once()
     new = sms.sent[before:]
     confirmation = t(
-        "You will get no more messages from us by {channel}. Write {start} to get them again.",
+        "You will get no more messages from us by {channel}. Write “{start}” to get them again.",
         channel=CHANNEL_NAMES[Channel.SMS],
         start=START,
     )

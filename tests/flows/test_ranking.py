@@ -21,7 +21,7 @@ async def test_consent_per_channel_and_ranking(client, services) -> None:
     person = ChatPerson(client, services)
     await person.open(language="en")
     bot = await onboard(person, ["yes", "no", "yes"])
-    assert "Receipt: we have saved 3 consent decisions." in bot[0]["text"]
+    assert "Confirmation: we have saved 3 answers." in bot[0]["text"]
     assert person.offered == ["rank:webchat", "rank:letter"]
     bot = await person.choose("rank:letter")
     assert "letter by post, this web chat" in bot[0]["text"]

@@ -34,9 +34,9 @@ async def test_withdraw_and_give_again_appends_history_with_receipts(client, ser
     assert person.offered == ["toggle:webchat", "done"]
     assert "yes" in bot[0]["choices"][0]["label"]
     bot = await person.choose("toggle:webchat")
-    assert "Receipt" in bot[0]["text"] and "withdrawn" in bot[0]["text"]
+    assert "Confirmation" in bot[0]["text"] and "withdrawn" in bot[0]["text"]
     bot = await person.choose("toggle:webchat")
-    assert "Receipt" in bot[0]["text"] and ": yes" in bot[0]["text"]
+    assert "Confirmation" in bot[0]["text"] and ": yes" in bot[0]["text"]
     async with services.sessionmaker() as session:
         states = list(
             await session.scalars(select(ConsentRecord.state).order_by(ConsentRecord.created_at))

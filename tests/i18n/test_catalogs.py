@@ -101,12 +101,12 @@ def test_keywords_show_the_first_word_upper_cased(catalogs: Catalogs) -> None:
     assert "menu" in words and len(words) >= 5
     rendered = catalogs["en"].text(
         t(
-            "Write {menu} at any time for the main menu, or {language} to change the language.",
+            "Write “{menu}” at any time for the main menu, or “{language}” to change the language.",
             menu=Keyword("keyword-menu"),
             language=Keyword("keyword-language"),
         )
     )
-    assert rendered.startswith("Write MENU at any time")
+    assert rendered.startswith("Write “MENU” at any time")
 
 
 def test_keywords_do_not_collide_between_commands(catalogs: Catalogs) -> None:

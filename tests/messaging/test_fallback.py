@@ -45,4 +45,4 @@ async def test_numbers_and_labels_pick_choices(client, services) -> None:
     await person.say(" continue! ")
     await person.say("1")
     bot = await person.say("YES")
-    assert any("Receipt" in m["text"] for m in bot)
+    assert any("Confirmation" in m["text"] for m in bot)

@@ -16,8 +16,8 @@ async def test_help_explains_and_hands_over_to_the_menu(bench: Bench) -> None:
     [reply] = step.replies
     assert msgids(reply) == [
         "Help: choose one of the buttons, or write the number of a choice.",
-        "These words work at any time: {menu} for the main menu, {language} to change the "
-        "language, {help} for this help.",
+        "These words work at any time: “{menu}” for the main menu, “{language}” to change "
+        "the language, “{help}” for this help.",
         "Lotse is run by {operator}. Contact: {contact}.",
     ]
     assert reply.texts[1].params == {

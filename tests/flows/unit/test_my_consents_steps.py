@@ -20,7 +20,7 @@ async def decided(ctx: Context) -> None:
 async def test_before_any_decision_it_says_so(bench: Bench) -> None:
     step = await bench.person().enter(FLOW)
     assert (step.flow, step.step) == ("menu", None)
-    assert msgids(*step.replies) == ["You have not made any consent decisions yet."]
+    assert msgids(*step.replies) == ["You have not told us yet whether we may contact you."]
 
 
 async def test_it_lists_the_newest_decision_per_channel_and_counts_all(bench: Bench) -> None:
@@ -30,10 +30,12 @@ async def test_it_lists_the_newest_decision_per_channel_and_counts_all(bench: Be
     assert (step.flow, step.step) == ("menu", None)
     [reply] = step.replies
     header, *decisions, count = reply.texts
-    assert header.msgid == "Your consent decisions now:"
+    assert header.msgid == "Your answers now:"
     assert [(d.params["channel"], d.params["state"]) for d in decisions] == [
         (CHANNEL_NAMES[Channel.WEBCHAT], STATE_NAMES[ConsentState.WITHDRAWN]),
         (CHANNEL_NAMES[Channel.SMS], STATE_NAMES[ConsentState.GIVEN]),
     ]
-    assert count.msgid == "Your history has {n} entry. Nothing is ever overwritten."
+    assert count.msgid == (
+        "Your history has {n} entry. A change adds a new entry. Old entries stay as they are."
+    )
     assert count.n == 3

@@ -11,7 +11,7 @@ from flows.onboarding import Onboarding
 from tests.support.steps import OPERATOR, Bench, StepPerson, choice_ids, msgids
 
 FLOW = Onboarding()
-RECEIPT = "Receipt: we have saved {n} consent decision."
+RECEIPT = "Confirmation: we have saved {n} answer."
 THANKS = "Thank you! Your choices are saved."
 SAVED = "Saved. We will contact you in this order: {channels}."
 

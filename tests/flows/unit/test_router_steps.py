@@ -12,7 +12,7 @@ from flows.onboarding import Onboarding
 from tests.support.steps import Bench, StepPerson, choice_ids, msgids
 
 WELCOME_BACK = "Welcome back!"
-STOPPED = "You will get no more messages from us by {channel}. Write {start} to get them again."
+STOPPED = "You will get no more messages from us by {channel}. Write “{start}” to get them again."
 HELP = "Help: choose one of the buttons, or write the number of a choice."
 
 
