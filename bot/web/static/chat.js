@@ -36,7 +36,7 @@ function say(k) { said = k; status.textContent = k ? s(k) : ''; }
 function calm() { if (said === 'net') say(''); }
 function keep(l) {
   const secure = location.protocol === 'https:' ? '; secure' : '';
-  document.cookie = `${COOKIE}=${l}; path=/chat; samesite=strict; max-age=${l ? KEEP : 0}${secure}`;
+  document.cookie = `${COOKIE}=${l}; path=/chat; samesite=lax; max-age=${l ? KEEP : 0}${secure}`;
 }
 
 // The frame follows the conversation's language (its words loaded once if need be).

@@ -94,6 +94,7 @@ async def test_keyboard_only_through_onboarding_with_focus_in_sight(
     await check_focus(page, "yes", f"{where}: the consent question ({lang})")
     assert await answer(page, None, key="Space") == MENU
     await check_focus(page, "settings", f"{where}: the menu ({lang})")
+    await assert_accessible(page, f"the menu at {where} ({lang})")
     await page.screenshot(path=f"/tmp/lotse-chat-keyboard-{lang}.png")
     assert not problems
 
@@ -137,4 +138,5 @@ async def test_at_400_percent_the_conversation_keeps_the_screen(
     await page.keyboard.press("Shift+Tab")
     await page.focus("#text")
     assert_in_sight(await focus(page), f"400 % ({lang}): the message field")
+    await assert_accessible(page, f"the page at 400 % ({lang})")
     assert not problems
