@@ -76,16 +76,16 @@ def _json(value: object) -> str:
 def _no_script(lang: str, catalogs: Catalogs) -> str:
     """The note for browsers without JavaScript: in the page's language, then briefly in
     every other, each marked with its own language and direction."""
-    first = catalogs[lang]
-    lines = [
-        f'<p class="note" lang="{lang}" dir="{first.direction}">{escape(first.text(NO_SCRIPT))}</p>'
-    ]
-    others = [
-        f'<li lang="{code}" dir="{translator.direction}">{escape(translator.text(NO_SCRIPT))}</li>'
-        for code, translator in catalogs.all().items()
-        if code != lang
-    ]
-    return "".join([*lines, '<ul class="notes">', *others, "</ul>"])
+    others = "".join(
+        _note("li", code, translator) for code, translator in catalogs.all().items() if code != lang
+    )
+    return f'{_note("p", lang, catalogs[lang])}<ul class="notes">{others}</ul>'
+
+
+def _note(tag: str, lang: str, translator: Translator) -> str:
+    shown = escape(translator.text(NO_SCRIPT))
+    kind = ' class="note"' if tag == "p" else ""
+    return f'<{tag}{kind} lang="{lang}" dir="{translator.direction}">{shown}</{tag}>'
 
 
 def render_page(lang: str, catalogs: Catalogs) -> str:
