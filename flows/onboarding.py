@@ -8,7 +8,7 @@ from typing import Any
 from bot.consent import receipt
 from bot.conversation import Context, Input, Step
 from bot.i18n import CHANNEL_NAMES, native_name, negotiate
-from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Reply, t, tn, verbatim
+from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Reply, multilingual, t, tn
 from flows.common import (
     NO,
     YES,
@@ -42,8 +42,8 @@ class Onboarding:
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "language":
-            header = ctx.in_every_language(t("Please choose your language."), "\n")
-            return Reply((verbatim("🌐\n" + header),), language_choices())
+            header = ctx.every_language(t("Please choose your language."))
+            return Reply((multilingual([("", "🌐"), *header]),), language_choices())
         if step == "welcome":
             return Reply(
                 (

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConsentRecord
-from bot.i18n import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES, Translator
 from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Reply, Text, t, tn
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
@@ -164,17 +164,39 @@ def receipt(changed: Sequence[ConsentRecord | Decision]) -> Reply:
     return Reply(texts=tuple(lines), important=True)
 
 
+#: How a person changes or withdraws a consent, in their language in the export.
+WITHDRAWAL = t(
+    "To change or withdraw a consent, write “{menu}” to Lotse and choose “Settings”. "
+    "You can do this at any time.",
+    menu=Keyword("keyword-menu"),
+)
+
+
 def export(
-    records: Iterable[ConsentRecord], *, subject: str, controller: str, retention_days: int
+    records: Iterable[ConsentRecord],
+    *,
+    subject: str,
+    controller: str,
+    retention_days: int,
+    translator: Translator,
 ) -> dict[str, Any]:
-    """The person's consent records as JSON, after ISO/IEC TS 27560's fields."""
+    """The person's consent records as JSON, after ISO/IEC TS 27560's fields. Keys and
+    codes stay the same in every language; the sentences (`retention`,
+    `withdrawal_method`, each record's `summary`) are in the translator's language."""
+    retention = tn(
+        "If you do not write to us for {n} day, we delete everything.",
+        "If you do not write to us for {n} days, we delete everything.",
+        retention_days,
+    )
     return {
         "schema_version": SCHEMA_VERSION,
+        "language": translator.lang,
         "data_subject": subject,
         "controller": {"name": controller, "jurisdiction": "DE"},
         "storage_location": "DE",
-        "retention": f"P{retention_days}D after the last activity",
-        "withdrawal_method": "In the chat: MENU, then Settings, at any time.",
+        "retention_period": f"P{retention_days}D",
+        "retention": translator.text(retention),
+        "withdrawal_method": translator.text(WITHDRAWAL),
         "records": [
             {
                 "record_id": r.record_id,
@@ -190,6 +212,7 @@ def export(
                 "state": r.state,
                 "timestamp": r.recorded_at.isoformat(),
                 "stored_at": r.created_at.isoformat(),
+                "summary": translator.text(decision_text(r)),
             }
             for r in records
         ],

@@ -138,10 +138,14 @@ class Context(ABC):
 
     def in_every_language(self, text: Text, separator: str = " · ") -> str:
         """One text in all languages at once, for people whose language is not known yet."""
-        seen: dict[str, None] = {}
-        for translator in self._catalogs.all().values():
-            seen.setdefault(translator.text(text), None)
-        return separator.join(seen)
+        return separator.join(shown for _, shown in self.every_language(text))
+
+    def every_language(self, text: Text) -> list[tuple[str, str]]:
+        """(language, translation) of one text in every language, each translation once."""
+        seen: dict[str, str] = {}
+        for lang, translator in self._catalogs.all().items():
+            seen.setdefault(translator.text(text), lang)
+        return [(lang, shown) for shown, lang in seen.items()]
 
     # -- the person ---------------------------------------------------------
 

@@ -52,6 +52,7 @@ async def write_step(
             opt_out_notice=reply.opt_out_notice,
             template=reply.template,
             important=reply.important,
+            line_langs=text.line_langs,
         )
         for reply, text in zip(step.replies, rendered, strict=True)
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -81,6 +81,9 @@ class RenderedReply:
     text: str
     choices: tuple[tuple[str, str], ...]
     lang: str
+    #: The language of each line of `text` when its lines are in several languages
+    #: ("" for none); empty when all of it is in `lang`.
+    line_langs: tuple[str, ...] = ()
 
 
 class Translator:
@@ -131,11 +134,27 @@ class Translator:
         return label if isinstance(label, str) else self.text(label)
 
     def reply(self, reply: Reply) -> RenderedReply:
+        parts = [self.text(part) for part in reply.texts]
         return RenderedReply(
-            text="\n\n".join(self.text(part) for part in reply.texts),
+            text="\n\n".join(parts),
             choices=tuple((c.id, self.label(c.label)) for c in reply.choices),
             lang=self.lang,
+            line_langs=self._line_langs(reply.texts, parts),
         )
+
+    def _line_langs(self, texts: Sequence[Text], parts: Sequence[str]) -> tuple[str, ...]:
+        """Each line's language, when a part is `multilingual`; the paragraphs' blank
+        lines between the parts have none."""
+        if not any(text.line_langs for text in texts):
+            return ()
+        langs: list[str] = []
+        for i, (text, shown) in enumerate(zip(texts, parts, strict=True)):
+            if i:
+                langs.append("")
+            count = shown.count("\n") + 1
+            own = len(text.line_langs) == count
+            langs.extend(text.line_langs if own else (self.lang,) * count)
+        return tuple(langs)
 
     def choice(self, choice: Choice) -> tuple[str, str]:
         return choice.id, self.label(choice.label)

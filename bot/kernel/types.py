@@ -5,7 +5,7 @@ Nothing here knows a provider or a flow by name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -65,6 +65,9 @@ class Text:
     params: Mapping[str, Any] = field(default_factory=dict)
     plural: str | None = None
     n: int | None = None
+    #: The language of each line, for text shown as it is in several languages at once
+    #: (`multilingual`); empty: the text is in the language it is rendered in.
+    line_langs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +209,13 @@ class RateLimit:
 def verbatim(text: str) -> Text:
     """Text that is shown as it is, in every language (already translated or a name)."""
     return Text("{text}", {"text": text})
+
+
+def multilingual(lines: Sequence[tuple[str, str]]) -> Text:
+    """(language, text) lines shown as they are, one a line (the language menu); pages
+    mark each line with its language ("" for none, e.g. a symbol)."""
+    return Text(
+        "{text}",
+        {"text": "\n".join(text for _, text in lines)},
+        line_langs=tuple(lang for lang, _ in lines),
+    )

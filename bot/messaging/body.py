@@ -18,6 +18,7 @@ def encode_body(
     opt_out_notice: bool = False,
     template: str | None = None,
     note_of: int | None = None,
+    line_langs: Sequence[str] = (),
 ) -> str:
     body: dict[str, Any] = {"text": text}
     if choices:
@@ -30,6 +31,8 @@ def encode_body(
         body["template"] = template
     if note_of is not None:
         body["note_of"] = note_of
+    if line_langs:
+        body["line_langs"] = list(line_langs)
     return vault.encrypt(json.dumps(body, ensure_ascii=False))
 
 

@@ -42,6 +42,8 @@ class Outgoing:
     important: bool = False
     #: The message whose part this note says may not have arrived (bot.messaging.sweep).
     note_of: int | None = None
+    #: Each line's language when the text's lines are in several (the language menu).
+    line_langs: Sequence[str] = ()
 
 
 async def enqueue(session: AsyncSession, vault: Vault, message: Outgoing, now: datetime) -> int:
@@ -81,6 +83,7 @@ def _encoded(vault: Vault, message: Outgoing, now: datetime) -> dict[str, Any]:
         opt_out_notice=message.opt_out_notice,
         template=message.template,
         note_of=message.note_of,
+        line_langs=message.line_langs,
     )
     return _row(message.person_id, message.contact_id, message.channel, body_enc, message.lang,
                 important=message.important, now=now)  # fmt: skip

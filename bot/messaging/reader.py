@@ -42,6 +42,8 @@ class ReadMessage:
     #: (choice id, label) pairs the message offers.
     choices: tuple[tuple[str, str], ...]
     lang: str | None
+    #: Each line's language when the text's lines are in several ("" for none).
+    line_langs: tuple[str, ...] = ()
 
 
 async def reader_for(
@@ -114,4 +116,5 @@ def _read(vault: Vault, message: Message) -> ReadMessage:
         text=body["text"],
         choices=tuple((c[0], c[1]) for c in body.get("choices", [])),
         lang=message.lang,
+        line_langs=tuple(body.get("line_langs", ())),
     )

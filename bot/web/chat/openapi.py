@@ -128,6 +128,26 @@ class Accepted(_Closed):
 class ChoiceOut(_Closed):
     id: str = Field(description="send it back as `choice`")
     label: str
+    lang: str | SkipJsonSchema[None] = Field(
+        None,
+        description="a label in a language of its own (the language menu's `lang:<code>`)",
+        json_schema_extra=_no_default,
+    )
+    dir: Literal["ltr", "rtl"] | SkipJsonSchema[None] = Field(
+        None, description="with `lang`", json_schema_extra=_no_default
+    )
+
+
+class LineOut(_Closed):
+    text: str
+    lang: str | SkipJsonSchema[None] = Field(
+        None,
+        description="absent: no language (a symbol, a blank line)",
+        json_schema_extra=_no_default,
+    )
+    dir: Literal["ltr", "rtl"] | SkipJsonSchema[None] = Field(
+        None, description="with `lang`", json_schema_extra=_no_default
+    )
 
 
 class ChatMessage(_Closed):
@@ -135,8 +155,16 @@ class ChatMessage(_Closed):
     from_: Literal["person", "bot"] = Field(alias="from")
     text: str
     choices: list[ChoiceOut]
-    lang: str
-    dir: Literal["ltr", "rtl"]
+    lang: str = Field(description="empty for what the person wrote (it may be in any language)")
+    dir: Literal["ltr", "rtl", "auto"] = Field(
+        description="`auto` for what the person wrote: its own characters decide"
+    )
+    lines: list[LineOut] | SkipJsonSchema[None] = Field(
+        None,
+        description="a text in several languages (the language menu): its lines "
+        "(`text` split at newlines), each with its own language",
+        json_schema_extra=_no_default,
+    )
 
 
 class MessagePage(_Closed):
@@ -167,16 +195,19 @@ class ConsentRecordOut(_Closed):
     state: str
     timestamp: str = Field(description="when the person decided (ISO 8601)")
     stored_at: str = Field(description="when Lotse stored the record (ISO 8601)")
+    summary: str = Field(description="the record in a sentence, in `language`")
 
 
 class ConsentExport(_Closed):
     """The person's consent records, after ISO/IEC TS 27560's fields."""
 
     schema_version: str
+    language: str = Field(description="the language of the sentences in this file")
     data_subject: str
     controller: Controller
     storage_location: str
-    retention: str
+    retention_period: str = Field(description="ISO 8601 duration after the last activity")
+    retention: str = Field(description="the same in a sentence")
     withdrawal_method: str
     records: list[ConsentRecordOut]
 

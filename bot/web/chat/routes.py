@@ -1,4 +1,4 @@
-"""The web chat: the page at /chat and the JSON API it (and scripted clients) use."""
+"""The web chat's JSON API, for its page (bot.web.chat.ui) and scripted clients."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.consent import export_for_person
-from bot.i18n import direction, negotiate, parse_accept_language
+from bot.i18n import LANGUAGES, direction, negotiate, parse_accept_language
 from bot.invitations import is_token
 from bot.kernel.types import Channel, InboundMessage
 from bot.messaging import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
@@ -33,16 +33,6 @@ NEW_SESSIONS = Limit("chat-session", 60, timedelta(hours=1))
 PAGE_SIZE = 200
 #: Seconds a posted chat message may wait for its step before the 202.
 ANSWER_WAIT = 2.0
-
-
-@routes.get("/chat")
-async def chat_page(request: web.Request) -> web.FileResponse:
-    response = web.FileResponse(STATIC / "chat.html")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @routes.get("/chat/api/openapi.json")
@@ -195,14 +185,30 @@ async def get_messages(request: web.Request) -> web.Response:
 
 def _shown(message: ReadMessage) -> dict[str, Any]:
     lang = message.lang or "en"
-    return {
+    shown: dict[str, Any] = {
         "id": str(message.id),
         "from": "person" if message.incoming else "bot",
         "text": message.text,
-        "choices": [{"id": choice, "label": label} for choice, label in message.choices],
-        "lang": lang,
-        "dir": direction(lang),
+        "choices": [_choice(choice, label) for choice, label in message.choices],
+        # What a person typed may be in any language and script: not the conversation's.
+        "lang": "" if message.incoming else lang,
+        "dir": "auto" if message.incoming else direction(lang),
     }
+    lines = message.text.split("\n")
+    if len(message.line_langs) == len(lines):
+        shown["lines"] = [
+            {"text": line, "lang": code, "dir": direction(code)} if code else {"text": line}
+            for line, code in zip(lines, message.line_langs, strict=True)
+        ]
+    return shown
+
+
+def _choice(choice: str, label: str) -> dict[str, str]:
+    """A language menu's button (`lang:<code>`) names its language in that language."""
+    code = choice.removeprefix("lang:")
+    if choice.startswith("lang:") and code in LANGUAGES:
+        return {"id": choice, "label": label, "lang": code, "dir": direction(code)}
+    return {"id": choice, "label": label}
 
 
 @routes.get("/chat/api/sessions/{session}/consents")
@@ -218,6 +224,8 @@ async def consent_export(request: web.Request) -> web.Response:
         subject=f"lotse-person-{services.vault.pseudonym(str(reader.person_id))}",
         controller=services.operator.name,
         retention_days=services.settings.retention_days,
+        catalogs=services.catalogs,
+        default_language=services.settings.default_language,
     )
     return web.json_response(
         document,

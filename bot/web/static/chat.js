@@ -1,22 +1,18 @@
 'use strict';
 (() => {
-// The page's own words; the conversation comes translated from the server.
-const T = {
-  en: {label: 'Your message', send: 'Send', consents: 'My consents (JSON)', you: 'You:',
-    options: 'Options', net: 'Connection problem — retrying', again: 'Start again',
-    failed: 'The message was not sent. Please try again.', long: 'This message is too long.'},
-  de: {label: 'Ihre Nachricht', send: 'Senden', consents: 'Meine Einwilligungen (JSON)',
-    you: 'Sie:', options: 'Auswahl', net: 'Verbindungsproblem – neuer Versuch läuft',
-    again: 'Neu beginnen', failed: 'Die Nachricht wurde nicht gesendet. Bitte noch einmal.',
-    long: 'Diese Nachricht ist zu lang.'},
-};
 const KEY = 'lotse.session', API = '/chat/api/sessions', FAST = 400, SLOW = 4000;
+// The conversation's language, for the next page load (the server renders the page in it).
+const COOKIE = 'lotse-lang', KEEP = 90 * 24 * 3600;
 const $ = id => document.getElementById(id), html = document.documentElement;
-const log = $('log'), main = log.parentNode, form = $('form'), input = $('text');
-const go = $('go'), status = $('status'), dl = $('consents');
+const log = $('log'), scroller = $('scroll'), form = $('form'), input = $('text');
+const go = $('go'), status = $('status'), dl = $('consents'), a11y = $('a11y');
 const query = new URLSearchParams(location.search);
 const hint = /^[a-z]{2,3}$/.test(query.get('lang') || '') ? query.get('lang') : '';
-let lang = hint || (navigator.language || 'en').split('-')[0].toLowerCase();
+// The page's own words come with the page in its language; the others from /chat/ui.json
+// when the conversation changes language. The conversation comes translated.
+let lang = html.lang;
+const T = {[lang]: JSON.parse($('strings').textContent)};
+let loading = null, wanted = lang;
 // An invitation's link token (/chat?t=…, from a QR code or a message) or, in letters
 // printed before tokens, its connect code (/chat?code=…): used once, then dropped from
 // the address.
@@ -26,24 +22,43 @@ if (code || token) history.replaceState(null, '', location.pathname + (hint ? `?
 let session = '', after = '0', timer = 0, polling = false, again = false, fastUntil = 0;
 let ended = false, starting = null, choiceBox = null, wantFocus = false, said = '';
 
-const s = k => (T[lang] || T.en)[k];
+const s = k => T[lang][k];
 const wait = ms => new Promise(r => setTimeout(r, ms));
 const el = (tag, cls) => { const e = document.createElement(tag); e.className = cls || ''; return e; };
 const rid = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
 const store = v => { try { if (v) localStorage.setItem(KEY, v); else localStorage.removeItem(KEY); } catch (e) {} };
-const bottom = () => { main.scrollTop = main.scrollHeight; };
 const fast = () => { fastUntil = Date.now() + 6000; };
+// Below a small height (400 % zoom) the whole page scrolls, not only the conversation.
+const pane = () => getComputedStyle(scroller).overflowY === 'auto' ? scroller : document.scrollingElement;
+const bottom = () => { const p = pane(); p.scrollTop = p.scrollHeight; };
 
 function say(k) { said = k; status.textContent = k ? s(k) : ''; }
 function calm() { if (said === 'net') say(''); }
+function keep(l) {
+  const secure = location.protocol === 'https:' ? '; secure' : '';
+  document.cookie = `${COOKIE}=${l}; path=/chat; samesite=lax; max-age=${l ? KEEP : 0}${secure}`;
+}
+
+// The frame follows the conversation's language (its words loaded once if need be).
 function setLang(l, dir) {
+  wanted = l; keep(l);
+  if (l === lang && dir === html.dir) return;
+  if (T[l]) return apply(l, dir);
+  loading = loading || fetch('/chat/ui.json').then(r => r.ok && r.json())
+    .then(all => { if (all) Object.assign(T, all); }).catch(() => {}).finally(() => { loading = null; });
+  loading.then(() => { if (wanted === l && T[l]) apply(l, dir); });
+}
+
+function apply(l, dir) {
   lang = html.lang = l; html.dir = dir;
   $('label').textContent = input.placeholder = s('label');
   go.setAttribute('aria-label', s('send'));
   $('consents-text').textContent = s('consents');
+  a11y.textContent = s('a11y');
+  a11y.href = `/accessibility?lang=${encodeURIComponent(l)}`;
   if (choiceBox) choiceBox.setAttribute('aria-label', s('options'));
   // The screen-reader label of the person's own messages follows the page language.
-  log.querySelectorAll('.msg.person .sr').forEach(w => { w.lang = l; w.textContent = s('you') + ' '; });
+  log.querySelectorAll('.msg.person .sr').forEach(w => { w.lang = l; w.dir = dir; w.textContent = s('you') + ' '; });
   if (said) say(said);
 }
 
@@ -84,7 +99,7 @@ function start() {
 }
 
 function restart() {
-  store(''); session = ''; choiceBox = null; log.textContent = '';
+  store(''); keep(''); session = ''; choiceBox = null; log.textContent = '';
   dl.hidden = true; clearTimeout(timer);
   return start();
 }
@@ -110,19 +125,36 @@ async function poll() {
 
 function bubble(m) {
   const b = el('div', 'msg ' + (m.from === 'bot' ? 'bot' : 'person'));
-  b.lang = m.lang; b.dir = m.dir;
+  // What the person typed has no known language (lang=""); its characters set its direction.
+  b.lang = m.from === 'bot' ? m.lang : ''; b.dir = m.from === 'bot' ? m.dir : 'auto';
   if (m.from !== 'bot') {
     const who = b.appendChild(el('span', 'sr'));
-    who.lang = lang; who.textContent = s('you') + ' ';
+    who.lang = lang; who.dir = html.dir; who.textContent = s('you') + ' ';
   }
-  for (const para of String(m.text).split(/\n\s*\n/)) {
+  if (m.lines) lines(b, m.lines); else paragraphs(b, String(m.text));
+  return b;
+}
+
+function paragraphs(b, text) {
+  for (const para of text.split(/\n\s*\n/)) {
     const p = b.appendChild(el('p'));
     para.split('\n').forEach((line, i) => {
       if (i) p.appendChild(el('br'));
       p.appendChild(document.createTextNode(line));
     });
   }
-  return b;
+}
+
+// A text in several languages (the language menu): each line its own language and direction.
+function lines(b, list) {
+  let p = null;
+  for (const line of list) {
+    if (!line.text.trim()) { p = null; continue; }
+    p = p || b.appendChild(el('p'));
+    const d = p.appendChild(el('span', 'line'));
+    if (line.lang) { d.lang = line.lang; d.dir = line.dir; }
+    d.textContent = line.text;
+  }
 }
 
 function show(list) {
@@ -142,9 +174,23 @@ function show(list) {
   }
   if (!newest) return list.length && bottom();
   offer(newest.choices || [], last, focus);
-  // Show new text from its start; after a reload, from the newest message.
-  const top = (initial ? last : first).getBoundingClientRect().top;
-  main.scrollTop += top - main.getBoundingClientRect().top - 8;
+  // Show new text from its start (after a reload, from the newest message), unless that
+  // would hide the focused element: focus is never left out of sight (WCAG 2.4.11).
+  reveal(initial ? last : first, document.activeElement);
+}
+
+// One scroll: `start` at the top of the visible area, as far as `focused` stays fully in it.
+function reveal(start, focused) {
+  const p = pane(), doc = p === document.scrollingElement, pad = 8;
+  const view = doc ? {top: 0, bottom: innerHeight} : p.getBoundingClientRect();
+  let d = start ? start.getBoundingClientRect().top - view.top - pad : 0;
+  // Only what scrolls with the conversation: in the fixed layout the form is always in view.
+  if (focused && focused !== document.body && focused !== html && p.contains(focused)) {
+    const k = focused.getBoundingClientRect();
+    if (k.bottom - d + pad > view.bottom) d = k.bottom + pad - view.bottom;
+    if (k.top - d - pad < view.top) d = k.top - pad - view.top;
+  }
+  if (d) p.scrollTop += d;
 }
 
 function offer(choices, anchor, focus) {
@@ -157,6 +203,7 @@ function offer(choices, anchor, focus) {
   for (const c of choices) {
     const b = box.appendChild(el('button'));
     b.type = 'button'; b.dataset.choice = c.id; b.textContent = c.label;
+    if (c.lang) { b.lang = c.lang; b.dir = c.dir; }  // a language's name in that language
     b.addEventListener('click', () => choose(c.id, box));
   }
   anchor.after(box);
@@ -167,7 +214,8 @@ async function choose(id, box) {
   const buttons = box.querySelectorAll('button'), able = on => buttons.forEach(b => { b.disabled = !on; });
   able(false); wantFocus = true;
   if (!(await send({choice: id, id: rid()})) && box === choiceBox) {
-    able(true); wantFocus = false; box.firstChild.focus();
+    able(true); wantFocus = false; box.firstChild.focus({preventScroll: true});
+    reveal(null, box.firstChild);
   }
 }
 
@@ -210,7 +258,7 @@ form.addEventListener('submit', async e => {
   const text = input.value.trim();
   if (!text || !session || ended) return;
   input.value = '';
-  const p = log.appendChild(bubble({from: 'person', text, lang, dir: html.dir}));
+  const p = log.appendChild(bubble({from: 'person', text}));
   p.classList.add('pending');
   bottom();
   if (!(await send({text, id: rid()}))) { p.remove(); if (!input.value) input.value = text; }
@@ -220,11 +268,7 @@ document.addEventListener('visibilitychange', () => {
   if (document.hidden) clearTimeout(timer); else if (!ended) poll();
 });
 
-setLang(lang, /^(ar|fa|ps|ckb)$/.test(lang) ? 'rtl' : 'ltr');
-// The frame's words in all languages, from the server's catalogs (built-in en/de until then).
-fetch('/chat/ui.json').then(r => r.ok && r.json()).then(all => {
-  if (all) { Object.assign(T, all); setLang(lang, html.dir); }
-}).catch(() => {});
+form.hidden = false;  // without the script the form could not work: the page says so
 let saved = '';
 try { saved = localStorage.getItem(KEY) || ''; } catch (e) {}
 // A code or link starts a new conversation: it belongs to the person holding the letter.
