@@ -8,20 +8,19 @@ from typing import Any
 from bot.consent import Decision
 from bot.conversation import Context, Step
 from bot.i18n import CHANNEL_NAMES, LANGUAGES, native_name
-from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t
+from bot.kernel.types import LANGUAGE_CHOICE, Channel, Choice, ConsentState, Reply, Text, t
 
 YES = Choice("yes", t("Yes"))
 NO = Choice("no", t("No"))
 
 
 def language_choices() -> tuple[Choice, ...]:
-    return tuple(Choice(f"lang:{code}", native_name(code)) for code in LANGUAGES)
+    return tuple(Choice(LANGUAGE_CHOICE + code, native_name(code)) for code in LANGUAGES)
 
 
 def chosen_language(choice: str | None) -> str | None:
-    if choice and choice.startswith("lang:") and choice[5:] in LANGUAGES:
-        return choice[5:]
-    return None
+    code = choice.removeprefix(LANGUAGE_CHOICE) if choice else None
+    return code if choice and choice.startswith(LANGUAGE_CHOICE) and code in LANGUAGES else None
 
 
 def language_set(lang: str) -> Reply:

@@ -42,6 +42,10 @@ class Onboarding:
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "language":
+            if ctx.channel is Channel.SMS:
+                # Three segments at most: the names in their own scripts are the question,
+                # and the list's hint is numbers only (bot.messaging.render).
+                return Reply((verbatim("🌐 Lotse"),), language_choices())
             header = ctx.in_every_language(t("Please choose your language."), "\n")
             return Reply((verbatim("🌐\n" + header),), language_choices())
         if step == "welcome":

@@ -13,7 +13,7 @@ from bot.i18n.catalogs import (
 )
 from bot.i18n.check import SOURCE_PACKAGES, check_catalogs, check_template
 from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
-from bot.i18n.sms_cost import format_report, sms_costs
+from bot.i18n.sms_cost import SmsCost, format_report, over_budget, step_cost
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -22,6 +22,7 @@ __all__ = [
     "SOURCE_PACKAGES",
     "STATE_NAMES",
     "Catalogs",
+    "SmsCost",
     "Translator",
     "check_catalogs",
     "check_template",
@@ -30,6 +31,7 @@ __all__ = [
     "format_report",
     "native_name",
     "negotiate",
+    "over_budget",
     "parse_accept_language",
-    "sms_costs",
+    "step_cost",
 ]
