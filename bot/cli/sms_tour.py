@@ -46,7 +46,7 @@ from bot.messaging import decode_body, note_header, rendered_text
 from bot.offices import create_office
 from bot.runtime import Services, build_services
 from flows import build_router
-from flows.invitation import REFUSALS
+from flows.invitation import refusal_text
 from flows.router import APOLOGY
 
 #: Typical values: a municipality, an office, the public address people open.
@@ -322,8 +322,8 @@ def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[Sm
     translator = services.catalogs[lang]
     texts = {
         "the apology after an error": APOLOGY,
-        "refusal: an expired code": REFUSALS[Refusal.EXPIRED],
-        "refusal: too many wrong codes": REFUSALS[Refusal.TOO_MANY],
+        "refusal: an expired code": refusal_text(Refusal.EXPIRED, Channel.SMS),
+        "refusal: too many wrong codes": refusal_text(Refusal.TOO_MANY, Channel.SMS),
         "note after an interrupted send (the part follows alone)": note_header(1, 3),
     }
     for where, text in texts.items():

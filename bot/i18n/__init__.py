@@ -12,7 +12,7 @@ from bot.i18n.catalogs import (
     parse_accept_language,
 )
 from bot.i18n.check import SOURCE_PACKAGES, check_catalogs, check_template
-from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES, channel_name, listed
 from bot.i18n.sms_cost import SmsCost, format_report, over_budget, step_cost
 
 __all__ = [
@@ -24,11 +24,13 @@ __all__ = [
     "Catalogs",
     "SmsCost",
     "Translator",
+    "channel_name",
     "check_catalogs",
     "check_template",
     "direction",
     "fold",
     "format_report",
+    "listed",
     "native_name",
     "negotiate",
     "over_budget",

@@ -17,6 +17,8 @@ from bot.kernel.types import (
 )
 
 REPLY_WITH_NUMBER = t("Reply with the number of your choice.")
+#: The same hint by SMS, where it is paid for under every question.
+SMS_REPLY_WITH_NUMBER = t("Reply with a number.")
 #: The hint under a list of languages: its reader may read none of them yet, so it
 #: names the numbers only (the globe stands for "language" on many phones).
 LANGUAGE_HINT = "🌐 1–{last}"
@@ -81,7 +83,12 @@ def _numbered(message: OutboundMessage, capabilities: Capabilities, catalogs: Ca
     if all(c.id.startswith(LANGUAGE_CHOICE) for c in message.choices):
         hint = LANGUAGE_HINT.format(last=len(message.choices))
     else:
-        hint = translator.text(REPLY_WITH_NUMBER) if translator else ""
+        short = capabilities.max_sms_segments is not None
+        hint = (
+            translator.text(SMS_REPLY_WITH_NUMBER if short else REPLY_WITH_NUMBER)
+            if translator
+            else ""
+        )
     return "\n".join([*lines, "", hint]).strip()
 
 
