@@ -23,8 +23,8 @@ class Help:
             # TRANSLATORS: help by SMS, kept short (SMS cost per segment); quote the
             # keywords as the language quotes.
             short = t(
-                "Help: reply with the number of a choice. {menu}: main menu, {language}: "
-                "language. Lotse is run by {operator}: {contact}.",
+                "Help: reply with the number of a choice. Write {menu} for the main menu, "
+                "{language} to change the language. Lotse is run by {operator}: {contact}.",
                 menu=Keyword("keyword-menu"),
                 language=Keyword("keyword-language"),
                 operator=ctx.operator.name,

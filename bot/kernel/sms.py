@@ -120,11 +120,16 @@ _FOLDS = str.maketrans(
 )  # fmt: skip
 
 
+_SPACES = " \u00a0\u202f\u2009"
+_GUILLEMET_SPACES = re.compile(f"«[{_SPACES}]+|[{_SPACES}]+»")
+
+
 def gsm_folded(text: str) -> str:
     """The text with typographic quotes, dashes, ellipses and special spaces replaced by
     their GSM-7 equivalents, if that makes the whole text GSM-7; else the text unchanged
     (a text that is UCS-2 anyway keeps its typography: folding would save nothing)."""
     if is_gsm7(text):
         return text
-    folded = text.translate(_FOLDS)
+    # French « MENU » keeps its inner spaces in guillemets; as "MENU" they go.
+    folded = _GUILLEMET_SPACES.sub(lambda m: m[0].strip(_SPACES), text).translate(_FOLDS)
     return folded if is_gsm7(folded) else text

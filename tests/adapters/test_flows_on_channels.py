@@ -397,8 +397,8 @@ def saved_order(current: Channel, *channels: Channel) -> Text:
 
 def sms_help(someone: Someone) -> Text:
     return t(
-        "Help: reply with the number of a choice. {menu}: main menu, {language}: "
-        "language. Lotse is run by {operator}: {contact}.",
+        "Help: reply with the number of a choice. Write {menu} for the main menu, "
+        "{language} to change the language. Lotse is run by {operator}: {contact}.",
         menu=MENU,
         language=LANGUAGE,
         operator=someone.services.operator.name,

@@ -127,7 +127,9 @@ def test_german_and_french_typography_folds_to_gsm7_only_when_that_makes_all_gsm
     assert folded == 'Schreiben Sie "MENÜ" - jederzeit... Danke!'
     assert sms.is_gsm7(folded) and not sms.is_gsm7(german)
     french = "Écrivez «\u00a0MENU\u00a0» à tout moment\u202f! C’est gratuit."
-    assert sms.gsm_folded(french) == 'Écrivez " MENU " à tout moment ! C\'est gratuit.'
+    # The guillemets' inner spaces go with them: "MENU", not " MENU ".
+    assert sms.gsm_folded(french) == 'Écrivez "MENU" à tout moment ! C\'est gratuit.'
+    assert sms.gsm_folded("« Paramètres » ou « MENU »") == '"Paramètres" ou "MENU"'
     # A circumflex stays UCS-2 whatever we fold: the typography is kept then.
     still = "Écrivez «\u00a0MENU\u00a0» quand même."
     assert sms.gsm_folded(still) == still

@@ -68,7 +68,7 @@ def test_german_typography_folds_by_sms_only_when_all_of_it_becomes_gsm7(
 
 def test_french_typography_folds_unless_a_letter_needs_ucs2(catalogs: Catalogs) -> None:
     french = "Écrivez «\u00a0MENU\u00a0» à tout moment."
-    assert rendered_text(message(french, "fr"), SMS, catalogs) == 'Écrivez " MENU " à tout moment.'
+    assert rendered_text(message(french, "fr"), SMS, catalogs) == 'Écrivez "MENU" à tout moment.'
     kept = "Écrivez «\u00a0MENU\u00a0» quand même."
     assert rendered_text(message(kept, "fr"), SMS, catalogs) == kept
 
