@@ -7,21 +7,20 @@ from typing import Any
 
 from bot.consent import Decision
 from bot.conversation import Context, Step
-from bot.i18n import CHANNEL_NAMES, LANGUAGES, native_name
-from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t
+from bot.i18n import LANGUAGES, channel_name, native_name
+from bot.kernel.types import LANGUAGE_CHOICE, Channel, Choice, ConsentState, Reply, Text, t
 
 YES = Choice("yes", t("Yes"))
 NO = Choice("no", t("No"))
 
 
 def language_choices() -> tuple[Choice, ...]:
-    return tuple(Choice(f"lang:{code}", native_name(code)) for code in LANGUAGES)
+    return tuple(Choice(LANGUAGE_CHOICE + code, native_name(code)) for code in LANGUAGES)
 
 
 def chosen_language(choice: str | None) -> str | None:
-    if choice and choice.startswith("lang:") and choice[5:] in LANGUAGES:
-        return choice[5:]
-    return None
+    code = choice.removeprefix(LANGUAGE_CHOICE) if choice else None
+    return code if choice and choice.startswith(LANGUAGE_CHOICE) and code in LANGUAGES else None
 
 
 def language_set(lang: str) -> Reply:
@@ -45,10 +44,10 @@ async def record_contact_choice(ctx: Context, channel: Channel, state: ConsentSt
 # -- ranking the consented channels -----------------------------------------
 
 
-def rank_prompt(remaining: Sequence[str]) -> Reply:
+def rank_prompt(ctx: Context, remaining: Sequence[str]) -> Reply:
     return Reply(
         (t("How would you most like to hear from us? Choose one."),),
-        tuple(Choice(f"rank:{c}", CHANNEL_NAMES[Channel(c)]) for c in remaining),
+        tuple(Choice(f"rank:{c}", channel_name(Channel(c), ctx.channel)) for c in remaining),
     )
 
 
@@ -68,7 +67,7 @@ def rank_pick(
 
 def ranking_saved(ctx: Context, ranked: Sequence[str]) -> Reply:
     ctx.rank_channels(ranked)
-    names = {f"c{i}": CHANNEL_NAMES[Channel(c)] for i, c in enumerate(ranked)}
+    names = {f"c{i}": channel_name(Channel(c), ctx.channel) for i, c in enumerate(ranked)}
     # The list is glued from separately translated names; the sentence stays whole.
     joined = Text(", ".join(f"{{{key}}}" for key in names), names)
     return Reply((t("Saved. We will contact you in this order: {channels}.", channels=joined),))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.conversation import Context, Input, Step
-from bot.kernel.types import Choice, Reply, t
+from bot.kernel.types import Channel, Choice, Reply, t
 from flows.common import go
 
 NAME = "delete"
@@ -21,6 +21,13 @@ class Delete:
         return Step((self.prompt(ctx, "confirm", data),), NAME, "confirm", {})
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
+        if ctx.channel is Channel.SMS:
+            # TRANSLATORS: by SMS, kept short (SMS cost per segment).
+            question = t(
+                "Do you really want to delete all your data and our conversation? "
+                "You cannot undo this."
+            )
+            return Reply((question,), (CONFIRM, KEEP))
         return Reply(
             (
                 t(

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.consent import receipt
+from bot.consent import notice_link_text, receipt, sms_notice
 from bot.conversation import Context, Input, Step
-from bot.i18n import CHANNEL_NAMES
+from bot.i18n import channel_name
 from bot.invitations import Connector, Refusal, sms_number
 from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t
 from flows.common import go, language_set
@@ -28,7 +28,7 @@ class InvitationFlow:
         result = await ctx.port(Connector).connect(data["code"])
         home = "menu" if ctx.person.onboarded_at else "onboarding"
         if isinstance(result, Refusal):
-            return go(home, Reply((REFUSALS[result],)))
+            return go(home, Reply((refusal_text(result, ctx.channel),)))
         if result.again:  # the same person followed the link again
             return go(home, Reply((t("You are already connected. Welcome back!"),)))
         before: tuple[Reply, ...] = ()
@@ -60,7 +60,13 @@ class InvitationFlow:
                              "phone to {number}.", number=number))  # fmt: skip
         # The full notice, as in the usual start: what Lotse stores, for how long, rights.
         welcome = Reply((t("Welcome! {office} invited you to Lotse.", office=result.office),))
-        notice = Reply((*about(ctx).texts, *kept))
+        if ctx.channel is Channel.SMS:
+            # Each a message of its own within three segments: the link goes with the welcome.
+            link = notice_link_text(ctx.settings, ctx.lang)
+            welcome = Reply((*welcome.texts, link))
+            notice = Reply((sms_notice(operator=ctx.operator.name), *kept))
+        else:
+            notice = Reply((*about(ctx).texts, *kept))
         state = {
             "channels": [c.value for c in result.channels],
             "office": result.office,
@@ -71,15 +77,29 @@ class InvitationFlow:
         )
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
-        names = {f"c{i}": CHANNEL_NAMES[Channel(c)] for i, c in enumerate(data["channels"])}
+        names = {
+            f"c{i}": channel_name(Channel(c), ctx.channel) for i, c in enumerate(data["channels"])
+        }
         joined = Text(", ".join(f"{{{key}}}" for key in names), names)
+        on = date.fromisoformat(data["on"])
+        if ctx.channel is Channel.SMS:
+            # TRANSLATORS: by SMS, kept short (SMS cost per segment): the consent given
+            # at an office, shown back for the person to confirm or change.
+            question = t(
+                "At {office} on {date} you agreed to be contacted by: {channels}. "
+                "Is that still right?",
+                office=data["office"],
+                date=on,
+                channels=joined,
+            )
+            return Reply((question,), (CONFIRM, CHANGE))
         return Reply(
             (
                 t(
                     "At {office} on {date} you said we may contact you by: {channels}. "
                     "Is that still right?",
                     office=data["office"],
-                    date=date.fromisoformat(data["on"]),
+                    date=on,
                     channels=joined,
                 ),
                 t("You can say no. Lotse still works for you."),
@@ -96,7 +116,8 @@ class InvitationFlow:
             ctx.rank_channels(channels)
             if ctx.person.onboarded_at is None:
                 ctx.mark_onboarded()
-            return go("menu", receipt(records), Reply((t("Thank you! Your choices are saved."),)))
+            saved = Reply((t("Thank you! Your choices are saved."),))
+            return go("menu", receipt(records, ctx.channel), saved)
         if given.choice == CHANGE.id:
             # The usual question per channel: each answer is recorded as the person's own,
             # for the channels agreed at the office too (letters, say, need not be offered
@@ -130,3 +151,18 @@ REFUSALS: dict[Refusal, Text] = {
         "from the number you gave the office."
     ),
 }
+
+#: By SMS, where every segment costs: the same answer, shorter.
+SMS_REFUSALS: dict[Refusal, Text] = {
+    # TRANSLATORS: by SMS, kept short (SMS cost per segment).
+    Refusal.TOO_MANY: t(
+        "Too many wrong codes were tried. To protect people's data, please try again in "
+        "an hour, or use the QR code on your letter."
+    ),
+}
+
+
+def refusal_text(refusal: Refusal, channel: Channel | None) -> Text:
+    if channel is Channel.SMS and refusal in SMS_REFUSALS:
+        return SMS_REFUSALS[refusal]
+    return REFUSALS[refusal]

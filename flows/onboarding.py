@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.consent import receipt
+from bot.consent import full_notice, notice_link_text, receipt, sms_notice
 from bot.conversation import Context, Input, Step
-from bot.i18n import CHANNEL_NAMES, native_name, negotiate
-from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Reply, multilingual, t, tn
+from bot.i18n import channel_name, native_name, negotiate
+from bot.kernel.types import (
+    Channel,
+    Choice,
+    ConsentState,
+    Keyword,
+    Reply,
+    multilingual,
+    t,
+    verbatim,
+)
 from flows.common import (
     NO,
     YES,
@@ -42,6 +51,10 @@ class Onboarding:
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "language":
+            if ctx.channel is Channel.SMS:
+                # Three segments at most: the names in their own scripts are the question,
+                # and the list's hint is numbers only (bot.messaging.render).
+                return Reply((verbatim("🌐 Lotse"),), language_choices())
             header = ctx.every_language(t("Please choose your language."))
             return Reply((multilingual([("", "🌐"), *header]),), language_choices())
         if step == "welcome":
@@ -57,20 +70,9 @@ class Onboarding:
         if step == "about":
             return about(ctx)
         if step == "consent":
-            channel = Channel(data["pending"][0])
-            return Reply(
-                (
-                    t(
-                        "May we contact you by {channel} with information and invitations, "
-                        "for example about free advice services?",
-                        channel=CHANNEL_NAMES[channel],
-                    ),
-                    t("You can say no. Lotse still works for you."),
-                ),
-                (YES, NO),
-            )
+            return consent_question(ctx, Channel(data["pending"][0]))
         if step == "rank":
-            return rank_prompt(data["remaining"])
+            return rank_prompt(ctx, data["remaining"])
         raise ValueError(f"unknown onboarding step {step!r}")
 
     async def handle(
@@ -81,13 +83,15 @@ class Onboarding:
             if lang is None:
                 return None
             ctx.set_language(lang)
-            return self._at(ctx, "about", {}, language_set(lang))
+            return self._at(ctx, "about", {}, language_set(lang), *notice_before(ctx))
         if step in ("welcome", "about"):
             if given.choice == OTHER_LANGUAGE.id:
                 return self._at(ctx, "language", {})
             if given.choice != CONTINUE.id:
                 return None
-            return self._at(ctx, "about", {}) if step == "welcome" else self._start_consent(ctx)
+            if step == "welcome":
+                return self._at(ctx, "about", {}, *notice_before(ctx))
+            return self._start_consent(ctx)
         if step == "consent":
             return await self._consent(ctx, data, given)
         if step == "rank":
@@ -120,7 +124,7 @@ class Onboarding:
                 ctx, "consent", {"pending": pending, "given": accepted, "records": records}
             )
         history = {r.record_id: r for r in await ctx.consent_history()}
-        receipt_reply = receipt([history[r] for r in records])
+        receipt_reply = receipt([history[r] for r in records], ctx.channel)
         if len(accepted) >= 2:
             return self._at(ctx, "rank", {"ranked": [], "remaining": accepted}, receipt_reply)
         ctx.rank_channels(accepted)
@@ -144,49 +148,49 @@ class Onboarding:
         return go("menu", *replies, Reply((t("Thank you! Your choices are saved."),)))
 
 
-def about(ctx: Context) -> Reply:
-    """What Lotse is, who runs it, what it stores and for how long, the person's rights."""
-    settings = ctx.settings
+def consent_question(ctx: Context, channel: Channel) -> Reply:
+    name = channel_name(channel, ctx.channel)
+    if ctx.channel is Channel.SMS:
+        # TRANSLATORS: the consent question by SMS, kept short (SMS cost per segment).
+        question = t(
+            "May we send you information and invitations by {channel}? You can say no: "
+            "Lotse still works for you.",
+            channel=name,
+        )
+        return Reply((question,), (YES, NO))
     return Reply(
         (
             t(
-                "Lotse is a free service run by {operator}. It tells you about free advice "
-                "services and shows you who has your data. Lotse does not decide about your "
-                "residence or your benefits.",
-                operator=ctx.operator.name,
+                "May we contact you by {channel} with information and invitations, "
+                "for example about free advice services?",
+                channel=name,
             ),
-            t(
-                "What we store: your language, how you want to be contacted, and your "
-                "answers here. We do not ask for your name or your documents."
-            ),
-            tn(
-                "If you do not write to us for {n} day, we delete everything.",
-                "If you do not write to us for {n} days, we delete everything.",
-                settings.retention_days,
-            ),
-            tn(
-                "We delete the text of our messages after {n} day.",
-                "We delete the text of our messages after {n} days.",
-                settings.message_retention_days,
-            ),
-            # TRANSLATORS: privacy notice, the access log (bot.audit) in plain words;
-            # "someone at Lotse" means the people who run Lotse.
-            tn(
-                "When someone at an office or at Lotse looks at or changes your data, we "
-                "write down who, when and what kind of data, but not the data itself. After "
-                "your data is deleted, we keep these notes for {n} day in case of complaints "
-                "or misuse. Then we delete them too.",
-                "When someone at an office or at Lotse looks at or changes your data, we "
-                "write down who, when and what kind of data, but not the data itself. After "
-                "your data is deleted, we keep these notes for {n} days in case of complaints "
-                "or misuse. Then we delete them too.",
-                settings.access_log_retention_days,
-            ),
-            t(
-                "Your rights: you can see, correct and delete your data at any time. You can "
-                "say no, and you can change your mind later. You can complain to a data "
-                "protection authority. Questions about your data: {contact}.",
-                contact=ctx.operator.privacy_contact,
+            t("You can say no. Lotse still works for you."),
+        ),
+        (YES, NO),
+    )
+
+
+def notice_before(ctx: Context) -> tuple[Reply, ...]:
+    """By SMS the short notice goes as a message of its own before the question, so
+    that each fits three segments; elsewhere the notice is the question's text."""
+    if ctx.channel is not Channel.SMS:
+        return ()
+    return (Reply((sms_notice(operator=ctx.operator.name),)),)
+
+
+def about(ctx: Context) -> Reply:
+    """What Lotse is, who runs it, what it stores and for how long, the person's rights
+    (bot/consent/notice.py; `/privacy` serves the same). By SMS: the link to it and
+    the question, after the short notice (`notice_before`)."""
+    choices = (CONTINUE, OTHER_LANGUAGE)
+    if ctx.channel is Channel.SMS:
+        return Reply((notice_link_text(ctx.settings, ctx.lang), t("Shall we continue?")), choices)
+    operator = ctx.operator
+    return Reply(
+        (
+            *full_notice(
+                ctx.settings, operator=operator.name, privacy_contact=operator.privacy_contact
             ),
             t(
                 "Write “{menu}” at any time for the main menu, or “{language}” to change the "
@@ -195,5 +199,5 @@ def about(ctx: Context) -> Reply:
                 language=Keyword("keyword-language"),
             ),
         ),
-        (CONTINUE, OTHER_LANGUAGE),
+        choices,
     )

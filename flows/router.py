@@ -18,6 +18,8 @@ HELP = Keyword("keyword-help")
 STOP = Keyword("keyword-stop")
 START = Keyword("keyword-start")
 OPT_OUT_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.TELEGRAM})
+#: After an unexpected error, before the person's home flow starts again.
+APOLOGY = t("Sorry, something went wrong on our side. Let us start again.")
 
 
 #: Text longer than this is a sentence, not someone typing their connect code.
@@ -159,7 +161,4 @@ class FlowRouter:
         return go(self._home(ctx), Reply((notice,)))
 
     def failed(self, ctx: Context) -> Step:
-        return go(
-            self._home(ctx),
-            Reply((t("Sorry, something went wrong on our side. Let us start again."),)),
-        )
+        return go(self._home(ctx), Reply((APOLOGY,)))

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.consent import CONTACT, receipt
 from bot.conversation import Context, Input, Step
-from bot.i18n import CHANNEL_NAMES, STATE_NAMES
-from bot.kernel.types import Channel, Choice, ConsentState, Reply, t
+from bot.i18n import STATE_NAMES, channel_name
+from bot.kernel.types import Channel, Choice, ConsentState, Reply, t, verbatim
 from flows.common import (
     chosen_language,
     go,
@@ -44,18 +44,29 @@ class SettingsFlow:
             choices = (LANGUAGE, CONSENT, *((RANKING,) if data.get("can_rank") else ()), BACK)
             return Reply((t("Settings. What would you like to change?"),), choices)
         if step == "language":
+            if ctx.channel is Channel.SMS:
+                # The list is long in every script: the globe stands for the question,
+                # and the hint under it names the numbers (bot.messaging.render).
+                return Reply((verbatim("🌐"),), language_choices())
             return Reply((t("Please choose your language."),), language_choices())
         if step == "consent":
             states: Mapping[str, str] = data["states"]
+            header = (
+                # TRANSLATORS: by SMS, kept short (SMS cost per segment); each choice
+                # below reads "WhatsApp: yes".
+                t("Choose one to change your answer:")
+                if ctx.channel is Channel.SMS
+                else t("Choose a way of contact to change your answer. Now:")
+            )
             return Reply(
-                (t("Choose a way of contact to change your answer. Now:"),),
+                (header,),
                 (
                     *(
                         Choice(
                             f"toggle:{c}",
                             t(
                                 "{channel}: {state}",
-                                channel=CHANNEL_NAMES[Channel(c)],
+                                channel=channel_name(Channel(c), ctx.channel),
                                 state=STATE_NAMES[ConsentState(s)] if s else t("not asked"),
                             ),
                         )
@@ -65,7 +76,7 @@ class SettingsFlow:
                 ),
             )
         if step == "rank":
-            return rank_prompt(data["remaining"])
+            return rank_prompt(ctx, data["remaining"])
         raise ValueError(f"unknown settings step {step!r}")
 
     async def handle(
@@ -88,7 +99,7 @@ class SettingsFlow:
             ranked, remaining = picked
             if remaining:
                 next_data = {"ranked": ranked, "remaining": remaining}
-                return Step((rank_prompt(remaining),), NAME, "rank", next_data)
+                return Step((rank_prompt(ctx, remaining),), NAME, "rank", next_data)
             return await self._overview(ctx, ranking_saved(ctx, ranked))
         return None
 
@@ -100,7 +111,7 @@ class SettingsFlow:
         if given.choice == RANKING.id:
             remaining = [c.value for c in await self._ranked_given(ctx)]
             data = {"ranked": [], "remaining": remaining}
-            return Step((rank_prompt(remaining),), NAME, "rank", data)
+            return Step((rank_prompt(ctx, remaining),), NAME, "rank", data)
         if given.choice == BACK.id:
             return go("menu")
         return None
@@ -134,7 +145,7 @@ class SettingsFlow:
         if state is ConsentState.GIVEN:
             ranking.append(channel.value)
         ctx.rank_channels(ranking)
-        return await self._consent_step(ctx, receipt([new]))
+        return await self._consent_step(ctx, receipt([new], ctx.channel))
 
     async def _ranked_given(self, ctx: Context) -> list[Channel]:
         given = await ctx.given_channels()

@@ -235,11 +235,10 @@ def cmd_i18n(args: argparse.Namespace) -> None:
     if args.langs:
         raise Stop(f"i18n {args.action}: takes no languages (only `i18n review` does)")
     if args.action == "sms-cost":
-        from bot.i18n import Catalogs, format_report, sms_costs
+        from bot.cli.sms_tour import step_costs
+        from bot.i18n import format_report
 
-        catalogs = Catalogs(settings.locales_dir)
-        costs = sms_costs(catalogs, settings.locales_dir / "messages.pot")
-        print(format_report(costs, over=args.over))
+        print(format_report(step_costs(), over=args.over), end="")
         return
     from bot.config import REPO_ROOT
     from bot.i18n import SOURCE_PACKAGES, check_all
@@ -314,8 +313,8 @@ def parser() -> argparse.ArgumentParser:
     i18n.add_argument(
         "--over",
         type=int,
-        default=1,
-        help="sms-cost: highlight messages costing more segments than this",
+        default=3,
+        help="sms-cost: mark SMS steps costing more segments than this (the budget, 3)",
     )
     i18n.set_defaults(func=cmd_i18n)
     telegram = commands.add_parser("telegram", help="the Telegram bot")

@@ -6,18 +6,32 @@ from bot.consent.book import (
     ConsentBook,
     Decision,
     decision_text,
+    decisions_in_short,
     export,
     receipt,
+)
+from bot.consent.notice import (
+    PRIVACY_PATH,
+    full_notice,
+    notice_link,
+    notice_link_text,
+    sms_notice,
 )
 from bot.consent.person_export import export_for_person
 
 __all__ = [
     "CONTACT",
     "OFFICE_NOTICE_ID",
+    "PRIVACY_PATH",
     "ConsentBook",
     "Decision",
     "decision_text",
+    "decisions_in_short",
     "export",
     "export_for_person",
+    "full_notice",
+    "notice_link",
+    "notice_link_text",
     "receipt",
+    "sms_notice",
 ]

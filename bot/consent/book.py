@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConsentRecord
-from bot.i18n import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES, Translator
+from bot.i18n import PURPOSE_NAMES, STATE_NAMES, Translator, channel_name, listed
 from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Reply, Text, t, tn
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
@@ -130,10 +130,12 @@ class ConsentBook:
         return record
 
 
-def decision_text(record: ConsentRecord | Decision) -> Text:
-    """One line of a receipt or of "my consents"."""
+def decision_text(record: ConsentRecord | Decision, current: Channel | None = None) -> Text:
+    """One line of a receipt or of "my consents", for a person reading on `current`."""
     purpose = PURPOSES[record.purpose]
-    channel = CHANNEL_NAMES[Channel(record.channel)] if record.channel else t("all channels")
+    channel = (
+        channel_name(Channel(record.channel), current) if record.channel else t("all channels")
+    )
     # TRANSLATORS: {version} is the date of the privacy information the person was shown.
     return t(
         "Contact by {channel} for {purpose}: {state} (since {date}; privacy information from "
@@ -146,15 +148,46 @@ def decision_text(record: ConsentRecord | Decision) -> Text:
     )
 
 
-def receipt(changed: Sequence[ConsentRecord | Decision]) -> Reply:
-    """The message a person gets whenever their consent changes."""
+def decisions_in_short(
+    records: Sequence[ConsentRecord | Decision], current: Channel | None
+) -> Text:
+    """ "SMS (like this message): yes, WhatsApp: no", one line for an SMS."""
+    return listed(
+        [
+            t(
+                "{channel}: {state}",
+                channel=channel_name(Channel(r.channel), current)
+                if r.channel
+                else t("all channels"),
+                state=STATE_NAMES[ConsentState(r.state)],
+            )
+            for r in records
+        ]
+    )
+
+
+def receipt(changed: Sequence[ConsentRecord | Decision], current: Channel | None = None) -> Reply:
+    """The message a person gets whenever their consent changes. By SMS it is one short
+    line per receipt (date, each channel yes or no): three segments at most."""
+    if current is Channel.SMS:
+        # TRANSLATORS: a consent receipt by SMS, kept short (SMS cost per segment).
+        # {decisions} is a list like "WhatsApp: yes, Telegram: no". "Settings" is
+        # the main menu's settings button; quote it as the language quotes.
+        short = t(
+            "Receipt of {date}: {decisions}. You can change this at any time: write “{menu}”, "
+            "then choose “Settings”.",
+            date=max(record.recorded_at for record in changed).date(),
+            decisions=decisions_in_short(changed, current),
+            menu=Keyword("keyword-menu"),
+        )
+        return Reply(texts=(short,), important=True)
     lines = [
         tn(
             "Confirmation: we have saved {n} answer.",
             "Confirmation: we have saved {n} answers.",
             len(changed),
         ),
-        *(decision_text(record) for record in changed),
+        *(decision_text(record, current) for record in changed),
         t(
             "You can change this at any time: write “{menu}” and choose “Settings”. "
             "Saying no later is as easy as saying yes.",

@@ -19,10 +19,10 @@ from bot.i18n.check import (
     check_template,
 )
 from bot.i18n.domains import DOMAINS, MESSAGES, STAFF, Domain
-from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES, channel_name, listed
 from bot.i18n.review import awaiting_review, format_review, mark_reviewed, review_list
 from bot.i18n.review import languages as review_languages
-from bot.i18n.sms_cost import format_report, sms_costs
+from bot.i18n.sms_cost import SmsCost, format_report, over_budget, step_cost
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -35,8 +35,10 @@ __all__ = [
     "STATE_NAMES",
     "Catalogs",
     "Domain",
+    "SmsCost",
     "Translator",
     "awaiting_review",
+    "channel_name",
     "check_all",
     "check_catalogs",
     "check_separation",
@@ -45,11 +47,13 @@ __all__ = [
     "fold",
     "format_report",
     "format_review",
+    "listed",
     "mark_reviewed",
     "native_name",
     "negotiate",
+    "over_budget",
     "parse_accept_language",
     "review_languages",
     "review_list",
-    "sms_costs",
+    "step_cost",
 ]

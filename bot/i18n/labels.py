@@ -4,13 +4,42 @@ from __future__ import annotations
 
 from bot.kernel.types import Channel, ConsentState, Text, t
 
+#: Each channel named from anywhere else (a letter, another channel, the office).
 CHANNEL_NAMES: dict[Channel, Text] = {
-    Channel.WEBCHAT: t("this web chat"),
+    Channel.WEBCHAT: t("the Lotse web chat"),
     Channel.TELEGRAM: t("Telegram"),
     Channel.SMS: t("SMS (text message)"),
     Channel.WHATSAPP: t("WhatsApp"),
     Channel.LETTER: t("letter by post"),
 }
+
+#: A channel named to a person who is reading on that very channel.
+_HERE: dict[Channel, Text] = {
+    Channel.WEBCHAT: t("this web chat"),
+    Channel.SMS: t("SMS (like this message)"),
+}
+
+
+def channel_name(channel: Channel, current: Channel | None) -> Text:
+    """The channel's name for a person reading on `current` (None: not on any channel).
+
+    "This web chat" is wrong in an SMS, and "SMS" alone hides that the message being
+    read is one."""
+    if channel is current and channel in _HERE:
+        return _HERE[channel]
+    return CHANNEL_NAMES[channel]
+
+
+def listed(items: list[Text]) -> Text:
+    """Items as one list in the reader's language ("a, b, c"; "a، b، c" in Arabic script).
+
+    Each item is translated on its own; the comma is the catalog's."""
+    if len(items) == 1:
+        return items[0]
+    # TRANSLATORS: joins two items of a list (repeated for longer lists); use your
+    # language's comma, e.g. "{a}، {b}" in Arabic script, "{a}፣ {b}" in Ge'ez.
+    return t("{a}, {b}", a=items[0], b=listed(items[1:]))
+
 
 STATE_NAMES: dict[ConsentState, Text] = {
     ConsentState.GIVEN: t("yes"),

@@ -1,138 +1,62 @@
-"""What each catalog message costs as an SMS, per language (`lotse i18n sms-cost`).
+"""What each SMS step costs, per language (`lotse i18n sms-cost`).
 
-Arabic, Persian, Cyrillic and Ethiopic texts are UCS-2 (70 characters per
-segment, 67 when concatenated), so the same sentence can cost three times what
-it costs in German. Translators and operators use this report to keep the
-frequent messages short.
+An SMS step is one message Lotse sends by SMS, whole, as the SMS renderer writes it
+(paragraphs joined, choices numbered with their hint). The steps themselves come from
+a tour of the real flows (bot/cli/sms_tour.py); this module costs them and writes the
+report. Arabic, Persian, Cyrillic and Ethiopic texts are UCS-2 (70 characters per
+segment, 67 when concatenated), so the same sentence can cost three times what it
+costs in German; a single typographic character does the same to a German text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
-
-from bot.config import REPO_ROOT
-from bot.i18n.catalogs import DOMAIN, Catalogs, Translator, native_name, placeholders
-from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES
+from bot.i18n.catalogs import native_name
 from bot.kernel import sms
-from bot.kernel.types import Channel, ConsentState, Keyword, Text
 
-DEFAULT_TEMPLATE = REPO_ROOT / "locales" / f"{DOMAIN}.pot"
-
-#: Plural messages are costed for one and for many.
-PLURAL_SAMPLES = (1, 30)
-
-#: A realistic municipality name (about 35 characters) for {operator}.
-SAMPLE_OPERATOR = "Stadt Musterstadt, Integrationsbüro"
-SAMPLE_UNKNOWN = "Musterstadt"
+#: What one SMS step may cost (LOTSE_SMS_MAX_SEGMENTS, 3, splits beyond it).
+BUDGET = 3
 
 
 @dataclass(frozen=True, slots=True)
 class SmsCost:
     lang: str
-    msgid: str
-    n: int | None  # the plural count used, None for a plain message
+    #: Where in a conversation the step is sent (see bot/cli/sms_tour.py).
+    where: str
     encoding: str  # "GSM-7" or "UCS-2"
     units: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
     segments: int
     #: The characters that make the text UCS-2 (at most five), empty for GSM-7.
     non_gsm: str = ""
+    #: The text's beginning, to recognise the message.
+    start: str = ""
 
 
-def _samples(lang: str) -> dict[str, Any]:
-    """Sample values per placeholder name. "language" is a language's name in most
-    messages (and a keyword in one, of similar length), so the name is used."""
-    return {
-        "operator": SAMPLE_OPERATOR,
-        "contact": "datenschutz@musterstadt.example",
-        "date": date(2026, 11, 23),
-        "channel": CHANNEL_NAMES[Channel.SMS],
-        "channels": Text(
-            "{a}, {b}", {"a": CHANNEL_NAMES[Channel.SMS], "b": CHANNEL_NAMES[Channel.WHATSAPP]}
-        ),
-        "purpose": PURPOSE_NAMES["contact"],
-        "state": STATE_NAMES[ConsentState.GIVEN],
-        "version": "2026-11",
-        "language": native_name(lang),
-    }
-
-
-def _params(msgid: str, lang: str, keywords: set[str], n: int | None) -> dict[str, Any]:
-    samples = _samples(lang)
-    params: dict[str, Any] = {}
-    for name in placeholders(msgid):
-        if name in samples:
-            params[name] = samples[name]
-        elif name in keywords:  # {menu}, {help}, {stop}: the keyword as shown to people
-            params[name] = Keyword.named(name)
-        else:
-            params[name] = SAMPLE_UNKNOWN
-    if n is not None:
-        params["n"] = n
-    return params
-
-
-def _texts(template: Catalog, lang: str) -> Iterable[tuple[str, Text]]:
-    keywords = {
-        str(m.id).removeprefix("keyword-")
-        for m in template
-        if isinstance(m.id, str) and m.id.startswith("keyword-")
-    }
-    for message in template:
-        if not message.id or str(message.id).startswith("keyword-"):
-            continue  # keyword lists are matched, never sent
-        if isinstance(message.id, tuple):
-            singular, plural = str(message.id[0]), str(message.id[1])
-            for n in PLURAL_SAMPLES:
-                params = _params(singular + plural, lang, keywords, n)
-                yield singular, Text(singular, params, plural, n)
-        else:
-            msgid = str(message.id)
-            yield msgid, Text(msgid, _params(msgid, lang, keywords, None))
-
-
-def _cost(translator: Translator, msgid: str, text: Text) -> SmsCost:
-    rendered = translator.text(text)
-    units, _ = sms.units(rendered)
+def step_cost(lang: str, where: str, text: str) -> SmsCost:
+    units, _ = sms.units(text)
     return SmsCost(
-        lang=translator.lang,
-        msgid=msgid,
-        n=text.n,
-        encoding=sms.encoding(rendered),
+        lang=lang,
+        where=where,
+        encoding=sms.encoding(text),
         units=units,
-        segments=sms.segments(rendered),
-        non_gsm="".join(dict.fromkeys(c for c in rendered if not sms.is_gsm7(c)))[:5],
+        segments=sms.segments(text),
+        non_gsm="".join(dict.fromkeys(c for c in text if not sms.is_gsm7(c)))[:5],
+        start=_short(text, 40),
     )
 
 
-def sms_costs(catalogs: Catalogs, template: Path = DEFAULT_TEMPLATE) -> list[SmsCost]:
-    """Every message of `template` (messages.pot) rendered in every language, costed."""
-    with template.open("rb") as handle:
-        source = read_po(handle)
-    return [
-        _cost(translator, msgid, text)
-        for lang, translator in catalogs.all().items()
-        for msgid, text in _texts(source, lang)
-    ]
+def over_budget(costs: Iterable[SmsCost], budget: int = BUDGET) -> list[SmsCost]:
+    return [c for c in costs if c.segments > budget]
 
 
 # -- the report ----------------------------------------------------------------
 
 
-def _short(msgid: str, width: int = 60) -> str:
-    flat = " ".join(msgid.split())
+def _short(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def _label(cost: SmsCost) -> str:
-    suffix = f" [n={cost.n}]" if cost.n is not None else ""
-    return _short(cost.msgid) + suffix
 
 
 def _why(cost: SmsCost) -> str:
@@ -144,38 +68,42 @@ def _why(cost: SmsCost) -> str:
 
 
 def _table(costs: Sequence[SmsCost], over: int) -> list[str]:
-    rows = sorted(costs, key=lambda c: (-c.segments, c.msgid, c.n or 0))
-    lines = ["     seg  encoding  units  message"]
-    for cost in rows:
-        mark = "  >>" if cost.segments > over else "    "
+    lines = ["     seg  encoding  units  step: how it begins"]
+    for c in costs:
+        mark = "  >>" if c.segments > over else "    "
         lines.append(
-            f"{mark}{cost.segments:>4}  {cost.encoding:<8}  {cost.units:>5}  "
-            f"{_label(cost)}{_why(cost)}"
+            f"{mark}{c.segments:>4}  {c.encoding:<8}  {c.units:>5}  {c.where}: {c.start}{_why(c)}"
         )
     return lines
 
 
-def _summary(lang: str, costs: Sequence[SmsCost], over: int) -> str:
+def summary(lang: str, costs: Sequence[SmsCost], over: int = BUDGET) -> str:
     costliest = max(costs, key=lambda c: (c.segments, c.units))
     above = sum(1 for c in costs if c.segments > over)
     return (
-        f"{lang}: {len(costs)} messages, {sum(c.segments for c in costs)} segments in total, "
-        f"{above} over {over}; costliest: {_label(costliest)} ({costliest.segments} segments)"
+        f"{lang}: {len(costs)} SMS steps, {sum(c.segments for c in costs)} segments in total, "
+        f"{above} over {over}; costliest: {costliest.where} ({costliest.segments} segments)"
     )
 
 
-def _by_language(costs: Iterable[SmsCost]) -> Mapping[str, list[SmsCost]]:
+def by_language(costs: Iterable[SmsCost]) -> Mapping[str, list[SmsCost]]:
     grouped: dict[str, list[SmsCost]] = {}
-    for cost in costs:
-        grouped.setdefault(cost.lang, []).append(cost)
+    for c in costs:
+        grouped.setdefault(c.lang, []).append(c)
     return grouped
 
 
-def format_report(costs: Sequence[SmsCost], *, over: int = 1) -> str:
-    """A table per language (costliest first; ">>" marks messages over `over` segments)
-    followed by its summary line."""
-    sections = []
-    for lang, rows in _by_language(costs).items():
-        title = f"== {lang} ({native_name(lang)}) =="
-        sections.append("\n".join([title, *_table(rows, over), _summary(lang, rows, over)]))
-    return "\n\n".join(sections) + ("\n" if sections else "")
+def format_report(costs: Sequence[SmsCost], *, over: int = BUDGET) -> str:
+    """A table per language, in the order a conversation sends them (">>" marks steps
+    over `over` segments), its summary line; then all summaries together."""
+    grouped = by_language(costs)
+    sections = [
+        "\n".join(
+            [f"== {lang} ({native_name(lang)}) ==", *_table(rows, over), summary(lang, rows, over)]
+        )
+        for lang, rows in grouped.items()
+    ]
+    if not sections:
+        return ""
+    totals = "\n".join(summary(lang, rows, over) for lang, rows in grouped.items())
+    return "\n\n".join([*sections, "== summary ==\n" + totals]) + "\n"

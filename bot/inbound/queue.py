@@ -27,9 +27,7 @@ INBOX = cast(Table, InboxEntry.__table__)
 MESSAGES = cast(Table, Message.__table__)
 
 
-async def store(
-    session: AsyncSession, entries: Sequence[Entry], *, postgres: bool
-) -> list[bool]:
+async def store(session: AsyncSession, entries: Sequence[Entry], *, postgres: bool) -> list[bool]:
     """Queue each entry unless its provider id is queued or was processed before;
     True for each entry that is new."""
     upsert = pg_insert if postgres else sqlite_insert
@@ -64,9 +62,7 @@ def _literal(value: object, column: str) -> Any:
     return literal(value, INBOX.c[column].type).label(column)
 
 
-async def claim_next(
-    session: AsyncSession, now: datetime, *, postgres: bool
-) -> InboxEntry | None:
+async def claim_next(session: AsyncSession, now: datetime, *, postgres: bool) -> InboxEntry | None:
     """The oldest due message of a sender with nothing older waiting, claimed for
     this transaction (see the module's docstring)."""
     earlier = INBOX.alias("earlier")

@@ -35,6 +35,7 @@ from bot.invitations.print_queue import (
     print_overview,
     recent_batches,
 )
+from bot.invitations.request import InvitationRequest, Personal
 from bot.invitations.sending import InvitationSender
 from bot.invitations.status import InvitationStatus, LetterStatus
 from bot.invitations.views import Event, OfficeInvitation, status_counts
@@ -54,12 +55,14 @@ __all__ = [
     "FieldError",
     "FindingKind",
     "InvitationIn",
+    "InvitationRequest",
     "InvitationSender",
     "InvitationStatus",
     "LetterStatus",
     "Listing",
     "NothingToPrint",
     "OfficeInvitation",
+    "Personal",
     "PrintOverview",
     "ReferenceConflict",
     "Refusal",

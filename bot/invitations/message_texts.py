@@ -8,9 +8,17 @@ from bot.kernel.types import Text, t
 
 
 def invitation_texts(
-    office: Office, code: str, link: str, telegram: bool, *, reminder: bool = False
+    office: Office,
+    code: str,
+    link: str,
+    telegram: bool,
+    *,
+    reminder: bool = False,
+    with_link: bool = True,
 ) -> list[Text]:
-    """The message. Its first line stands alone (WhatsApp templates carry only it)."""
+    """The message. Its first line stands alone (WhatsApp templates carry only it).
+    Without the link (an SMS that would cost more than three segments with it), the
+    person answers with the code."""
     shown = display_code(code)
     first = (
         # TRANSLATORS: Reminder message (SMS/WhatsApp); keep it short: SMS costs per segment.
@@ -25,5 +33,8 @@ def invitation_texts(
         t("Open {link} to start in Telegram.", link=link)
         if telegram
         else t("Reply with the code to start, or open {link}", link=link)
+        if with_link
+        # TRANSLATORS: the end of an invitation by SMS when the link would not fit.
+        else t("Reply with the code to start.")
     )
     return [first, how]

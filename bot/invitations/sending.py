@@ -20,6 +20,7 @@ from bot.invitations.links import TELEGRAM_LINK_NOTE, chat_link, entry_link, tel
 from bot.invitations.message_texts import invitation_texts
 from bot.invitations.request import Personal
 from bot.invitations.status import LetterKind, LetterStatus, add_event, mark_failed
+from bot.kernel import sms
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import Outgoing, enqueue
@@ -183,9 +184,13 @@ class InvitationSender:
         )
         translator = self.catalogs[invitation.language]
         link = chosen.telegram_link or chat_link(self.settings, token_of(self.vault, invitation))
-        texts = invitation_texts(office, code_of(self.vault, invitation), link,
-                                 chosen.telegram_link is not None, reminder=reminder)  # fmt: skip
+        code, telegram = code_of(self.vault, invitation), chosen.telegram_link is not None
+        texts = invitation_texts(office, code, link, telegram, reminder=reminder)
         text = "\n".join(translator.text(x) for x in texts)
+        if channel is Channel.SMS and sms.segments(text) > self.settings.sms_max_segments:
+            texts = invitation_texts(office, code, link, telegram, reminder=reminder,
+                                     with_link=False)  # fmt: skip
+            text = "\n".join(translator.text(x) for x in texts)
         template = WHATSAPP_TEMPLATE if channel is Channel.WHATSAPP else None
         message = Outgoing(
             contact.person_id,

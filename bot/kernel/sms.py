@@ -104,3 +104,32 @@ def _cut(sentence: str, max_segments: int) -> list[str]:
     if current:
         out.append(current)
     return out
+
+
+# Typographic characters with a plain GSM-7 equivalent (what Twilio calls smart
+# encoding): one „quote“ or dash would otherwise make a whole German text UCS-2.
+_FOLDS = str.maketrans(
+    {
+        "„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "‟": '"', "″": '"',
+        "‚": "'", "‘": "'", "’": "'", "‹": "'", "›": "'", "‛": "'", "′": "'",
+        "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "−": "-",
+        "…": "...", "•": "-", "·": "-",
+        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u2002": " ",
+        "\u2003": " ", "\u200a": " ", "\u00ad": "", "\u200b": "", "\u2060": "",
+    }
+)  # fmt: skip
+
+
+_SPACES = " \u00a0\u202f\u2009"
+_GUILLEMET_SPACES = re.compile(f"«[{_SPACES}]+|[{_SPACES}]+»")
+
+
+def gsm_folded(text: str) -> str:
+    """The text with typographic quotes, dashes, ellipses and special spaces replaced by
+    their GSM-7 equivalents, if that makes the whole text GSM-7; else the text unchanged
+    (a text that is UCS-2 anyway keeps its typography: folding would save nothing)."""
+    if is_gsm7(text):
+        return text
+    # French « MENU » keeps its inner spaces in guillemets; as "MENU" they go.
+    folded = _GUILLEMET_SPACES.sub(lambda m: m[0].strip(_SPACES), text).translate(_FOLDS)
+    return folded if is_gsm7(folded) else text

@@ -100,6 +100,11 @@ def tn(singular: str, plural: str, n: int, **params: Any) -> Text:
     return Text(singular, {"n": n, **params}, plural, n)
 
 
+#: The id prefix of a choice that picks a language ("lang:fa"): a list of them is
+#: read by someone whose language Lotse may not know yet.
+LANGUAGE_CHOICE = "lang:"
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     id: str

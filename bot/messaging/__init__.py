@@ -14,6 +14,8 @@ from bot.messaging.dispatcher import Dispatcher
 from bot.messaging.queue import Outgoing, enqueue, enqueue_many
 from bot.messaging.reader import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
 from bot.messaging.receipts import apply_receipts
+from bot.messaging.render import rendered_text
+from bot.messaging.sweep import note_header
 
 __all__ = [
     "ChannelAdapter",
@@ -32,7 +34,9 @@ __all__ = [
     "enqueue",
     "enqueue_many",
     "fetch_for_reader",
+    "note_header",
     "offered_choices",
     "reader_for",
+    "rendered_text",
     "running",
 ]

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from adapters import telegram
 from adapters.twilio import EMPTY_TWIML, TwilioClient, TwilioSmsAdapter, routes
 from adapters.webchat import WebChatAdapter
+from bot.consent import decisions_in_short, receipt
 from bot.consent.book import NOTICE_VERSION, decision_text
 from bot.db.models import (
     ConsentRecord,
@@ -37,9 +38,9 @@ from bot.db.models import (
     Person,
 )
 from bot.i18n.catalogs import LANGUAGES, Catalogs, direction, native_name, upper
-from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES
+from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES, channel_name
 from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Text, t, tn
-from bot.messaging.render import PDI, REPLY_WITH_NUMBER, RLI
+from bot.messaging.render import LANGUAGE_HINT, PDI, RLI, SMS_REPLY_WITH_NUMBER
 from bot.people.retention import apply_retention
 from bot.runtime.services import Services, build_services
 from bot.web.app import make_app
@@ -89,6 +90,7 @@ MAIN_MENU = ["settings", "my_consents", "delete", "help"]
 TODAY = date(2026, 11, 23)  # the tests' clock
 ODD_TEXTS = ["hi", "مرحبا", "🙂👍🏽🎉", "ж" * 2000]
 #: A numbered choice on a channel without buttons: "3. Label", RTL lines isolated.
+LANGUAGE_NAMES = {native_name(code) for code in LANGUAGES}
 NUMBERED = re.compile(f"^({RLI})?(\\d+)\\. (.+?)({PDI})?$")
 
 
@@ -114,7 +116,9 @@ def choice_labels(catalogs: Catalogs, lang: str) -> dict[str, str]:
         NO,
         *language_choices(),
     ]
-    for channel, name in CHANNEL_NAMES.items():
+    # Each channel as named from anywhere and on itself ("SMS (like this message)").
+    named = [(c, channel_name(c, current)) for c in CHANNEL_NAMES for current in (None, c)]
+    for channel, name in named:
         choices.append(Choice(f"rank:{channel}", name))
         for state in (*STATE_NAMES.values(), t("not asked")):
             toggle = t("{channel}: {state}", channel=name, state=state)
@@ -258,7 +262,12 @@ class OnSms(Someone):
         isolated = bool(numbered) and all(m[1] and m[4] for m in numbered)
         if numbered:
             assert isolated or not any(m[1] or m[4] for m in numbered)
-            assert flat(self.text(REPLY_WITH_NUMBER)) in flat("\n".join(bodies))
+            hint = (
+                LANGUAGE_HINT.format(last=len(numbered))
+                if all(label in LANGUAGE_NAMES for label in labels)
+                else self.text(SMS_REPLY_WITH_NUMBER)
+            )
+            assert flat(hint) in flat("\n".join(bodies))
         exchange = Exchange(bodies, self._ids(labels), labels, isolated)
         return self._understood(exchange)
 
@@ -380,10 +389,52 @@ async def onboard(someone: Someone) -> None:
     assert person.channel_ranking == [channel.value, "webchat"]
 
 
-def saved_order(*channels: Channel) -> Text:
-    names = {f"c{i}": CHANNEL_NAMES[c] for i, c in enumerate(channels)}
+def saved_order(current: Channel, *channels: Channel) -> Text:
+    names = {f"c{i}": channel_name(c, current) for i, c in enumerate(channels)}
     joined = Text(", ".join(f"{{{key}}}" for key in names), names)
     return t("Saved. We will contact you in this order: {channels}.", channels=joined)
+
+
+def sms_help(someone: Someone) -> Text:
+    return t(
+        "Help: reply with the number of a choice. Write “{menu}” for the main menu, "
+        "“{language}” to change the language. Lotse is run by {operator}: {contact}.",
+        menu=MENU,
+        language=LANGUAGE,
+        operator=someone.services.operator.name,
+        contact=someone.services.operator.contact,
+    )
+
+
+def delete_question(someone: Someone) -> Text:
+    if someone.channel is Channel.SMS:
+        return t(
+            "Do you really want to delete all your data and our conversation? You cannot undo this."
+        )
+    return t(
+        "Do you really want to delete all your data? This deletes your settings, your "
+        "answers and our conversation. You cannot undo this."
+    )
+
+
+def consent_question(someone: Someone, channel: Channel) -> Text:
+    """The question for `channel`, the web chat named as from elsewhere off the web."""
+    name = (
+        t("the Lotse web chat")
+        if channel is Channel.WEBCHAT
+        else channel_name(channel, someone.channel)
+    )
+    if someone.channel is Channel.SMS:
+        return t(
+            "May we send you information and invitations by {channel}? You can say no: "
+            "Lotse still works for you.",
+            channel=name,
+        )
+    return t(
+        "May we contact you by {channel} with information and invitations, "
+        "for example about free advice services?",
+        channel=name,
+    )
 
 
 def receipt_head(n: int) -> Text:
@@ -415,7 +466,10 @@ async def test_settings_change_the_language(someone: Someone) -> None:
     someone.says(overview, t("Settings. What would you like to change?"))
     assert someone.offered == ["language", "consent", "ranking", "back"]
     menu = await someone.choose("language")
-    someone.says(menu, t("Please choose your language."))
+    if someone.channel is Channel.SMS:  # three segments: the globe is the question
+        assert menu.flat.startswith("🌐")
+    else:
+        someone.says(menu, t("Please choose your language."))
     assert someone.offered == [f"lang:{code}" for code in LANGUAGES]
     assert someone.labels == [native_name(code) for code in LANGUAGES]
 
@@ -433,7 +487,10 @@ async def test_settings_change_the_language(someone: Someone) -> None:
 
     # The next replies, to something else entirely, stay in the new language.
     help_ = await someone.choose("help")
-    someone.says(help_, t("Help: choose one of the buttons, or write the number of a choice."))
+    if someone.channel is Channel.SMS:
+        someone.says(help_, sms_help(someone))
+    else:
+        someone.says(help_, t("Help: choose one of the buttons, or write the number of a choice."))
     assert_in_script(someone, help_, target)
     overview = await someone.choose("settings")
     assert_in_script(someone, overview, target)
@@ -447,14 +504,20 @@ async def test_settings_change_the_language(someone: Someone) -> None:
 async def test_withdraw_the_channels_consent_and_give_it_again(someone: Someone) -> None:
     await onboard(someone)
     channel, lang, services = someone.channel, someone.lang, someone.services
-    name = CHANNEL_NAMES[channel]
+    name = channel_name(channel, channel)  # named on itself: "SMS (like this message)"
 
     def toggle(state: ConsentState) -> str:
         return someone.text(t("{channel}: {state}", channel=name, state=STATE_NAMES[state]))
 
     await someone.choose("settings")
     consent = await someone.choose("consent")
-    someone.says(consent, t("Choose a way of contact to change your answer. Now:"))
+    sms = channel is Channel.SMS
+    someone.says(
+        consent,
+        t("Choose one to change your answer:")
+        if sms
+        else t("Choose a way of contact to change your answer. Now:"),
+    )
     assert someone.offered == ["toggle:webchat", f"toggle:{channel}", "done"]
     assert someone.labels[1] == toggle(ConsentState.GIVEN)
 
@@ -467,22 +530,35 @@ async def test_withdraw_the_channels_consent_and_give_it_again(someone: Someone)
         history = records
         assert (newest.channel, newest.state, newest.method) == (channel.value, state, "chat")
         assert (newest.notice_language, newest.notice_version) == (lang, NOTICE_VERSION)
-        # The receipt names exactly this decision, in the person's language.
-        someone.says(
-            answer,
-            receipt_head(1),
-            decision_text(newest),
-            t(
-                "You can change this at any time: write “{menu}” and choose “Settings”. "
-                "Saying no later is as easy as saying yes.",
+        # The receipt names exactly this decision, in the person's language; by SMS
+        # in one short line: the date, the channel as named on itself, its state.
+        if sms:
+            short = t(
+                "Receipt of {date}: {decisions}. You can change this at any time: write "
+                "“{menu}”, then choose “Settings”.",
+                date=TODAY,
+                decisions=t("{channel}: {state}", channel=name, state=STATE_NAMES[state]),
                 menu=MENU,
-            ),
-        )
-        assert someone.text(STATE_NAMES[state]) in someone.text(decision_text(newest))
+            )
+            someone.says(answer, short)
+            assert receipt([newest], channel).texts == (short,)
+            assert flat(someone.text(t("SMS (like this message)"))) in answer.flat
+        else:
+            someone.says(
+                answer,
+                receipt_head(1),
+                decision_text(newest, channel),
+                t(
+                    "You can change this at any time: write “{menu}” and choose “Settings”. "
+                    "Saying no later is as easy as saying yes.",
+                    menu=MENU,
+                ),
+            )
+            assert someone.text(STATE_NAMES[state]) in someone.text(decision_text(newest))
         assert someone.offered == ["toggle:webchat", f"toggle:{channel}", "done"]
         assert someone.labels[1] == toggle(state)
         assert someone.labels[0] == someone.text(
-            t("{channel}: {state}", channel=CHANNEL_NAMES[Channel.WEBCHAT], state=t("yes"))
+            t("{channel}: {state}", channel=t("the Lotse web chat"), state=t("yes"))
         )
         ranking = (await the_person(services)).channel_ranking
         if state is ConsentState.WITHDRAWN:
@@ -519,11 +595,12 @@ async def test_rank_the_consented_channels_in_settings(someone: Someone) -> None
     prompt = await someone.choose("ranking")
     someone.says(prompt, t("How would you most like to hear from us? Choose one."))
     assert someone.offered == [f"rank:{channel}", "rank:webchat"]  # the current order
-    assert someone.labels == [someone.text(CHANNEL_NAMES[c]) for c in (channel, Channel.WEBCHAT)]
+    names = [channel_name(c, channel) for c in (channel, Channel.WEBCHAT)]
+    assert someone.labels == [someone.text(name) for name in names]
     saved = await someone.choose("rank:webchat")  # the last one is ranked by itself
     someone.says(
         saved,
-        saved_order(Channel.WEBCHAT, channel),
+        saved_order(someone.channel, Channel.WEBCHAT, channel),
         t("Settings. What would you like to change?"),
     )
     assert someone.offered == ["language", "consent", "ranking", "back"]
@@ -540,10 +617,22 @@ async def test_my_consents_in_the_persons_language(someone: Someone) -> None:
         ("webchat", "given"),
         (channel.value, "given"),
     ]
+    if channel is Channel.SMS:  # one short line, the channels named as from an SMS
+        decisions = decisions_in_short(records, channel)
+        someone.says(
+            shown,
+            t("Your consents now: {decisions}.", decisions=decisions),
+            tn("Your history has {n} entry.", "Your history has {n} entries.", 2),
+        )
+        for name in (t("the Lotse web chat"), t("SMS (like this message)"), t("yes")):
+            assert flat(someone.text(name)) in shown.flat
+        assert someone.offered == MAIN_MENU
+        assert_in_script(someone, shown, lang)
+        return
     someone.says(
         shown,
         t("Your answers now:"),
-        *(decision_text(record) for record in records),
+        *(decision_text(record, channel) for record in records),
         tn(
             "Your history has {n} entry. A change adds a new entry. Old entries stay as they are.",
             "Your history has {n} entries. A change adds a new entry. Old entries stay as "
@@ -555,7 +644,7 @@ async def test_my_consents_in_the_persons_language(someone: Someone) -> None:
     assert formatted != TODAY.isoformat() and flat(formatted) in shown.flat
     assert NOTICE_VERSION in shown.flat  # the version of the notice agreed to
     assert "November" not in shown.flat
-    assert flat(someone.text(CHANNEL_NAMES[channel])) in shown.flat
+    assert flat(someone.text(channel_name(channel, channel))) in shown.flat
     assert someone.offered == MAIN_MENU  # back at the menu
     assert_in_script(someone, shown, lang)
 
@@ -565,24 +654,32 @@ async def test_help_shows_the_keywords_of_the_persons_language(someone: Someone)
     lang = someone.lang
     catalog = someone.services.catalogs[lang]
     shown = await someone.choose("help")
-    someone.says(
-        shown,
-        t("Help: choose one of the buttons, or write the number of a choice."),
-        t(
-            "These words work at any time: “{menu}” for the main menu, “{language}” to "
-            "change the language, “{help}” for this help.",
-            menu=MENU,
-            language=LANGUAGE,
-            help=HELP,
-        ),
-        t(
-            "Lotse is run by {operator}. Contact: {contact}.",
-            operator=someone.services.operator.name,
-            contact=someone.services.operator.contact,
-        ),
-        t("Main menu. What would you like to do?"),
-    )
-    for keyword in (MENU, LANGUAGE, HELP):
+    operator = someone.services.operator
+    if someone.channel is Channel.SMS:  # one short text by SMS, the same words and contact
+        first = sms_help(someone)
+        someone.says(shown, first, t("Main menu. What would you like to do?"))
+    else:
+        first = t("Help: choose one of the buttons, or write the number of a choice.")
+        someone.says(
+            shown,
+            first,
+            t(
+                "These words work at any time: “{menu}” for the main menu, “{language}” to "
+                "change the language, “{help}” for this help.",
+                menu=MENU,
+                language=LANGUAGE,
+                help=HELP,
+            ),
+            t(
+                "Lotse is run by {operator}. Contact: {contact}.",
+                operator=operator.name,
+                contact=operator.contact,
+            ),
+            t("Main menu. What would you like to do?"),
+        )
+    assert operator.contact in shown.flat
+    keywords = (MENU, LANGUAGE) if someone.channel is Channel.SMS else (MENU, LANGUAGE, HELP)
+    for keyword in keywords:
         word = upper(catalog.keywords(keyword)[0], lang)
         assert SCRIPT[lang].search(word), word  # a word of this language, not English
         assert word in shown.flat, word
@@ -590,7 +687,7 @@ async def test_help_shows_the_keywords_of_the_persons_language(someone: Someone)
     assert someone.offered == MAIN_MENU
     # The help word typed in the language (a later one of its words) works as well.
     typed = await someone.write(catalog.keywords(HELP)[1])
-    someone.says(typed, t("Help: choose one of the buttons, or write the number of a choice."))
+    someone.says(typed, first)
     assert someone.offered == MAIN_MENU
     await no_step_failed(someone.services)
 
@@ -617,7 +714,10 @@ async def test_the_language_word_works_at_any_step(someone: Someone) -> None:
         # The first word, shouted; later ones as typed, with punctuation.
         typed = upper(words[0], lang) + "!" if i % 2 == 0 else f"  {words[i % len(words)]}. "
         menu = await someone.write(typed)
-        someone.says(menu, t("Please choose your language."))
+        if someone.channel is Channel.SMS:  # the globe and the names are the question
+            assert menu.flat.startswith("🌐"), where
+        else:
+            someone.says(menu, t("Please choose your language."))
         assert someone.offered == [f"lang:{code}" for code in LANGUAGES], where
         again = await someone.choose(f"lang:{lang}")
         someone.says(again, language_set(lang).texts[0])
@@ -635,10 +735,7 @@ async def test_unexpected_text_gets_a_polite_answer_and_the_question_again(
         (["settings"], t("Settings. What would you like to change?")),
         (
             ["back", "delete"],
-            t(
-                "Do you really want to delete all your data? This deletes your settings, your "
-                "answers and our conversation. You cannot undo this."
-            ),
+            delete_question(someone),
         ),
     ):
         for choice in path:
@@ -661,13 +758,7 @@ async def test_delete_my_data_erases_it_and_says_goodbye_on_the_channel(
     await onboard(someone)
     services, channel, lang = someone.services, someone.channel, someone.lang
     question = await someone.choose("delete")
-    someone.says(
-        question,
-        t(
-            "Do you really want to delete all your data? This deletes your settings, your "
-            "answers and our conversation. You cannot undo this."
-        ),
-    )
+    someone.says(question, delete_question(someone))
     assert someone.offered == ["confirm", "keep"]
     kept = await someone.choose("keep")
     someone.says(kept, t("Nothing was deleted."), t("Main menu. What would you like to do?"))
@@ -741,14 +832,20 @@ async def test_a_keyword_during_onboarding_keeps_the_person_in_onboarding(
     await someone.start()
     await someone.choose("continue")  # what Lotse is: it tells of these words
     consent = await someone.choose("continue")  # the first consent question is open
-    someone.says(consent, t("You can say no. Lotse still works for you."))
+    someone.says(consent, consent_question(someone, Channel.WEBCHAT))
     assert someone.offered == ["yes", "no"]
     word = someone.services.catalogs[lang].keywords(keyword)[0]
     answer = await someone.write(word)
-    if keyword == LANGUAGE:
+    if keyword == LANGUAGE and someone.channel is Channel.SMS:
+        assert answer.flat.startswith("🌐 Lotse")  # the names are the question (3 segments)
+        answer = await someone.choose(f"lang:{lang}")
+        someone.says(answer, language_set(lang).texts[0])
+    elif keyword == LANGUAGE:
         someone.says(answer, t("Please choose your language."))
         answer = await someone.choose(f"lang:{lang}")
         someone.says(answer, language_set(lang).texts[0])
+    elif someone.channel is Channel.SMS:
+        someone.says(answer, sms_help(someone))
     else:
         someone.says(answer, t("Help: choose one of the buttons, or write the number of a choice."))
     # Onboarding goes on (its question again, or from its start), not the main menu.

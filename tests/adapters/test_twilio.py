@@ -32,6 +32,7 @@ from bot.kernel.clock import utcnow
 from bot.kernel.types import Channel, OutboundMessage
 from bot.messaging.body import decode_body, encode_body
 from bot.messaging.channel import OptedOut, PermanentFailure, TemporaryFailure
+from bot.messaging.render import SMS_REPLY_WITH_NUMBER
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.support.clock import Clock
 from tests.support.settings import SECRET
@@ -48,7 +49,7 @@ from tests.support.twilio import (
 )
 
 GERMAN, SYRIAN, RUSSIAN = "+4915112345678", "+963944567890", "+79123456789"
-REPLY_WITH_NUMBER = "Reply with the number of your choice."
+REPLY_WITH_NUMBER = "Reply with a number."  # the hint by SMS, short
 OUTSIDE_WINDOW = "outside WhatsApp's 24-hour window and no approved template"
 
 Pair = tuple[TwilioSmsAdapter, TwilioWhatsAppAdapter]
@@ -308,16 +309,23 @@ async def test_onboarding_by_sms_with_numbers_and_labels(lotse: Lotse) -> None:
     assert "1. Deutsch" in menu and "2. English" in menu and "3. العربية" in menu
     assert "13. Français" in menu
     about = await phone.say("2")
-    assert "Lotse is a free service run by Stadt Musterstadt" in about
+    # By SMS the short notice: who runs Lotse and for what, how to withdraw, the link.
+    assert "Lotse is a free service of Stadt Musterstadt" in about
+    assert f"{lotse.url}/privacy?lang=en" in about
     assert "1. Continue\n2. Choose another language" in about and REPLY_WITH_NUMBER in about
     consent = await phone.say("1")
-    assert "May we contact you by this web chat" in consent and "1. Yes\n2. No" in consent
-    assert "by SMS (text message)" in await phone.say(" yes! ")
+    # Named from an SMS: the web chat is not "this" one, the SMS is.
+    assert "this web chat" not in consent
+    assert "by the Lotse web chat" in consent and "1. Yes\n2. No" in consent
+    assert "by SMS (like this message)?" in await phone.say(" yes! ")
     assert "by WhatsApp" in await phone.say("YES")
     rank = await phone.say("no.")
-    assert "1. this web chat\n2. SMS (text message)" in rank
-    done = await phone.say("sms (TEXT message)")
-    assert "in this order: SMS (text message), this web chat" in done
+    assert "1. the Lotse web chat\n2. SMS (like this message)" in rank
+    # The receipt in one line: each channel and the answer.
+    assert ": the Lotse web chat: yes, SMS (like this message): yes, WhatsApp: no." in rank
+    done = await phone.say("sms (like THIS message)")
+    assert "in this order: SMS (like this message), the Lotse web chat" in done
+
     assert "Thank you! Your choices are saved." in done
     async with lotse.services.sessionmaker() as session:
         person = await session.scalar(select(Person))
@@ -339,7 +347,7 @@ async def test_a_syrian_number_is_greeted_in_arabic(lotse: Lotse) -> None:
     continue_ar = lotse.text("ar", "Continue")
     # Numbered choices in RTL text are isolated so the digits stay in place.
     assert f"\u20671. {continue_ar}\u2069" in welcome
-    assert lotse.text("ar", REPLY_WITH_NUMBER) in welcome
+    assert lotse.text("ar", SMS_REPLY_WITH_NUMBER.msgid) in welcome
     about = await phone.say("١")  # an Arabic-Indic digit from an Arabic keyboard
     assert lotse.text("ar", "Continue") in about and "Lotse" in about
     consent = await phone.say("1")
@@ -355,10 +363,10 @@ async def test_a_russian_number_onboards_in_russian_by_labels(lotse: Lotse) -> N
     continue_ru = lotse.text("ru", "Continue")
     assert native_name("ru") in welcome and f"1. {continue_ru}" in welcome
     about = await phone.say(f"  {continue_ru.upper()}!! ")
-    assert lotse.text("ru", REPLY_WITH_NUMBER) in about
+    assert lotse.text("ru", SMS_REPLY_WITH_NUMBER.msgid) in about
     await phone.say("1")
     second = await phone.say(lotse.text("ru", "Yes").lower() + ".")
-    assert lotse.text("ru", "SMS (text message)") in second
+    assert lotse.text("ru", "SMS (like this message)") in second
 
 
 async def test_status_callbacks_move_rows_forward(lotse: Lotse) -> None:
@@ -491,8 +499,9 @@ async def test_an_outage_then_recovery_sends_everything_once_in_order(lotse: Lot
         firsts = [r.provider_id for r in rows if r.provider_id in {m.sid for m in received}]
         assert firsts == [m.sid for m in received if m.sid in firsts]
     german = lotse.fake.to(GERMAN)
-    assert (german[0].body or "").startswith("🌐")
-    assert (german[-1].body or "").endswith(lotse.text("de", REPLY_WITH_NUMBER))
+    # The language menu, whole in one SMS, its hint in numbers only.
+    assert [m.body for m in german] == [german[0].body]
+    assert (german[0].body or "").startswith("🌐 Lotse") and (german[0].body or "").endswith("1–13")
 
 
 async def test_no_number_and_no_text_reach_the_log(

@@ -196,9 +196,7 @@ async def test_while_the_database_is_away_messages_wait_in_the_spool_then_go_on_
         assert b"15112345678" not in data and b"Hallo" not in data
         assert path.stat().st_mode & 0o077 == 0
     # The database is back: a newer message waits behind the spooled ones.
-    assert await services.inbox.accept(sms("+4915112345678", "SM-back", "m3")) is (
-        Accepted.SPOOLED
-    )
+    assert await services.inbox.accept(sms("+4915112345678", "SM-back", "m3")) is (Accepted.SPOOLED)
     assert await services.inbox.process_pending() == 4
     assert spool.count == 0 and spool.files() == []
     assert list((await inbound_texts(services)).values()) == [
@@ -236,7 +234,6 @@ def test_an_unreadable_spool_file_is_moved_aside_not_lost(tmp_path: Path) -> Non
     assert spool.files() == []
 
 
-
 def test_a_server_shutting_down_counts_as_away_a_broken_statement_does_not() -> None:
     class Orig(Exception):
         def __init__(self, sqlstate: str) -> None:
@@ -272,6 +269,6 @@ async def test_a_chat_message_is_answered_once_processed_when_workers_run(
         posted = await client.post(url, json={"text": "hello there", "id": "m1"})
         assert posted.status == 202
         assert await queued(services) == 0  # processed before the answer
-        shown = (await (await client.get(url, params={"after": history[-1]["id"]})).json())
+        shown = await (await client.get(url, params={"after": history[-1]["id"]})).json()
         first = shown["messages"][0]
         assert (first["from"], first["text"]) == ("person", "hello there")

@@ -118,45 +118,53 @@ def test_numbered_choices_stay_whole_when_a_reply_is_split() -> None:
     assert all(f"{i}. Choice number {i}" in joined for i in range(1, 14))
 
 
-# -- what catalog messages cost (bot.i18n.sms_cost) ------------------------------------
+# -- folding typography to GSM-7 ------------------------------------------------------
 
 
-def test_sms_costs_cover_every_language_and_plural_form() -> None:
-    from bot.config import REPO_ROOT
-    from bot.i18n.catalogs import LANGUAGES, Catalogs
-    from bot.i18n.sms_cost import SAMPLE_OPERATOR, sms_costs
-
-    catalogs = Catalogs(REPO_ROOT / "locales")
-    costs = sms_costs(catalogs)
-    assert {c.lang for c in costs} == set(LANGUAGES)
-    assert not any(c.msgid.startswith("keyword-") for c in costs)
-    plural = [c for c in costs if c.lang == "ar" and c.n is not None]
-    assert plural and {c.n for c in plural} == {1, 30}
-    about = next(c for c in costs if c.lang == "de" and c.msgid.startswith("Lotse is a free"))
-    german = catalogs["de"].gettext(about.msgid).replace("{operator}", SAMPLE_OPERATOR)
-    assert about.units == sms.units(german)[0] and about.segments == sms.segments(german)
-    arabic = next(c for c in costs if c.lang == "ar" and c.msgid == about.msgid)
-    assert arabic.encoding == "UCS-2" and arabic.segments > about.segments
-    assert len(SAMPLE_OPERATOR) == 35
+def test_german_and_french_typography_folds_to_gsm7_only_when_that_makes_all_gsm7() -> None:
+    german = "Schreiben Sie „MENÜ“ – jederzeit… Danke!"
+    folded = sms.gsm_folded(german)
+    assert folded == 'Schreiben Sie "MENÜ" - jederzeit... Danke!'
+    assert sms.is_gsm7(folded) and not sms.is_gsm7(german)
+    french = "Écrivez «\u00a0MENU\u00a0» à tout moment\u202f! C’est gratuit."
+    # The guillemets' inner spaces go with them: "MENU", not " MENU ".
+    assert sms.gsm_folded(french) == 'Écrivez "MENU" à tout moment ! C\'est gratuit.'
+    assert sms.gsm_folded("« Paramètres » ou « MENU »") == '"Paramètres" ou "MENU"'
+    # A circumflex stays UCS-2 whatever we fold: the typography is kept then.
+    still = "Écrivez «\u00a0MENU\u00a0» quand même."
+    assert sms.gsm_folded(still) == still
+    assert sms.gsm_folded("Привет – «мир»") == "Привет – «мир»"
+    assert sms.gsm_folded("plain") == "plain"
 
 
-def test_the_report_shows_the_costliest_first_and_sums_up() -> None:
+# -- what SMS steps cost (bot.i18n.sms_cost) ------------------------------------------
+
+
+def test_a_step_is_costed_as_a_whole_and_its_culprits_named() -> None:
+    from bot.i18n.sms_cost import step_cost
+
+    step = step_cost("de", "receipt", "Bestätigung – gespeichert.")
+    assert (step.encoding, step.segments, step.non_gsm) == ("UCS-2", 1, "–")
+    long = step_cost("ru", "notice", "Ж" * 202)
+    assert (long.units, long.segments) == (202, 4)
+
+
+def test_the_report_lists_steps_in_order_and_sums_up() -> None:
     from bot.i18n.sms_cost import SmsCost, format_report
 
     costs = [
-        SmsCost("de", "Short", None, "GSM-7", 5, 1),
-        SmsCost("de", "Long {n} day", 30, "UCS-2", 140, 3, "…"),
-        SmsCost("ar", "Short", None, "UCS-2", 4, 1, "نعم"),
+        SmsCost("de", "welcome", "GSM-7", 5, 1, "", "Hallo"),
+        SmsCost("de", "notice", "UCS-2", 280, 5, "…", "Lotse ist"),
+        SmsCost("ar", "welcome", "UCS-2", 4, 1, "نعم", "مرحبا"),
     ]
-    report = format_report(costs, over=2)
-    de, ar = report.split("\n\n")
+    report = format_report(costs, over=3)
+    de, ar, total = report.rstrip("\n").split("\n\n")
     lines = de.splitlines()
     assert lines[0] == "== de (Deutsch) =="
-    assert lines[2].startswith("  >>   3  UCS-2") and "Long {n} day [n=30]" in lines[2]
-    assert "(UCS-2 because of … U+2026)" in lines[2]
-    assert lines[3].startswith("       1  GSM-7")
-    assert lines[-1] == (
-        "de: 2 messages, 4 segments in total, 1 over 2; costliest: Long {n} day [n=30] (3 segments)"
-    )
+    assert lines[2].startswith("       1  GSM-7") and "welcome: Hallo" in lines[2]
+    assert lines[3].startswith("  >>   5  UCS-2") and "(UCS-2 because of … U+2026)" in lines[3]
+    summary = "de: 2 SMS steps, 6 segments in total, 1 over 3; costliest: notice (5 segments)"
+    assert lines[-1] == summary
     assert ar.splitlines()[0] == "== ar (العربية) =="
+    assert total.splitlines()[:2] == ["== summary ==", summary]
     assert format_report([]) == ""

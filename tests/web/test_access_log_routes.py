@@ -75,6 +75,8 @@ ROUTES: dict[Route, Kind] = {
     ("GET", "/static"): Kind.NONE,
     ("GET", "/chat"): Kind.NONE,
     ("GET", "/chat/ui.json"): Kind.NONE,
+    ("GET", "/privacy"): Kind.NONE,  # the privacy notice, public
+    ("GET", "/accessibility"): Kind.NONE,  # the accessibility statement, public
     ("GET", "/chat/api/openapi.json"): Kind.NONE,
     ("POST", "/chat/api/sessions"): Kind.OWN,
     ("POST", "/chat/api/sessions/{session}/messages"): Kind.OWN,
@@ -91,6 +93,7 @@ ROUTES: dict[Route, Kind] = {
     ("GET", "/office/login"): Kind.NONE,
     ("POST", "/office/login"): Kind.NONE,  # the staff member's own login
     ("POST", "/office/logout"): Kind.NONE,
+    ("POST", "/office/language"): Kind.NONE,  # the staff member's own page language
     ("GET", "/office"): Kind.OTHERS,
     ("GET", "/office/invitations/{public_id}"): Kind.OTHERS,
     ("GET", "/office/upload"): Kind.NONE,  # the form
@@ -249,7 +252,8 @@ async def test_each_route_writes_one_entry_per_person_concerned(walk: Walk) -> N
 
     # Nothing personal: health, documents, the chat page, the login form.
     for path in ("/healthz", "/readyz", "/static/chat.css", "/chat", "/chat/ui.json",
-                 "/chat/api/openapi.json", "/api/v1/openapi.json", "/office/login"):  # fmt: skip
+                 "/chat/api/openapi.json", "/api/v1/openapi.json", "/office/login",
+                 "/privacy", "/accessibility"):  # fmt: skip
         await walk.none("GET", path)
         await walk.none("HEAD", path)
 
@@ -289,6 +293,7 @@ async def test_each_route_writes_one_entry_per_person_concerned(walk: Walk) -> N
     batch_id = (await in_manifest_name(batch)).split("/")[0]
     await walk.each("POST", "/office/letters/reprint", staff, in_manifest,
                     data={"csrf": csrf, "batch": batch_id})  # fmt: skip
+    await walk.none("POST", "/office/language", data={"csrf": csrf, "lang": "en"})
     await walk.none("POST", "/office/logout", data={"csrf": csrf})
 
     # The person's own data, by the person: no entry.

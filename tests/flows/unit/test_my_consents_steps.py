@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation import Context
-from bot.i18n import CHANNEL_NAMES, STATE_NAMES
+from bot.i18n import STATE_NAMES, channel_name
 from bot.kernel.types import Channel, ConsentState
 from flows.my_consents import MyConsents
 from tests.support.steps import Bench, msgids
@@ -32,10 +32,24 @@ async def test_it_lists_the_newest_decision_per_channel_and_counts_all(bench: Be
     header, *decisions, count = reply.texts
     assert header.msgid == "Your answers now:"
     assert [(d.params["channel"], d.params["state"]) for d in decisions] == [
-        (CHANNEL_NAMES[Channel.WEBCHAT], STATE_NAMES[ConsentState.WITHDRAWN]),
-        (CHANNEL_NAMES[Channel.SMS], STATE_NAMES[ConsentState.GIVEN]),
+        (channel_name(Channel.WEBCHAT, Channel.WEBCHAT), STATE_NAMES[ConsentState.WITHDRAWN]),
+        (channel_name(Channel.SMS, Channel.WEBCHAT), STATE_NAMES[ConsentState.GIVEN]),
     ]
     assert count.msgid == (
         "Your history has {n} entry. A change adds a new entry. Old entries stay as they are."
     )
     assert count.n == 3
+
+
+async def test_by_sms_one_short_line_names_the_channels_as_seen_from_an_sms(
+    bench: Bench,
+) -> None:
+    someone = bench.person("unit-sms", channel=Channel.SMS)
+    await someone.step(decided)
+    step = await someone.enter(FLOW)
+    [reply] = step.replies
+    now, count = reply.texts
+    assert now.msgid == "Your consents now: {decisions}."
+    assert count.msgid == "Your history has {n} entry." and count.n == 3
+    line = bench.catalogs["en"].text(now)
+    assert line == "Your consents now: the Lotse web chat: withdrawn, SMS (like this message): yes."

@@ -134,3 +134,21 @@ async def test_an_answer_that_is_no_choice_records_nothing(bench: Bench) -> None
     assert await someone.handle(FLOW, "rank", Input(choice="rank:letter"), ranking) is None
     assert await someone.decisions() == []
     assert (await someone.view()).onboarded_at is None
+
+
+async def test_each_channel_is_named_as_seen_from_the_channel_in_use(bench: Bench) -> None:
+    """The web chat is "this web chat" only in the web chat; in an SMS it is "the Lotse
+    web chat", and SMS is "SMS (like this message)"."""
+    en = bench.catalogs["en"]
+    for channel, webchat, sms in (
+        (Channel.WEBCHAT, "this web chat", "SMS (text message)"),
+        (Channel.SMS, "the Lotse web chat", "SMS (like this message)"),
+    ):
+        someone = bench.person(f"names-{channel.value}", channel=channel, hints=("en",))
+        await someone.enter(FLOW)
+        for asked, name in ((Channel.WEBCHAT, webchat), (Channel.SMS, sms)):
+
+            async def question(ctx: Any, asked: Channel = asked) -> str:
+                return en.text(FLOW.prompt(ctx, "consent", asking(asked.value)).texts[0])
+
+            assert f"by {name}" in await someone.read(question), (channel, asked)

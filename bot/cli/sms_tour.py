@@ -1,0 +1,331 @@
+"""Every SMS step Lotse sends, as it is really sent, per language (`lotse i18n sms-cost`).
+
+An SMS step is one message Lotse sends by SMS: one reply of a flow with its choices
+written in as the SMS renderer writes them (numbered, with the hint), joined as the
+engine joins its paragraphs, folded to GSM-7 where the renderer folds. Each must cost
+at most `settings.sms_max_segments` (3) segments, so it is never split and a question
+always travels with its choices.
+
+The steps are not listed by hand: a person per language writes to a throwaway Lotse
+(SQLite in a temporary folder, the real flows and engine, an SMS channel on every
+consent a municipality may ask for) and goes through every flow; each outbound row is
+rendered with bot.messaging.render. The invitation and its reminder are queued by the
+real invitation sender. What no conversation can reach in a tour (the apology after an
+error, the refusals of expired codes or too many tries, the note after an interrupted
+send) is listed in `LISTED`, the one place for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from adapters.twilio import TwilioSmsAdapter
+from adapters.webchat import WebChatAdapter
+from bot.config import Settings, load_settings
+from bot.db import migrate
+from bot.db.models import Contact, Message, Municipality, Office
+from bot.i18n import LANGUAGES, SmsCost, step_cost
+from bot.invitations import (
+    InvitationRequest,
+    Personal,
+    Refusal,
+    code_of,
+    create_invitation,
+    display_code,
+)
+from bot.kernel.types import Channel, InboundMessage, Keyword, OutboundMessage, RenderedChoice
+from bot.messaging import decode_body, note_header, rendered_text
+from bot.offices import create_office
+from bot.runtime import Services, build_services
+from flows import build_router
+from flows.invitation import refusal_text
+from flows.router import APOLOGY
+
+#: Typical values: a municipality, an office, the public address people open.
+OPERATOR = {
+    "slug": "musterstadt",
+    "name": "Stadt Musterstadt, Integrationsbüro",
+    "contact": "integration@musterstadt.de, 0421 361-12345",
+    "privacy_contact": "datenschutz@musterstadt.de",
+}
+OFFICE = "Bürgeramt Musterstadt-Mitte"
+PUBLIC_URL = "https://lotse.musterstadt.de"
+#: Every channel a person may be asked about: the longest consent lists and receipts.
+CHANNELS = "webchat,sms,whatsapp,telegram"
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SmsStep:
+    lang: str
+    #: Where in the tour: what the person did, and which of the replies this is.
+    where: str
+    #: The message as it goes out by SMS, before any split.
+    text: str
+
+
+def step_costs(langs: tuple[str, ...] = LANGUAGES) -> list[SmsCost]:
+    """What each SMS step costs, in each of `langs`."""
+    return [step_cost(step.lang, step.where, step.text) for step in sms_steps(langs)]
+
+
+def tour_settings(data_dir: Path) -> Settings:
+    return load_settings(
+        _env_file=None,
+        data_dir=data_dir,
+        secret_key="sms-tour-" + "x" * 40,
+        public_url=PUBLIC_URL,
+        contact_channels=CHANNELS,
+        twilio_account_sid="AC" + "0" * 32,
+        twilio_auth_token="0" * 32,
+        twilio_from="+4942112345678",
+        twilio_whatsapp_from="+4942112345679",
+        telegram_token="1:tour",
+        telegram_webhook_secret="tour-secret-0000",
+    )
+
+
+def sms_steps(langs: tuple[str, ...] = LANGUAGES) -> list[SmsStep]:
+    """Every SMS step in each of `langs` (see the module's docstring)."""
+    with tempfile.TemporaryDirectory(prefix="lotse-sms-") as folder:
+        settings = tour_settings(Path(folder))
+        migrate.upgrade(settings.database_url, secret_key=settings.secret_key)
+        return asyncio.run(_tour(settings, langs))
+
+
+async def _tour(settings: Settings, langs: tuple[str, ...]) -> list[SmsStep]:
+    from bot.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        session.add(Municipality(**OPERATOR))
+    await engine.dispose()
+    clock = _Clock()
+    sms = TwilioSmsAdapter(settings)
+    services = await build_services(
+        settings,
+        router_factory=build_router,
+        adapters={Channel.WEBCHAT: WebChatAdapter(), Channel.SMS: sms},
+        clock=clock,
+    )
+    try:
+        steps: list[SmsStep] = []
+        for number, lang in enumerate(langs, 1):
+            person = _Person(services, sms, clock, lang, number)
+            await person.conversation()
+            await person.saying_no()
+            await person.invited()
+            steps.extend(person.steps)
+            steps.extend(_listed(services, sms, lang))
+        return steps
+    finally:
+        await services.close()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class _Person:
+    """One person writing by SMS in `lang`, through every flow; what Lotse sent them."""
+
+    def __init__(
+        self, services: Services, sms: TwilioSmsAdapter, clock: _Clock, lang: str, n: int
+    ) -> None:
+        self.services, self.sms, self.clock, self.lang = services, sms, clock, lang
+        self.n = n
+        self.number = f"+49151{n:02d}000001"
+        self.steps: list[SmsStep] = []
+        self._seen = 0
+        self._sent = 0
+        self.offered: list[str] = []
+
+    def word(self, name: str) -> str:
+        return self.services.catalogs[self.lang].keywords(Keyword.named(name))[0]
+
+    async def say(self, where: str, text: str = "", **extra: Any) -> None:
+        self.clock.now += timedelta(seconds=20)
+        self._sent += 1
+        message = InboundMessage(
+            channel=Channel.SMS,
+            address=self.number,
+            provider_id=f"SM{self.n:03d}{self._sent:05d}",
+            text=text or None,
+            **extra,
+        )
+        await self.services.engine.handle(message)
+        await self.collect(where)
+
+    async def choose(self, where: str, choice: str) -> None:
+        """Answer with the number of the offered choice `choice` (its id or id prefix)."""
+        number = next(i for i, c in enumerate(self.offered, 1) if c.startswith(choice))
+        await self.say(where, str(number))
+
+    async def collect(self, where: str) -> None:
+        """The rows queued for this number since the last look, as steps."""
+        rows = await _rows_for(self.services, self.number, self._seen)
+        if rows:
+            self._seen = rows[-1][0]
+        for i, (_, message) in enumerate(rows, 1):
+            label = where if len(rows) == 1 else f"{where} ({i}/{len(rows)})"
+            text = rendered_text(message, self.sms.capabilities, self.services.catalogs)
+            self.steps.append(SmsStep(self.lang, label, text))
+            if message.choices:
+                self.offered = [c.id for c in message.choices]
+
+    async def onboard(self, answer: str) -> None:
+        """First contact to the main menu, answering `answer` to every consent question."""
+        choose, lang = self.choose, f"lang:{self.lang}"
+        await self.say("first contact: the language menu", "Hallo")
+        await choose("language chosen: about Lotse (privacy)", lang)
+        await choose("about read: consent question", "continue")
+        while self.offered == ["yes", "no"]:
+            await choose("consent answered: next question or receipt", answer)
+        while self.offered and self.offered[0].startswith("rank:"):
+            await choose("ranking", "rank:")
+
+    async def conversation(self) -> None:
+        """Onboarding with yes to every channel, then every flow and keyword."""
+        choose, say, lang = self.choose, self.say, f"lang:{self.lang}"
+        await self.onboard("yes")
+        await choose("settings", "settings")
+        await choose("settings: language list", "language")
+        await choose("language chosen again", lang)
+        await choose("settings", "settings")
+        await choose("settings: consent per channel", "consent")
+        await choose("consent withdrawn: receipt, channels", "toggle:sms")
+        await choose("consent given again: receipt, channels", "toggle:sms")
+        await choose("consent list done: settings", "done")
+        await choose("settings: ranking", "ranking")
+        while self.offered and self.offered[0].startswith("rank:"):
+            await choose("ranking in settings", "rank:")
+        await choose("back to the main menu", "back")
+        await choose("my consents", "my_consents")
+        await choose("help", "help")
+        await say("keyword: menu", self.word("menu"))
+        await say("keyword: language", self.word("language"))
+        await choose("language chosen by keyword", lang)
+        await say("keyword: help", self.word("help").lower())
+        await say("not understood", "xyz?")
+        await say("a photo", unsupported=True)
+        self.clock.now += timedelta(minutes=self.services.settings.conversation_timeout_minutes)
+        await say("after a long pause", "1")
+        await say("keyword: stop", self.word("stop"))
+        await say("keyword: start", self.word("start"))
+        await choose("delete: the question", "delete")
+        await choose("delete: kept", "keep")
+        await choose("delete: the question", "delete")
+        await choose("delete: done, goodbye", "confirm")
+
+    async def saying_no(self) -> None:
+        """Another person, who says no to every channel."""
+        self.number, self._seen = f"+49151{self.n:02d}000002", 0
+        await self.onboard("no")
+
+    async def invited(self) -> None:
+        """An invitation by SMS from an office, its reminder, then the person connects."""
+        self.number, self._seen = f"+49151{self.n:02d}000003", 0
+        code = await _invite(self.services, self.lang, self.number, self.clock())
+        await self.collect("invitation SMS")
+        await _remind(self.services, self.number, self.clock())
+        await self.collect("invitation reminder SMS")
+        await self.say("connect code sent: welcome, notice, question", display_code(code))
+        await self.choose("connection confirmed: receipt, main menu", "confirm")
+        self.number, self._seen = f"+49151{self.n:02d}000004", 0
+        await self.say("a code used before", display_code(code))
+        await self.say("a wrong code", "K7QF-9M2X")
+        await self.choose("language chosen", f"lang:{self.lang}")
+        await self.choose("about read: consent question", "continue")
+        await self.say("a wrong code in the middle of onboarding", "K7QF-9M2Y")
+
+
+async def _rows_for(
+    services: Services, number: str, after: int
+) -> list[tuple[int, OutboundMessage]]:
+    from bot.people import address_index
+
+    index = address_index(services.vault, Channel.SMS, number)
+    async with services.sessionmaker() as session:
+        contact = await session.scalar(select(Contact).where(Contact.address_index == index))
+        if contact is None:
+            return []
+        rows = await session.scalars(
+            select(Message)
+            .where(Message.contact_id == contact.id, Message.direction == "out", Message.id > after)
+            .order_by(Message.id)
+        )
+        found = []
+        for row in rows:
+            body = decode_body(services.vault, row.body_enc or "")
+            message = OutboundMessage(
+                id=row.id,
+                channel=Channel.SMS,
+                address=number,
+                text=body["text"],
+                choices=tuple(RenderedChoice(c[0], c[1]) for c in body.get("choices", [])),
+                lang=row.lang or "",
+            )
+            found.append((row.id, message))
+    return found
+
+
+async def _invite(services: Services, lang: str, number: str, now: datetime) -> str:
+    request = InvitationRequest(
+        reference=f"tour-{lang}",
+        language=lang,
+        channels=(Channel.SMS,),
+        personal=Personal(phone=number),
+        consent_recorded_at=now - timedelta(days=2),
+        notice_version="2026-01",
+    )
+    async with services.sessionmaker() as session, session.begin():
+        office = await session.scalar(select(Office).where(Office.slug == "mitte"))
+        if office is None:
+            office = await create_office(session, slug="mitte", name=OFFICE)
+        invitation, _ = await create_invitation(
+            session, office=office, request=request, sender=services.invitations, now=now
+        )
+        return code_of(services.vault, invitation)
+
+
+async def _remind(services: Services, number: str, now: datetime) -> None:
+    from bot.db.models import Invitation
+
+    async with services.sessionmaker() as session, session.begin():
+        invitation = (
+            await session.scalars(select(Invitation).order_by(Invitation.id.desc()))
+        ).first()
+        assert invitation is not None
+        office = await session.get(Office, invitation.office_id)
+        assert office is not None
+        await services.invitations.send(
+            session, invitation, office, Personal(phone=number), now, reminder=True
+        )
+
+
+# -- what no tour reaches, listed in one place ------------------------------------------
+
+
+def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[SmsStep]:
+    translator = services.catalogs[lang]
+    texts = {
+        "the apology after an error": APOLOGY,
+        "refusal: an expired code": refusal_text(Refusal.EXPIRED, Channel.SMS),
+        "refusal: too many wrong codes": refusal_text(Refusal.TOO_MANY, Channel.SMS),
+        "note after an interrupted send (the part follows alone)": note_header(1, 3),
+    }
+    for where, text in texts.items():
+        message = OutboundMessage(0, Channel.SMS, "", translator.text(text), (), lang)
+        yield SmsStep(lang, where, rendered_text(message, sms.capabilities, services.catalogs))
