@@ -1,7 +1,8 @@
 """axe-core on every office page and on the accessibility statement, in real Chromium:
 any violation fails. The office pages in German and English (login, a failed login, the
 list, an invitation, not found, the CSV upload with its report, the letters with an
-earlier print file, a refused form); the statement in German, Arabic and Tigrinya."""
+earlier print file, a refused form); the statement and the privacy notice in German,
+Arabic and Tigrinya."""
 
 from __future__ import annotations
 
@@ -114,11 +115,13 @@ async def test_every_office_page(
 
 
 @pytest.mark.parametrize("lang", ["de", "ar", "ti"])
-async def test_the_accessibility_statement(base_url: str, browser: Browser, lang: str) -> None:
+@pytest.mark.parametrize("path", ["/accessibility", "/privacy"])
+async def test_the_public_pages(base_url: str, browser: Browser, path: str, lang: str) -> None:
+    """The accessibility statement and the full privacy notice (which SMS link to)."""
     problems: list[str] = []
     page = await open_page(browser, "de-DE", problems)
-    await page.goto(base_url + f"/accessibility?lang={lang}")
-    await check(page, f"the accessibility statement ({lang})", lang)
+    await page.goto(base_url + f"{path}?lang={lang}")
+    await check(page, f"{path} ({lang})", lang)
     assert problems == []
 
 
