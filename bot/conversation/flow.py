@@ -136,12 +136,9 @@ class Context(ABC):
     def erased(self) -> bool:
         return self._erased
 
-    def in_every_language(self, text: Text, separator: str = " · ") -> str:
-        """One text in all languages at once, for people whose language is not known yet."""
-        return separator.join(shown for _, shown in self.every_language(text))
-
     def every_language(self, text: Text) -> list[tuple[str, str]]:
-        """(language, translation) of one text in every language, each translation once."""
+        """(language, translation) of one text in every language, each translation once:
+        for people whose language is not known yet."""
         seen: dict[str, str] = {}
         for lang, translator in self._catalogs.all().items():
             seen.setdefault(translator.text(text), lang)
