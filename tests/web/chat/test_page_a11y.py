@@ -16,7 +16,7 @@ from bot.web.app import make_app
 from tests.support.axe import assert_accessible
 from tests.support.chat_page import MENU, answer, assert_in_sight, focus, open_chat, tab_to
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "has_touch": True}
 #: 1280×800 at 200 % and 400 % browser zoom: the CSS viewport shrinks, pixels grow.

@@ -16,7 +16,7 @@ from bot.web.app import make_app
 from bot.web.chat.ui import NO_SCRIPT, UI
 from tests.support.chat_page import answer, open_chat
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 #: Where a line's text really sits: its right edge against the line's right for RTL.
 _LINES = """bubble => [...bubble.querySelectorAll('.line')].map(line => {

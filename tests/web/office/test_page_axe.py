@@ -27,7 +27,7 @@ from tests.support.office_page import (
     seed_office,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 #: The words the test clicks on, per language.
 WORDS = {
