@@ -6,44 +6,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, Route, expect
 
 from bot.db.models import Invitation
 from bot.invitations.codes import token_of
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
-from bot.web.app import make_app
+from tests.support.chat_page import MENU, offered, open_chat
 from tests.support.clock import Clock
 from tests.support.invitations import invite
 
 ARABIC = re.compile("[\u0600-\u06ff]")
-MENU = ["settings", "my_consents", "delete", "help"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def base_url(services: Services) -> AsyncIterator[str]:
-    server = TestServer(make_app(services, dispatch=True), host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("/chat"))
-    await server.close()
-
-
-async def open_page(browser: Browser, url: str, problems: list[str], **options: Any) -> Page:
-    context = await browser.new_context(reduced_motion="reduce", **options)
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    await page.goto(url)
-    await page.locator(".choices button").first.wait_for()
-    return page
 
 
 async def choose(page: Page, choice: str, expected: list[str]) -> None:
@@ -53,12 +31,6 @@ async def choose(page: Page, choice: str, expected: list[str]) -> None:
     await page.wait_for_function("box => !box.isConnected", arg=old)
     await expect(page.locator(".choices button")).to_have_count(len(expected))
     assert await offered(page) == expected
-
-
-async def offered(page: Page) -> list[str]:
-    return await page.locator(".choices button").evaluate_all(
-        "buttons => buttons.map(b => b.dataset.choice)"
-    )
 
 
 async def page_direction(page: Page) -> tuple[str, str]:
@@ -74,7 +46,7 @@ async def onboard(page: Page) -> None:
 
 async def test_chat_page_in_arabic(base_url: str, browser: Browser, services: Services) -> None:
     problems: list[str] = []
-    page = await open_page(
+    page = await open_chat(
         browser,
         base_url + "?lang=ar",
         problems,
@@ -146,7 +118,7 @@ async def test_chat_page_in_arabic(base_url: str, browser: Browser, services: Se
 
 async def test_chat_page_in_english_on_a_small_phone(base_url: str, browser: Browser) -> None:
     problems: list[str] = []
-    page = await open_page(
+    page = await open_chat(
         browser,
         base_url + "?lang=en",
         problems,
@@ -218,7 +190,7 @@ async def test_the_link_in_a_letter_connects_and_leaves_no_token_in_the_address(
     invitation = await invite(services, clock(), language="ar", channels=(Channel.LETTER,))
     token = token_of(services.vault, invitation)
     problems: list[str] = []
-    page = await open_page(browser, f"{base_url}?t={token}", problems)
+    page = await open_chat(browser, f"{base_url}?t={token}", problems)
     assert await offered(page) == ["confirm", "change"]
     text = await page.locator("#log").inner_text()
     assert "Bürgeramt Mitte" in text

@@ -4,15 +4,10 @@ and at 400 % zoom the conversation keeps the screen."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page
 
 from bot.i18n import LANGUAGES
-from bot.runtime.services import Services
-from bot.web.app import make_app
 from tests.support.axe import assert_accessible
 from tests.support.chat_page import MENU, answer, assert_in_sight, focus, open_chat, tab_to
 
@@ -22,14 +17,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "h
 #: 1280×800 at 200 % and 400 % browser zoom: the CSS viewport shrinks, pixels grow.
 ZOOM_200 = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
 ZOOM_400 = {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 4}
-
-
-@pytest.fixture
-async def base_url(services: Services) -> AsyncIterator[str]:
-    server = TestServer(make_app(services, dispatch=True), host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("/chat"))
-    await server.close()
 
 
 @pytest.mark.parametrize("lang", ["ar", "ti", "de"])

@@ -4,15 +4,11 @@ as such, and what a person typed shown in its own direction."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, expect
 
 from bot.i18n import LANGUAGES, direction
 from bot.runtime.services import Services
-from bot.web.app import make_app
 from bot.web.chat.ui import NO_SCRIPT, UI
 from tests.support.chat_page import answer, open_chat
 
@@ -27,14 +23,6 @@ _LINES = """bubble => [...bubble.querySelectorAll('.line')].map(line => {
     fromStart: getComputedStyle(line).direction === 'rtl'
       ? box.right - text.right : text.left - box.left};
 })"""
-
-
-@pytest.fixture
-async def base_url(services: Services) -> AsyncIterator[str]:
-    server = TestServer(make_app(services, dispatch=True), host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("/chat"))
-    await server.close()
 
 
 @pytest.mark.parametrize(

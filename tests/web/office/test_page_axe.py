@@ -6,16 +6,13 @@ Arabic and Tigrinya."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, FilePayload, Page, expect
 
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
-from bot.web.app import make_app
 from tests.support.axe import assert_accessible
 from tests.support.office_page import (
     BAD_ROW,
@@ -36,14 +33,6 @@ WORDS = {
     "en": {"email": "E-mail address", "password": "Password", "login": "Log in",
            "upload": "Upload and check", "download": "Download the print file"},
 }  # fmt: skip
-
-
-@pytest.fixture
-async def base_url(services: Services) -> AsyncIterator[str]:
-    server = TestServer(make_app(services, dispatch=False), host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("")).rstrip("/")
-    await server.close()
 
 
 async def open_page(browser: Browser, locale: str, problems: list[str]) -> Page:

@@ -5,17 +5,14 @@ Content-Security-Policy violation, say) fails the test."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, FilePayload, Page, expect
 
 from bot.invitations.status import InvitationStatus
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
-from bot.web.app import make_app
 from tests.support.office_page import (
     BAD_ROW,
     EMAIL,
@@ -29,14 +26,6 @@ from tests.support.office_page import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def base_url(services: Services) -> AsyncIterator[str]:
-    server = TestServer(make_app(services, dispatch=False), host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("")).rstrip("/")
-    await server.close()
 
 
 async def open_page(browser: Browser, problems: list[str], **options: Any) -> Page:
