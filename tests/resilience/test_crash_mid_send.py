@@ -2,8 +2,8 @@
 provider was still answering at the kill may leave a reply incomplete.
 
 A hundred people (German numbers, so no language hint) each text Lotse once; each
-gets the language question, which is 3 SMS parts (checked on a first person before
-the load). Lotse sends through the real Twilio client to the fake Twilio REST API,
+gets the language question, which is 3 SMS parts with this installation's limit of one
+segment per SMS (checked on a first person before the load). Lotse sends through the real Twilio client to the fake Twilio REST API,
 which answers every part after 300 ms, at 40 messages/s with a 5 s outbox lease.
 After about 100 parts have reached the fake, `lotse serve` is killed with SIGKILL;
 then a new `lotse serve` on the same database finishes what it can, until no
@@ -49,6 +49,8 @@ async def test_crash_mid_send(fresh_database: str, processes: Processes, tmp_pat
     async with FakeTwilio(latency=LATENCY) as fake:
         env = lotse_env(fresh_database, tmp_path) | twilio_env(fake.url, rate=40)
         env["LOTSE_OUTBOX_LEASE_SECONDS"] = "5"
+        # One segment per SMS, so the language question (3 segments) goes as 3 parts.
+        env["LOTSE_SMS_MAX_SEGMENTS"] = "1"
         await prepare_database(env, tmp_path)
         timeline.mark("database prepared")
         server = await processes.serve(env).start()
