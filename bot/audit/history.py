@@ -1,0 +1,139 @@
+"""A person's own view of the access log: one page at a time, newest first.
+
+One processing that touched several of the person's records at once (a CSV upload or
+a print batch with two of their invitations, a list showing both) was written as one
+entry per record by one `record` call: same time, actor, action and detail. It is shown
+as one line; `entries` says how many it stands for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
+
+from bot.audit.log import Category, Role
+from bot.db.models import AccessEntry, Invitation, Office, Person
+
+
+class UnknownCursor(LookupError):
+    """`before_id` names no entry of this person (another's, or a made-up one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLine:
+    """One access as the person sees it: never the data, never who exactly."""
+
+    #: Pass as `before_id` to continue after this line.
+    id: int
+    at: datetime
+    #: The office's name; None for the operator of this Lotse (role OPERATOR), or for an
+    #: office that has since been removed (an office role).
+    organisation: str | None
+    role: Role
+    action: str
+    categories: tuple[Category, ...]
+    #: How many log entries this line stands for (one processing, several records).
+    entries: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class AccessPage:
+    lines: tuple[AccessLine, ...]
+    #: `before_id` for the next page; None on the last page.
+    next_before: int | None
+    #: The log holds every access to this person's data since this day (see `complete_since`).
+    complete_since: date
+
+
+_COLUMNS = (
+    AccessEntry.id, AccessEntry.at, AccessEntry.office_id, Office.name, AccessEntry.role,
+    AccessEntry.actor, AccessEntry.action, AccessEntry.detail, AccessEntry.categories,
+)  # fmt: skip
+
+
+def _older_than(at: datetime, entry_id: int) -> ColumnElement[bool]:
+    """Keyset condition for the order (at desc, id desc)."""
+    return or_(AccessEntry.at < at, and_(AccessEntry.at == at, AccessEntry.id < entry_id))
+
+
+async def access_history(
+    session: AsyncSession, person_id: int, *, before_id: int | None = None, limit: int = 20
+) -> AccessPage:
+    """The person's accesses newest first, `limit` lines after `before_id` (keyset over
+    ix_access_log_person_at, so page 50 costs what page 1 does). Raises UnknownCursor."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    mine = AccessEntry.person_id == person_id
+    where: list[ColumnElement[bool]] = [mine]
+    if before_id is not None:
+        at = await session.scalar(select(AccessEntry.at).where(AccessEntry.id == before_id, mine))
+        if at is None:
+            raise UnknownCursor(before_id)
+        where.append(_older_than(at, before_id))
+    groups: list[list[Any]] = []
+    chunk = limit + 1
+    while True:
+        rows = (
+            await session.execute(
+                select(*_COLUMNS)
+                .outerjoin(Office, Office.id == AccessEntry.office_id)
+                .where(*where)
+                .order_by(AccessEntry.at.desc(), AccessEntry.id.desc())
+                .limit(chunk)
+            )
+        ).all()
+        for row in rows:
+            if groups and _key(groups[-1][0]) == _key(row):
+                groups[-1].append(row)
+            else:
+                groups.append([row])
+        # Another line has begun after the last one shown: that one is complete.
+        if len(groups) > limit or len(rows) < chunk:
+            break
+        where = [mine, _older_than(rows[-1].at, rows[-1].id)]
+    shown = [_line(group) for group in groups[:limit]]
+    more = len(groups) > limit
+    return AccessPage(
+        tuple(shown), shown[-1].id if more else None, await complete_since(session, person_id)
+    )
+
+
+def _key(row: Any) -> tuple[object, ...]:
+    return row.at, row.office_id, row.role, row.actor, row.action, row.detail
+
+
+def _line(group: list[Any]) -> AccessLine:
+    first, last = group[0], group[-1]
+    categories: dict[Category, None] = {}
+    for row in group:
+        categories.update(dict.fromkeys(Category(c) for c in row.categories or ()))
+    return AccessLine(
+        id=last.id, at=first.at, organisation=first.name, role=Role(first.role),
+        action=first.action, categories=tuple(categories), entries=len(group),
+    )  # fmt: skip
+
+
+async def complete_since(session: AsyncSession, person_id: int) -> date:
+    """Since when the log holds every access to this person's data: the later of
+
+    - when their data first came into Lotse (their earliest invitation, else the person
+      itself): nothing could be accessed before;
+    - the log's earliest entry in this installation: an installation that started
+      without the access log (or without entries per person) may have had accesses
+      before it that were never written. The earliest entry is no earlier than the log
+      itself, so this never claims more than is true; it may claim less (a log that
+      began empty), and it moves later once tombstoned entries are purged.
+    """
+    created = await session.scalar(select(Person.created_at).where(Person.id == person_id))
+    invited = await session.scalar(
+        select(func.min(Invitation.created_at)).where(Invitation.person_id == person_id)
+    )
+    first_entry = await session.scalar(select(func.min(AccessEntry.at)))
+    data_start = min(d for d in (created, invited) if d is not None) if created or invited else None
+    known = [d for d in (data_start, first_entry) if d is not None]
+    return max(known).date() if known else date.min
