@@ -27,7 +27,7 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -102,7 +102,7 @@ async def by_id(session: AsyncSession, entry_id: int) -> list[Access]:
 async def timed(
     session: AsyncSession,
     name: str,
-    query: Callable[[AsyncSession, int], Awaitable[list[Access]]],
+    query: Callable[[AsyncSession, int], Awaitable[Sequence[object]]],
     keys: list[int],
 ) -> Timing:
     await query(session, keys[0])  # warm: statement cache, pages

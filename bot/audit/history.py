@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from bot.audit.log import Category, Role
-from bot.db.models import AccessEntry, Invitation, Office, Person
+from bot.db.models import AccessEntry, Office, Person
 
 
 class UnknownCursor(LookupError):
@@ -121,19 +121,28 @@ def _line(group: list[Any]) -> AccessLine:
 async def complete_since(session: AsyncSession, person_id: int) -> date:
     """Since when the log holds every access to this person's data: the later of
 
-    - when their data first came into Lotse (their earliest invitation, else the person
-      itself): nothing could be accessed before;
-    - the log's earliest entry in this installation: an installation that started
-      without the access log (or without entries per person) may have had accesses
-      before it that were never written. The earliest entry is no earlier than the log
-      itself, so this never claims more than is true; it may claim less (a log that
-      began empty), and it moves later once tombstoned entries are purged.
-    """
-    created = await session.scalar(select(Person.created_at).where(Person.id == person_id))
-    invited = await session.scalar(
-        select(func.min(Invitation.created_at)).where(Invitation.person_id == person_id)
-    )
-    first_entry = await session.scalar(select(func.min(AccessEntry.at)))
-    data_start = min(d for d in (created, invited) if d is not None) if created or invited else None
-    known = [d for d in (data_start, first_entry) if d is not None]
+    - when their data first came into Lotse: the person's creation, or their earliest
+      entry if older (an office creating their invitation writes one, which becomes
+      theirs when they connect): nothing could be accessed before;
+    - the log's earliest entry in this installation: an installation that ran without
+      the access log (or without entries per person) may have had accesses before it
+      that were never written. The earliest entry is no earlier than the log itself,
+      so this never claims more than is true; it may claim less (a log that began
+      empty), and it moves later once tombstoned entries are purged.
+
+    One statement, each part an index lookup (persons' key, ix_access_log_person_at,
+    the index on `at`)."""
+    created, first_own, first_any = (
+        await session.execute(
+            select(
+                select(Person.created_at).where(Person.id == person_id).scalar_subquery(),
+                select(func.min(AccessEntry.at))
+                .where(AccessEntry.person_id == person_id)
+                .scalar_subquery(),
+                select(func.min(AccessEntry.at)).scalar_subquery(),
+            )
+        )
+    ).one()
+    starts = [d for d in (created, first_own) if d is not None]
+    known = [d for d in (min(starts) if starts else None, first_any) if d is not None]
     return max(known).date() if known else date.min
