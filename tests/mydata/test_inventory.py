@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.audit import Actor, Category, Concerned, record
@@ -17,8 +18,9 @@ from bot.invitations.create import create_invitation
 from bot.invitations.request import InvitationRequest, Personal
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel, ConsentMethod, ConsentState, Direction
-from bot.mydata import Basis, CategoryId, Inventory, inventory
+from bot.mydata import Basis, CategoryId, Inventory, UnknownPerson, inventory
 from bot.offices import create_office
+from bot.people import ErasureReason, erase_person
 from bot.runtime.services import Services
 from tests.support.clock import Clock
 from tests.support.connect import ADDRESS, PHONE, attempt, person_on
@@ -178,3 +180,25 @@ async def test_two_people_invited_by_the_same_office_see_only_their_own(
 async def _entries(services: Services) -> int:
     async with services.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(AccessEntry)) or 0)
+
+
+async def test_a_person_only_in_the_web_chat_holds_little(services: Services, clock: Clock) -> None:
+    person, _ = await person_on(services, Channel.WEBCHAT, "chat-1")
+
+    found = await inventory_of(services, person, clock)
+
+    assert found.categories() == (CategoryId.LANGUAGE, CategoryId.CHANNELS)
+    (chat,) = found.channels
+    assert (chat.channel, chat.consent, chat.addresses) == (Channel.WEBCHAT, None, 1)
+    assert chat.held.basis is Basis.SERVICE  # the chat they opened, never asked about
+    assert (found.invitations, found.postal_address, found.phones) == ((), None, ())
+    assert found.messages.texts_purged_by is None
+
+
+async def test_an_erased_person_has_no_inventory(services: Services, clock: Clock) -> None:
+    person, _ = await person_on(services, Channel.WEBCHAT, "chat-1")
+    async with services.sessionmaker() as session, session.begin():
+        await erase_person(session, person, now=clock(), reason=ErasureReason.REQUEST)
+
+    with pytest.raises(UnknownPerson):
+        await inventory_of(services, person, clock)
