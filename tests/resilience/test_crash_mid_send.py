@@ -3,11 +3,11 @@ provider was still answering at the kill may leave a reply incomplete.
 
 A hundred people (German numbers, so no language hint) each text Lotse once; each
 gets the language question, which is 3 SMS parts with this installation's limit of one
-segment per SMS (checked on a first person before the load). Lotse sends through the real Twilio client to the fake Twilio REST API,
-which answers every part after 300 ms, at 40 messages/s with a 5 s outbox lease.
-After about 100 parts have reached the fake, `lotse serve` is killed with SIGKILL;
-then a new `lotse serve` on the same database finishes what it can, until no
-outbound row is queued or sending.
+segment per SMS (checked on a first person before the load). Lotse sends through the
+real Twilio client to the fake Twilio REST API, which answers every part after
+300 ms, at 40 messages/s with a 5 s outbox lease. After about 100 parts have reached
+the fake, `lotse serve` is killed with SIGKILL; then a new `lotse serve` on the same
+database finishes what it can, until no outbound row is queued or sending.
 
 What the provider received is judged by (To, Body), person by person (`Judged`):
 - a *note* is the deliberate, labelled message Lotse may send after the rest of a
