@@ -11,7 +11,7 @@ from bot.conversation.flow import (
     Router,
     Step,
 )
-from bot.conversation.scope import Ports, StepScope
+from bot.conversation.scope import MyData, Ports, StepScope
 
 __all__ = [
     "Context",
@@ -22,6 +22,7 @@ __all__ = [
     "Handled",
     "InboundOutcome",
     "Input",
+    "MyData",
     "Operator",
     "PersonView",
     "Ports",

@@ -16,6 +16,7 @@ from bot.conversation.context import StepContext
 from bot.conversation.flow import Operator, Router
 from bot.conversation.inbox import store_inbound
 from bot.conversation.lookup import find_or_create
+from bot.conversation.scope import Ports
 from bot.conversation.state import write_step
 from bot.conversation.step import StepRunner, read_input
 from bot.db.models import Contact, Conversation, Person
@@ -60,6 +61,7 @@ class Engine:
         operator: Operator,
         on_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        ports: Ports | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._catalogs = catalogs
@@ -68,7 +70,12 @@ class Engine:
         self._clock = clock
         self._postgres = not settings.is_sqlite
         self._steps = StepRunner(
-            router=router, catalogs=catalogs, settings=settings, vault=vault, operator=operator
+            router=router,
+            catalogs=catalogs,
+            settings=settings,
+            vault=vault,
+            operator=operator,
+            ports=ports,
         )
 
     async def handle(self, message: InboundMessage) -> Handled:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.conversation.context import StepContext
 from bot.conversation.flow import Context, Input, Operator, Router, Step
+from bot.conversation.scope import Ports
 from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs, fold
 from bot.kernel.crypto import Vault
@@ -56,8 +57,11 @@ class StepRunner:
         settings: Settings,
         vault: Vault,
         operator: Operator,
+        ports: Ports | None = None,
     ) -> None:
         self._router = router
+        # The router's ports, and those the runtime wires from features above (MyData).
+        self._ports: Ports = {**router.ports, **(ports or {})}
         self._catalogs = catalogs
         self._settings = settings
         self._vault = vault
@@ -82,7 +86,7 @@ class StepRunner:
             now=now,
             catalogs=self._catalogs,
             vault=self._vault,
-            ports=self._router.ports,
+            ports=self._ports,
             language_hints=message.language_hints,
             client=message.client,
         )

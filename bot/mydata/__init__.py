@@ -16,6 +16,7 @@ from bot.mydata.items import (
     PostalItem,
 )
 from bot.mydata.masking import masked_postal, phone_ending, street_name
+from bot.mydata.port import MyDataReader, my_data_port
 
 __all__ = [
     "AccessLogItem",
@@ -28,11 +29,13 @@ __all__ = [
     "InvitationItem",
     "LanguageItem",
     "MessagesItem",
+    "MyDataReader",
     "PhoneItem",
     "PostalItem",
     "UnknownPerson",
     "inventory",
     "masked_postal",
+    "my_data_port",
     "phone_ending",
     "street_name",
 ]

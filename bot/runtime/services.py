@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.conversation import Engine, Operator, Router
+from bot.conversation import Engine, MyData, Operator, Ports, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
@@ -20,6 +20,7 @@ from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
+from bot.mydata import my_data_port
 
 
 class NotConfigured(Exception):
@@ -64,6 +65,12 @@ async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Opera
     return Operator(municipality.name, municipality.contact, municipality.privacy_contact)
 
 
+def feature_ports(settings: Settings) -> Ports:
+    """Ports of features flows may not import (bot.mydata reads the database and the
+    access log): wired here, above both, so a flow asks `ctx.port(MyData)`."""
+    return {MyData: my_data_port(settings)}
+
+
 async def build_services(
     settings: Settings,
     *,
@@ -98,6 +105,7 @@ async def build_services(
         operator=operator,
         on_commit=dispatcher.wake,
         clock=clock,
+        ports=feature_ports(settings),
     )
     inbox = Inbox(
         sessionmaker=sessionmaker,

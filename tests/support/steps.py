@@ -31,6 +31,7 @@ from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel, InboundMessage, Reply
 from bot.offices import create_office
 from bot.people import address_index
+from bot.runtime.services import feature_ports
 from flows import build_router
 from flows.router import FlowRouter
 from tests.support.clock import Clock
@@ -64,6 +65,7 @@ class Bench:
             settings=settings,
             vault=self.vault,
             operator=OPERATOR,
+            ports=feature_ports(settings),
         )
         #: No provider is available: an invitation goes out as a letter.
         self.invitations = InvitationSender(
