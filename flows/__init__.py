@@ -9,6 +9,7 @@ from flows.help import Help
 from flows.invitation import InvitationFlow
 from flows.menu import Menu
 from flows.my_consents import MyConsents
+from flows.my_data import MyDataFlow
 from flows.onboarding import Onboarding
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
@@ -21,7 +22,16 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
     # never holds the session (bot/conversation/scope.py).
     ports = {Connector: Connector}
     return FlowRouter(
-        [Onboarding(), Menu(), SettingsFlow(), MyConsents(), Delete(), Help(), InvitationFlow()],
+        [
+            Onboarding(),
+            Menu(),
+            SettingsFlow(),
+            MyConsents(),
+            MyDataFlow(),
+            Delete(),
+            Help(),
+            InvitationFlow(),
+        ],
         catalogs,
         ports,
     )

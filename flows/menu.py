@@ -23,6 +23,7 @@ class Entry:
 ENTRIES: tuple[Entry, ...] = (
     Entry("settings", t("Settings: language, contact, consent")),
     Entry("my_consents", t("My consents")),
+    Entry("my_data", t("My data")),
     Entry("delete", t("Delete my data")),
     Entry("help", t("Help")),
 )

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from adapters.twilio import TwilioSmsAdapter
 from adapters.webchat import WebChatAdapter
+from bot.audit import Actor, Category, Concerned, record
 from bot.config import Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Contact, Message, Municipality, Office
@@ -243,6 +244,9 @@ class _Person:
         await self.collect("invitation reminder SMS")
         await self.say("connect code sent: welcome, notice, question", display_code(code))
         await self.choose("connection confirmed: receipt, main menu", "confirm")
+        await self.choose("my data: what Lotse keeps", "my_data")
+        await self.choose("my data: who looked at it", "history")
+        await self.choose("my data: back to the main menu", "back")
         self.number, self._seen = f"+49151{self.n:02d}000004", 0
         await self.say("a code used before", display_code(code))
         await self.say("a wrong code", "K7QF-9M2X")
@@ -297,6 +301,15 @@ async def _invite(services: Services, lang: str, number: str, now: datetime) -> 
         invitation, _ = await create_invitation(
             session, office=office, request=request, sender=services.invitations, now=now
         )
+        # What the office did before the person connected, in "who looked at my data":
+        # the longest categories and action names a line can have.
+        staff, whose = Actor.staff(office.id, 1), [Concerned(invitation_id=invitation.id)]
+        await record(session, staff, "invitation.create", now, concerns=whose,
+                     categories=[Category.INVITATION, Category.NAME, Category.PHONE,
+                                 Category.LANGUAGE, Category.CONSENT])  # fmt: skip
+        await record(session, staff, "bulk.upload", now, concerns=whose,
+                     categories=[Category.INVITATION, Category.CODE, Category.NAME,
+                                 Category.POSTAL_ADDRESS, Category.CONTACT])  # fmt: skip
         return code_of(services.vault, invitation)
 
 

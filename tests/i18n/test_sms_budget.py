@@ -24,6 +24,8 @@ def test_the_tour_reaches_every_flow_in_every_language(steps: list) -> None:  # 
         "first contact: the language menu",
         "settings: consent per channel",
         "my consents",
+        "my data: what Lotse keeps",
+        "my data: who looked at it",
         "keyword: stop",
         "delete: done, goodbye",
         "invitation SMS",

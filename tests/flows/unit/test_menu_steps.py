@@ -19,12 +19,12 @@ async def test_the_menu_offers_every_entry(bench: Bench) -> None:
     assert (step.flow, step.step, step.data) == ("menu", "choose", {})
     [menu] = step.replies
     assert msgids(menu) == ["Main menu. What would you like to do?"]
-    assert choice_ids(menu) == ["settings", "my_consents", "delete", "help"]
+    assert choice_ids(menu) == ["settings", "my_consents", "my_data", "delete", "help"]
 
 
 async def test_a_choice_hands_over_to_its_flow(bench: Bench) -> None:
     someone = bench.person()
-    for entry in ("settings", "my_consents", "delete", "help"):
+    for entry in ("settings", "my_consents", "my_data", "delete", "help"):
         step = await someone.handle(FLOW, "choose", Input(choice=entry))
         assert step is not None and (step.flow, step.step, step.replies) == (entry, None, ())
 
