@@ -9,7 +9,6 @@ so a flow never holds the scope, and so never the session.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,18 +46,19 @@ class StepScope:
 Ports = Mapping[type[Any], Callable[[StepScope], object]]
 
 
-class MyData(ABC):
+class MyData:
     """The person's own data for "My data", read for the person of one step.
 
-    `bot.mydata` and `bot.audit` sit above or beside this package and flows may import
-    neither, so the runtime wires the implementation in (bot/runtime/services.py) and the
-    results are duck-typed here: a `bot.mydata.Inventory` and a `bot.audit.AccessPage`."""
+    Flows may import neither `bot.mydata` nor `bot.audit`, so the runtime wires the
+    implementation in (bot/runtime/services.py) and the results are duck-typed here: a
+    `bot.mydata.Inventory` and a `bot.audit.AccessPage`. A plain base, not an ABC:
+    `ctx.port` is given the class itself."""
 
-    @abstractmethod
     async def inventory(self) -> Any:
         """Everything Lotse holds about the person, by category, contact details masked."""
+        raise NotImplementedError
 
-    @abstractmethod
     async def history(self, before: int | None, limit: int) -> Any:
         """One page of who accessed the person's data, newest first; None for a cursor
         that is not this person's (a stale or made-up one)."""
+        raise NotImplementedError
