@@ -86,7 +86,7 @@ SCRIPT = {"ar": ARABIC_SCRIPT, "fa": ARABIC_SCRIPT, "ru": CYRILLIC, "uk": CYRILL
 PHONES = {"ar": "+963944567890", "fa": "+989121234567", "ru": "+79123456789", "uk": "+380501234567"}
 CHATS = {"ar": 6234567001, "fa": 6234567002, "ru": 6234567003, "uk": 6234567004}
 HELLO = {"ar": "مرحبا", "fa": "سلام", "ru": "Привет", "uk": "Привіт"}
-MAIN_MENU = ["settings", "my_consents", "delete", "help"]
+MAIN_MENU = ["settings", "my_consents", "my_data", "delete", "help"]
 TODAY = date(2026, 11, 23)  # the tests' clock
 ODD_TEXTS = ["hi", "مرحبا", "🙂👍🏽🎉", "ж" * 2000]
 #: A numbered choice on a channel without buttons: "3. Label", RTL lines isolated.
