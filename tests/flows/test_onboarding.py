@@ -19,7 +19,7 @@ async def test_onboarding_in_every_language(client, services: Services, lang: st
     assert native_name(lang) in welcome[0]["text"]
     en_catalog = services.catalogs["en"]
     bot = await onboard(person, ["yes"])
-    assert person.offered == ["settings", "my_consents", "delete", "help"]
+    assert person.offered == ["settings", "my_consents", "my_data", "delete", "help"]
     texts = " ".join(m["text"] for m in person.seen if m["from"] == "bot")
     if lang != "en":
         # Really translated: the English sentences do not appear.
