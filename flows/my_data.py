@@ -29,7 +29,7 @@ BASES: dict[str, Text] = {
     "consent": t("your consent"),
     "office-invitation": t("the office invitation you accepted"),
     "letters-consent": t("your consent to letters"),
-    "retention": t("kept for a limited time"),
+    "retention": t("needed for our conversation"),
     "accountability": t("the law requires a record of access"),
 }
 ROLES: dict[str, Text] = {
