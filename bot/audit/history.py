@@ -31,8 +31,8 @@ class AccessLine:
     #: Pass as `before_id` to continue after this line.
     id: int
     at: datetime
-    #: The office's name; None for the operator of this Lotse (role OPERATOR), or for an
-    #: office that has since been removed (an office role).
+    #: The office's name, or the other Lotse's (role PEER); None for the operator of this
+    #: Lotse and the person themselves, or for an office that has since been removed.
     organisation: str | None
     role: Role
     action: str
@@ -109,11 +109,14 @@ def _key(row: Any) -> tuple[object, ...]:
 
 def _line(group: list[Any]) -> AccessLine:
     first, last = group[0], group[-1]
+    role = Role(first.role)
+    # Another Lotse is no office here: its name is what the entry's detail records.
+    organisation = first.detail if role is Role.PEER else first.name
     categories: dict[Category, None] = {}
     for row in group:
         categories.update(dict.fromkeys(Category(c) for c in row.categories or ()))
     return AccessLine(
-        id=last.id, at=first.at, organisation=first.name, role=Role(first.role),
+        id=last.id, at=first.at, organisation=organisation, role=role,
         action=first.action, categories=tuple(categories), entries=len(group),
     )  # fmt: skip
 

@@ -1,6 +1,7 @@
 """The access log: every read or change of personal data by someone other than the
-person, as metadata only (time, organisation, role, action, data categories), one
-entry per person concerned, so that each person can later see who looked at theirs.
+person (and the person's own corrections and exports), as metadata only (time,
+organisation, role, action, data categories), one entry per person concerned, so that
+each person can later see who looked at theirs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ class Role(StrEnum):
     OFFICE_API = "office-api"
     OFFICE_STAFF = "office-staff"
     OPERATOR = "operator"
+    #: The person themselves (a correction, an export): shown to them as their own doing.
+    PERSON = "person"
+    #: Another installation of Lotse (a transfer); its name is the entry's detail.
+    PEER = "peer"
 
 
 class Category(StrEnum):
@@ -57,6 +62,16 @@ class Actor:
     @classmethod
     def operator(cls) -> Actor:
         return cls(Role.OPERATOR, "cli", None)
+
+    @classmethod
+    def person(cls) -> Actor:
+        """The person acting on their own data (whose it is, the entry's person says)."""
+        return cls(Role.PERSON, "self", None)
+
+    @classmethod
+    def peer(cls, peer_id: str) -> Actor:
+        """Another Lotse, by the id this installation knows it under."""
+        return cls(Role.PEER, f"peer:{peer_id}", None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,10 @@ from bot.kernel.clock import utcnow
 
 
 class AccessEntry(Base):
-    """One access to personal data by someone other than the person: who (organisation,
-    role, actor), what (action, data categories), whose (person, or the invitation
-    before its person connected), when. Never the data itself."""
+    """One access to personal data by someone other than the person (or a change or
+    export the person made themselves): who (organisation, role, actor), what (action,
+    data categories), whose (person, or the invitation before its person connected),
+    when. Never the data itself."""
 
     __tablename__ = "access_log"
     __table_args__ = (
@@ -35,9 +36,9 @@ class AccessEntry(Base):
     invitation_id: Mapped[int | None] = mapped_column(BigId, index=True)
     #: The organisation acting (None: the operator of this Lotse).
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"))
-    #: bot.audit.Role: "office-api", "office-staff", "operator".
+    #: bot.audit.Role: "office-api", "office-staff", "operator", "person", "peer".
     role: Mapped[str] = mapped_column(String(20))
-    #: "key:<prefix>", "user:<id>" or "cli".
+    #: "key:<prefix>", "user:<id>", "cli", "self" or "peer:<id>".
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(40))
     #: Data categories touched (bot.audit.Category values).

@@ -65,9 +65,12 @@ class Invitation(Base):
     sent_note: Mapped[str | None] = mapped_column(String(200))
     #: The outbox row of the latest message (invitation or reminder), if by message.
     message_id: Mapped[int | None] = mapped_column(BigId)
-    #: The office's record stays when its person is erased; only the link goes.
+    #: The office's record stays when its person is erased; only the link goes. Indexed:
+    #: "My data" and erasure look a person's invitations up.
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id", ondelete="SET NULL"), info=on_erasure(OnErasure.DETACH)
+        ForeignKey("persons.id", ondelete="SET NULL"),
+        index=True,
+        info=on_erasure(OnErasure.DETACH),
     )
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
