@@ -7,6 +7,7 @@ from bot.invitations import Connector
 from flows.delete import Delete
 from flows.help import Help
 from flows.invitation import InvitationFlow
+from flows.letter_address import LetterAddress
 from flows.menu import Menu
 from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
@@ -26,6 +27,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             Onboarding(),
             Menu(),
             SettingsFlow(),
+            LetterAddress(),
             MyConsents(),
             MyDataFlow(),
             Delete(),

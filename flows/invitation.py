@@ -64,35 +64,29 @@ class InvitationFlow:
             # Each a message of its own within three segments: the link goes with the welcome.
             link = notice_link_text(ctx.settings, ctx.lang)
             welcome = Reply((*welcome.texts, link))
-            notice = Reply((sms_notice(operator=ctx.operator.name), *kept))
+            notices = (
+                Reply((sms_notice(operator=ctx.operator.name),)),
+                *(Reply((k,)) for k in kept),
+            )
         else:
-            notice = Reply((*about(ctx).texts, *kept))
+            notices = (Reply((*about(ctx).texts, *kept)),)
         state = {
             "channels": [c.value for c in result.channels],
             "office": result.office,
             "on": result.consent_recorded_at.date().isoformat(),
         }
+        if ctx.channel is Channel.SMS:
+            notices = (*notices, agreed_by_sms(state))
         return Step(
-            (*before, welcome, notice, self.prompt(ctx, "confirm", state)), NAME, "confirm", state
+            (*before, welcome, *notices, self.prompt(ctx, "confirm", state)), NAME, "confirm", state
         )
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
-        names = {
-            f"c{i}": channel_name(Channel(c), ctx.channel) for i, c in enumerate(data["channels"])
-        }
-        joined = Text(", ".join(f"{{{key}}}" for key in names), names)
-        on = date.fromisoformat(data["on"])
         if ctx.channel is Channel.SMS:
-            # TRANSLATORS: by SMS, kept short (SMS cost per segment): the consent given
-            # at an office, shown back for the person to confirm or change.
-            question = t(
-                "At {office} on {date} you agreed to be contacted by: {channels}. "
-                "Is that still right?",
-                office=data["office"],
-                date=on,
-                channels=joined,
-            )
-            return Reply((question,), (CONFIRM, CHANGE))
+            # The statement went before as a message of its own (`agreed_by_sms`): with
+            # two channels it would not fit three segments with the choices in some languages.
+            return Reply((t("Is that still right?"),), (CONFIRM, CHANGE))
+        joined, on = _channels(data, ctx.channel), date.fromisoformat(data["on"])
         return Reply(
             (
                 t(
@@ -166,3 +160,19 @@ def refusal_text(refusal: Refusal, channel: Channel | None) -> Text:
     if channel is Channel.SMS and refusal in SMS_REFUSALS:
         return SMS_REFUSALS[refusal]
     return REFUSALS[refusal]
+
+
+def _channels(data: Mapping[str, Any], current: Channel | None) -> Text:
+    names = {f"c{i}": channel_name(Channel(c), current) for i, c in enumerate(data["channels"])}
+    return Text(", ".join(f"{{{key}}}" for key in names), names)
+
+
+def agreed_by_sms(data: Mapping[str, Any]) -> Reply:
+    """The consent given at the office, shown back by SMS before the question. The plain
+    channel names: "SMS (like this message)" would cost a segment in Arabic."""
+    # TRANSLATORS: by SMS, kept short (SMS cost per segment): the consent given at an
+    # office, shown back for the person to confirm or change (asked in the next message).
+    said = t("At {office} on {date} you agreed to be contacted by: {channels}.",
+             office=data["office"], date=date.fromisoformat(data["on"]),
+             channels=_channels(data, None))  # fmt: skip
+    return Reply((said,))

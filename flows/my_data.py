@@ -17,6 +17,7 @@ from flows.common import go
 
 NAME = "my_data"
 HISTORY = Choice("history", t("Who looked at my data"))
+CORRECT = Choice("correct", t("Correct my data"))
 MORE = Choice("more", t("More"))
 BACK = Choice("back", t("Back to the main menu"))
 #: Accesses per page: a screenful on a chat, the last few by SMS.
@@ -36,6 +37,7 @@ ROLES: dict[str, Text] = {
     "office-api": t("office system"),
     "office-staff": t("office staff"),
     "operator": t("operator"),
+    "peer": t("another Lotse"),
 }
 CATEGORIES: dict[str, Text] = {
     "invitation": t("invitation"),
@@ -57,6 +59,14 @@ ACTIONS: dict[str, Text] = {
     "letters.reprint": t("printed your letter again"),
 }
 OTHER_ACTION = t("processed your data")
+#: The person's own actions (role "person"), each a whole sentence: {when}, {channel}
+#: (where they did it) and {data}.
+OWN_ACTIONS: dict[str, Text] = {
+    # TRANSLATORS: in "Who looked at my data": the person changed their own data, e.g.
+    # "2026-11-30 10:15: you changed your data yourself, by SMS. Data: language."
+    "person.change": t("{when}: you changed your data yourself, by {channel}. Data: {data}."),
+}
+OWN_OTHER = t("{when}: you did this yourself, by {channel}. Data: {data}.")
 
 
 def held(item: Text, basis: str, until: Any) -> Text:
@@ -107,8 +117,15 @@ def access_line(line: Any, sms: bool = False) -> Text:
     """One line of a bot.audit.AccessPage: when, who, in which role, what, which data.
     By SMS the day only: the time of day would cost a segment in some languages."""
     role = str(line.role)
-    who = "Lotse" if role == "operator" or not line.organisation else line.organisation
     what = listed([CATEGORIES[str(c)] for c in line.categories if str(c) in CATEGORIES])
+    if role == "person":
+        known = line.via in Channel._value2member_map_
+        # The channel's plain name: "this web chat" could be another session of it.
+        via = channel_name(Channel(line.via), None) if known else t("another way")
+        sentence = OWN_ACTIONS.get(line.action, OWN_OTHER)
+        when = line.at.date() if sms else line.at
+        return Text(sentence.msgid, {"when": when, "channel": via, "data": what})
+    who = "Lotse" if role == "operator" or not line.organisation else line.organisation
     # TRANSLATORS: who looked at the person's data: {when} date and time, {who} an
     # office's name or "Lotse", {role} e.g. "office staff", {action} e.g. "printed your
     # letter", {data} the kinds of data, e.g. "name, postal address".
@@ -128,9 +145,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, CORRECT, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -156,13 +173,15 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (MORE, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, BACK))
+        return Reply((t("My data"),), (HISTORY, CORRECT, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
     ) -> Step | None:
         if given.choice == BACK.id:
             return go("menu")
+        if step == "overview" and given.choice == CORRECT.id:
+            return go("settings")
         if step == "overview" and given.choice == HISTORY.id:
             return await self.history(ctx, None)
         if step == "history" and given.choice == MORE.id and data.get("before") is not None:

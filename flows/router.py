@@ -76,8 +76,14 @@ class FlowRouter:
         folded = fold(given.text)
         return next((name for name, words in self._keywords.items() if folded in words), None)
 
+    def _reads_text(self, ctx: Context) -> bool:
+        """The open question asks the person to write something (a name, a street): a
+        name like "Anna Berg" has a connect code's shape and must not be taken for one."""
+        flow = self._flows.get(ctx.conversation.flow)
+        return ctx.conversation.step in getattr(flow, "text_steps", ())
+
     def intercept(self, ctx: Context, given: Input) -> Step | None:
-        code = invitation_code(given)
+        code = None if self._reads_text(ctx) else invitation_code(given)
         if code is not None:
             return go("invitation", data={"code": code})
         keyword = self._keyword(given)

@@ -24,6 +24,7 @@ NAME = "settings"
 LANGUAGE = Choice("language", t("Language"))
 CONSENT = Choice("consent", t("Consent to be contacted"))
 RANKING = Choice("ranking", t("Which way to contact you first"))
+ADDRESS = Choice("address", t("Address for letters"))
 BACK = Choice("back", t("Back to the main menu"))
 DONE = Choice("done", t("Done"))
 
@@ -36,12 +37,19 @@ class SettingsFlow:
 
     async def _overview(self, ctx: Context, *before: Reply) -> Step:
         given = await ctx.given_channels()
-        data = {"can_rank": len(given) >= 2}
+        has_address = await ctx.letter_address() is not None
+        data = {"can_rank": len(given) >= 2, "has_address": has_address}
         return Step((*before, self.prompt(ctx, "overview", data)), NAME, "overview", data)
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "overview":
-            choices = (LANGUAGE, CONSENT, *((RANKING,) if data.get("can_rank") else ()), BACK)
+            choices = (
+                LANGUAGE,
+                CONSENT,
+                *((RANKING,) if data.get("can_rank") else ()),
+                *((ADDRESS,) if data.get("has_address") else ()),
+                BACK,
+            )
             return Reply((t("Settings. What would you like to change?"),), choices)
         if step == "language":
             if ctx.channel is Channel.SMS:
@@ -112,6 +120,8 @@ class SettingsFlow:
             remaining = [c.value for c in await self._ranked_given(ctx)]
             data = {"ranked": [], "remaining": remaining}
             return Step((rank_prompt(ctx, remaining),), NAME, "rank", data)
+        if given.choice == ADDRESS.id:
+            return go("letter_address")
         if given.choice == BACK.id:
             return go("menu")
         return None

@@ -39,6 +39,9 @@ class AccessLine:
     categories: tuple[Category, ...]
     #: How many log entries this line stands for (one processing, several records).
     entries: int = 1
+    #: The person's own actions (role PERSON): the channel they acted on, so that a
+    #: change made from a borrowed phone or another chat stands out.
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,7 @@ def _line(group: list[Any]) -> AccessLine:
     return AccessLine(
         id=last.id, at=first.at, organisation=organisation, role=role,
         action=first.action, categories=tuple(categories), entries=len(group),
+        via=first.detail if role is Role.PERSON else None,
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from bot.invitations import (
     create_invitation,
     display_code,
 )
+from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel, InboundMessage, Keyword, OutboundMessage, RenderedChoice
 from bot.messaging import decode_body, note_header, rendered_text
 from bot.offices import create_office
@@ -230,6 +231,30 @@ class _Person:
         await choose("delete: the question", "delete")
         await choose("delete: done, goodbye", "confirm")
 
+    async def correcting(self) -> None:
+        """From the main menu: the address for letters corrected part by part, with the
+        answers to wrong lines, then the person's own change in "who looked at my data"."""
+        choose, say = self.choose, self.say
+        await choose("my data", "my_data")
+        await choose("my data: correct, to settings", "correct")
+        await choose("address for letters: masked, parts", "address")
+        await choose("address: the name asked", "name")
+        await say("address: name saved, parts", "Amal Haddad-Nour")
+        await choose("address: street asked", "street")
+        await say("address: street without a number", "Hauptstraße")
+        # Each language's person lives elsewhere: one address is one person's letters.
+        await say("address: street saved", f"Hauptstraße {100 + self.n}")
+        await choose("address: postcode and town asked", "place")
+        await say("address: no postcode", "Musterstadt")
+        await say("address: place saved", "12345 Musterstadt")
+        await choose("address: extra line asked", "extra")
+        await choose("address: extra line removed", "remove")
+        await choose("address: done, settings", "done")
+        await choose("settings: back to the main menu", "back")
+        await choose("my data", "my_data")
+        await choose("my data: one's own change in the history", "history")
+        await choose("my data: back to the main menu", "back")
+
     async def saying_no(self) -> None:
         """Another person, who says no to every channel."""
         self.number, self._seen = f"+49151{self.n:02d}000002", 0
@@ -238,7 +263,9 @@ class _Person:
     async def invited(self) -> None:
         """An invitation by SMS from an office, its reminder, then the person connects."""
         self.number, self._seen = f"+49151{self.n:02d}000003", 0
-        code = await _invite(self.services, self.lang, self.number, self.clock())
+        code = await _invite(
+            self.services, self.lang, self.number, self.clock(), f"Hauptstraße {self.n + 1}"
+        )
         await self.collect("invitation SMS")
         await _remind(self.services, self.number, self.clock())
         await self.collect("invitation reminder SMS")
@@ -247,6 +274,7 @@ class _Person:
         await self.choose("my data: what Lotse keeps", "my_data")
         await self.choose("my data: who looked at it", "history")
         await self.choose("my data: back to the main menu", "back")
+        await self.correcting()
         self.number, self._seen = f"+49151{self.n:02d}000004", 0
         await self.say("a code used before", display_code(code))
         await self.say("a wrong code", "K7QF-9M2X")
@@ -285,12 +313,16 @@ async def _rows_for(
     return found
 
 
-async def _invite(services: Services, lang: str, number: str, now: datetime) -> str:
+#: The address the office recorded: long enough for the masked line to cost its most.
+TOUR_ADDRESS = PostalAddress("Amal Haddad", "Hauptstraße 1", "12345", "Musterstadt", "c/o Yilmaz")
+
+
+async def _invite(services: Services, lang: str, number: str, now: datetime, street: str) -> str:
     request = InvitationRequest(
         reference=f"tour-{lang}",
         language=lang,
-        channels=(Channel.SMS,),
-        personal=Personal(phone=number),
+        channels=(Channel.SMS, Channel.LETTER),
+        personal=Personal(phone=number, postal_address=replace(TOUR_ADDRESS, street=street)),
         consent_recorded_at=now - timedelta(days=2),
         notice_version="2026-01",
     )

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import Category
 from bot.config import Settings
 from bot.consent import CONTACT, OFFICE_NOTICE_ID, ConsentBook, Decision
 from bot.conversation.flow import Context, ConversationView, Operator, PersonView
@@ -21,8 +22,15 @@ from bot.conversation.scope import Ports, StepScope
 from bot.db.models import Contact, Conversation, Person
 from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
+from bot.kernel.postal import AddressChange, MaskedAddress
 from bot.kernel.types import Channel, ConsentMethod, ConsentState
-from bot.people import ErasureReason, erase_person, forget_postal_address
+from bot.people import (
+    ErasureReason,
+    erase_person,
+    forget_postal_address,
+    keep_postal_address,
+    postal_address,
+)
 
 T = TypeVar("T")
 
@@ -73,6 +81,8 @@ class StepContext(Context):
         self.__person_id = person.id
         self.__contact_id = contact.id
         self.__ports = ports
+        self.__vault = vault
+        self.__changed: dict[Category, None] = {}
         self.__scope = StepScope(
             session=session,
             vault=vault,
@@ -89,7 +99,14 @@ class StepContext(Context):
         """For the engine's write-back (flows ask `opted_out`)."""
         return self._opted_out_at
 
+    @property
+    def changed(self) -> tuple[Category, ...]:
+        """What the person changed themselves in this step besides the `person` view
+        (whose changes the engine sees by comparing): for the access log."""
+        return tuple(self.__changed)
+
     def record_consent(self, channel: Channel, state: ConsentState) -> Decision:
+        self.__changed[Category.CONSENT] = None
         record = self.__book.record(
             purpose=CONTACT,
             channel=channel,
@@ -126,7 +143,26 @@ class StepContext(Context):
         return await self.__book.given_channels()
 
     async def forget_postal_address(self) -> None:
+        self.__changed[Category.POSTAL_ADDRESS] = None
         await forget_postal_address(self.__session, self.__person_id)
+
+    async def letter_address(self) -> MaskedAddress | None:
+        address = await postal_address(self.__session, self.__vault, self.__person_id)
+        return None if address is None else MaskedAddress.of(address)
+
+    async def correct_letter_address(self, change: AddressChange) -> MaskedAddress | None:
+        address = await postal_address(self.__session, self.__vault, self.__person_id)
+        if address is None:
+            return None
+        new = change.applied_to(address)
+        if not await keep_postal_address(
+            self.__session, self.__vault, self.__person_id, new, self.now
+        ):
+            return None
+        self.__changed[Category.POSTAL_ADDRESS] = None
+        if change.name:
+            self.__changed[Category.NAME] = None
+        return MaskedAddress.of(new)
 
     async def erase(self) -> None:
         await erase_person(

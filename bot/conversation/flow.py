@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.consent import Decision
 from bot.conversation.scope import Ports
 from bot.i18n import Catalogs
+from bot.kernel.postal import AddressChange, MaskedAddress
 from bot.kernel.types import Channel, ConsentState, Reply, Text
 
 T = TypeVar("T")
@@ -196,6 +197,16 @@ class Context(ABC):
     @abstractmethod
     async def forget_postal_address(self) -> None:
         """Delete the postal address kept for letters (it serves no other purpose)."""
+
+    @abstractmethod
+    async def letter_address(self) -> MaskedAddress | None:
+        """The postal address kept for letters, masked; None when none is kept."""
+
+    @abstractmethod
+    async def correct_letter_address(self, change: AddressChange) -> MaskedAddress | None:
+        """The person's own correction of their address for letters, the new address
+        masked; None when none is kept, or when the new one is exactly another person's
+        letter address (two people's letters cannot share one contact)."""
 
     @abstractmethod
     async def erase(self) -> None:

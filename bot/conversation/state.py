@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import Actor, Category, Concerned, record
 from bot.conversation.context import StepContext, person_view
 from bot.conversation.flow import Step
 from bot.conversation.tables import CONTACTS, CONVERSATIONS, PERSONS
@@ -79,6 +80,7 @@ async def write_step(
             updated_at=now,
         )
     )
+    await _record_own_changes(session, ctx, person, contact.channel, now)
     view = ctx.person
     if view != person_view(person) or now - person.last_active_at > ACTIVITY_RESOLUTION:
         await session.execute(
@@ -92,6 +94,31 @@ async def write_step(
             )
         )
     await _write_contact(session, contact, now, ctx.opted_out_at)
+
+
+#: The access log's action for a change the person made to their own data.
+OWN_CHANGE = "person.change"
+
+
+async def _record_own_changes(
+    session: AsyncSession, ctx: StepContext, person: Person, channel: str, now: datetime
+) -> None:
+    """The person corrected their data (language, order of channels, consent, address):
+    one access-log entry as their own action, so "Who looked at my data" shows it beside
+    the offices' accesses. Not while they are still being asked for the first time."""
+    if person.onboarded_at is None:
+        return
+    view, before = ctx.person, person_view(person)
+    changed = dict.fromkeys(ctx.changed)
+    if view.language != before.language:
+        changed[Category.LANGUAGE] = None
+    if view.channel_ranking != before.channel_ranking:
+        changed[Category.CONTACT] = None
+    if changed:
+        await record(
+            session, Actor.person(), OWN_CHANGE, now,
+            concerns=[Concerned(person_id=person.id)], categories=list(changed), detail=channel,
+        )  # fmt: skip
 
 
 async def _write_contact(

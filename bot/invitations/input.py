@@ -31,14 +31,12 @@ from pydantic import (
 from bot.i18n import LANGUAGES
 from bot.invitations.request import OFFICE_CHANNELS, InvitationRequest, Personal
 from bot.kernel.phones import InvalidPhoneNumber, normalize
-from bot.kernel.postal import PostalAddress
+from bot.kernel.postal import FORBIDDEN_CHARACTERS, PostalAddress
 from bot.kernel.types import Channel
 
-#: One line of printable text: no control characters (they have no place in a name or a
-#: case id, and PostgreSQL refuses NUL), and no bidirectional formatting characters
-#: (U+202E and its kin reorder what staff pages, letters and manifests show: "ABC‮123"
-#: would display as another reference). Lotse isolates right-to-left text itself.
-_LINE = r"^[^\x00-\x1F\x7F-\x9F\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]*$"
+#: One line of printable text (bot.kernel.postal.FORBIDDEN_CHARACTERS says why): also a
+#: reference, where U+202E would make "ABC‮123" display as another reference.
+_LINE = f"^[^{FORBIDDEN_CHARACTERS}]*$"
 #: Consent given more than this far in the future is a wrong clock, not a consent.
 CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

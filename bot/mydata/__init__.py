@@ -1,5 +1,6 @@
 """My data: what Lotse holds about a person, by category, with why and until when."""
 
+from bot.kernel.postal import street_name
 from bot.mydata.inventory import UnknownPerson, inventory
 from bot.mydata.items import (
     AccessLogItem,
@@ -15,7 +16,7 @@ from bot.mydata.items import (
     PhoneItem,
     PostalItem,
 )
-from bot.mydata.masking import masked_postal, phone_ending, street_name
+from bot.mydata.masking import masked_postal, phone_ending
 from bot.mydata.port import MyDataReader, my_data_port
 
 __all__ = [

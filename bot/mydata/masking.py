@@ -9,34 +9,16 @@ from __future__ import annotations
 
 import re
 
-from bot.kernel.postal import PostalAddress
+from bot.kernel.postal import MaskedAddress, PostalAddress
 
 #: Digits of a phone number shown: enough to tell two numbers apart.
 PHONE_DIGITS_SHOWN = 2
 
-_HAS_DIGIT = re.compile(r"\d")
-
-
-def street_name(street: str) -> str:
-    """The street without its house number ("Seestraße 12", "12 Main Street",
-    "Hauptstr.3a-5"): numbers in front are dropped, and the name ends before its first
-    other digit. That also cuts a number inside a name ("Straße des 17. Juni 100" gives
-    "Straße des"): showing too little is harmless, a house number is not."""
-    words = street.split()
-    while words and words[0][0].isdigit():
-        words.pop(0)
-    kept: list[str] = []
-    for word in words:
-        digit = _HAS_DIGIT.search(word)
-        kept.append(word if digit is None else word[: digit.start()])
-        if digit is not None:
-            break
-    return " ".join(kept).strip(" ,/-")
-
 
 def masked_postal(address: PostalAddress) -> tuple[str, str, str]:
     """(street name, postcode, city): never the name, the house number or the extra line."""
-    return street_name(address.street), address.postcode, address.city
+    masked = MaskedAddress.of(address)
+    return masked.street_name, masked.postcode, masked.city
 
 
 def phone_ending(phone: str) -> str:

@@ -35,9 +35,13 @@ async def test_the_order_is_offered_with_two_ways_of_contact_only(bench: Bench) 
     one = await consenting(bench, Channel.WEBCHAT, address="one")
     two = await consenting(bench, Channel.WEBCHAT, Channel.SMS, address="two")
     single, double = await one.enter(FLOW), await two.enter(FLOW)
-    assert (single.flow, single.step, single.data) == ("settings", "overview", {"can_rank": False})
+    assert (single.flow, single.step, single.data) == (
+        "settings",
+        "overview",
+        {"can_rank": False, "has_address": False},
+    )
     assert choice_ids(single.replies[0]) == OVERVIEW
-    assert double.data == {"can_rank": True}
+    assert double.data == {"can_rank": True, "has_address": False}
     assert choice_ids(double.replies[0]) == ["language", "consent", "ranking", "back"]
 
 
