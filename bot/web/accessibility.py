@@ -83,10 +83,17 @@ LIMITS = (
 )
 METHOD_TITLE = t("How we prepared this statement")
 PREPARED = t("This statement was prepared on {prepared}. It was last reviewed on {reviewed}.")
+#: Exactly what the browser tests check (tests/web/chat/test_page_a11y.py,
+#: tests/web/office/test_page_axe.py), and what was never done: change it with them.
 METHOD = t(
-    "We assessed the service ourselves: with automatic tests (the tool axe-core in the "
-    "Chromium browser) on every page, and by hand with the keyboard only, on a phone-sized "
-    "screen and at 200 % and 400 % zoom."
+    "The Lotse team checked the software with automatic tests in the Chromium browser "
+    "only. The tool axe-core checked the web chat, the pages for office staff, this "
+    "statement and the privacy notice, each in a few of the languages. Other tests checked "
+    "that the web chat can be used with the keyboard alone from the start to the main menu, "
+    "with the focus always visible, on a phone-sized screen and at 200 % zoom, and that at "
+    "400 % zoom the conversation still fills the screen. There was no manual test, no test "
+    "with screen readers and no test together with people with disabilities. Automatic "
+    "tests find only some barriers."
 )
 FEEDBACK = (
     t("Report a barrier"),

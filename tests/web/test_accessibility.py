@@ -93,3 +93,17 @@ async def test_the_operator_name_is_escaped(client: Client, services: Services) 
     services.operator = Operator("Amt <b>&</b>", "c", "p")
     page = await statement(client, "?lang=en")
     assert "Amt &lt;b&gt;&amp;&lt;/b&gt;" in page and "<b>&</b>" not in page
+
+
+async def test_it_says_how_it_was_checked_and_claims_no_manual_test(client: Client) -> None:
+    """Only what the browser tests check: no test by hand, with screen readers or users."""
+    page = await statement(client, "?lang=en")
+    assert "axe-core" in page and "Chromium" in page
+    assert "by hand" not in page and "ourselves" not in page and "every page" not in page
+    assert (
+        "There was no manual test, no test with screen readers and no test together with "
+        "people with disabilities." in page
+    )
+    german = await statement(client, "?lang=de")
+    assert "von Hand, nur" not in german and "auf jeder Seite" not in german
+    assert "Es gab keine Prüfung von Hand, keinen Test mit Screenreadern" in german
