@@ -128,8 +128,8 @@ async def services_for(
     settings: Settings, clock: Clock, adapters: Mapping[Channel, ChannelAdapter] | None = None
 ) -> Services:
     await seed_municipality(settings)
-    return await build_services(settings, router_factory=build_router, clock=clock,
-                                adapters={Channel.WEBCHAT: WebChatAdapter(), **(adapters or {})})  # fmt: skip
+    every = {Channel.WEBCHAT: WebChatAdapter(), **(adapters or {})}
+    return await build_services(settings, router_factory=build_router, clock=clock, adapters=every)
 
 
 @asynccontextmanager

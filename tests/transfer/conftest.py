@@ -28,8 +28,8 @@ from tests.support.transfer import (
     key_of,
     make_pki,
     peer_entry,
-    serving,
     services_for,
+    serving,
     transfer_settings,
 )
 from tests.support.twilio import TIMEOUT, Lotse, twilio_fake, twilio_settings

@@ -69,8 +69,8 @@ def test_a_document_is_checked_for_issuer_audience_time_and_shape() -> None:
     payload = new_document("koeln", "bonn", NOW, items)
     assert set(payload) == {"format", "kind", "issuer", "audience", "issued_at", "expires_at",
                             "id", "items"}  # fmt: skip
-    assert payload["items"] == {"language": {"code": "ar"},
-                                "channels": {"order": ["sms", "webchat"], "agreed": ["sms"]}}  # fmt: skip
+    channels = {"order": ["sms", "webchat"], "agreed": ["sms"]}
+    assert payload["items"] == {"language": {"code": "ar"}, "channels": channels}
     document = read_document(payload, issuer="koeln", audience="bonn", now=NOW)
     assert document.items == items
     with pytest.raises(DocumentError, match="another installation"):

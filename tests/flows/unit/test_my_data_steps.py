@@ -99,7 +99,8 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
     step = await someone.enter(FLOW)
     *items, last = step.replies
     assert all(len(reply.texts) == 1 and not reply.choices for reply in items)
-    assert msgids(last) == ["My data"] and choice_ids(last) == ["history", "transfer-out", "transfer-in", "back"]
+    assert msgids(last) == ["My data"]
+    assert choice_ids(last) == ["history", "transfer-out", "transfer-in", "back"]
     await accessed(bench, someone, 5)
     step = await someone.handle(FLOW, "overview", Input(choice="history"))
     assert step is not None
