@@ -40,10 +40,14 @@ def invitation_code(given: Input) -> str | None:
     return None
 
 
+#: A transfer code with the longest installation id (12) and separators.
+TRANSFER_TEXT_MAX = 32
+
+
 def transfer_code(given: Input) -> str | None:
     """A transfer code typed as it is ("KOELN-7KQ2-9XW4-M3PA"): checked before
     invitation codes, whose pattern would find two of its groups."""
-    if given.text and given.choice is None and len(given.text.strip()) <= CODE_TEXT_MAX:
+    if given.text and given.choice is None and len(given.text.strip()) <= TRANSFER_TEXT_MAX:
         code = find_transfer_code(given.text)
         return None if code is None else str(code)
     return None

@@ -30,6 +30,8 @@ CHOOSE = Choice("choose", t("No, I want to choose"))
 BACK = Choice("back", t("Back to the main menu"))
 TAKEN = {TAKE_ALL.id: (Item.LANGUAGE, Item.CHANNELS), TAKE_LANGUAGE.id: (Item.LANGUAGE,)}
 
+STAYS = t("Names, addresses and consents stay here: the other Lotse asks you again.")
+ASKED_AGAIN = t("Consent does not move with your data, so we ask you again here.")
 NOT_CONFIGURED = t(
     "This Lotse does not exchange data with other Lotse installations. Everything else "
     "works as before."
@@ -83,6 +85,12 @@ def offered_here(ctx: Context, received: Received) -> list[str]:
     return [c for c in dict.fromkeys(ordered) if c in agreed and c in offered]
 
 
+def agreed_there(ctx: Context, data: Mapping[str, Any]) -> Text:
+    # TRANSLATORS: {peer} is the other Lotse's name, {channels} a list like "SMS, Telegram".
+    return t("At {peer} you agreed to be contacted by: {channels}.", peer=data["peer"],
+             channels=channel_list(ctx, data["channels"]))  # fmt: skip
+
+
 class TransferFlow:
     name = NAME
 
@@ -92,18 +100,16 @@ class TransferFlow:
             return go(self._home(ctx), Reply((NOT_CONFIGURED,)))
         if "code" in data:
             return await self._fetch(ctx, str(data["code"]))
-        step = "pick" if data.get("mode") == OUT else "code"
-        return Step((self.prompt(ctx, step, {}),), NAME, step, {})
+        if data.get("mode") == OUT:
+            return Step((Reply((STAYS,)), self.prompt(ctx, "pick", {})), NAME, "pick", {})
+        return Step((self.prompt(ctx, "code", {}),), NAME, "code", {})
 
     def _home(self, ctx: Context) -> str:
         return "menu" if ctx.person.onboarded_at else ONBOARDING
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "pick":
-            question = t(
-                "What would you like to take to the other Lotse? Names, addresses and "
-                "consents stay here: the other Lotse asks you again."
-            )
+            question = t("What would you like to take to the other Lotse?")
             return Reply((question,), (TAKE_ALL, TAKE_LANGUAGE, BACK))
         if step == "code":
             example = verbatim("KOELN-7KQ2-9XW4-M3PA")
@@ -112,14 +118,10 @@ class TransferFlow:
                     example=example)  # fmt: skip
             return Reply((ask,), (BACK,))
         if step == "confirm":
-            # TRANSLATORS: {peer} is the other Lotse's name, {channels} a list like "SMS, Telegram".
-            question = t(
-                "At {peer} you agreed to be contacted by: {channels}. Consent does not "
-                "move with your data. May we contact you the same way here?",
-                peer=data["peer"],
-                channels=channel_list(ctx, data["channels"]),
-            )
-            return Reply((question,), (SAME, CHOOSE))
+            question = t("May we contact you the same way here?")
+            if ctx.channel is Channel.SMS:  # the list went before, in a message of its own
+                return Reply((question,), (SAME, CHOOSE))
+            return Reply((agreed_there(ctx, data), question), (SAME, CHOOSE))
         raise ValueError(f"unknown transfer step {step!r}")
 
     async def handle(
@@ -175,10 +177,13 @@ class TransferFlow:
         channels = offered_here(ctx, result)
         if channels:
             state = {"channels": channels, "peer": result.peer}
-            return Step((*before, self.prompt(ctx, "confirm", state)), NAME, "confirm", state)
+            ask: tuple[Reply, ...] = (Reply((ASKED_AGAIN,)), self.prompt(ctx, "confirm", state))
+            if ctx.channel is Channel.SMS:  # each within three segments
+                ask = (ask[0], Reply((agreed_there(ctx, state),)), ask[1])
+            return Step((*before, *ask), NAME, "confirm", state)
         if ctx.person.onboarded_at is None:
-            ask = self._ask_consent(ctx, [])
-            return Step((*before, *ask.replies), ask.flow, ask.step, ask.data)
+            fresh = self._ask_consent(ctx, [])
+            return Step((*before, *fresh.replies), fresh.flow, fresh.step, fresh.data)
         return go("menu", *before)
 
     def _notice(self, ctx: Context) -> list[Reply]:

@@ -60,7 +60,7 @@ async def test_web_chat_to_web_chat_with_consent_asked_again(pair: Pair) -> None
     assert TOOK in replies
     assert "Lotse is a free service" in replies  # someone new here: the notice first
     assert f"{AGREED_THERE} SMS (text message), this web chat." in replies
-    assert "Consent does not move with your data." in replies
+    assert "Consent does not move with your data, so we ask you again here." in replies
     assert arrival.offered == ["same", "choose"]
     assert SAVED in shown(await arrival.choose("same"))
 
@@ -183,12 +183,15 @@ async def test_bad_peers_change_nothing_and_get_a_clear_answer(pair: Pair) -> No
         replies = shown(await arrival.say(code))
         assert answer in replies, (code, replies)
         assert arrival.offered == ["back"]
-    # A document replayed by a peer is taken once only.
-    assert "Lotse mirror sent the data" in shown(await arrival.say("MIRROR-2345-6789-ABCD"))
+    # A document replayed by a peer is taken once only. (It brought French along.)
+    french = pair.bonn.catalogs["fr"].gettext
+    took = french("{peer} sent the data you chose to bring along.").format(peer="Lotse mirror")
+    assert took in shown(await arrival.say("MIRROR-2345-6789-ABCD"))
     await arrival.choose("my_data")
     await arrival.choose("transfer-in")
     replayed = shown(await arrival.say("MIRROR-2345-6789-ABCD"))
-    assert "could not be checked" in replayed
+    unchecked = "The other Lotse's answer could not be checked, so we did not use it."
+    assert french(unchecked + " Nothing has changed. Please try again later.") in replayed
     [after] = await people(pair.bonn)
     assert after.channel_ranking == before.channel_ranking
     assert await consents(pair.bonn) == records
