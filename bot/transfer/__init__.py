@@ -14,6 +14,7 @@ from bot.transfer.identity import (
     parse_peers,
     public_text,
 )
+from bot.transfer.jobs import purge_transfers, transfer_jobs
 from bot.transfer.port import Issued, Transfers, transfers_port
 from bot.transfer.receive import Failure, Received, claim_message
 from bot.transfer.signing import BadSignature, Purpose, canonical, open_signed, sign
@@ -49,7 +50,9 @@ __all__ = [
     "open_signed",
     "parse_peers",
     "public_text",
+    "purge_transfers",
     "read_document",
     "sign",
+    "transfer_jobs",
     "transfers_port",
 ]

@@ -12,7 +12,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete
 
 from bot.db.models import ThrottleEvent
-from bot.transfer import Identity, Purpose, claim_message, find_transfer_code, open_signed, sign
+from bot.runtime.jobs import registered_jobs
+from bot.transfer import (
+    Identity,
+    Purpose,
+    claim_message,
+    find_transfer_code,
+    open_signed,
+    purge_transfers,
+    sign,
+)
 from tests.support.transfer import log_entries
 from tests.transfer.conftest import Pair
 from tests.transfer.test_between_installations import leaving, people
@@ -109,3 +118,16 @@ async def test_wrong_codes_are_throttled_per_requesting_peer(pair: Pair) -> None
         await session.execute(delete(ThrottleEvent))
     status, _ = await post(pair, claim(pair, code))
     assert status == 200  # the refusals did not touch the code
+
+
+async def test_expired_codes_and_old_document_ids_are_purged(pair: Pair) -> None:
+    _, code = await leaving(pair)
+    status, _ = await post(pair, claim(pair, code))
+    assert status == 200
+    await leaving(pair)  # another person's live code stays
+    assert [job.id for job in registered_jobs(pair.koeln) if job.id.startswith("transfer")] == [
+        "transfer-retention"
+    ]
+    assert await purge_transfers(pair.koeln.sessionmaker, pair.clock()) == 0
+    pair.clock.advance(hours=73)
+    assert await purge_transfers(pair.koeln.sessionmaker, pair.clock()) == 2
