@@ -28,8 +28,9 @@ async def claim(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    """The identity is read once, at start: a bad key or peers file stops the start."""
+    """The identity is read once, at start: a bad key or peers file stops the start.
+    With transfers off there is no such route (404)."""
     identity = load_identity(app[SERVICES].settings)
     if identity is not None:
         app[IDENTITY] = identity
-    app.router.add_post(CLAIM_PATH, claim)
+        app.router.add_post(CLAIM_PATH, claim)

@@ -131,3 +131,8 @@ async def test_expired_codes_and_old_document_ids_are_purged(pair: Pair) -> None
     assert await purge_transfers(pair.koeln.sessionmaker, pair.clock()) == 0
     pair.clock.advance(hours=73)
     assert await purge_transfers(pair.koeln.sessionmaker, pair.clock()) == 2
+
+
+async def test_a_claim_over_the_size_limit_is_refused_unread(pair: Pair) -> None:
+    response = await pair.at_koeln.post(PATH, data=b"{" + b" " * 9000 + b"}")
+    assert response.status == 413 and await response.json() == {"error": "bad_request"}
