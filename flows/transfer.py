@@ -136,7 +136,11 @@ class TransferFlow:
         if step == "confirm" and given.choice == SAME.id:
             channels = [Channel(c) for c in data["channels"]]
             records = [ctx.record_consent(c, ConsentState.GIVEN) for c in channels]
-            ctx.rank_channels(channels)
+            # The order brought along first; channels already ranked here keep their place after.
+            ranked = [c.value for c in channels]
+            ctx.rank_channels(
+                [*ranked, *(c for c in ctx.person.channel_ranking if c not in ranked)]
+            )
             if ctx.person.onboarded_at is None:
                 ctx.mark_onboarded()
             saved = Reply((t("Thank you! Your choices are saved."),))

@@ -196,3 +196,25 @@ async def test_bad_peers_change_nothing_and_get_a_clear_answer(pair: Pair) -> No
     assert after.channel_ranking == before.channel_ranking
     assert await consents(pair.bonn) == records
     assert len(await log_entries(pair.bonn, "transfer.received")) == 1  # the mirror's one
+
+
+async def test_someone_already_here_keeps_their_channels_after_the_ones_brought(
+    pair: Pair,
+) -> None:
+    leaver = chat(pair.at_koeln, pair.koeln)
+    await leaver.open(language="en")
+    await onboard(leaver, ["no", "yes"])  # in Köln: SMS only
+    await leaver.choose("my_data")
+    await leaver.choose("transfer-out")
+    code = code_in(await leaver.choose("take-all"))
+    arrival = await arriving(pair)
+    await arrival.choose("continue")
+    await arrival.choose("continue")
+    await onboard_rest(arrival)  # in Bonn: the web chat only
+    await arrival.choose("my_data")
+    await arrival.choose("transfer-in")
+    replies = shown(await arrival.say(code))
+    assert f"{AGREED_THERE} SMS (text message)." in replies
+    assert SAVED in shown(await arrival.choose("same"))
+    [person] = await people(pair.bonn)
+    assert person.channel_ranking == ["sms", "webchat"]
