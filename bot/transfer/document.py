@@ -76,9 +76,12 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str) or not value.endswith("Z"):
         raise DocumentError("times are RFC 3339 UTC strings ending in Z")
     try:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise DocumentError("times are RFC 3339 UTC strings ending in Z") from None
+    if parsed.tzinfo is None or parsed.utcoffset():
+        raise DocumentError("times are RFC 3339 UTC strings ending in Z")
+    return parsed
 
 
 def new_document(issuer: str, audience: str, now: datetime, items: Items) -> dict[str, Any]:

@@ -108,7 +108,7 @@ async def post_claim(
         return Failure.BAD_ANSWER
     try:
         return status, json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         log.warning("transfer peer %s answered %s with no JSON", peer.id, status)
         return Failure.UNREACHABLE if status >= 500 else Failure.BAD_ANSWER
 

@@ -110,7 +110,7 @@ def _claim(body: bytes, identity: Identity, now: datetime) -> tuple[str, Code | 
     """The requesting peer and the code, if the claim is well-formed and theirs."""
     try:
         message = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return ClaimError.BAD_REQUEST
     payload = message.get("payload") if isinstance(message, dict) else None
     if not isinstance(payload, dict):

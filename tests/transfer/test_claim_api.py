@@ -6,6 +6,7 @@ throttled per requesting peer."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -34,10 +35,10 @@ async def post(pair: Pair, body: Any) -> tuple[int, Any]:
     return response.status, await response.json()
 
 
-def claim(pair: Pair, code: str, identity: Identity | None = None, **changes: Any) -> Any:
+def claim(pair: Pair, typed: str, identity: Identity | None = None, **changes: Any) -> Any:
     identity = identity or pair.bonn_identity
     peer = pair.bonn_identity.peer("koeln")
-    found = find_transfer_code(code)
+    found = find_transfer_code(typed)
     assert peer is not None and found is not None
     message = claim_message(identity, peer, found, pair.clock())
     if changes:  # re-signed with the changes, by the same key
@@ -136,3 +137,32 @@ async def test_expired_codes_and_old_document_ids_are_purged(pair: Pair) -> None
 async def test_a_claim_over_the_size_limit_is_refused_unread(pair: Pair) -> None:
     response = await pair.at_koeln.post(PATH, data=b"{" + b" " * 9000 + b"}")
     assert response.status == 413 and await response.json() == {"error": "bad_request"}
+
+
+async def test_hostile_claims_get_a_4xx_never_a_5xx(pair: Pair) -> None:
+    _, code = await leaving(pair)
+    good = claim(pair, code)
+    hostile: list[bytes] = [
+        b"[" * 4000 + b"]" * 4000,
+        b'{"payload": {"requester": "bonn"}, "signature": {"alg": "Ed25519", "value": "!!"}}',
+        b'{"payload": {"requester": "\\ud800"}, "signature": {}}',
+        b'{"payload": {"requester": ["bonn"]}, "signature": {}}',
+        json.dumps({**good, "signature": {"alg": "Ed25519", "value": 5}}).encode(),
+        json.dumps(
+            {"payload": {**good["payload"], "x": 1.5}, "signature": good["signature"]}
+        ).encode(),
+        b"\x00\x01\x02",
+        b"null",
+        b'"just a string"',
+    ]
+    for changes in ({"at": "2026-11-23T09:00:00"}, {"at": "2026-11-23T10:00:00+01:00"},
+                    {"at": 5}, {"code": 5}, {"code": "x" * 5000}, {"kind": "document"},
+                    {"requester": {"id": "bonn"}}):  # fmt: skip
+        hostile.append(json.dumps(claim(pair, code, **changes)).encode())
+    for body in hostile:
+        response = await pair.at_koeln.post(PATH, data=body)
+        assert 400 <= response.status < 500, (body[:80], response.status)
+        assert set(await response.json()) == {"error"}
+    # And the code still works for its real claim.
+    status, _ = await post(pair, good)
+    assert status == 200
