@@ -218,3 +218,20 @@ async def test_someone_already_here_keeps_their_channels_after_the_ones_brought(
     assert SAVED in shown(await arrival.choose("same"))
     [person] = await people(pair.bonn)
     assert person.channel_ranking == ["sms", "webchat"]
+
+
+async def test_choosing_anew_asks_the_usual_question_per_channel(pair: Pair) -> None:
+    _, code = await leaving(pair)
+    arrival = await arriving(pair)
+    await arrival.say(code)
+    first = shown(await arrival.choose("choose"))
+    # The channels agreed there come first, asked one by one as at any start.
+    assert "May we contact you by SMS (text message)" in first
+    assert arrival.offered == ["yes", "no"]
+    await arrival.choose("no")
+    assert SAVED in shown(await arrival.choose("yes"))  # the web chat
+    [person] = await people(pair.bonn)
+    assert person.onboarded_at is not None and person.channel_ranking == ["webchat"]
+    async with pair.bonn.sessionmaker() as session:
+        records = list(await session.scalars(select(ConsentRecord).order_by(ConsentRecord.id)))
+    assert [(r.channel, r.state) for r in records] == [("sms", "refused"), ("webchat", "given")]
