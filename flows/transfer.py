@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.consent import notice_link_text, receipt, sms_notice
 from bot.conversation import Context, Input, Step
@@ -157,7 +158,7 @@ class TransferFlow:
         how = t(
             "Type it at the other Lotse under “My data”. It works once, until {date}. If "
             "you ask for a new code, this one stops working.",
-            date=issued.expires_at,
+            date=issued.expires_at.astimezone(ZoneInfo(ctx.settings.timezone)),
         )
         return go("menu", code, Reply((how,)))
 

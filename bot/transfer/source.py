@@ -92,6 +92,8 @@ async def issue_code(
 ) -> tuple[Code, datetime]:
     """A new code for the person; the one they had before stops working."""
     code = new_code(identity.id)
+    # To the minute: the time the person is told is the time it ends.
+    expires = (now + valid).replace(second=0, microsecond=0)
     await session.execute(delete(TransferCode).where(TransferCode.person_id == person_id))
     session.add(
         TransferCode(
@@ -99,11 +101,11 @@ async def issue_code(
             code_index=code_index(vault, code),
             items=[item.value for item in items],
             created_at=now,
-            expires_at=now + valid,
+            expires_at=expires,
         )
     )
     await session.flush()
-    return code, now + valid
+    return code, expires
 
 
 def _claim(body: bytes, identity: Identity, now: datetime) -> tuple[str, Code | None] | ClaimError:

@@ -139,8 +139,11 @@ async def test_asking_again_replaces_the_code_and_an_old_code_expires(pair: Pair
     leaver, first = await leaving(pair)
     await leaver.choose("my_data")
     await leaver.choose("transfer-out")
-    second = code_in(await leaver.choose("take-all"))
+    given = await leaver.choose("take-all")
+    second = code_in(given)
     assert second != first
+    # 72 hours, in the installation's time zone (Europe/Berlin), to the minute.
+    assert "It works once, until Nov 26, 2026, 10:00:00 AM." in shown(given)
     async with pair.koeln.sessionmaker() as session:
         rows = list(await session.scalars(select(TransferCode)))
     # One live code, kept only as a keyed hash.
