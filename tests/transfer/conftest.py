@@ -4,6 +4,7 @@ and a few misbehaving peers Bonn also knows."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from tests.support.twilio import TIMEOUT, Lotse, twilio_fake, twilio_settings
 
 __all__ = ["twilio_fake"]
 #: Peers that misbehave, each under its own path of one HTTPS server.
-FAKES = ("junk", "broken", "forger", "mirror", "elsewhere")
+FAKES = ("junk", "broken", "forger", "mirror", "elsewhere", "slow", "huge")
 REPLAYED_ID = "same-id-every-time-0123456789"
 
 
@@ -60,6 +61,10 @@ def fake_peers(clock: Clock, keys: dict[str, Ed25519PrivateKey]) -> web.Applicat
             return web.Response(text="<html>maintenance</html>", content_type="text/html")
         if who == "broken":
             return web.Response(status=502, text="bad gateway")
+        if who == "slow":  # longer than the claim may take (3 s here)
+            await asyncio.sleep(4)
+        if who == "huge":
+            return web.json_response({"payload": {"x": "y" * 70_000}, "signature": {}})
         payload = new_document(who, "dorf" if who == "elsewhere" else "bonn", clock(), Items("fr"))
         if who == "mirror":
             payload["id"] = REPLAYED_ID

@@ -178,6 +178,8 @@ async def test_bad_peers_change_nothing_and_get_a_clear_answer(pair: Pair) -> No
         "BONN-2345-6789-ABCD": "This code is from this Lotse.",
         "DOWN-2345-6789-ABCD": "We could not reach the other Lotse just now. Nothing has changed.",
         "BROKEN-2345-6789-ABCD": "We could not reach the other Lotse just now.",
+        "SLOW-2345-6789-ABCD": "We could not reach the other Lotse just now.",
+        "HUGE-2345-6789-ABCD": "The other Lotse's answer could not be checked",
         "JUNK-2345-6789-ABCD": "The other Lotse's answer could not be checked",
         "FORGER-2345-6789-ABCD": "The other Lotse's answer could not be checked",
         "ELSEWHERE-2345-6789-ABCD": "The other Lotse's answer could not be checked",
