@@ -104,6 +104,21 @@ class Settings(BaseSettings):
     #: Each SMS reply is split so that one message costs at most this many segments.
     sms_max_segments: int = Field(3, ge=1, le=10)
 
+    # Transfers to and from other installations of Lotse (docs/transfer.md); off while
+    # transfer_id is empty.
+    #: This installation's short id among its peers, also its codes' prefix ("koeln").
+    transfer_id: str = ""
+    #: The Ed25519 private key (PEM); default LOTSE_DATA_DIR/transfer.key, made on first use.
+    transfer_key_file: Path | None = None
+    #: The peers file (TOML): the installations this one exchanges with, keys pinned.
+    transfer_peers: Path | None = None
+    #: CA bundle for the peers' HTTPS (a private CA); default: the system's.
+    transfer_ca_file: Path | None = None
+    #: How long a transfer code works.
+    transfer_code_hours: int = Field(72, ge=1, le=24 * 30)
+    #: How long a claim to a peer may take before the person is told it is unreachable.
+    transfer_timeout_seconds: float = Field(10.0, gt=0, le=60)
+
     # The accessibility statement (/accessibility, Directive (EU) 2016/2102, BITV 2.0):
     # where people report barriers, and the enforcement body they may turn to. The
     # defaults are the demo's placeholders (*.example): set them before going live.
@@ -176,6 +191,13 @@ class Settings(BaseSettings):
     def _check_secret(cls, value: str) -> str:
         if value and len(value) < 32:
             raise ValueError("must be at least 32 characters long")
+        return value
+
+    @field_validator("transfer_id")
+    @classmethod
+    def _check_transfer_id(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[a-z][a-z0-9]{1,11}", value):
+            raise ValueError("must be 2 to 12 lowercase letters or digits, starting with a letter")
         return value
 
     @field_validator("log_level")

@@ -14,6 +14,7 @@ from flows.my_data import MyDataFlow
 from flows.onboarding import Onboarding
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
+from flows.transfer import TransferFlow
 
 
 def build_router(catalogs: Catalogs) -> FlowRouter:
@@ -33,6 +34,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             Delete(),
             Help(),
             InvitationFlow(),
+            TransferFlow(),
         ],
         catalogs,
         ports,

@@ -19,6 +19,8 @@ NAME = "my_data"
 HISTORY = Choice("history", t("Who looked at my data"))
 CORRECT = Choice("correct", t("Correct my data"))
 MORE = Choice("more", t("More"))
+TAKE = Choice("transfer-out", t("Take my data to another Lotse"))
+BRING = Choice("transfer-in", t("Bring my data from another Lotse"))
 BACK = Choice("back", t("Back to the main menu"))
 #: Accesses per page: a screenful on a chat, the last few by SMS.
 PAGE, SMS_PAGE = 10, 3
@@ -57,6 +59,9 @@ ACTIONS: dict[str, Text] = {
     "bulk.upload": t("uploaded a list with your invitation"),
     "letters.export": t("printed your letter"),
     "letters.reprint": t("printed your letter again"),
+    # The actor is the other Lotse (role "peer"; its name is the entry's organisation).
+    "transfer.sent": t("received the data you chose to take along"),
+    "transfer.received": t("sent the data you chose to bring along"),
 }
 OTHER_ACTION = t("processed your data")
 #: The person's own actions (role "person"), each a whole sentence: {when}, {channel}
@@ -145,9 +150,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, TAKE, BRING, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, CORRECT, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, CORRECT, TAKE, BRING, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -173,7 +178,7 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (MORE, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, CORRECT, BACK))
+        return Reply((t("My data"),), (HISTORY, CORRECT, TAKE, BRING, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
@@ -182,6 +187,8 @@ class MyDataFlow:
             return go("menu")
         if step == "overview" and given.choice == CORRECT.id:
             return go("settings")
+        if step == "overview" and given.choice in (TAKE.id, BRING.id):
+            return go("transfer", data={"mode": "out" if given.choice == TAKE.id else "in"})
         if step == "overview" and given.choice == HISTORY.id:
             return await self.history(ctx, None)
         if step == "history" and given.choice == MORE.id and data.get("before") is not None:

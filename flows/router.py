@@ -9,6 +9,7 @@ from bot.conversation import Context, Flow, Input, Ports, Step
 from bot.i18n import CHANNEL_NAMES, Catalogs, fold
 from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
+from bot.transfer import find_transfer_code
 from flows.common import go
 
 MENU = Keyword("keyword-menu")
@@ -39,6 +40,28 @@ def invitation_code(given: Input) -> str | None:
     return None
 
 
+#: A transfer code with the longest installation id (12) and separators.
+TRANSFER_TEXT_MAX = 32
+
+
+def transfer_code(given: Input) -> str | None:
+    """A transfer code typed as it is ("KOELN-7KQ2-9XW4-M3PA"): checked before
+    invitation codes, whose pattern would find two of its groups."""
+    if given.text and given.choice is None and len(given.text.strip()) <= TRANSFER_TEXT_MAX:
+        code = find_transfer_code(given.text)
+        return None if code is None else str(code)
+    return None
+
+
+def code_step(given: Input) -> Step | None:
+    """A typed transfer code, an invitation code or a link's token: to its flow."""
+    transfer = transfer_code(given)
+    if transfer is not None:
+        return go("transfer", data={"code": transfer})
+    code = invitation_code(given)
+    return None if code is None else go("invitation", data={"code": code})
+
+
 class FlowRouter:
     def __init__(self, flows: Iterable[Flow], catalogs: Catalogs, ports: Ports) -> None:
         self._flows = {flow.name: flow for flow in flows}
@@ -59,9 +82,9 @@ class FlowRouter:
         return "menu" if ctx.person.onboarded_at else "onboarding"
 
     def first_step(self, ctx: Context, given: Input) -> Step | None:
-        code = invitation_code(given)
-        if code is not None:
-            return go("invitation", data={"code": code})
+        coded = code_step(given)
+        if coded is not None:
+            return coded
         if given.start and ctx.channel in OPT_OUT_CHANNELS and ctx.opted_out:
             return self._opt(ctx, START.name)  # e.g. Telegram's Start after /stop
         if ctx.person.onboarded_at is None:
@@ -83,9 +106,9 @@ class FlowRouter:
         return ctx.conversation.step in getattr(flow, "text_steps", ())
 
     def intercept(self, ctx: Context, given: Input) -> Step | None:
-        code = None if self._reads_text(ctx) else invitation_code(given)
-        if code is not None:
-            return go("invitation", data={"code": code})
+        coded = None if self._reads_text(ctx) else code_step(given)
+        if coded is not None:
+            return coded
         keyword = self._keyword(given)
         if ctx.channel in OPT_OUT_CHANNELS:
             opted = self._opt(ctx, keyword)

@@ -17,6 +17,7 @@ from adapters import build_adapters, webhook_routes
 from bot.cli import letters as cli_letters
 from bot.cli import office as cli_office
 from bot.cli import security as cli_security
+from bot.cli import transfer as cli_transfer
 from bot.cli.common import Stop
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import migrate
@@ -323,6 +324,7 @@ def parser() -> argparse.ArgumentParser:
     cli_office.register(commands, _check_schema)
     cli_letters.register(commands, _check_schema)
     cli_security.register(commands, _check_schema)
+    cli_transfer.register(commands)
     return root
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -43,13 +44,22 @@ from bot.invitations import (
     display_code,
 )
 from bot.kernel.postal import PostalAddress
-from bot.kernel.types import Channel, InboundMessage, Keyword, OutboundMessage, RenderedChoice
+from bot.kernel.types import (
+    Channel,
+    InboundMessage,
+    Keyword,
+    OutboundMessage,
+    RenderedChoice,
+    t,
+)
 from bot.messaging import decode_body, note_header, rendered_text
 from bot.offices import create_office
 from bot.runtime import Services, build_services
 from flows import build_router
 from flows.invitation import refusal_text
+from flows.my_data import access_line
 from flows.router import APOLOGY
+from flows.transfer import ASKED_AGAIN, FAILURES, TransferFlow, agreed_there
 
 #: Typical values: a municipality, an office, the public address people open.
 OPERATOR = {
@@ -92,6 +102,8 @@ def tour_settings(data_dir: Path) -> Settings:
         twilio_whatsapp_from="+4942112345679",
         telegram_token="1:tour",
         telegram_webhook_secret="tour-secret-0000",
+        # Transfers on, without peers: a code is issued, typed codes are refused.
+        transfer_id="musterstadt",
     )
 
 
@@ -275,6 +287,14 @@ class _Person:
         await self.choose("my data: who looked at it", "history")
         await self.choose("my data: back to the main menu", "back")
         await self.correcting()
+        await self.choose("my data", "my_data")
+        await self.choose("transfer: what to take", "transfer-out")
+        await self.choose("transfer: the code and how to use it", "take-all")
+        await self.choose("my data", "my_data")
+        await self.choose("transfer: type the code", "transfer-in")
+        await self.say("transfer: a code of this Lotse", "MUSTERSTADT-2345-6789-ABCD")
+        await self.say("transfer: a code of an unknown Lotse", "dorf 2345 6789 abcd")
+        await self.choose("transfer: back to the main menu", "back")
         self.number, self._seen = f"+49151{self.n:02d}000004", 0
         await self.say("a code used before", display_code(code))
         await self.say("a wrong code", "K7QF-9M2X")
@@ -371,6 +391,32 @@ def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[Sm
         "refusal: too many wrong codes": refusal_text(Refusal.TOO_MANY, Channel.SMS),
         "note after an interrupted send (the part follows alone)": note_header(1, 3),
     }
+    texts.update({f"transfer refused: {why}": text for why, text in FAILURES.items()})
+    texts["transfer: received"] = t("{peer} sent the data you chose to bring along.", peer=PEER)
+    # Who looked at my data: another Lotse, with the longest categories a transfer has.
+    access = SimpleNamespace(role="peer", organisation=PEER, action="transfer.received",
+                             at=START, categories=["language", "contact", "consent"])  # fmt: skip
+    texts["my data: another Lotse in the access list"] = access_line(access, sms=True)
+    # After a transfer, every channel agreed there (the question follows alone).
+    data = {"peer": PEER, "channels": [c.value for c in Channel if c is not Channel.LETTER]}
+    agreed = agreed_there(_SmsView(), data)  # type: ignore[arg-type]
+    texts["transfer: consent asked again"] = ASKED_AGAIN
+    texts["transfer: the channels agreed there"] = agreed
     for where, text in texts.items():
         message = OutboundMessage(0, Channel.SMS, "", translator.text(text), (), lang)
         yield SmsStep(lang, where, rendered_text(message, sms.capabilities, services.catalogs))
+    rendered = translator.reply(TransferFlow().prompt(_SmsView(), "confirm", data))  # type: ignore[arg-type]
+    choices = tuple(RenderedChoice(*choice) for choice in rendered.choices)
+    message = OutboundMessage(0, Channel.SMS, "", rendered.text, choices, lang)
+    where = "transfer: the question after the list"
+    yield SmsStep(lang, where, rendered_text(message, sms.capabilities, services.catalogs))
+
+
+#: A long name for another installation of Lotse.
+PEER = "Lotse Stadt Musterstadt-Nord"
+
+
+class _SmsView:
+    """What the transfer flow's question reads of its Context: the channel."""
+
+    channel = Channel.SMS

@@ -15,6 +15,7 @@ from bot.kernel.jobs import Job
 from bot.people import people_jobs
 from bot.runtime.job_runs import JobRuns
 from bot.runtime.services import Services
+from bot.transfer import transfer_jobs
 
 
 def registered_jobs(services: Services) -> list[Job]:
@@ -22,6 +23,7 @@ def registered_jobs(services: Services) -> list[Job]:
         *people_jobs(services.sessionmaker, services.settings, utcnow),
         *audit_jobs(services.sessionmaker, services.settings, utcnow),
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
+        *transfer_jobs(services.sessionmaker, services.clock),
     ]
 
 

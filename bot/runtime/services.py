@@ -21,6 +21,7 @@ from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
 from bot.mydata import my_data_port
+from bot.transfer import Transfers, transfers_port
 
 
 class NotConfigured(Exception):
@@ -67,8 +68,9 @@ async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Opera
 
 def feature_ports(settings: Settings) -> Ports:
     """Ports of features flows may not import (bot.mydata reads the database and the
-    access log): wired here, above both, so a flow asks `ctx.port(MyData)`."""
-    return {MyData: my_data_port(settings)}
+    access log): wired here, above both, so a flow asks `ctx.port(MyData)`. Transfers
+    hold the installation's identity, read here once: a bad peers file stops the start."""
+    return {MyData: my_data_port(settings), Transfers: transfers_port(settings)}
 
 
 async def build_services(

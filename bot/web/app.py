@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.inbound import database_away
 from bot.messaging import Dispatcher, running
 from bot.runtime import Services, fail
-from bot.web import accessibility, health, privacy
+from bot.web import accessibility, health, privacy, transfer
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui
 from bot.web.keys import SERVICES
@@ -74,6 +74,8 @@ def make_app(
     # The office web page (its CSV upload, too, reads its body itself).
     office_page.setup(app)
     accessibility.setup(app)
+    # Claims of peer installations (docs/transfer.md).
+    transfer.setup(app)
     for routes in extra_routes:
         app.add_routes(routes)
     app.router.add_static("/static/", chat.STATIC, name="static")

@@ -25,6 +25,7 @@ from bot.db.models import (
     Message,
     OnErasure,
     Person,
+    TransferCode,
     person_references,
 )
 from bot.db.models.erasure import INFO_KEY
@@ -116,6 +117,8 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                    notice_version="1", code_index=f"c{tag}", code_enc="e", token_index=f"t{tag}",
                    token_enc="e", expires_at=now + timedelta(days=30), status="connected",
                    person_id=person.id),
+        TransferCode(person_id=person.id, code_index=f"x{tag}", items=["language"],
+                     created_at=now, expires_at=now + timedelta(hours=72)),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip

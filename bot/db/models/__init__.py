@@ -19,6 +19,7 @@ from bot.db.models.people import Contact, Conversation, ErasureTombstone, Munici
 from bot.db.models.pipeline import InboxEntry, JobRun
 from bot.db.models.staff import StaffSession, StaffUser
 from bot.db.models.throttle import ThrottleEvent
+from bot.db.models.transfer import TransferCode, TransferReceived
 
 __all__ = [
     "TOMBSTONE_COLUMN",
@@ -44,6 +45,8 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "ThrottleEvent",
+    "TransferCode",
+    "TransferReceived",
     "UTCDateTime",
     "on_erasure",
     "person_references",

@@ -1,0 +1,55 @@
+"""transfers between installations: codes asked for here, documents received
+
+Revision ID: 0011
+Revises: 0009
+Create Date: 2026-11-30 07:00:00.000000
+
+- `transfer_codes`: a person's live transfer code (one per person), as a keyed hash,
+  with what they chose to take along, its expiry and the claim that used it.
+- `transfers_received`: ids of documents accepted from peers, so none is accepted twice.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+revision = "0011"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "transfer_codes",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("person_id", BigId, nullable=False),
+        sa.Column("code_index", sa.String(length=64), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.Column("used_by", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("person_id"),
+        sa.UniqueConstraint("code_index"),
+    )
+    op.create_table(
+        "transfers_received",
+        sa.Column("document_id", sa.String(length=64), nullable=False),
+        sa.Column("issuer", sa.String(length=16), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("document_id"),
+    )
+    op.create_index("ix_transfers_received_expires_at", "transfers_received", ["expires_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_transfers_received_expires_at", table_name="transfers_received")
+    op.drop_table("transfers_received")
+    op.drop_table("transfer_codes")
