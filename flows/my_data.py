@@ -55,6 +55,9 @@ ACTIONS: dict[str, Text] = {
     "bulk.upload": t("uploaded a list with your invitation"),
     "letters.export": t("printed your letter"),
     "letters.reprint": t("printed your letter again"),
+    # The person's own actions (role "person"): whole clauses, said to the person.
+    "mydata.export": t("You made an export of your data"),
+    "mydata.download": t("You opened the export of your data"),
 }
 OTHER_ACTION = t("processed your data")
 
@@ -113,6 +116,11 @@ def access_line(line: Any, sms: bool = False) -> Text:
     # office's name or "Lotse", {role} e.g. "office staff", {action} e.g. "printed your
     # letter", {data} the kinds of data, e.g. "name, postal address".
     when = line.at.date() if sms else line.at
+    if role == "person":
+        # TRANSLATORS: the person's own action in their access log: {action} is a whole
+        # clause, e.g. "You made an export of your data".
+        return t("{when}: {action}. Data: {data}.", when=when,
+                 action=ACTIONS.get(line.action, OTHER_ACTION), data=what)  # fmt: skip
     role_name, action = ROLES.get(role, ROLES["operator"]), ACTIONS.get(line.action, OTHER_ACTION)
     return t("{when}: {who} ({role}) {action}. Data: {data}.", when=when, who=who,
              role=role_name, action=action, data=what)  # fmt: skip

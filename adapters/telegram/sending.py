@@ -10,7 +10,7 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -114,6 +114,12 @@ class TelegramAdapter:
             sent = await self.bot.send_message(
                 chat_id, message.text, reply_markup=_keyboard(message)
             )
+            # The files follow their message; a failure after the text went is not
+            # retried as a whole (the part is marked started), so the text never repeats.
+            for file in message.files:
+                await self.bot.send_document(
+                    chat_id, InputFile(file.data, filename=file.filename), filename=file.filename
+                )
         except TelegramError as error:
             raise self._failure(error) from None
         return SendResult(provider_id=str(sent.message_id))
