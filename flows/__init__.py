@@ -10,6 +10,7 @@ from flows.invitation import InvitationFlow
 from flows.menu import Menu
 from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
+from flows.my_data_export import MyDataExportFlow
 from flows.onboarding import Onboarding
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
@@ -28,6 +29,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             SettingsFlow(),
             MyConsents(),
             MyDataFlow(),
+            MyDataExportFlow(),
             Delete(),
             Help(),
             InvitationFlow(),

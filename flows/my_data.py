@@ -17,6 +17,7 @@ from flows.common import go
 
 NAME = "my_data"
 HISTORY = Choice("history", t("Who looked at my data"))
+EXPORT = Choice("export", t("Export my data"))
 MORE = Choice("more", t("More"))
 BACK = Choice("back", t("Back to the main menu"))
 #: Accesses per page: a screenful on a chat, the last few by SMS.
@@ -136,9 +137,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, EXPORT, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, EXPORT, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -164,13 +165,15 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (MORE, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, BACK))
+        return Reply((t("My data"),), (HISTORY, EXPORT, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
     ) -> Step | None:
         if given.choice == BACK.id:
             return go("menu")
+        if step == "overview" and given.choice == EXPORT.id:
+            return go("my_data_export")
         if step == "overview" and given.choice == HISTORY.id:
             return await self.history(ctx, None)
         if step == "history" and given.choice == MORE.id and data.get("before") is not None:

@@ -72,7 +72,9 @@ def _section(section: Section) -> str:
 def _entry(entry: Entry) -> str:
     label = f'<div class="label">{_esc(entry.label)}</div>' if entry.label else ""
     foreign = ' dir="auto" lang=""' if entry.foreign else ""
-    return f'<div class="entry">{label}<div class="lines"{foreign}>{_lines(entry.lines)}</div></div>'
+    return (
+        f'<div class="entry">{label}<div class="lines"{foreign}>{_lines(entry.lines)}</div></div>'
+    )
 
 
 def _lines(lines: Sequence[str]) -> str:

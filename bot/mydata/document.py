@@ -69,8 +69,9 @@ def export_report(document: dict[str, Any], translator: Translator) -> Report:
         title=say(t("Your data at {operator}", operator=operator)),
         intro=(
             say(t("Made on {date}. It lists everything Lotse holds about you.", date=made)),
-            say(t("The file {name} has the same data for other services.",
-                  name=isolated(JSON_NAME))),  # fmt: skip
+            say(
+                t("The file {name} has the same data for other services.", name=isolated(JSON_NAME))
+            ),
         ),
         sections=tuple(sections),
     )
@@ -100,8 +101,10 @@ def _channels(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
     sessions = channels["web_chat_sessions"]
     if sessions:
         entries.append(
-            Entry((say(tn("{n} web chat session.", "{n} web chat sessions.", sessions)),),
-                  label=say(channel_name(Channel.WEBCHAT, None)))  # fmt: skip
+            Entry(
+                (say(tn("{n} web chat session.", "{n} web chat sessions.", sessions)),),
+                label=say(channel_name(Channel.WEBCHAT, None)),
+            )
         )
     return tuple(entries) or _nothing(say)
 
@@ -147,8 +150,17 @@ def _messages(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
     messages = document["messages"]
     n = messages["retention_days"]
     entries = [
-        Entry((say(tn("A text is deleted {n} day after it was sent.",
-                      "A text is deleted {n} days after it was sent.", n)),))  # fmt: skip
+        Entry(
+            (
+                say(
+                    tn(
+                        "A text is deleted {n} day after it was sent.",
+                        "A text is deleted {n} days after it was sent.",
+                        n,
+                    )
+                ),
+            )
+        )
     ]
     for message in messages["texts"]:
         at = datetime.fromisoformat(message["at"])
@@ -182,4 +194,3 @@ def access_text(line: dict[str, Any]) -> Text:
     who = "Lotse" if role == "operator" or not line["organisation"] else line["organisation"]
     return t("{when}: {who} ({role}) {action}. Data: {data}.", when=at, who=who,
              role=ROLES.get(role, ROLES["operator"]), action=action, data=what)  # fmt: skip
-

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import access_history, complete_since
+from bot.audit import AccessLine, access_history, complete_since
 from bot.config import Settings
 from bot.consent import ConsentBook, export
 from bot.db.models import Contact, Invitation, InvitationEvent, Message, Office, Person
@@ -203,7 +203,7 @@ async def _access_log(
     session: AsyncSession, person_id: int, settings: Settings, erased_on: date
 ) -> dict[str, Any]:
     """Every line as the person sees it (bot.audit.access_history), newest first."""
-    lines = []
+    lines: list[AccessLine] = []
     before: int | None = None
     while True:
         page = await access_history(session, person_id, before_id=before, limit=_LOG_PAGE)

@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,8 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.audit import Actor, Category, Concerned, record
 from bot.config import Settings
 from bot.db.models import Contact, MyDataExport
+from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
-from bot.kernel.types import Channel
+from bot.kernel.jobs import Job
+from bot.kernel.types import Attachment, Channel
+from bot.messaging import AttachmentLoader
+from bot.mydata.document import JSON_NAME, PDF_NAME, export_pdf
 
 #: Actions in the access log: the person made an export, or fetched one.
 EXPORT_ACTION, DOWNLOAD_ACTION = "mydata.export", "mydata.download"
@@ -39,6 +45,8 @@ LINK_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 #: The reference a message carries for its export (bot.kernel.types.Reply.attachment).
 REFERENCE = "mydata-export:"
 _TOKEN_KIND = "mydata-link"
+#: Where a short link points: LOTSE_PUBLIC_URL + this + the token.
+LINK_PATH = "/d/"
 
 
 class ExportGone(LookupError):
@@ -51,8 +59,9 @@ class Issued:
     expires_at: datetime
     #: False when this request found an export made moments ago (a double request).
     fresh: bool
-    #: The link's capability token (SMS, WhatsApp; fresh exports only), never stored.
-    token: str | None = None
+    #: The short link with its capability token (SMS, WhatsApp; fresh exports only);
+    #: the token itself is never stored.
+    link: str | None = None
 
     @property
     def reference(self) -> str:
@@ -125,7 +134,9 @@ async def issue(
         )
     ).scalar_one_or_none()
     if new_id is None:  # made by the same request running alongside: that one counts
-        other = await session.scalar(select(MyDataExport).where(MyDataExport.person_id == person_id))
+        other = await session.scalar(
+            select(MyDataExport).where(MyDataExport.person_id == person_id)
+        )
         if other is None:
             raise ExportGone(person_id)
         return Issued(other.id, other.expires_at, fresh=False)
@@ -134,7 +145,8 @@ async def issue(
         concerns=[Concerned(person_id=person_id)], categories=ALL_CATEGORIES,
         detail=channel.value,
     )  # fmt: skip
-    return Issued(new_id, expires_at, fresh=True, token=token)
+    link = None if token is None else f"{settings.public_url}{LINK_PATH}{token}"
+    return Issued(new_id, expires_at, fresh=True, link=link)
 
 
 def _opened(vault: Vault, row: MyDataExport) -> Opened:
@@ -144,7 +156,9 @@ def _opened(vault: Vault, row: MyDataExport) -> Opened:
     )  # fmt: skip
 
 
-async def _downloaded(session: AsyncSession, person_id: int, channel: Channel, now: datetime) -> None:
+async def _downloaded(
+    session: AsyncSession, person_id: int, channel: Channel, now: datetime
+) -> None:
     await record(
         session, Actor.person(), DOWNLOAD_ACTION, now,
         concerns=[Concerned(person_id=person_id)], categories=ALL_CATEGORIES,
@@ -159,7 +173,6 @@ async def open_in_chat(
     contact_id: int,
     export_id: int,
     now: datetime,
-    channel: Channel = Channel.WEBCHAT,
 ) -> Opened:
     """The export `export_id` if the chat `contact_id` asked for it (and its person is
     still theirs); the download is logged. Raises ExportGone."""
@@ -176,7 +189,7 @@ async def open_in_chat(
         )
         if row is None:
             raise ExportGone(export_id)
-        await _downloaded(session, row.person_id, channel, now)
+        await _downloaded(session, row.person_id, Channel(row.channel), now)
         return _opened(vault, row)
 
 
@@ -212,3 +225,40 @@ async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], now: dat
         )
         return len(gone.all())
 
+
+def attachment_loader(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    vault: Vault,
+    catalogs: Catalogs,
+    clock: Callable[[], datetime],
+) -> AttachmentLoader:
+    """The outbox's loader for a message that carries an export (Telegram): read in a
+    short session of its own, laid out in a thread, before the provider call."""
+
+    async def load(reference: str, contact_id: int) -> tuple[Attachment, ...]:
+        number = reference.removeprefix(REFERENCE)
+        if not reference.startswith(REFERENCE) or not number.isdigit():
+            raise ExportGone(reference)
+        opened = await open_in_chat(
+            sessionmaker, vault, contact_id=contact_id, export_id=int(number), now=clock()
+        )
+        pdf = await asyncio.to_thread(export_pdf, opened.document, catalogs[opened.lang])
+        data = json.dumps(opened.document, ensure_ascii=False, indent=2).encode()
+        return (
+            Attachment(PDF_NAME, "application/pdf", pdf),
+            Attachment(JSON_NAME, "application/json", data),
+        )
+
+    return load
+
+
+def export_jobs(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+) -> list[Job]:
+    """Exports go when their time is up, whether or not anyone fetched them."""
+
+    async def purge() -> bool:
+        await purge_expired(sessionmaker, clock())
+        return False
+
+    return [Job("mydata-exports", timedelta(minutes=10), purge, at_start=True)]

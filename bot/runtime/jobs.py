@@ -12,6 +12,7 @@ from bot.audit import audit_jobs
 from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
+from bot.mydata import export_jobs
 from bot.people import people_jobs
 from bot.runtime.job_runs import JobRuns
 from bot.runtime.services import Services
@@ -22,6 +23,7 @@ def registered_jobs(services: Services) -> list[Job]:
         *people_jobs(services.sessionmaker, services.settings, utcnow),
         *audit_jobs(services.sessionmaker, services.settings, utcnow),
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
+        *export_jobs(services.sessionmaker, services.clock),
     ]
 
 

@@ -78,13 +78,15 @@ async def test_the_export_holds_everything_unmasked_and_matches_its_schema(
         "postcode": ADDRESS.postcode, "city": ADDRESS.city,
     }  # fmt: skip
     assert {(r["channel"], r["state"]) for r in document["consents"]["records"]} == {
-        ("sms", "given"), ("letter", "given")
+        ("sms", "given"),
+        ("letter", "given"),
     }
     (office,) = document["invitations"]
     assert (office["office"], office["reference"]) == ("Bürgeramt Mitte", invitation.reference)
     texts = document["messages"]["texts"]
     assert [(m["direction"], m["text"]) for m in texts] == [
-        ("from-you", "مرحبا، أين مكتبي؟"), ("to-you", "Hallo!")
+        ("from-you", "مرحبا، أين مكتبي؟"),
+        ("to-you", "Hallo!"),
     ]
     assert document["messages"]["sent"] == 2 and document["messages"]["received"] == 1
     purged_on = (clock() + timedelta(days=services.settings.message_retention_days)).date()

@@ -41,7 +41,9 @@ def _is(kind: str, value: Any) -> bool:
     return isinstance(value, TYPES[kind]) and not (kind != "boolean" and isinstance(value, bool))
 
 
-def _check(root: dict[str, Any], schema: dict[str, Any], value: Any, at: str, out: list[str]) -> None:
+def _check(
+    root: dict[str, Any], schema: dict[str, Any], value: Any, at: str, out: list[str]
+) -> None:
     unknown = set(schema) - KNOWN
     if unknown:
         raise ValueError(f"{at}: keywords this checker does not know: {sorted(unknown)}")
