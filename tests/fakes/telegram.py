@@ -109,6 +109,7 @@ class FakeTelegram:
         self._answers: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
+            "sendDocument": self._send_document,
             "answerCallbackQuery": self._true,
             "editMessageReplyMarkup": self._edit,
             "editMessageText": self._edit,
@@ -250,6 +251,23 @@ class FakeTelegram:
         self.messages[(chat_id, message_id)] = message
         return message
 
+    async def _send_document(self, params: Params) -> Params | web.Response:
+        """A file sent as multipart form data: its name and bytes are kept in the call."""
+        document = params.get("document")
+        if not isinstance(params.get("chat_id"), int) or not isinstance(document, dict):
+            return _error(400, "Bad Request: there is no document in the request")
+        chat_id, message_id = params["chat_id"], next(self._message_ids)
+        message: Params = {
+            "message_id": message_id,
+            "from": BOT_USER,
+            "chat": {"id": chat_id, "first_name": "Person", "type": "private"},
+            "date": START_DATE,
+            "document": {"file_id": f"file-{message_id}", "file_unique_id": f"u{message_id}",
+                         "file_name": document["filename"], "file_size": len(document["data"])},
+        }  # fmt: skip
+        self.messages[(chat_id, message_id)] = message
+        return message
+
     async def _edit(self, params: Params) -> Params | web.Response:
         key = (params.get("chat_id"), params.get("message_id"))
         message = self.messages.get(key)  # type: ignore[arg-type]
@@ -301,6 +319,11 @@ async def _params(request: web.Request) -> Params:
     elif request.can_read_body:
         form = await request.post()
         raw.update({k: v for k, v in form.items() if isinstance(v, str)})
+        # Uploaded files (sendDocument): kept as their name and bytes.
+        raw.update(
+            {k: {"filename": v.filename, "data": v.file.read()}
+             for k, v in form.items() if isinstance(v, web.FileField)}
+        )  # fmt: skip
     return {name: _typed(name, value) for name, value in raw.items()}
 
 

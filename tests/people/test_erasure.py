@@ -23,6 +23,7 @@ from bot.db.models import (
     ErasureTombstone,
     Invitation,
     Message,
+    MyDataExport,
     OnErasure,
     Person,
     person_references,
@@ -116,6 +117,8 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                    notice_version="1", code_index=f"c{tag}", code_enc="e", token_index=f"t{tag}",
                    token_enc="e", expires_at=now + timedelta(days=30), status="connected",
                    person_id=person.id),
+        MyDataExport(person_id=person.id, contact_id=contact.id, channel="webchat", lang="ar",
+                     document_enc="x", created_at=now, expires_at=now + timedelta(hours=1)),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip

@@ -43,7 +43,7 @@ async def test_the_overview_says_why_and_until_when_for_each_item(bench: Bench) 
     assert language.params["why"].msgid == "needed to write to you"
     until = (bench.clock() + timedelta(days=bench.settings.retention_days)).date()
     assert language.params["date"] == until
-    assert choice_ids(reply) == ["history", "back"]
+    assert choice_ids(reply) == ["history", "export", "back"]
 
 
 async def test_no_accesses_yet_says_so_and_since_when_the_list_is_complete(bench: Bench) -> None:
@@ -99,7 +99,7 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
     step = await someone.enter(FLOW)
     *items, last = step.replies
     assert all(len(reply.texts) == 1 and not reply.choices for reply in items)
-    assert msgids(last) == ["My data"] and choice_ids(last) == ["history", "back"]
+    assert msgids(last) == ["My data"] and choice_ids(last) == ["history", "export", "back"]
     await accessed(bench, someone, 5)
     step = await someone.handle(FLOW, "overview", Input(choice="history"))
     assert step is not None

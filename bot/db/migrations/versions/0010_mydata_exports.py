@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("document_enc", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_mydata_exports_expires_at", "mydata_exports", ["expires_at"])
 
