@@ -22,6 +22,10 @@ from flows.my_data import BACK
 NAME = "my_data_export"
 #: Channels that get a short link rather than the files.
 LINKED = (Channel.SMS, Channel.WHATSAPP)
+WHAT = t(
+    "We make a document with everything Lotse holds about you: a PDF to read and a JSON "
+    "file for other services. It shows your phone number and address in full."
+)
 
 
 def question(ctx: Context) -> Text:
@@ -31,14 +35,10 @@ def question(ctx: Context) -> Text:
         return t("We text you a link to all your data, with your full number and address. "
                  "It works for {minutes} minutes. Send it?",
                  minutes=settings.mydata_link_minutes)  # fmt: skip
-    what = t(
-        "We make a document with everything Lotse holds about you: a PDF to read and a JSON "
-        "file for other services. It shows your phone number and address in full."
-    )
     if ctx.channel is Channel.TELEGRAM:
-        return t("{what} Send the document here?", what=what)
+        return t("{what} Send the document here?", what=WHAT)
     return t("{what} The links work only in this chat, for {hours} hours. Make it now?",
-             what=what, hours=settings.mydata_export_hours)  # fmt: skip
+             what=WHAT, hours=settings.mydata_export_hours)  # fmt: skip
 
 
 class MyDataExportFlow:

@@ -74,7 +74,7 @@ def _seconds(error: RetryAfter) -> float:
 
 class TelegramAdapter:
     channel = Channel.TELEGRAM
-    capabilities = Capabilities(buttons=True, max_length=4096, max_buttons=20)
+    capabilities = Capabilities(buttons=True, max_length=4096, max_buttons=20, files=True)
     resend_is_harmless = False
 
     def __init__(self, settings: Settings, *, timeout: float = REQUEST_TIMEOUT) -> None:

@@ -217,6 +217,9 @@ class Capabilities:
     max_buttons: int = 100
     #: SMS: split so that each message costs at most this many segments.
     max_sms_segments: int | None = None
+    #: Sends a message's attached files itself (Telegram); elsewhere the message shows
+    #: links to them (web chat) or a link is in its text.
+    files: bool = False
 
 
 @dataclass(frozen=True, slots=True)

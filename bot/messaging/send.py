@@ -78,7 +78,7 @@ class Sender:
             return failed(row, "nothing to send", kind=None)
         adapter = self._adapters[row.message.channel]
         parts = render(row.message, adapter.capabilities, self._catalogs)
-        if row.message.attachment is not None:
+        if row.message.attachment is not None and adapter.capabilities.files:
             try:
                 parts[-1] = await self._with_files(parts[-1])
             except LookupError:
