@@ -102,10 +102,10 @@ async def test_web_chat_export_opens_only_in_its_own_session(
     assert await logged(services, "mydata.export") == ["webchat"]
     assert await logged(services, "mydata.download") == ["webchat", "webchat"]
 
-    other = await on_web(
-        client, services,
-        await invited(services, clock, (Channel.WEBCHAT, Channel.LETTER), "EX-2", "+4917011122233", 1),
-    )  # fmt: skip
+    code = await invited(
+        services, clock, (Channel.WEBCHAT, Channel.LETTER), "EX-2", "+4917011122233", 1
+    )
+    other = await on_web(client, services, code)
     path = pdf["href"].removeprefix(f"/chat/api/sessions/{owner.session}")
     export_id = path.split("/")[2]
     matrix = {

@@ -18,7 +18,7 @@ class MyDataExport(Base):
 
     __tablename__ = "mydata_exports"
     # A link names its export by id: SQLite must never give a deleted one's id again.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"),
