@@ -247,6 +247,9 @@ class _Person:
         await self.choose("my data: what Lotse keeps", "my_data")
         await self.choose("my data: who looked at it", "history")
         await self.choose("my data: back to the main menu", "back")
+        await self.choose("my data again", "my_data")
+        await self.choose("my data: export, the question", "export")
+        await self.choose("my data: export, the short link", "yes")
         self.number, self._seen = f"+49151{self.n:02d}000004", 0
         await self.say("a code used before", display_code(code))
         await self.say("a wrong code", "K7QF-9M2X")

@@ -5,13 +5,14 @@ from the feature, as for letters.
 The whole document is laid out in the language's direction (right to left for ar, fa,
 ps, ckb) and set in the letter fonts (Arabic script in Noto Naskh Arabic, Ethiopic in
 Noto Sans Ethiopic). Values that may be in another script than the document (a text
-the person wrote, an office's name) carry `dir="auto"`; numbers, addresses and
+the person wrote) take the direction of their first strong character; numbers, addresses and
 links are isolated left to right where they sit inside a sentence (`isolated`).
 """
 
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,10 +72,23 @@ def _section(section: Section) -> str:
 
 def _entry(entry: Entry) -> str:
     label = f'<div class="label">{_esc(entry.label)}</div>' if entry.label else ""
-    foreign = ' dir="auto" lang=""' if entry.foreign else ""
+    foreign = f' dir="{first_strong(entry.lines)}" lang=""' if entry.foreign else ""
     return (
         f'<div class="entry">{label}<div class="lines"{foreign}>{_lines(entry.lines)}</div></div>'
     )
+
+
+def first_strong(lines: Sequence[str]) -> str:
+    """The direction of text in an unknown language, by its first strong character (the
+    Unicode bidirectional algorithm's rule P2): WeasyPrint does not resolve dir="auto"."""
+    for line in lines:
+        for char in line:
+            kind = unicodedata.bidirectional(char)
+            if kind == "L":
+                return "ltr"
+            if kind in ("R", "AL"):
+                return "rtl"
+    return "ltr"
 
 
 def _lines(lines: Sequence[str]) -> str:

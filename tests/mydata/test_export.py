@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from bot.audit import Actor, Category, Concerned, record
 from bot.db.models import Contact, Message
+from bot.documents import report_html
 from bot.kernel.types import Direction
 from bot.messaging import encode_body
-from bot.mydata import UnknownPerson, build_export, export_pdf
+from bot.mydata import UnknownPerson, build_export, document, export_pdf, export_report
 from bot.runtime.services import Services
+from flows import my_data
 from tests.mydata.test_inventory import OTHER_ADDRESS, OTHER_PHONE, connected_by_sms
 from tests.support.clock import Clock
 from tests.support.connect import ADDRESS, PHONE
@@ -137,7 +139,7 @@ async def test_the_pdf_reads_in_the_persons_language_with_the_full_details(
     assert "Hallo!" in text
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {
-        str(font["/BaseFont"])
+        str(font["/BaseFont"]).replace("-", "")
         for page in reader.pages
         for font in page["/Resources"]["/Font"].values()  # type: ignore[index, union-attr]
     }
@@ -145,3 +147,33 @@ async def test_the_pdf_reads_in_the_persons_language_with_the_full_details(
         assert any("NotoNaskhArabic" in f for f in fonts), fonts
     if lang == "ti":
         assert any("NotoSansEthiopic" in f for f in fonts), fonts
+
+
+@pytest.mark.parametrize(
+    ("lang", "way"), [("ar", "rtl"), ("fa", "rtl"), ("ti", "ltr"), ("de", "ltr")]
+)
+async def test_the_document_is_laid_out_in_the_languages_direction(
+    services: Services, clock: Clock, lang: str, way: str
+) -> None:
+    person, _ = await connected_by_sms(services, clock, PHONE)
+    await add_texts(services, person, clock)
+    page = report_html(
+        export_report(await exported(services, person, clock), services.catalogs[lang])
+    )
+    assert page.startswith(f'<!DOCTYPE html><html lang="{lang}" dir="{way}">')
+    # A text the person wrote keeps its own direction, whatever the document's.
+    assert '<div class="lines" dir="rtl" lang="">مرحبا' in page
+    assert '<div class="lines" dir="ltr" lang="">Hallo!' in page
+
+
+def test_the_document_words_the_access_log_as_the_chat_does() -> None:
+    assert {k: v.msgid for k, v in document.ACTIONS.items()} == {
+        k: v.msgid for k, v in my_data.ACTIONS.items()
+    }
+    assert {k: v.msgid for k, v in document.ROLES.items()} == {
+        k: v.msgid for k, v in my_data.ROLES.items()
+    }
+    assert {k: v.msgid for k, v in document.CATEGORIES.items()} == {
+        k: v.msgid for k, v in my_data.CATEGORIES.items()
+    }
+    assert document.OTHER_ACTION == my_data.OTHER_ACTION
