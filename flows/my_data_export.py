@@ -22,6 +22,9 @@ from flows.my_data import BACK
 NAME = "my_data_export"
 #: Channels that get a short link rather than the files.
 LINKED = (Channel.SMS, Channel.WHATSAPP)
+DELIVERED = t(
+    "Here is everything Lotse holds about you: a PDF to read and a JSON file for other services."
+)
 WHAT = t(
     "We make a document with everything Lotse holds about you: a PDF to read and a JSON "
     "file for other services. It shows your phone number and address in full."
@@ -72,9 +75,7 @@ def delivered(ctx: Context, issued: Any) -> Reply:
             (again,), attachment=issued.reference if ctx.channel is Channel.WEBCHAT else None
         )
     if ctx.channel is Channel.TELEGRAM:
-        sent = t("Here is everything Lotse holds about you: a PDF to read and a JSON file "
-                 "for other services.")  # fmt: skip
-        return Reply((sent,), attachment=issued.reference)
+        return Reply((DELIVERED,), attachment=issued.reference)
     if on_chat:
         ready = t("Your document is ready. Open it with the links below. They work only "
                   "in this chat, until {time}.", time=until)  # fmt: skip

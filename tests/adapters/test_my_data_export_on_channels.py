@@ -24,7 +24,7 @@ from bot.db.models import AccessEntry, MyDataExport
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
 from bot.web.app import make_app
-from flows.my_data_export import WHAT
+from flows.my_data_export import DELIVERED, WHAT
 from tests.adapters.test_my_data_on_channels import PHONE, invited, on_sms, on_web
 from tests.fakes.telegram import FakeTelegram
 from tests.support.clock import Clock
@@ -253,13 +253,15 @@ async def test_telegram_sends_the_pdf_and_the_json_after_asking(tg: Harness) -> 
     ar = tg.services.catalogs["ar"]
     assert buttons(question) == ["yes", "back"]
     assert question["text"].startswith(ar.text(WHAT))
-    assert tg.fake.calls_to("sendDocument") == []
+    assert tg.fake.calls_to("sendMediaGroup") == []
 
     await person.send(person.callback("yes"))
 
-    sent = [call.params for call in tg.fake.calls_to("sendDocument")]
-    assert [p["chat_id"] for p in sent] == [6234567890, 6234567890]
-    files = {p["document"]["filename"]: p["document"]["data"] for p in sent}
+    # One call: the two files with the message as the caption of the first.
+    [album] = [call.params for call in tg.fake.calls_to("sendMediaGroup")]
+    assert album["chat_id"] == 6234567890
+    assert album["media"][0]["caption"] == ar.text(DELIVERED)
+    files = {f["filename"]: f["data"] for f in album["files"]}
     assert set(files) == {PDF, JSON}
     assert files[PDF].startswith(b"%PDF")
     document = json.loads(files[JSON])

@@ -32,7 +32,7 @@ BOT_USER = {"id": 123, "is_bot": True, "first_name": "Lotse", "username": "lotse
 START_DATE = 1_795_424_400  # 2026-11-23 09:00 UTC, the tests' clock
 
 # Parameters arrive form-encoded (strings) from PTB, or as JSON from other clients.
-_JSON_PARAMS = {"reply_markup", "allowed_updates", "entities", "link_preview_options"}
+_JSON_PARAMS = {"reply_markup", "allowed_updates", "entities", "link_preview_options", "media"}
 _INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"}
 _BOOL_PARAMS = {"drop_pending_updates", "show_alert", "disable_notification"}
 
@@ -110,6 +110,7 @@ class FakeTelegram:
             "getMe": self._get_me,
             "sendMessage": self._send_message,
             "sendDocument": self._send_document,
+            "sendMediaGroup": self._send_media_group,
             "answerCallbackQuery": self._true,
             "editMessageReplyMarkup": self._edit,
             "editMessageText": self._edit,
@@ -267,6 +268,24 @@ class FakeTelegram:
         }  # fmt: skip
         self.messages[(chat_id, message_id)] = message
         return message
+
+    async def _send_media_group(self, params: Params) -> list[Params] | web.Response:
+        """An album of files: `media` names each upload (attach://<field>); the files
+        are kept in the call's params as `files`, in order."""
+        media = params.get("media")
+        if not isinstance(params.get("chat_id"), int) or not isinstance(media, list):
+            return _error(400, "Bad Request: media is missing")
+        params["files"] = [params.get(item["media"].removeprefix("attach://")) for item in media]
+        if not 2 <= len(media) <= 10 or not all(isinstance(f, dict) for f in params["files"]):
+            return _error(400, "Bad Request: wrong number of media or a file is missing")
+        sent = []
+        for item, file in zip(media, params["files"], strict=True):
+            answer = await self._send_document({"chat_id": params["chat_id"], "document": file})
+            assert isinstance(answer, dict)
+            if item.get("caption"):
+                answer["caption"] = item["caption"]
+            sent.append(answer)
+        return sent
 
     async def _edit(self, params: Params) -> Params | web.Response:
         key = (params.get("chat_id"), params.get("message_id"))
