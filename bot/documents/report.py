@@ -101,7 +101,7 @@ def _esc(value: str) -> str:
 
 _CSS = """
 @page { size: A4; margin: 18mm 18mm 20mm;
-  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+  @bottom-center { content: counter(page); font-size: 8pt; } }
 html { font-family: "Noto Sans", "Noto Naskh Arabic", "Noto Sans Ethiopic", sans-serif;
   font-size: 10pt; line-height: 1.4; color: #000; }
 :lang(ar), :lang(fa), :lang(ps), :lang(ckb) {
