@@ -25,7 +25,7 @@ from bot.kernel.types import Channel
 from bot.runtime.services import Services
 from bot.web.app import make_app
 from flows.my_data_export import DELIVERED, WHAT
-from tests.adapters.test_my_data_on_channels import PHONE, invited, on_sms, on_web
+from tests.adapters.test_my_data_on_channels import PHONE, invited, on_sms, on_web, texts
 from tests.fakes.telegram import FakeTelegram
 from tests.support.clock import Clock
 from tests.support.factories import ChatPerson
@@ -77,7 +77,8 @@ async def export_on_web(person: ChatPerson) -> dict[str, Any]:
 
 
 async def get(client: TestClient[Any, Any], href: str) -> tuple[int, bytes, str]:
-    response = await client.get(href)
+    # The chat page keeps the conversation's language in a cookie its links carry.
+    response = await client.get(href, headers={"Cookie": "lotse-lang=en"})
     return response.status, await response.read(), response.headers.get("Content-Type", "")
 
 
@@ -101,6 +102,13 @@ async def test_web_chat_export_opens_only_in_its_own_session(
     assert ADDRESS.street in pdf_text(body)
     assert await logged(services, "mydata.export") == ["webchat"]
     assert await logged(services, "mydata.download") == ["webchat", "webchat"]
+    # The person's own actions, in their access log as they are said to them.
+    await owner.choose("my_data")
+    history = texts(await owner.choose("history"))
+    # (the two downloads in the same second are one processing: one line)
+    assert "You opened the export of your data. Data:" in history
+    assert "You made an export of your data. Data:" in history
+    await owner.choose("back")
 
     code = await invited(
         services, clock, (Channel.WEBCHAT, Channel.LETTER), "EX-2", "+4917011122233", 1
