@@ -38,8 +38,10 @@ def question(ctx: Context) -> Text:
         return t("We text you a link to all your data, with your full number and address. "
                  "It works for {minutes} minutes. Send it?",
                  minutes=settings.mydata_link_minutes)  # fmt: skip
+    # TRANSLATORS: {what} is the sentence about the document (its own entry).
     if ctx.channel is Channel.TELEGRAM:
         return t("{what} Send the document here?", what=WHAT)
+    # TRANSLATORS: {what} is the sentence about the document (its own entry).
     return t("{what} The links work only in this chat, for {hours} hours. Make it now?",
              what=WHAT, hours=settings.mydata_export_hours)  # fmt: skip
 
@@ -67,7 +69,6 @@ class MyDataExportFlow:
 def delivered(ctx: Context, issued: Any) -> Reply:
     """The answer that carries the export (a bot.mydata.Issued) on this channel."""
     until = issued.expires_at
-    on_chat = ctx.channel not in LINKED
     if not issued.fresh:
         again = t("Your document was made a moment ago. Please use that one.")
         # The same export again (not a second one): the chat shows its links once more.
@@ -76,7 +77,8 @@ def delivered(ctx: Context, issued: Any) -> Reply:
         )
     if ctx.channel is Channel.TELEGRAM:
         return Reply((DELIVERED,), attachment=issued.reference)
-    if on_chat:
+    if ctx.channel not in LINKED:  # the web chat
+        # TRANSLATORS: {time} is a date and time; the links are shown under the message.
         ready = t("Your document is ready. Open it with the links below. They work only "
                   "in this chat, until {time}.", time=until)  # fmt: skip
         return Reply((ready,), attachment=issued.reference)
