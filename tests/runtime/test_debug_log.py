@@ -2,9 +2,10 @@
 what it writes is readable by its own account only.
 
 An office invites someone by SMS and letter through the API, the person connects with
-the code in the web chat, writes and downloads the export of their data, staff log in to the office page, and the SMS
-channel sends and receives through a fake Twilio on 127.0.0.1. Then the whole log is
-searched for every secret and personal value of the run.
+the code in the web chat, writes, and downloads the export of their data, staff log in
+to the office page, and the SMS channel sends and receives through a fake Twilio on
+127.0.0.1. Then the whole log is searched for every secret and personal value of the
+run.
 """
 
 from __future__ import annotations
