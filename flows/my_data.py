@@ -58,7 +58,7 @@ ACTIONS: dict[str, Text] = {
     "letters.reprint": t("printed your letter again"),
     # The person's own actions (role "person"): whole clauses, said to the person.
     "mydata.export": t("You made an export of your data"),
-    "mydata.download": t("You opened the export of your data"),
+    "mydata.download": t("You received the export of your data"),
 }
 OTHER_ACTION = t("processed your data")
 

@@ -41,7 +41,7 @@ ACTIONS: dict[str, Text] = {
     "letters.export": t("printed your letter"),
     "letters.reprint": t("printed your letter again"),
     "mydata.export": t("You made an export of your data"),
-    "mydata.download": t("You opened the export of your data"),
+    "mydata.download": t("You received the export of your data"),
 }
 OTHER_ACTION = t("processed your data")
 

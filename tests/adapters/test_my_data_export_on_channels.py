@@ -106,7 +106,7 @@ async def test_web_chat_export_opens_only_in_its_own_session(
     await owner.choose("my_data")
     history = texts(await owner.choose("history"))
     # (the two downloads in the same second are one processing: one line)
-    assert "You opened the export of your data. Data:" in history
+    assert "You received the export of your data. Data:" in history
     assert "You made an export of your data. Data:" in history
     await owner.choose("back")
 
