@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     bulk_max_rows: int = Field(20_000, ge=1)
     #: Each SMS reply is split so that one message costs at most this many segments.
     sms_max_segments: int = Field(3, ge=1, le=10)
+    #: A person's export of their data (web chat, Telegram) is kept this many hours,
+    #: its link working only in the chat that asked; then it is deleted.
+    mydata_export_hours: int = Field(24, ge=1, le=24 * 7)
+    #: The short link to an export sent by SMS or WhatsApp works this many minutes.
+    mydata_link_minutes: int = Field(60, ge=5, le=24 * 60)
 
     # Transfers to and from other installations of Lotse (docs/transfer.md); off while
     # transfer_id is empty.

@@ -11,6 +11,7 @@ from flows.letter_address import LetterAddress
 from flows.menu import Menu
 from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
+from flows.my_data_export import MyDataExportFlow
 from flows.onboarding import Onboarding
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
@@ -31,6 +32,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             LetterAddress(),
             MyConsents(),
             MyDataFlow(),
+            MyDataExportFlow(),
             Delete(),
             Help(),
             InvitationFlow(),

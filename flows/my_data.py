@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.conversation import Context, Input, MyData, Step
-from bot.i18n import STATE_NAMES, channel_name, listed, native_name
+from bot.i18n import STATE_NAMES, access_sentence, channel_name, native_name
 from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t, tn
 from flows.common import go
 
 NAME = "my_data"
 HISTORY = Choice("history", t("Who looked at my data"))
 CORRECT = Choice("correct", t("Correct my data"))
+EXPORT = Choice("export", t("Export my data"))
 MORE = Choice("more", t("More"))
 TAKE = Choice("transfer-out", t("Take my data to another Lotse"))
 BRING = Choice("transfer-in", t("Bring my data from another Lotse"))
@@ -35,50 +36,13 @@ BASES: dict[str, Text] = {
     "retention": t("needed for our conversation"),
     "accountability": t("the law requires a record of access"),
 }
-ROLES: dict[str, Text] = {
-    "office-api": t("office system"),
-    "office-staff": t("office staff"),
-    "operator": t("operator"),
-    "peer": t("another Lotse"),
-}
-CATEGORIES: dict[str, Text] = {
-    "invitation": t("invitation"),
-    "code": t("connect code"),
-    "phone": t("phone number"),
-    "postal-address": t("postal address"),
-    "name": t("name"),
-    "language": t("language"),
-    "consent": t("consent"),
-    "contact": t("contact channels"),
-}
-ACTIONS: dict[str, Text] = {
-    "invitation.create": t("created your invitation"),
-    "invitation.repeat": t("sent your invitation again"),
-    "invitation.read": t("looked at your invitation"),
-    "invitation.list": t("saw your invitation in a list"),
-    "bulk.upload": t("uploaded a list with your invitation"),
-    "letters.export": t("printed your letter"),
-    "letters.reprint": t("printed your letter again"),
-    # The actor is the other Lotse (role "peer"; its name is the entry's organisation).
-    "transfer.sent": t("received the data you chose to take along"),
-    "transfer.received": t("sent the data you chose to bring along"),
-}
-OTHER_ACTION = t("processed your data")
-#: The person's own actions (role "person"), each a whole sentence: {when}, {channel}
-#: (where they did it) and {data}.
-OWN_ACTIONS: dict[str, Text] = {
-    # TRANSLATORS: in "Who looked at my data": the person changed their own data, e.g.
-    # "2026-11-30 10:15: you changed your data yourself, by SMS. Data: language."
-    "person.change": t("{when}: you changed your data yourself, by {channel}. Data: {data}."),
-}
-OWN_OTHER = t("{when}: you did this yourself, by {channel}. Data: {data}.")
 
 
 def held(item: Text, basis: str, until: Any) -> Text:
     # TRANSLATORS: one item of "My data": {item} is what is held, {why} the reason
     # (e.g. "your consent"), {date} the last day it is kept.
     return t("{item} Why: {why}. Kept until {date} at the latest.", item=item,
-             why=BASES.get(basis, OTHER_ACTION), date=until)  # fmt: skip
+             why=BASES[basis], date=until)  # fmt: skip
 
 
 def items(ctx: Context, data: Any) -> list[Text]:
@@ -119,25 +83,11 @@ def items(ctx: Context, data: Any) -> list[Text]:
 
 
 def access_line(line: Any, sms: bool = False) -> Text:
-    """One line of a bot.audit.AccessPage: when, who, in which role, what, which data.
-    By SMS the day only: the time of day would cost a segment in some languages."""
-    role = str(line.role)
-    what = listed([CATEGORIES[str(c)] for c in line.categories if str(c) in CATEGORIES])
-    if role == "person":
-        known = line.via in Channel._value2member_map_
-        # The channel's plain name: "this web chat" could be another session of it.
-        via = channel_name(Channel(line.via), None) if known else t("another way")
-        sentence = OWN_ACTIONS.get(line.action, OWN_OTHER)
-        when = line.at.date() if sms else line.at
-        return Text(sentence.msgid, {"when": when, "channel": via, "data": what})
-    who = "Lotse" if role == "operator" or not line.organisation else line.organisation
-    # TRANSLATORS: who looked at the person's data: {when} date and time, {who} an
-    # office's name or "Lotse", {role} e.g. "office staff", {action} e.g. "printed your
-    # letter", {data} the kinds of data, e.g. "name, postal address".
-    when = line.at.date() if sms else line.at
-    role_name, action = ROLES.get(role, ROLES["operator"]), ACTIONS.get(line.action, OTHER_ACTION)
-    return t("{when}: {who} ({role}) {action}. Data: {data}.", when=when, who=who,
-             role=role_name, action=action, data=what)  # fmt: skip
+    """One line of a bot.audit.AccessPage, worded as the exported document words it."""
+    return access_sentence(
+        at=line.at, role=str(line.role), organisation=line.organisation, action=line.action,
+        categories=tuple(str(c) for c in line.categories), via=line.via, day_only=sms,
+    )  # fmt: skip
 
 
 class MyDataFlow:
@@ -150,9 +100,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, TAKE, BRING, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, CORRECT, TAKE, BRING, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -178,7 +128,7 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (MORE, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, CORRECT, TAKE, BRING, BACK))
+        return Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
@@ -189,6 +139,8 @@ class MyDataFlow:
             return go("settings")
         if step == "overview" and given.choice in (TAKE.id, BRING.id):
             return go("transfer", data={"mode": "out" if given.choice == TAKE.id else "in"})
+        if step == "overview" and given.choice == EXPORT.id:
+            return go("my_data_export")
         if step == "overview" and given.choice == HISTORY.id:
             return await self.history(ctx, None)
         if step == "history" and given.choice == MORE.id and data.get("before") is not None:

@@ -10,7 +10,13 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -25,7 +31,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.parsing import CallbackAnswer
 from bot.config import ConfigError, Settings
-from bot.kernel.types import Capabilities, Channel, OutboundMessage, RateLimit
+from bot.kernel.types import Attachment, Capabilities, Channel, OutboundMessage, RateLimit
 from bot.messaging import PermanentFailure, SendResult, TemporaryFailure
 from bot.runtime import hold_libraries
 
@@ -35,6 +41,8 @@ log = logging.getLogger("adapters.telegram")
 #: Seconds one Bot API call may take; a slower answer is a temporary failure.
 REQUEST_TIMEOUT = 10.0
 CHOSEN = "✓ "
+#: The longest caption Telegram takes on a file.
+CAPTION_LIMIT = 1024
 _LONG_NUMBER = re.compile(r"\d{5,}")
 
 T = TypeVar("T")
@@ -74,7 +82,7 @@ def _seconds(error: RetryAfter) -> float:
 
 class TelegramAdapter:
     channel = Channel.TELEGRAM
-    capabilities = Capabilities(buttons=True, max_length=4096, max_buttons=20)
+    capabilities = Capabilities(buttons=True, max_length=4096, max_buttons=20, files=True)
     resend_is_harmless = False
 
     def __init__(self, settings: Settings, *, timeout: float = REQUEST_TIMEOUT) -> None:
@@ -111,12 +119,41 @@ class TelegramAdapter:
         except ValueError:
             raise PermanentFailure("not a Telegram chat id", unreachable=True) from None
         try:
-            sent = await self.bot.send_message(
-                chat_id, message.text, reply_markup=_keyboard(message)
-            )
+            if message.files:
+                sent_id = await self._send_files(chat_id, message)
+            else:
+                sent = await self.bot.send_message(
+                    chat_id, message.text, reply_markup=_keyboard(message)
+                )
+                sent_id = sent.message_id
         except TelegramError as error:
             raise self._failure(error) from None
-        return SendResult(provider_id=str(sent.message_id))
+        return SendResult(provider_id=str(sent_id))
+
+    async def _send_files(self, chat_id: int, message: OutboundMessage) -> int:
+        """The files with the text as their caption, in one call: a retry after a
+        failure never repeats a part of it (a call that failed sent nothing)."""
+        files = list(message.files)
+        if message.choices or len(message.text) > CAPTION_LIMIT:
+            # The text cannot be a caption (buttons, or too long): it goes first.
+            first = await self.bot.send_message(
+                chat_id, message.text, reply_markup=_keyboard(message)
+            )
+            await self._send_documents(chat_id, files, None)
+            return first.message_id
+        return await self._send_documents(chat_id, files, message.text)
+
+    async def _send_documents(
+        self, chat_id: int, files: list[Attachment], caption: str | None
+    ) -> int:
+        if len(files) == 1:
+            one = InputFile(files[0].data, filename=files[0].filename)
+            sent = await self.bot.send_document(chat_id, one, caption=caption)
+            return sent.message_id
+        # Bytes, not InputFile: PTB then uploads each as a part of its own (attach://).
+        media = [InputMediaDocument(f.data, filename=f.filename) for f in files]
+        album = await self.bot.send_media_group(chat_id, media, caption=caption)
+        return album[0].message_id
 
     def _failure(self, error: TelegramError) -> TemporaryFailure | PermanentFailure:
         reason = self._reason(error)

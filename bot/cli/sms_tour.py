@@ -20,30 +20,23 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
-
 from adapters.twilio import TwilioSmsAdapter
 from adapters.webchat import WebChatAdapter
-from bot.audit import Actor, Category, Concerned, record
+from bot.cli.sms_tour_office import invite, remind, rows_for
 from bot.config import Settings, load_settings
 from bot.db import migrate
-from bot.db.models import Contact, Message, Municipality, Office
+from bot.db.models import Municipality
 from bot.i18n import LANGUAGES, SmsCost, step_cost
 from bot.invitations import (
-    InvitationRequest,
-    Personal,
     Refusal,
-    code_of,
-    create_invitation,
     display_code,
 )
-from bot.kernel.postal import PostalAddress
 from bot.kernel.types import (
     Channel,
     InboundMessage,
@@ -52,8 +45,7 @@ from bot.kernel.types import (
     RenderedChoice,
     t,
 )
-from bot.messaging import decode_body, note_header, rendered_text
-from bot.offices import create_office
+from bot.messaging import note_header, rendered_text
 from bot.runtime import Services, build_services
 from flows import build_router
 from flows.invitation import refusal_text
@@ -68,7 +60,6 @@ OPERATOR = {
     "contact": "integration@musterstadt.de, 0421 361-12345",
     "privacy_contact": "datenschutz@musterstadt.de",
 }
-OFFICE = "Bürgeramt Musterstadt-Mitte"
 PUBLIC_URL = "https://lotse.musterstadt.de"
 #: Every channel a person may be asked about: the longest consent lists and receipts.
 CHANNELS = "webchat,sms,whatsapp,telegram"
@@ -189,7 +180,7 @@ class _Person:
 
     async def collect(self, where: str) -> None:
         """The rows queued for this number since the last look, as steps."""
-        rows = await _rows_for(self.services, self.number, self._seen)
+        rows = await rows_for(self.services, self.number, self._seen)
         if rows:
             self._seen = rows[-1][0]
         for i, (_, message) in enumerate(rows, 1):
@@ -275,11 +266,11 @@ class _Person:
     async def invited(self) -> None:
         """An invitation by SMS from an office, its reminder, then the person connects."""
         self.number, self._seen = f"+49151{self.n:02d}000003", 0
-        code = await _invite(
+        code = await invite(
             self.services, self.lang, self.number, self.clock(), f"Hauptstraße {self.n + 1}"
         )
         await self.collect("invitation SMS")
-        await _remind(self.services, self.number, self.clock())
+        await remind(self.services, self.number, self.clock())
         await self.collect("invitation reminder SMS")
         await self.say("connect code sent: welcome, notice, question", display_code(code))
         await self.choose("connection confirmed: receipt, main menu", "confirm")
@@ -295,89 +286,15 @@ class _Person:
         await self.say("transfer: a code of this Lotse", "MUSTERSTADT-2345-6789-ABCD")
         await self.say("transfer: a code of an unknown Lotse", "dorf 2345 6789 abcd")
         await self.choose("transfer: back to the main menu", "back")
+        await self.choose("my data again", "my_data")
+        await self.choose("my data: export, the question", "export")
+        await self.choose("my data: export, the short link", "yes")
         self.number, self._seen = f"+49151{self.n:02d}000004", 0
         await self.say("a code used before", display_code(code))
         await self.say("a wrong code", "K7QF-9M2X")
         await self.choose("language chosen", f"lang:{self.lang}")
         await self.choose("about read: consent question", "continue")
         await self.say("a wrong code in the middle of onboarding", "K7QF-9M2Y")
-
-
-async def _rows_for(
-    services: Services, number: str, after: int
-) -> list[tuple[int, OutboundMessage]]:
-    from bot.people import address_index
-
-    index = address_index(services.vault, Channel.SMS, number)
-    async with services.sessionmaker() as session:
-        contact = await session.scalar(select(Contact).where(Contact.address_index == index))
-        if contact is None:
-            return []
-        rows = await session.scalars(
-            select(Message)
-            .where(Message.contact_id == contact.id, Message.direction == "out", Message.id > after)
-            .order_by(Message.id)
-        )
-        found = []
-        for row in rows:
-            body = decode_body(services.vault, row.body_enc or "")
-            message = OutboundMessage(
-                id=row.id,
-                channel=Channel.SMS,
-                address=number,
-                text=body["text"],
-                choices=tuple(RenderedChoice(c[0], c[1]) for c in body.get("choices", [])),
-                lang=row.lang or "",
-            )
-            found.append((row.id, message))
-    return found
-
-
-#: The address the office recorded: long enough for the masked line to cost its most.
-TOUR_ADDRESS = PostalAddress("Amal Haddad", "Hauptstraße 1", "12345", "Musterstadt", "c/o Yilmaz")
-
-
-async def _invite(services: Services, lang: str, number: str, now: datetime, street: str) -> str:
-    request = InvitationRequest(
-        reference=f"tour-{lang}",
-        language=lang,
-        channels=(Channel.SMS, Channel.LETTER),
-        personal=Personal(phone=number, postal_address=replace(TOUR_ADDRESS, street=street)),
-        consent_recorded_at=now - timedelta(days=2),
-        notice_version="2026-01",
-    )
-    async with services.sessionmaker() as session, session.begin():
-        office = await session.scalar(select(Office).where(Office.slug == "mitte"))
-        if office is None:
-            office = await create_office(session, slug="mitte", name=OFFICE)
-        invitation, _ = await create_invitation(
-            session, office=office, request=request, sender=services.invitations, now=now
-        )
-        # What the office did before the person connected, in "who looked at my data":
-        # the longest categories and action names a line can have.
-        staff, whose = Actor.staff(office.id, 1), [Concerned(invitation_id=invitation.id)]
-        await record(session, staff, "invitation.create", now, concerns=whose,
-                     categories=[Category.INVITATION, Category.NAME, Category.PHONE,
-                                 Category.LANGUAGE, Category.CONSENT])  # fmt: skip
-        await record(session, staff, "bulk.upload", now, concerns=whose,
-                     categories=[Category.INVITATION, Category.CODE, Category.NAME,
-                                 Category.POSTAL_ADDRESS, Category.CONTACT])  # fmt: skip
-        return code_of(services.vault, invitation)
-
-
-async def _remind(services: Services, number: str, now: datetime) -> None:
-    from bot.db.models import Invitation
-
-    async with services.sessionmaker() as session, session.begin():
-        invitation = (
-            await session.scalars(select(Invitation).order_by(Invitation.id.desc()))
-        ).first()
-        assert invitation is not None
-        office = await session.get(Office, invitation.office_id)
-        assert office is not None
-        await services.invitations.send(
-            session, invitation, office, Personal(phone=number), now, reminder=True
-        )
 
 
 # -- what no tour reaches, listed in one place ------------------------------------------
@@ -394,7 +311,7 @@ def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[Sm
     texts.update({f"transfer refused: {why}": text for why, text in FAILURES.items()})
     texts["transfer: received"] = t("{peer} sent the data you chose to bring along.", peer=PEER)
     # Who looked at my data: another Lotse, with the longest categories a transfer has.
-    access = SimpleNamespace(role="peer", organisation=PEER, action="transfer.received",
+    access = SimpleNamespace(role="peer", organisation=PEER, action="transfer.received", via=None,
                              at=START, categories=["language", "contact", "consent"])  # fmt: skip
     texts["my data: another Lotse in the access list"] = access_line(access, sms=True)
     # After a transfer, every channel agreed there (the question follows alone).

@@ -62,3 +62,10 @@ class MyData:
         """One page of who accessed the person's data, newest first; None for a cursor
         that is not this person's (a stale or made-up one)."""
         raise NotImplementedError
+
+    async def export(self) -> Any:
+        """The person's export (everything held, unmasked) for the chat of this step, as a
+        `bot.mydata.Issued`: a new one, or the one this chat asked for moments ago
+        (`fresh` false). Its `reference` goes on the reply that delivers it; on SMS and
+        WhatsApp its `link` is the short link."""
+        raise NotImplementedError

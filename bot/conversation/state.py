@@ -54,6 +54,7 @@ async def write_step(
             template=reply.template,
             important=reply.important,
             line_langs=text.line_langs,
+            attachment=reply.attachment,
         )
         for reply, text in zip(step.replies, rendered, strict=True)
     ]

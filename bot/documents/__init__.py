@@ -1,5 +1,5 @@
-"""Documents for people: the DIN 5008 letter layout, PDF rendering, print batch files,
-and spreadsheets. The wording comes from the feature that sends the document."""
+"""Documents for people: the DIN 5008 letter layout, a plain report, PDF rendering,
+print batch files, and spreadsheets. The wording comes from the feature that sends the document."""
 
 from bot.documents.batch import (
     BatchFile,
@@ -23,6 +23,7 @@ from bot.documents.letter import (
     isolated,
     render_letters,
 )
+from bot.documents.report import Entry, Report, Section, render_report, report_html
 from bot.documents.spreadsheet import csv_bytes
 
 __all__ = [
@@ -31,12 +32,15 @@ __all__ = [
     "Block",
     "Closing",
     "DinLetter",
+    "Entry",
     "Heading",
     "LetterFontsMissing",
     "LetterPart",
     "Letterhead",
     "Paragraph",
     "QrBox",
+    "Report",
+    "Section",
     "Steps",
     "batch_files",
     "csv_bytes",
@@ -45,6 +49,8 @@ __all__ = [
     "missing_fonts",
     "new_batch_id",
     "render_letters",
+    "render_report",
+    "report_html",
     "require_fonts",
     "write_files",
     "zip_files",

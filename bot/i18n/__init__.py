@@ -1,6 +1,7 @@
 """Languages: catalogs, negotiation, language names, plural rules, the catalog check,
 translators' review lists and what messages cost as SMS."""
 
+from bot.i18n.access_words import ACTIONS, CATEGORIES, ROLES, access_sentence
 from bot.i18n.catalogs import (
     LANGUAGES,
     Catalogs,
@@ -25,11 +26,14 @@ from bot.i18n.review import languages as review_languages
 from bot.i18n.sms_cost import SmsCost, format_report, over_budget, step_cost
 
 __all__ = [
+    "ACTIONS",
+    "CATEGORIES",
     "CHANNEL_NAMES",
     "DOMAINS",
     "LANGUAGES",
     "MESSAGES",
     "PURPOSE_NAMES",
+    "ROLES",
     "SOURCE_PACKAGES",
     "STAFF",
     "STATE_NAMES",
@@ -37,6 +41,7 @@ __all__ = [
     "Domain",
     "SmsCost",
     "Translator",
+    "access_sentence",
     "awaiting_review",
     "channel_name",
     "check_all",

@@ -124,6 +124,18 @@ class Reply:
     opt_out_notice: bool = False
     #: A pre-approved template it may be sent as outside a messaging window.
     template: str | None = None
+    #: A document the message carries, by reference ("mydata-export:12"): the channel
+    #: sends it as a file (Telegram) or shows a link to it (web chat).
+    attachment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message, loaded just before its provider call."""
+
+    filename: str
+    media_type: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +189,10 @@ class OutboundMessage:
     #: A pre-approved template this message may be sent as outside a messaging window
     #: (WhatsApp), e.g. "invitation"; None for conversation replies.
     template: str | None = None
+    #: The reference of a document the message carries (Reply.attachment), and the files
+    #: loaded for it (only on the part that goes last).
+    attachment: str | None = None
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +217,9 @@ class Capabilities:
     max_buttons: int = 100
     #: SMS: split so that each message costs at most this many segments.
     max_sms_segments: int | None = None
+    #: Sends a message's attached files itself (Telegram); elsewhere the message shows
+    #: links to them (web chat) or a link is in its text.
+    files: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,11 @@ from bot.messaging.queue import Outgoing, enqueue, enqueue_many
 from bot.messaging.reader import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
 from bot.messaging.receipts import apply_receipts
 from bot.messaging.render import rendered_text
+from bot.messaging.send import AttachmentLoader
 from bot.messaging.sweep import note_header
 
 __all__ = [
+    "AttachmentLoader",
     "ChannelAdapter",
     "Dispatcher",
     "OptedOut",

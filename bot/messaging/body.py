@@ -19,6 +19,7 @@ def encode_body(
     template: str | None = None,
     note_of: int | None = None,
     line_langs: Sequence[str] = (),
+    attachment: str | None = None,
 ) -> str:
     body: dict[str, Any] = {"text": text}
     if choices:
@@ -33,6 +34,8 @@ def encode_body(
         body["note_of"] = note_of
     if line_langs:
         body["line_langs"] = list(line_langs)
+    if attachment:
+        body["attachment"] = attachment
     return vault.encrypt(json.dumps(body, ensure_ascii=False))
 
 

@@ -199,6 +199,7 @@ class Claimer:
                 contact_id=contact.id,
                 last_inbound_at=contact.last_inbound_at,
                 template=body.get("template"),
+                attachment=body.get("attachment"),
             )
         return Claimed(
             message.id,

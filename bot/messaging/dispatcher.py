@@ -38,7 +38,7 @@ from bot.kernel.types import Channel, OutboxStatus
 from bot.messaging.channel import ChannelAdapter
 from bot.messaging.claim import LEASE, Claimed, Claimer
 from bot.messaging.results import Result, put_back, record_results
-from bot.messaging.send import Sender
+from bot.messaging.send import AttachmentLoader, Sender
 from bot.messaging.sweep import LeaseSweep
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class Dispatcher:
         batch_size: int = 100,
         lease: timedelta = LEASE,
         clock: Callable[[], datetime] = utcnow,
+        attachments: AttachmentLoader | None = None,
     ) -> None:
         self._lease = lease
         self._sessionmaker = sessionmaker
@@ -80,6 +81,7 @@ class Dispatcher:
             stopping=self._stopping,
             lease=lease,
             clock=clock,
+            attachments=attachments,
         )
         self._sweep = LeaseSweep(
             sessionmaker=sessionmaker,

@@ -44,6 +44,8 @@ class Outgoing:
     note_of: int | None = None
     #: Each line's language when the text's lines are in several (the language menu).
     line_langs: Sequence[str] = ()
+    #: A document the message carries, by reference (bot.kernel.types.Reply.attachment).
+    attachment: str | None = None
 
 
 async def enqueue(session: AsyncSession, vault: Vault, message: Outgoing, now: datetime) -> int:
@@ -84,6 +86,7 @@ def _encoded(vault: Vault, message: Outgoing, now: datetime) -> dict[str, Any]:
         template=message.template,
         note_of=message.note_of,
         line_langs=message.line_langs,
+        attachment=message.attachment,
     )
     return _row(message.person_id, message.contact_id, message.channel, body_enc, message.lang,
                 important=message.important, now=now)  # fmt: skip

@@ -44,6 +44,8 @@ class ReadMessage:
     lang: str | None
     #: Each line's language when the text's lines are in several ("" for none).
     line_langs: tuple[str, ...] = ()
+    #: A document the message carries, by reference (bot.kernel.types.Reply.attachment).
+    attachment: str | None = None
 
 
 async def reader_for(
@@ -117,4 +119,5 @@ def _read(vault: Vault, message: Message) -> ReadMessage:
         choices=tuple((c[0], c[1]) for c in body.get("choices", [])),
         lang=message.lang,
         line_langs=tuple(body.get("line_langs", ())),
+        attachment=body.get("attachment"),
     )

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
-from bot.kernel.types import Channel, OutboxStatus
+from bot.kernel.types import Attachment, Channel, OutboundMessage, OutboxStatus
 from bot.messaging.channel import (
     ChannelAdapter,
     OptedOut,
@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 #: `Mark.start` or `Mark.finish`.
 MarkKind = Callable[[Fence, int, int, str | None, datetime], Mark]
+#: Loads the files of a message's attachment reference for its contact (in a short
+#: session of its own); raises LookupError when they are gone (expired, erased).
+AttachmentLoader = Callable[[str, int], Awaitable[tuple[Attachment, ...]]]
 
 
 class Sender:
@@ -45,8 +48,10 @@ class Sender:
         stopping: asyncio.Event,
         lease: timedelta,
         clock: Callable[[], datetime],
+        attachments: AttachmentLoader | None = None,
     ) -> None:
         self._marks = Marks(sessionmaker)
+        self._attachments = attachments
         self._adapters = adapters
         self._catalogs = catalogs
         self._stopping = stopping
@@ -73,6 +78,15 @@ class Sender:
             return failed(row, "nothing to send", kind=None)
         adapter = self._adapters[row.message.channel]
         parts = render(row.message, adapter.capabilities, self._catalogs)
+        if row.message.attachment is not None and adapter.capabilities.files:
+            try:
+                parts[-1] = await self._with_files(parts[-1])
+            except LookupError:
+                return failed(row, "its document is gone", kind=None)
+            except Exception as error:  # the database away: try again later
+                log.warning("loading the document of message %d failed (%s)", row.id,
+                            type(error).__name__)  # fmt: skip
+                return retry_later(row, TemporaryFailure(type(error).__name__), self._clock())
         if row.parts_total is not None and row.parts_total != len(parts):
             # Rendering is deterministic unless the text or the catalogs changed; the
             # parts already done are never repeated, so the rest goes by index.
@@ -121,6 +135,14 @@ class Sender:
             return retry_later(row, TemporaryFailure(type(error).__name__), self._clock(), progress)
         status = OutboxStatus.DELIVERED if delivered else OutboxStatus.SENT
         return Result(row.id, row.contact_id, status, progress)
+
+    async def _with_files(self, part: OutboundMessage) -> OutboundMessage:
+        """The part with its attachment's files, read before any provider call (the
+        loader's session is closed by then)."""
+        if self._attachments is None or part.attachment is None:
+            raise LookupError("no attachment loader")
+        files = await self._attachments(part.attachment, part.contact_id)
+        return replace(part, files=files)
 
     async def _mark(
         self, progress: Progress, kind: MarkKind, part: int, total: int

@@ -12,6 +12,7 @@ from bot.audit import audit_jobs
 from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
+from bot.mydata import export_jobs
 from bot.people import people_jobs
 from bot.runtime.job_runs import JobRuns
 from bot.runtime.services import Services
@@ -24,6 +25,7 @@ def registered_jobs(services: Services) -> list[Job]:
         *audit_jobs(services.sessionmaker, services.settings, utcnow),
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
         *transfer_jobs(services.sessionmaker, services.clock),
+        *export_jobs(services.sessionmaker, services.clock),
     ]
 
 

@@ -8,7 +8,8 @@ import re
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
-_SECRET_PATH = re.compile(r"/sessions/[^/?]+")
+#: Chat session tokens, and the capability tokens of short links to a person's export.
+_SECRET_PATH = re.compile(r"(/sessions/|^/d/)[^/?]+")
 
 
 def setup_logging(level: str) -> None:
@@ -41,8 +42,9 @@ def hold_libraries() -> None:
 
 
 class AccessLogger(AbstractAccessLogger):
-    """Method, path with session tokens cut out, status and time; no query, no client IP."""
+    """Method, path with session and link tokens cut out, status and time; no query and
+    no client IP."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        path = _SECRET_PATH.sub("/sessions/…", request.path)
+        path = _SECRET_PATH.sub(r"\1…", request.path)
         self.logger.info("%s %s %s %.1fms", request.method, path, response.status, time * 1000)

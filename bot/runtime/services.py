@@ -20,7 +20,7 @@ from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
-from bot.mydata import my_data_port
+from bot.mydata import attachment_loader, my_data_port
 from bot.transfer import Transfers, transfers_port
 
 
@@ -97,6 +97,7 @@ async def build_services(
         postgres=not settings.is_sqlite,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         clock=clock,
+        attachments=attachment_loader(sessionmaker, vault, catalogs, clock),
     )
     engine = Engine(
         sessionmaker=sessionmaker,

@@ -32,7 +32,7 @@ BOT_USER = {"id": 123, "is_bot": True, "first_name": "Lotse", "username": "lotse
 START_DATE = 1_795_424_400  # 2026-11-23 09:00 UTC, the tests' clock
 
 # Parameters arrive form-encoded (strings) from PTB, or as JSON from other clients.
-_JSON_PARAMS = {"reply_markup", "allowed_updates", "entities", "link_preview_options"}
+_JSON_PARAMS = {"reply_markup", "allowed_updates", "entities", "link_preview_options", "media"}
 _INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"}
 _BOOL_PARAMS = {"drop_pending_updates", "show_alert", "disable_notification"}
 
@@ -109,6 +109,8 @@ class FakeTelegram:
         self._answers: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
+            "sendDocument": self._send_document,
+            "sendMediaGroup": self._send_media_group,
             "answerCallbackQuery": self._true,
             "editMessageReplyMarkup": self._edit,
             "editMessageText": self._edit,
@@ -250,6 +252,41 @@ class FakeTelegram:
         self.messages[(chat_id, message_id)] = message
         return message
 
+    async def _send_document(self, params: Params) -> Params | web.Response:
+        """A file sent as multipart form data: its name and bytes are kept in the call."""
+        document = params.get("document")
+        if not isinstance(params.get("chat_id"), int) or not isinstance(document, dict):
+            return _error(400, "Bad Request: there is no document in the request")
+        chat_id, message_id = params["chat_id"], next(self._message_ids)
+        message: Params = {
+            "message_id": message_id,
+            "from": BOT_USER,
+            "chat": {"id": chat_id, "first_name": "Person", "type": "private"},
+            "date": START_DATE,
+            "document": {"file_id": f"file-{message_id}", "file_unique_id": f"u{message_id}",
+                         "file_name": document["filename"], "file_size": len(document["data"])},
+        }  # fmt: skip
+        self.messages[(chat_id, message_id)] = message
+        return message
+
+    async def _send_media_group(self, params: Params) -> list[Params] | web.Response:
+        """An album of files: `media` names each upload (attach://<field>); the files
+        are kept in the call's params as `files`, in order."""
+        media = params.get("media")
+        if not isinstance(params.get("chat_id"), int) or not isinstance(media, list):
+            return _error(400, "Bad Request: media is missing")
+        params["files"] = [params.get(item["media"].removeprefix("attach://")) for item in media]
+        if not 2 <= len(media) <= 10 or not all(isinstance(f, dict) for f in params["files"]):
+            return _error(400, "Bad Request: wrong number of media or a file is missing")
+        sent = []
+        for item, file in zip(media, params["files"], strict=True):
+            answer = await self._send_document({"chat_id": params["chat_id"], "document": file})
+            assert isinstance(answer, dict)
+            if item.get("caption"):
+                answer["caption"] = item["caption"]
+            sent.append(answer)
+        return sent
+
     async def _edit(self, params: Params) -> Params | web.Response:
         key = (params.get("chat_id"), params.get("message_id"))
         message = self.messages.get(key)  # type: ignore[arg-type]
@@ -301,6 +338,11 @@ async def _params(request: web.Request) -> Params:
     elif request.can_read_body:
         form = await request.post()
         raw.update({k: v for k, v in form.items() if isinstance(v, str)})
+        # Uploaded files (sendDocument): kept as their name and bytes.
+        raw.update(
+            {k: {"filename": v.filename, "data": v.file.read()}
+             for k, v in form.items() if isinstance(v, web.FileField)}
+        )  # fmt: skip
     return {name: _typed(name, value) for name, value in raw.items()}
 
 

@@ -23,6 +23,7 @@ from bot.db.models import (
     ErasureTombstone,
     Invitation,
     Message,
+    MyDataExport,
     OnErasure,
     Person,
     TransferCode,
@@ -119,6 +120,8 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                    person_id=person.id),
         TransferCode(person_id=person.id, code_index=f"x{tag}", items=["language"],
                      created_at=now, expires_at=now + timedelta(hours=72)),
+        MyDataExport(person_id=person.id, contact_id=contact.id, channel="webchat", lang="ar",
+                     document_enc="x", created_at=now, expires_at=now + timedelta(hours=1)),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip

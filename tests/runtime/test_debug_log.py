@@ -2,9 +2,10 @@
 what it writes is readable by its own account only.
 
 An office invites someone by SMS and letter through the API, the person connects with
-the code in the web chat and writes, staff log in to the office page, and the SMS
-channel sends and receives through a fake Twilio on 127.0.0.1. Then the whole log is
-searched for every secret and personal value of the run.
+the code in the web chat, writes, and downloads the export of their data, staff log in
+to the office page, and the SMS channel sends and receives through a fake Twilio on
+127.0.0.1. Then the whole log is searched for every secret and personal value of the
+run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -124,6 +126,17 @@ async def exercise(base: str, key: str, fake: FakeTwilio) -> dict[str, str]:
             assert r.status == 202
         async with http.get(url) as r:
             assert r.status == 200
+        # The person exports their data and downloads both files.
+        for choice, then in (("confirm", "my_data"), ("my_data", "export"), ("export", "yes"),
+                             ("yes", "my_data")):  # fmt: skip
+            await chose(http, url, choice, then)
+        documents = [d for m in await bot_messages(http, url) for d in m.get("documents", [])]
+        assert len(documents) == 2
+        for document in documents:
+            async with http.get(base + document["href"]) as r:
+                body = await r.read()
+                assert r.status == 200 and body.startswith(b"%PDF" if "pdf" in r.content_type
+                                                           else b'{\n  "format"')  # fmt: skip
         async with http.get(f"{base}/office/login") as r:
             csrf = re.search(r'name="csrf" value="([^"]+)"', await r.text())
         assert csrf is not None
@@ -142,6 +155,33 @@ async def exercise(base: str, key: str, fake: FakeTwilio) -> dict[str, str]:
         await asyncio.sleep(0.1)
     assert fake.to(PHONE), "nothing was sent by SMS"
     return seen
+
+
+async def bot_messages(http: aiohttp.ClientSession, url: str) -> list[dict[str, Any]]:
+    async with http.get(url) as r:
+        assert r.status == 200
+        return [m for m in (await r.json())["messages"] if m["from"] == "bot"]
+
+
+async def offered(http: aiohttp.ClientSession, url: str) -> list[str]:
+    """The choices the newest message offers (none before any is sent)."""
+    shown = await bot_messages(http, url)
+    return [c["id"] for c in shown[-1]["choices"]] if shown else []
+
+
+async def chose(http: aiohttp.ClientSession, url: str, choice: str, then: str) -> None:
+    """Choose `choice`, then wait until the newest message offers `then`."""
+    for _ in range(100):
+        if choice in await offered(http, url):
+            break
+        await asyncio.sleep(0.1)
+    async with http.post(url, json={"choice": choice}) as r:
+        assert r.status == 202, await r.text()
+    for _ in range(100):
+        if then in await offered(http, url):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"after {choice!r}, nothing offers {then!r}")
 
 
 def start_serve(env: dict[str, str], cwd: Path, log_path: Path) -> subprocess.Popen[str]:

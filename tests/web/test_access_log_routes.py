@@ -32,9 +32,11 @@ from adapters.telegram import SECRET_HEADER
 from adapters.twilio import INBOUND_PATH, SIGNATURE_HEADER, STATUS_PATH
 from adapters.webchat import WebChatAdapter
 from bot.audit import Actor
-from bot.db.models import AccessEntry, Invitation, Office
+from bot.db.models import AccessEntry, Contact, Invitation, Office
 from bot.invitations.codes import code_of
 from bot.kernel.types import Channel
+from bot.messaging import reader_for
+from bot.mydata import Issued, build_export, issue
 from bot.offices.registry import create_key
 from bot.runtime.services import Services
 from bot.web.app import make_app
@@ -82,6 +84,11 @@ ROUTES: dict[Route, Kind] = {
     ("POST", "/chat/api/sessions/{session}/messages"): Kind.OWN,
     ("GET", "/chat/api/sessions/{session}/messages"): Kind.OWN,
     ("GET", "/chat/api/sessions/{session}/consents"): Kind.OWN,
+    # The export of the person's data: each download is the person's own action, logged
+    # for them (role "person"), never an access by someone else.
+    ("GET", "/chat/api/sessions/{session}/exports/{export}/{name}"): Kind.OWN,
+    ("GET", "/d/{token}"): Kind.OWN,  # the page a short link opens: no entry
+    ("GET", "/d/{token}/{name}"): Kind.OWN,
     ("POST", INBOUND_PATH): Kind.OWN,  # a person's SMS or WhatsApp message
     ("POST", STATUS_PATH): Kind.OWN,  # the provider's receipt for a person's message
     ("POST", "/webhooks/telegram"): Kind.OWN,  # a person's Telegram update
@@ -171,6 +178,13 @@ class Walk:
         response, written = await self.call(method, path, **kwargs)
         assert written == [], (method, path, [(e.action, e.invitation_id) for e in written])
         return response
+
+    async def by_themselves(self, method: str, path: str, person_id: int, action: str) -> None:
+        """The request writes one entry: the person's own `action`, about themselves."""
+        _, written = await self.call(method, path)
+        assert [(e.person_id, e.role, e.actor, e.action) for e in written] == [
+            (person_id, "person", "self", action)
+        ], (method, path)
 
     async def each(
         self, method: str, path: str, actor: Actor, concerned: Whose, **kwargs: Any
@@ -381,5 +395,41 @@ async def own_routes(walk: Walk) -> None:
             settings.public_url + path, form
         )
         await walk.none("POST", path, data=form, headers={SIGNATURE_HEADER: signature})
+    await own_exports(walk, session)
     await walk.none("POST", "/webhooks/telegram", json=payload("private_text"),
                     headers={SECRET_HEADER: WEBHOOK_SECRET})  # fmt: skip
+
+
+async def exported(services: Services, person_id: int, channel: Channel) -> Issued:
+    """The person asked for their export on `channel` (as the flow's port does)."""
+    async with services.sessionmaker() as session, session.begin():
+        contact_id = await session.scalar(
+            select(Contact.id).where(Contact.person_id == person_id, Contact.channel == channel)
+        )
+        assert contact_id is not None
+        document = await build_export(
+            session, person_id, settings=services.settings, vault=services.vault,
+            catalogs=services.catalogs, operator="Stadt", now=services.clock(),
+        )  # fmt: skip
+        return await issue(
+            session, services.vault, person_id=person_id, contact_id=contact_id,
+            channel=channel, lang="de", document=document, settings=services.settings,
+            now=services.clock(),
+        )  # fmt: skip
+
+
+async def own_exports(walk: Walk, session: str) -> None:
+    services = walk.services
+    reader = await reader_for(services.sessionmaker, services.vault, Channel.WEBCHAT, session)
+    assert reader is not None and reader.person_id is not None
+    issued = await exported(services, reader.person_id, Channel.WEBCHAT)
+    for method in ("GET", "HEAD"):
+        path = f"/chat/api/sessions/{session}/exports/{issued.export_id}/lotse-my-data.json"
+        await walk.by_themselves(method, path, reader.person_id, "mydata.download")
+    texter, _ = await person_on(services, Channel.SMS, "+4915112345670")
+    link = (await exported(services, texter, Channel.SMS)).link
+    assert link is not None
+    path = link.removeprefix(services.settings.public_url)
+    for method in ("GET", "HEAD"):
+        await walk.none(method, path)
+        await walk.by_themselves(method, f"{path}/lotse-my-data.json", texter, "mydata.download")

@@ -14,6 +14,7 @@ from bot.db.models.erasure import (
 )
 from bot.db.models.invitations import Invitation, InvitationEvent, Letter
 from bot.db.models.messaging import Message
+from bot.db.models.mydata import MyDataExport
 from bot.db.models.offices import Office, OfficeApiKey
 from bot.db.models.people import Contact, Conversation, ErasureTombstone, Municipality, Person
 from bot.db.models.pipeline import InboxEntry, JobRun
@@ -37,6 +38,7 @@ __all__ = [
     "Letter",
     "Message",
     "Municipality",
+    "MyDataExport",
     "Office",
     "OfficeApiKey",
     "OnErasure",

@@ -150,6 +150,13 @@ class LineOut(_Closed):
     )
 
 
+class DocumentOut(_Closed):
+    href: str = Field(description="works only with this session, until the export expires")
+    label: str
+    name: Literal["lotse-my-data.pdf", "lotse-my-data.json"]
+    type: Literal["application/pdf", "application/json"]
+
+
 class ChatMessage(_Closed):
     id: str = Field(pattern=AFTER_PATTERN, description="pass as `after` to get newer ones")
     from_: Literal["person", "bot"] = Field(alias="from")
@@ -163,6 +170,12 @@ class ChatMessage(_Closed):
         None,
         description="a text in several languages (the language menu): its lines "
         "(`text` split at newlines), each with its own language",
+        json_schema_extra=_no_default,
+    )
+    documents: list[DocumentOut] | SkipJsonSchema[None] = Field(
+        None,
+        description="files the message carries (the export of the person's data): "
+        "links to show with it",
         json_schema_extra=_no_default,
     )
 
@@ -310,6 +323,36 @@ def _paths() -> dict[str, Any]:
                     **_error_responses("400", "404"),
                 },
             },
+        },
+        "/chat/api/sessions/{session}/exports/{export}/{name}": {
+            "get": {
+                "operationId": "getExport",
+                "summary": "A file of the person's export (a message's `documents` link)",
+                "description": "Only in the session that asked, until it expires; any "
+                "other case answers the same 404 page (HTML).",
+                "parameters": [
+                    _SESSION,
+                    {
+                        "name": "export",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+                    },
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["lotse-my-data.pdf", "lotse-my-data.json"]},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the file, as an attachment",
+                        "content": {"application/pdf": {}, "application/json": {}},
+                    },
+                    "404": {"description": "no such export here", "content": {"text/html": {}}},
+                },
+            }
         },
         "/chat/api/sessions/{session}/consents": {
             "get": {

@@ -13,15 +13,17 @@ from typing import Any
 from aiohttp import web
 
 from bot.consent import export_for_person
-from bot.i18n import LANGUAGES, direction, negotiate, parse_accept_language
+from bot.i18n import LANGUAGES, Catalogs, direction, negotiate, parse_accept_language
 from bot.invitations import is_token
 from bot.kernel.types import Channel, InboundMessage
 from bot.messaging import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
+from bot.mydata import REFERENCE
 from bot.runtime import accept, fail, json_body
 from bot.throttle import Limit, client_key, take_committed
 from bot.web.chat import openapi as chat_openapi
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
+from bot.web.mydata import chat_documents
 
 routes = web.RouteTableDef()
 STATIC = Path(__file__).parent.parent / "static"
@@ -174,16 +176,17 @@ async def get_messages(request: web.Request) -> web.Response:
         services.sessionmaker, services.vault, reader.contact_id, int(after), services.clock(),
         limit=PAGE_SIZE,
     )  # fmt: skip
+    session = request.match_info["session"]
     return web.json_response(
         {
-            "messages": [_shown(m) for m in messages],
+            "messages": [_shown(m, session, services.catalogs) for m in messages],
             # The person deleted their data: nothing more will come, posting is refused.
             "ended": reader.person_id is None,
         }
     )
 
 
-def _shown(message: ReadMessage) -> dict[str, Any]:
+def _shown(message: ReadMessage, session: str, catalogs: Catalogs) -> dict[str, Any]:
     lang = message.lang or "en"
     shown: dict[str, Any] = {
         "id": str(message.id),
@@ -194,6 +197,9 @@ def _shown(message: ReadMessage) -> dict[str, Any]:
         "lang": "" if message.incoming else lang,
         "dir": "auto" if message.incoming else direction(lang),
     }
+    if message.attachment and message.attachment.startswith(REFERENCE):
+        # Links that work only with this session's token (bot.web.mydata).
+        shown["documents"] = chat_documents(session, message.attachment, catalogs[lang])
     lines = message.text.split("\n")
     if len(message.line_langs) == len(lines):
         shown["lines"] = [

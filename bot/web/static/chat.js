@@ -132,7 +132,18 @@ function bubble(m) {
     who.lang = lang; who.dir = html.dir; who.textContent = s('you') + ' ';
   }
   if (m.lines) lines(b, m.lines); else paragraphs(b, String(m.text));
+  if (m.documents && m.documents.length) files(b, m.documents);
   return b;
+}
+
+// Files the message carries (the export of the person's data): links that work only
+// with this session, so the page builds nothing and only shows what the API gave.
+function files(b, list) {
+  const ul = b.appendChild(el('ul', 'files'));
+  for (const f of list) {
+    const a = ul.appendChild(el('li')).appendChild(el('a'));
+    a.href = f.href; a.textContent = f.label; a.type = f.type; a.download = f.name;
+  }
 }
 
 function paragraphs(b, text) {

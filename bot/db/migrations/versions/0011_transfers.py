@@ -1,7 +1,7 @@
 """transfers between installations: codes asked for here, documents received
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 07:00:00.000000
 
 - `transfer_codes`: a person's live transfer code (one per person), as a keyed hash,
@@ -17,7 +17,7 @@ from alembic import op
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,162 @@
+"""The export as a document to read, in the person's language (bot.documents.Report).
+
+It is made from the JSON export itself, so the two always say the same. The access
+log is worded as "My data" words it in the chat (bot.i18n.access_sentence).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.documents import Entry, Report, Section, isolated, render_report
+from bot.i18n import Translator, access_sentence, channel_name, native_name
+from bot.kernel.types import Channel, Text, t, tn
+
+JSON_NAME, PDF_NAME = "lotse-my-data.json", "lotse-my-data.pdf"
+
+
+def export_pdf(document: dict[str, Any], translator: Translator) -> bytes:
+    """The PDF of an export (bot.mydata.export), in the translator's language."""
+    return render_report(export_report(document, translator))
+
+
+def export_report(document: dict[str, Any], translator: Translator) -> Report:
+    say = translator.text
+    made = datetime.fromisoformat(document["made_at"])
+    operator = document["installation"]["operator"]
+    sections = [
+        Section(say(t("Language")), (Entry((say(_language(document)),)),)),
+        Section(say(t("Contact channels")), _channels(document, say)),
+        Section(say(t("Consents")), _consents(document)),
+        Section(say(t("Office invitations")), _invitations(document, say)),
+        Section(say(t("Postal address")), _postal(document, say)),
+        Section(say(t("Messages")), _messages(document, say)),
+        Section(say(t("Access log")), _access(document, say)),
+    ]
+    return Report(
+        lang=translator.lang,
+        title=say(t("Your data at {operator}", operator=operator)),
+        intro=(
+            say(t("Made on {date}. It lists everything Lotse holds about you.", date=made)),
+            say(
+                t("The file {name} has the same data for other services.", name=isolated(JSON_NAME))
+            ),
+        ),
+        sections=tuple(sections),
+    )
+
+
+def _language(document: dict[str, Any]) -> Text:
+    return t("Your language: {language}.", language=native_name(document["language"]["used"]))
+
+
+def _nothing(say: Any) -> tuple[Entry, ...]:
+    return (Entry((say(t("Nothing is kept.")),)),)
+
+
+def _channels(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    channels = document["channels"]
+    entries = []
+    for contact in channels["contacts"]:
+        name = say(channel_name(Channel(contact["channel"]), None))
+        value = (
+            isolated(contact["address"])
+            if contact["address"]
+            else say(t("your Telegram chat"))
+            if contact["address_kind"] == "telegram-chat"
+            else "—"
+        )
+        entries.append(Entry((value,), label=name))
+    sessions = channels["web_chat_sessions"]
+    if sessions:
+        entries.append(
+            Entry(
+                (say(tn("{n} web chat session.", "{n} web chat sessions.", sessions)),),
+                label=say(channel_name(Channel.WEBCHAT, None)),
+            )
+        )
+    return tuple(entries) or _nothing(say)
+
+
+def _consents(document: dict[str, Any]) -> tuple[Entry, ...]:
+    consents = document["consents"]
+    entries = [Entry((consents["retention"], consents["withdrawal_method"]))]
+    for record in consents["records"]:
+        when = datetime.fromisoformat(record["timestamp"])
+        entries.append(Entry((record["summary"],), label=f"{when:%Y-%m-%d %H:%M} UTC"))
+    return tuple(entries)
+
+
+def _invitations(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    entries = []
+    for invitation in document["invitations"]:
+        agreed = datetime.fromisoformat(invitation["consent_recorded_at"]).date()
+        lines = [say(t("Invitation from {office}, agreed there on {date}.",
+                       office=invitation["office"], date=agreed))]  # fmt: skip
+        recorded = invitation["recorded"] or {}
+        names = [recorded.get("given_name"), recorded.get("family_name")]
+        if any(names):
+            lines.append(" ".join(n for n in names if n))
+        if recorded.get("phone"):
+            lines.append(isolated(recorded["phone"]))
+        if recorded.get("postal_address"):
+            lines.extend(_address_lines(recorded["postal_address"]))
+        entries.append(Entry(tuple(lines), label=invitation["reference"]))
+    return tuple(entries) or _nothing(say)
+
+
+def _address_lines(address: dict[str, Any]) -> list[str]:
+    extra = [address["extra"]] if address.get("extra") else []
+    return [address["name"], *extra, address["street"], f"{address['postcode']} {address['city']}"]
+
+
+def _postal(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    address = document["postal_address"]
+    return _nothing(say) if address is None else (Entry(tuple(_address_lines(address))),)
+
+
+def _messages(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    messages = document["messages"]
+    n = messages["retention_days"]
+    entries = [
+        Entry(
+            (
+                say(
+                    tn(
+                        "A text is deleted {n} day after it was sent.",
+                        "A text is deleted {n} days after it was sent.",
+                        n,
+                    )
+                ),
+            )
+        )
+    ]
+    for message in messages["texts"]:
+        at = datetime.fromisoformat(message["at"])
+        who = t("From you") if message["direction"] == "from-you" else t("From Lotse")
+        label = f"{at:%Y-%m-%d %H:%M} UTC · {say(who)}"
+        entries.append(Entry((message["text"],), label=label, foreign=True))
+    if not messages["texts"]:
+        entries.append(Entry((say(t("No message texts are kept.")),)))
+    return tuple(entries)
+
+
+def _access(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    log = document["access_log"]
+    since = date.fromisoformat(log["complete_since"])
+    entries = [Entry((say(t("The list is complete since {date}.", date=since)),))]
+    for line in log["entries"]:
+        entries.append(Entry((say(access_text(line)),)))
+    if not log["entries"]:
+        entries.append(Entry((say(t("No one has looked at your data yet.")),)))
+    return tuple(entries)
+
+
+def access_text(line: dict[str, Any]) -> Text:
+    """One access as "My data" words it in the chat (bot.i18n.access_sentence)."""
+    return access_sentence(
+        at=datetime.fromisoformat(line["at"]), role=line["role"],
+        organisation=line["organisation"], action=line["action"],
+        categories=line["categories"], via=line.get("via"),
+    )  # fmt: skip
