@@ -2,7 +2,7 @@
 
 from bot.kernel.postal import street_name
 from bot.mydata.document import JSON_NAME, PDF_NAME, export_pdf, export_report
-from bot.mydata.export import FORMAT, build_export
+from bot.mydata.export import FORMAT, Reveal, build_export
 from bot.mydata.exports import (
     DOWNLOAD_ACTION,
     EXPORT_ACTION,
@@ -58,6 +58,7 @@ __all__ = [
     "Opened",
     "PhoneItem",
     "PostalItem",
+    "Reveal",
     "UnknownPerson",
     "attachment_loader",
     "build_export",

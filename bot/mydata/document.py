@@ -63,6 +63,8 @@ def _channels(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
         value = (
             isolated(contact["address"])
             if contact["address"]
+            else say(t("Phone number ending in {ending}.", ending=contact["ending"]))
+            if contact.get("ending")
             else say(t("your Telegram chat"))
             if contact["address_kind"] == "telegram-chat"
             else "—"
@@ -101,19 +103,23 @@ def _invitations(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
         if recorded.get("phone"):
             lines.append(isolated(recorded["phone"]))
         if recorded.get("postal_address"):
-            lines.extend(_address_lines(recorded["postal_address"]))
+            lines.extend(_address_lines(recorded["postal_address"], say))
         entries.append(Entry(tuple(lines), label=invitation["reference"]))
     return tuple(entries) or _nothing(say)
 
 
-def _address_lines(address: dict[str, Any]) -> list[str]:
+def _address_lines(address: dict[str, Any], say: Any) -> list[str]:
+    if address.get("shortened"):
+        # As on screen: no name, house number or extra line (bot.mydata.export).
+        return [say(t("Letters go to: {street} …, {postcode} {city}.", street=address["street"],
+                      postcode=address["postcode"], city=address["city"]))]  # fmt: skip
     extra = [address["extra"]] if address.get("extra") else []
     return [address["name"], *extra, address["street"], f"{address['postcode']} {address['city']}"]
 
 
 def _postal(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
     address = document["postal_address"]
-    return _nothing(say) if address is None else (Entry(tuple(_address_lines(address))),)
+    return _nothing(say) if address is None else (Entry(tuple(_address_lines(address, say))),)
 
 
 def _messages(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:

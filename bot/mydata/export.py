@@ -1,13 +1,18 @@
 """The person's data as one machine-readable document (GDPR Art. 15 and 20).
 
-Unlike "My data" on screen, nothing is masked: the document goes only to the person
-(bot.mydata.exports). Keys and codes are the same in every language; the format is
-documented in docs/my-data-export.md and docs/my-data-export.schema.json.
+Everything is in it, and in full, except contact details: a typed code or a borrowed
+phone opens a chat, and must not be enough to learn where someone lives or their number.
+A phone number is written out only in an export delivered to that very number (an SMS
+or WhatsApp link); otherwise its last digits. A postal address always loses the name,
+the house number and the extra line: in full it only ever goes on a letter to it. Keys
+and codes are the same in every language; the format is documented in
+docs/my-data-export.md and docs/my-data-export.schema.json.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,9 +25,11 @@ from bot.consent import ConsentBook, export
 from bot.db.models import Contact, Invitation, InvitationEvent, Message, Office, Person
 from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
+from bot.kernel.postal import MaskedAddress, PostalAddress
 from bot.kernel.types import Channel, Direction
 from bot.messaging import decode_body
 from bot.mydata.inventory import UnknownPerson
+from bot.mydata.masking import PHONE_DIGITS_SHOWN
 from bot.people import postal_address
 
 FORMAT = "lotse.my-data-export/1"
@@ -32,6 +39,16 @@ ADDRESS_KINDS = {
     Channel.WHATSAPP: "phone-number",
     Channel.TELEGRAM: "telegram-chat",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    """What an export may write out in full."""
+
+    #: The keyed index of the phone number the export is delivered to (SMS, WhatsApp).
+    phone_index: str | None = None
+
+
 #: Access-log lines read per query while collecting all of them.
 _LOG_PAGE = 500
 
@@ -45,8 +62,10 @@ async def build_export(
     catalogs: Catalogs,
     operator: str,
     now: datetime,
+    reveal: Reveal = Reveal(),
 ) -> dict[str, Any]:
-    """Everything Lotse holds about the person, as of `now`. Raises UnknownPerson."""
+    """Everything Lotse holds about the person, as of `now`, contact details masked
+    except what `reveal` allows. Raises UnknownPerson."""
     person = await session.get(Person, person_id)
     if person is None:
         raise UnknownPerson(person_id)
@@ -78,20 +97,14 @@ async def build_export(
         "language": {"chosen": person.language, "used": lang},
         "channels": {
             "order": list(person.channel_ranking),
-            "contacts": [_contact(vault, c) for c in contacts if c.channel in ADDRESS_KINDS],
+            "contacts": [
+                _contact(vault, c, reveal) for c in contacts if c.channel in ADDRESS_KINDS
+            ],
             "web_chat_sessions": sum(c.channel == Channel.WEBCHAT.value for c in contacts),
         },
         "consents": consents,
         "invitations": await _invitations(session, vault, person_id),
-        "postal_address": None
-        if address is None
-        else {
-            "name": address.name,
-            "extra": address.extra,
-            "street": address.street,
-            "postcode": address.postcode,
-            "city": address.city,
-        },
+        "postal_address": None if address is None else _masked(address),
         "messages": await _messages(session, vault, person_id, settings),
         "access_log": await _access_log(session, person_id, settings, erased_on),
     }
@@ -101,19 +114,37 @@ def _iso(value: datetime | date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _contact(vault: Vault, contact: Contact) -> dict[str, Any]:
+def _masked(address: PostalAddress) -> dict[str, Any]:
+    masked = MaskedAddress.of(address)
+    return {
+        "name": None,
+        "extra": None,
+        "street": masked.street_name,
+        "postcode": masked.postcode,
+        "city": masked.city,
+        "shortened": True,
+    }
+
+
+def _ending(number: str) -> str:
+    return "".join(c for c in number if c.isdigit())[-PHONE_DIGITS_SHOWN:]
+
+
+def _contact(vault: Vault, contact: Contact, reveal: Reveal) -> dict[str, Any]:
     channel = Channel(contact.channel)
     kind = ADDRESS_KINDS[channel]
-    # A phone number in full; a Telegram chat id means nothing to its person.
-    value = (
+    # A Telegram chat id means nothing to its person: neither is written.
+    number = (
         vault.decrypt(contact.address_enc)
         if kind == "phone-number" and contact.address_enc is not None
         else None
     )
+    full = number is not None and contact.address_index == reveal.phone_index
     return {
         "channel": channel.value,
         "address_kind": kind,
-        "address": value,
+        "address": number if full else None,
+        "ending": None if number is None else _ending(number),
         "reachable": contact.reachable,
         "opted_out_at": _iso(contact.opted_out_at),
         "since": _iso(contact.created_at),
@@ -138,8 +169,8 @@ async def _invitations(session: AsyncSession, vault: Vault, person_id: int) -> l
             .order_by(InvitationEvent.at, InvitationEvent.id)
         )
         recorded = (
-            None if invitation.personal_enc is None else json.loads(
-                vault.decrypt(invitation.personal_enc))
+            None if invitation.personal_enc is None else _recorded(json.loads(
+                vault.decrypt(invitation.personal_enc)))
         )  # fmt: skip
         found.append(
             {
@@ -167,6 +198,16 @@ async def _invitations(session: AsyncSession, vault: Vault, person_id: int) -> l
             }
         )
     return found
+
+
+def _recorded(personal: dict[str, Any]) -> dict[str, Any]:
+    """What an open invitation holds, its contact details masked as the person's own."""
+    shown = dict(personal)
+    if shown.get("phone"):
+        shown["phone"] = "…" + _ending(shown["phone"])
+    if shown.get("postal_address"):
+        shown["postal_address"] = _masked(PostalAddress(**shown["postal_address"]))
+    return shown
 
 
 async def _messages(

@@ -11,7 +11,8 @@ from bot.config import Settings
 from bot.conversation import MyData, StepScope
 from bot.db.models import Contact, Municipality
 from bot.i18n import Catalogs
-from bot.mydata.export import build_export
+from bot.kernel.types import Channel
+from bot.mydata.export import Reveal, build_export
 from bot.mydata.exports import Issued, issue
 from bot.mydata.inventory import inventory
 from bot.mydata.items import Inventory
@@ -41,9 +42,12 @@ class MyDataReader(MyData):
             )
         )
         operator = await session.scalar(select(Municipality.name).order_by(Municipality.id))
+        # A number in full only to that number: the link goes to it by SMS or WhatsApp.
+        to_phone = scope.channel in (Channel.SMS, Channel.WHATSAPP)
         document = await build_export(
             session, scope.person_id, settings=self.__settings, vault=scope.vault,
             catalogs=self.__catalogs, operator=operator or "", now=now,
+            reveal=Reveal(phone_index=scope.address_index if to_phone else None),
         )  # fmt: skip
         assert contact_id is not None  # the step's own contact
         return await issue(

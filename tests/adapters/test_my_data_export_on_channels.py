@@ -96,10 +96,12 @@ async def test_web_chat_export_opens_only_in_its_own_session(
     assert (status, kind.split(";")[0]) == (200, "application/json")
     document = json.loads(body)
     assert document["format"] == "lotse.my-data-export/1"
-    assert document["postal_address"]["street"] == ADDRESS.street  # in full, to its person
+    # A code typed in a web chat must not be enough to learn where someone lives.
+    assert document["postal_address"]["street"] == "Seestraße"
+    assert ADDRESS.street not in body.decode() and ADDRESS.name not in body.decode()
     status, body, kind = await get(client, pdf["href"])
     assert (status, kind) == (200, "application/pdf") and body.startswith(b"%PDF")
-    assert ADDRESS.street in pdf_text(body)
+    assert "Seestraße" in pdf_text(body) and ADDRESS.street not in pdf_text(body)
     assert await logged(services, "mydata.export") == ["webchat"]
     assert await logged(services, "mydata.download") == ["webchat", "webchat"]
     # The person's own actions, in their access log as they are said to them.

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from bot.audit import Actor, Category, Concerned, record
 from bot.db.models import Contact, Message
 from bot.documents import report_html
-from bot.kernel.types import Direction
+from bot.kernel.types import Channel, Direction
 from bot.messaging import encode_body
-from bot.mydata import UnknownPerson, build_export, export_pdf, export_report
+from bot.mydata import Reveal, UnknownPerson, build_export, export_pdf, export_report
+from bot.people import address_index
 from bot.runtime.services import Services
 from tests.mydata.test_inventory import OTHER_ADDRESS, OTHER_PHONE, connected_by_sms
 from tests.support.clock import Clock
@@ -50,22 +51,27 @@ async def add_texts(services: Services, person: int, clock: Clock) -> None:
         ])  # fmt: skip
 
 
-async def exported(services: Services, person: int, clock: Clock) -> dict[str, Any]:
+async def exported(
+    services: Services, person: int, clock: Clock, to_phone: str | None = None
+) -> dict[str, Any]:
+    """The person's export, delivered to `to_phone` by SMS (or not to a phone at all)."""
+    index = None if to_phone is None else address_index(services.vault, Channel.SMS, to_phone)
     async with services.sessionmaker() as session:
         return await build_export(
             session, person, settings=services.settings, vault=services.vault,
             catalogs=services.catalogs, operator=services.operator.name, now=clock(),
+            reveal=Reveal(phone_index=index),
         )  # fmt: skip
 
 
-async def test_the_export_holds_everything_unmasked_and_matches_its_schema(
+async def test_the_export_holds_everything_and_matches_its_schema(
     services: Services, clock: Clock
 ) -> None:
     person, invitation = await connected_by_sms(services, clock, PHONE)
     await add_texts(services, person, clock)
     other, _ = await connected_by_sms(services, clock, OTHER_PHONE, OTHER_ADDRESS)
 
-    document = await exported(services, person, clock)
+    document = await exported(services, person, clock, to_phone=PHONE)
 
     assert errors(SCHEMA, document) == []
     assert document["format"] == "lotse.my-data-export/1"
@@ -73,9 +79,12 @@ async def test_the_export_holds_everything_unmasked_and_matches_its_schema(
     assert document["language"] == {"chosen": "ar", "used": "ar"}
     assert document["channels"]["order"] == ["sms", "letter"]
     (sms,) = document["channels"]["contacts"]
+    # Delivered to this number by SMS: the number in full.
     assert (sms["channel"], sms["address_kind"], sms["address"]) == ("sms", "phone-number", PHONE)
+    assert sms["ending"] == "78"
+    # The address never in full: no name, no house number (in full only on a letter).
     assert document["postal_address"] == {
-        "name": ADDRESS.name, "extra": None, "street": ADDRESS.street,
+        "name": None, "extra": None, "street": "Hauptstraße", "shortened": True,
         "postcode": ADDRESS.postcode, "city": ADDRESS.city,
     }  # fmt: skip
     assert {(r["channel"], r["state"]) for r in document["consents"]["records"]} == {
@@ -100,6 +109,20 @@ async def test_the_export_holds_everything_unmasked_and_matches_its_schema(
     assert str(other) not in document["person"]["reference"]
 
 
+async def test_a_number_is_written_out_only_to_that_number(
+    services: Services, clock: Clock
+) -> None:
+    person, _ = await connected_by_sms(services, clock, PHONE)
+    for delivered_to in (None, OTHER_PHONE):
+        document = await exported(services, person, clock, to_phone=delivered_to)
+        assert errors(SCHEMA, document) == []
+        (sms,) = document["channels"]["contacts"]
+        assert (sms["address"], sms["ending"]) == (None, "78")
+        flat = json.dumps(document, ensure_ascii=False)
+        assert PHONE not in flat and PHONE[3:] not in flat
+        assert ADDRESS.street not in flat and ADDRESS.name not in flat
+
+
 async def test_an_erased_person_has_no_export(services: Services, clock: Clock) -> None:
     with pytest.raises(UnknownPerson):
         await exported(services, 999_999, clock)
@@ -117,7 +140,7 @@ def pdf_text(pdf: bytes) -> str:
         ("ti", ("ሓበሬታኹም",)),
     ],
 )
-async def test_the_pdf_reads_in_the_persons_language_with_the_full_details(
+async def test_the_pdf_reads_in_the_persons_language_with_the_details(
     services: Services, clock: Clock, lang: str, words: tuple[str, ...]
 ) -> None:
     person, _ = await connected_by_sms(services, clock, PHONE)
@@ -126,7 +149,7 @@ async def test_the_pdf_reads_in_the_persons_language_with_the_full_details(
         await record(session, Actor.person(), "mydata.export", clock(),
                      concerns=[Concerned(person_id=person)], categories=list(Category),
                      detail="sms")  # fmt: skip
-    document = await exported(services, person, clock)
+    document = await exported(services, person, clock, to_phone=PHONE)
 
     pdf = export_pdf(document, services.catalogs[lang])
 
@@ -134,7 +157,8 @@ async def test_the_pdf_reads_in_the_persons_language_with_the_full_details(
     for word in words:
         assert word in text, (lang, word)
     assert PHONE in text
-    assert ADDRESS.street in text and ADDRESS.postcode in text
+    assert "Hauptstraße" in text and ADDRESS.postcode in text
+    assert ADDRESS.street not in text and ADDRESS.name not in text
     assert "Hallo!" in text
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {
