@@ -35,6 +35,12 @@ BASES: dict[str, Text] = {
     "letters-consent": t("your consent to letters"),
     "retention": t("needed for our conversation"),
     "accountability": t("the law requires a record of access"),
+    "request": t("you asked for it"),
+}
+# Ids from bot.mydata.RequestKind.
+REQUESTS: dict[str, Text] = {
+    "export": t("An export of your data, ready to download."),
+    "transfer-code": t("A transfer code for another Lotse."),
 }
 
 
@@ -79,6 +85,8 @@ def items(ctx: Context, data: Any) -> list[Text]:
         n = data.access_log.entries
         text = tn("{n} entry in the access log.", "{n} entries in the access log.", n)
         add(text, data.access_log)
+    for request in data.requests:
+        add(REQUESTS[str(request.kind)], request)
     return found
 
 

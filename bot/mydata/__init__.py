@@ -31,6 +31,8 @@ from bot.mydata.items import (
     MessagesItem,
     PhoneItem,
     PostalItem,
+    RequestItem,
+    RequestKind,
 )
 from bot.mydata.masking import masked_postal, phone_ending
 from bot.mydata.port import MyDataReader, my_data_port
@@ -58,6 +60,8 @@ __all__ = [
     "Opened",
     "PhoneItem",
     "PostalItem",
+    "RequestItem",
+    "RequestKind",
     "Reveal",
     "UnknownPerson",
     "attachment_loader",

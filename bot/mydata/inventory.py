@@ -14,7 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.consent import CONTACT, ConsentBook
-from bot.db.models import AccessEntry, Contact, Invitation, Message, Office, Person
+from bot.db.models import (
+    AccessEntry,
+    Contact,
+    Invitation,
+    Message,
+    MyDataExport,
+    Office,
+    Person,
+    TransferCode,
+)
 from bot.db.models import ConsentRecord as Record
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel, ConsentState, Direction
@@ -30,6 +39,8 @@ from bot.mydata.items import (
     MessagesItem,
     PhoneItem,
     PostalItem,
+    RequestItem,
+    RequestKind,
 )
 from bot.mydata.masking import masked_postal, phone_ending
 from bot.people import postal_address
@@ -81,7 +92,25 @@ async def inventory(
                 erased_on + timedelta(days=settings.access_log_retention_days),
             ),
         ),
+        requests=await _requests(session, person_id, now),
     )
+
+
+async def _requests(
+    session: AsyncSession, person_id: int, now: datetime
+) -> tuple[RequestItem, ...]:
+    """A live export and a live transfer code: held until they expire (jobs purge them)."""
+    found: list[RequestItem] = []
+    kinds = ((RequestKind.EXPORT, MyDataExport), (RequestKind.TRANSFER_CODE, TransferCode))
+    for kind, table in kinds:
+        rows = await session.execute(
+            select(table.created_at, table.expires_at).where(
+                table.person_id == person_id, table.expires_at > now
+            )
+        )
+        for made, ends in rows:
+            found.append(RequestItem(kind, made, ends, Held(Basis.REQUEST, ends.date())))
+    return tuple(found)
 
 
 def _decision(record: Record | None) -> ConsentDecision | None:

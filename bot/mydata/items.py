@@ -19,6 +19,7 @@ class CategoryId(StrEnum):
     PHONE = "phone"
     MESSAGES = "messages"
     ACCESS_LOG = "access-log"
+    REQUESTS = "requests"
 
 
 class Basis(StrEnum):
@@ -36,6 +37,8 @@ class Basis(StrEnum):
     RETENTION = "retention"
     #: Accountability for who accessed personal data (GDPR Art. 5(2), 32).
     ACCOUNTABILITY = "accountability"
+    #: The person asked for it (an export, a transfer code) and it ends by itself.
+    REQUEST = "request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,24 @@ class AccessLogItem:
     held: Held
 
 
+class RequestKind(StrEnum):
+    EXPORT = "export"
+    TRANSFER_CODE = "transfer-code"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestItem:
+    """Something the person asked for that Lotse keeps until it expires: an export
+    ready to download, a transfer code for another Lotse (kept as a keyed hash only)."""
+
+    category: ClassVar[CategoryId] = CategoryId.REQUESTS
+    kind: RequestKind
+    made_at: datetime
+    #: `held.until` is the day; this the exact end.
+    expires_at: datetime
+    held: Held
+
+
 @dataclass(frozen=True, slots=True)
 class Inventory:
     person_id: int
@@ -157,6 +178,7 @@ class Inventory:
     phones: tuple[PhoneItem, ...]
     messages: MessagesItem
     access_log: AccessLogItem
+    requests: tuple[RequestItem, ...] = ()
 
     def categories(self) -> tuple[CategoryId, ...]:
         """The categories with something in them, in the order they are listed."""
@@ -168,5 +190,6 @@ class Inventory:
             CategoryId.PHONE: bool(self.phones),
             CategoryId.MESSAGES: self.messages.received + self.messages.sent > 0,
             CategoryId.ACCESS_LOG: self.access_log.entries > 0,
+            CategoryId.REQUESTS: bool(self.requests),
         }
         return tuple(category for category, shown in present.items() if shown)

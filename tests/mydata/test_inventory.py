@@ -113,7 +113,8 @@ async def test_a_connected_person_sees_each_category_masked_with_reasons_and_dat
     settings = services.settings
     erased_on = (clock() + timedelta(days=settings.retention_days)).date()
     assert found.erased_if_inactive_on == erased_on
-    assert found.categories() == tuple(CategoryId)
+    # Everything but requests (an export, a transfer code): none was asked for.
+    assert found.categories() == tuple(c for c in CategoryId if c is not CategoryId.REQUESTS)
     assert found.language.language == "ar"
     assert found.language.held.basis is Basis.SERVICE
     sms, letter = found.channels
@@ -202,3 +203,27 @@ async def test_an_erased_person_has_no_inventory(services: Services, clock: Cloc
 
     with pytest.raises(UnknownPerson):
         await inventory_of(services, person, clock)
+
+
+async def test_an_export_and_a_transfer_code_are_held_until_they_expire(
+    services: Services, clock: Clock
+) -> None:
+    from bot.db.models import TransferCode
+    from tests.mydata.test_exports import request
+
+    person, _ = await connected_by_sms(services, clock, PHONE)
+    await request(services, person, clock, Channel.SMS)
+    async with services.sessionmaker() as session, session.begin():
+        ends = clock() + timedelta(hours=72)
+        session.add(TransferCode(person_id=person, code_index="x" * 64, items=["language"],
+                                 created_at=clock(), expires_at=ends))  # fmt: skip
+    held = await inventory_of(services, person, clock)
+    assert CategoryId.REQUESTS in held.categories()
+    kinds = {str(r.kind): r for r in held.requests}
+    assert set(kinds) == {"export", "transfer-code"}
+    code = kinds["transfer-code"]
+    assert code.held.basis is Basis.REQUEST
+    assert code.expires_at == clock() + timedelta(hours=72)
+    assert code.held.until == code.expires_at.date()
+    clock.advance(hours=73)
+    assert (await inventory_of(services, person, clock)).requests == ()
