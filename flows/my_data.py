@@ -126,7 +126,10 @@ class MyDataFlow:
         more = page.next_before is not None and not sms
         choices = (MORE, BACK) if more else (BACK,)
         if sms:
-            replies = [*(Reply((line,)) for line in lines), Reply((since,), choices)]
+            # The last few only: the rest is in the export, behind a short link.
+            rest = t("Every entry is in the export of your data.")
+            last = Reply((since, rest), (EXPORT, BACK))
+            replies = [*(Reply((line,)) for line in lines), last]
         else:
             replies = [Reply((*lines, since), choices)]
         return Step(tuple(replies), NAME, "history", {"before": page.next_before})
@@ -134,6 +137,8 @@ class MyDataFlow:
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "history" and data.get("before") is not None and ctx.channel is not Channel.SMS:
             return Reply((t("Who looked at my data"),), (MORE, BACK))
+        if step == "history" and ctx.channel is Channel.SMS:
+            return Reply((t("Who looked at my data"),), (EXPORT, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
         return Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK))
@@ -147,7 +152,7 @@ class MyDataFlow:
             return go("settings")
         if step == "overview" and given.choice in (TAKE.id, BRING.id):
             return go("transfer", data={"mode": "out" if given.choice == TAKE.id else "in"})
-        if step == "overview" and given.choice == EXPORT.id:
+        if step in ("overview", "history") and given.choice == EXPORT.id:
             return go("my_data_export")
         if step == "overview" and given.choice == HISTORY.id:
             return await self.history(ctx, None)

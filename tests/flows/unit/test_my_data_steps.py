@@ -119,8 +119,13 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
     assert step is not None
     *lines, since = step.replies
     assert [msgids(line) for line in lines] == [[LINE]] * 3
-    assert msgids(since) == ["The list is complete since {date}."]
-    assert choice_ids(since) == ["back"]  # no paging by SMS
+    assert msgids(since) == [
+        "The list is complete since {date}.",
+        "Every entry is in the export of your data.",
+    ]
+    assert choice_ids(since) == ["export", "back"]  # no paging by SMS: the export has all
+    exported = await someone.handle(FLOW, "history", Input(choice="export"))
+    assert exported is not None and (exported.flow, exported.step) == ("my_data_export", None)
 
 
 async def test_back_goes_to_the_main_menu(bench: Bench) -> None:
