@@ -10,7 +10,6 @@ from bot.mydata.exports import (
     ExportGone,
     Issued,
     Opened,
-    attachment_loader,
     export_jobs,
     issue,
     open_by_token,
@@ -35,6 +34,7 @@ from bot.mydata.items import (
     RequestKind,
 )
 from bot.mydata.masking import masked_postal, phone_ending
+from bot.mydata.pdfs import ExportPdfs, attachment_loader
 from bot.mydata.port import MyDataReader, my_data_port
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "ChannelItem",
     "ConsentDecision",
     "ExportGone",
+    "ExportPdfs",
     "Held",
     "Inventory",
     "InvitationItem",

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 from collections.abc import Callable
@@ -27,12 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.audit import Actor, Category, Concerned, record
 from bot.config import Settings
 from bot.db.models import Contact, MyDataExport
-from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
 from bot.kernel.jobs import Job
-from bot.kernel.types import Attachment, Channel
-from bot.messaging import AttachmentLoader
-from bot.mydata.document import JSON_NAME, PDF_NAME, export_pdf
+from bot.kernel.types import Channel
 
 #: Actions in the access log: the person made an export, or fetched one.
 EXPORT_ACTION, DOWNLOAD_ACTION = "mydata.export", "mydata.download"
@@ -224,32 +220,6 @@ async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], now: dat
             delete(MyDataExport).where(MyDataExport.expires_at <= now).returning(MyDataExport.id)
         )
         return len(gone.all())
-
-
-def attachment_loader(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    vault: Vault,
-    catalogs: Catalogs,
-    clock: Callable[[], datetime],
-) -> AttachmentLoader:
-    """The outbox's loader for a message that carries an export (Telegram): read in a
-    short session of its own, laid out in a thread, before the provider call."""
-
-    async def load(reference: str, contact_id: int) -> tuple[Attachment, ...]:
-        number = reference.removeprefix(REFERENCE)
-        if not reference.startswith(REFERENCE) or not number.isdigit():
-            raise ExportGone(reference)
-        opened = await open_in_chat(
-            sessionmaker, vault, contact_id=contact_id, export_id=int(number), now=clock()
-        )
-        pdf = await asyncio.to_thread(export_pdf, opened.document, catalogs[opened.lang])
-        data = json.dumps(opened.document, ensure_ascii=False, indent=2).encode()
-        return (
-            Attachment(PDF_NAME, "application/pdf", pdf),
-            Attachment(JSON_NAME, "application/json", data),
-        )
-
-    return load
 
 
 def export_jobs(

@@ -20,7 +20,7 @@ from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
-from bot.mydata import attachment_loader, my_data_port
+from bot.mydata import ExportPdfs, attachment_loader, my_data_port
 from bot.transfer import Transfers, transfers_port
 
 
@@ -40,6 +40,8 @@ class Services:
     operator: Operator
     clock: Callable[[], datetime]
     inbox: Inbox
+    #: The PDFs of recent exports, laid out once (bot.mydata.ExportPdfs).
+    export_pdfs: ExportPdfs
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
 
@@ -84,6 +86,7 @@ async def build_services(
     sessionmaker = make_sessionmaker(db)
     vault = Vault(settings.secret_key)
     catalogs = Catalogs(settings.locales_dir)
+    export_pdfs = ExportPdfs(catalogs)
     try:
         operator = await load_operator(sessionmaker)
     except BaseException:
@@ -97,7 +100,7 @@ async def build_services(
         postgres=not settings.is_sqlite,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         clock=clock,
-        attachments=attachment_loader(sessionmaker, vault, catalogs, clock),
+        attachments=attachment_loader(sessionmaker, vault, export_pdfs, clock),
     )
     engine = Engine(
         sessionmaker=sessionmaker,
@@ -131,5 +134,6 @@ async def build_services(
         operator,
         clock,
         inbox,
+        export_pdfs,
         adapters,
     )

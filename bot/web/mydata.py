@@ -11,7 +11,6 @@ a link reveals nothing. Tokens never reach a log line (bot.runtime.logs cuts the
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from html import escape
@@ -26,7 +25,6 @@ from bot.mydata import (
     PDF_NAME,
     ExportGone,
     Opened,
-    export_pdf,
     open_by_token,
     open_in_chat,
 )
@@ -101,8 +99,8 @@ async def _file(request: web.Request, opened: Opened, name: str) -> web.Response
     services = request.app[SERVICES]
     if name == JSON_NAME:
         body = json.dumps(opened.document, ensure_ascii=False, indent=2).encode()
-    else:  # laid out away from the event loop: a long export takes a moment
-        body = await asyncio.to_thread(export_pdf, opened.document, services.catalogs[opened.lang])
+    else:  # laid out once, away from the event loop: a long export takes a moment
+        body = await services.export_pdfs.pdf(opened, services.clock())
     return web.Response(
         body=body,
         content_type=FILES[name],
