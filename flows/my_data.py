@@ -19,8 +19,8 @@ NAME = "my_data"
 HISTORY = Choice("history", t("Who looked at my data"))
 CORRECT = Choice("correct", t("Correct my data"))
 MORE = Choice("more", t("More"))
-TAKE = Choice("transfer-out", t("Take my data to another Lotse"))
-BRING = Choice("transfer-in", t("Bring my data from another Lotse"))
+#: Taking one's data along or bringing it: one choice here, both in the transfer flow.
+MOVE = Choice("move", t("Moving to another town"))
 BACK = Choice("back", t("Back to the main menu"))
 #: Accesses per page: a screenful on a chat, the last few by SMS.
 PAGE, SMS_PAGE = 10, 3
@@ -150,9 +150,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, TAKE, BRING, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, MOVE, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, CORRECT, TAKE, BRING, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, CORRECT, MOVE, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -178,7 +178,7 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (MORE, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, CORRECT, TAKE, BRING, BACK))
+        return Reply((t("My data"),), (HISTORY, CORRECT, MOVE, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
@@ -187,8 +187,8 @@ class MyDataFlow:
             return go("menu")
         if step == "overview" and given.choice == CORRECT.id:
             return go("settings")
-        if step == "overview" and given.choice in (TAKE.id, BRING.id):
-            return go("transfer", data={"mode": "out" if given.choice == TAKE.id else "in"})
+        if step == "overview" and given.choice == MOVE.id:
+            return go("transfer", data={"mode": "move"})
         if step == "overview" and given.choice == HISTORY.id:
             return await self.history(ctx, None)
         if step == "history" and given.choice == MORE.id and data.get("before") is not None:

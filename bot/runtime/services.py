@@ -21,7 +21,7 @@ from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
 from bot.mydata import my_data_port
-from bot.transfer import Transfers, transfers_port
+from bot.transfer import TransferFetcher, Transfers, load_identity, transfers_port
 
 
 class NotConfigured(Exception):
@@ -40,6 +40,8 @@ class Services:
     operator: Operator
     clock: Callable[[], datetime]
     inbox: Inbox
+    #: Claims typed transfer codes from their issuers, outside every step.
+    transfers: TransferFetcher
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
 
@@ -89,6 +91,12 @@ async def build_services(
     except BaseException:
         await db.dispose()
         raise
+    woken: list[Callable[[], None]] = []
+
+    def committed() -> None:
+        for wake in woken:
+            wake()
+
     dispatcher = Dispatcher(
         sessionmaker=sessionmaker,
         adapters=adapters,
@@ -105,7 +113,8 @@ async def build_services(
         settings=settings,
         vault=vault,
         operator=operator,
-        on_commit=dispatcher.wake,
+        # After a step: replies to send, and perhaps a transfer code to fetch.
+        on_commit=committed,
         clock=clock,
         ports=feature_ports(settings),
     )
@@ -119,6 +128,15 @@ async def build_services(
         accept_timeout=settings.inbox_accept_timeout_seconds,
         clock=clock,
     )
+    transfers = TransferFetcher(
+        sessionmaker=sessionmaker,
+        vault=vault,
+        settings=settings,
+        identity=load_identity(settings),
+        accept=inbox.accept,
+        clock=clock,
+    )
+    woken.extend((dispatcher.wake, transfers.wake))
     return Services(
         settings,
         db,
@@ -130,5 +148,6 @@ async def build_services(
         operator,
         clock,
         inbox,
+        transfers,
         adapters,
     )
