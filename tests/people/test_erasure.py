@@ -26,6 +26,7 @@ from bot.db.models import (
     OnErasure,
     Person,
     TransferCode,
+    TransferFetch,
     person_references,
 )
 from bot.db.models.erasure import INFO_KEY
@@ -119,6 +120,8 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                    person_id=person.id),
         TransferCode(person_id=person.id, code_index=f"x{tag}", items=["language"],
                      created_at=now, expires_at=now + timedelta(hours=72)),
+        TransferFetch(person_id=person.id, status="pending", code_enc="e", channel="webchat",
+                      address_enc="e", created_at=now),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip

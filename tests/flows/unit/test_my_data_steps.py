@@ -43,7 +43,7 @@ async def test_the_overview_says_why_and_until_when_for_each_item(bench: Bench) 
     assert language.params["why"].msgid == "needed to write to you"
     until = (bench.clock() + timedelta(days=bench.settings.retention_days)).date()
     assert language.params["date"] == until
-    assert choice_ids(reply) == ["history", "correct", "transfer-out", "transfer-in", "back"]
+    assert choice_ids(reply) == ["history", "correct", "move", "back"]
 
 
 async def test_no_accesses_yet_says_so_and_since_when_the_list_is_complete(bench: Bench) -> None:
@@ -102,8 +102,7 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
     assert msgids(last) == ["My data"] and choice_ids(last) == [
         "history",
         "correct",
-        "transfer-out",
-        "transfer-in",
+        "move",
         "back",
     ]
     await accessed(bench, someone, 5)
