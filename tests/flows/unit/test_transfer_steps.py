@@ -55,8 +55,9 @@ def test_a_fetched_result_goes_to_transfers_before_any_invitation_payload() -> N
     for payload in ("transfer-result:", "transfer-result:4x", "transfer-result:-1"):
         step = code_step(Input(payload=payload))
         assert step is not None and step.flow == "invitation", payload
-    # Typed as text it is no payload: nothing special.
-    assert code_step(Input(text="transfer-result:42")) is None
+    # Typed as text it is no payload, so no result (here it has a connect code's shape).
+    typed = code_step(Input(text="transfer-result:42"))
+    assert typed is None or "result" not in typed.data
 
 
 @pytest.fixture
