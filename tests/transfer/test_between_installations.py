@@ -58,7 +58,7 @@ async def test_web_chat_to_web_chat_with_consent_asked_again(pair: Pair) -> None
     arrival = await arriving(pair, "de")
     waiting = shown(await arrival.say(code))
     # Answered at once, in the language of the chat so far; the claim follows the step.
-    assert "Wir holen Ihre Daten" in waiting or FETCHING in waiting, waiting
+    assert "Wir holen Ihre Daten von Lotse Köln. Das dauert einen Moment." in waiting
     assert await log_entries(pair.koeln, "transfer.sent") == []
     replies = shown(await fetched(pair.bonn, arrival))
     # The language came along: from here on Bonn writes in English.
