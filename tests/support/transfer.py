@@ -202,9 +202,6 @@ async def fetched(services: Services, person: ChatPerson) -> list[dict[str, Any]
 
 
 async def bring(services: Services, person: ChatPerson, code: str) -> str:
-    """Type `code`: the answer at once, and, if it is being fetched, what comes after."""
-    first = await person.say(code)
-    if FETCHING not in shown(first):
-        return shown(first)
-    assert person.offered == ["back"]
-    return shown(first) + " " + shown(await fetched(services, person))
+    """Type `code`: the answer at once, and what comes after if it is being fetched."""
+    first = shown(await person.say(code))
+    return f"{first} {shown(await fetched(services, person))}".strip()

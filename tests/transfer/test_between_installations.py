@@ -13,7 +13,7 @@ from bot.db.models import ConsentRecord, Person, TransferCode
 from bot.runtime.services import Services
 from tests.support.factories import ChatPerson
 from tests.support.flows import onboard
-from tests.support.transfer import FETCHING, bring, chat, code_in, fetched, log_entries, shown
+from tests.support.transfer import bring, chat, code_in, fetched, log_entries, shown
 from tests.support.twilio import Phone
 from tests.transfer.conftest import Pair
 
@@ -133,7 +133,7 @@ async def test_by_sms_the_typed_code_and_the_confirmation(pair: Pair) -> None:
     _, code = await leaving(pair)
     phone = Phone(pair.bonn_sms, "+4915177777777")
     waiting = await phone.say(code.lower().replace("-", " "))
-    assert FETCHING in waiting and TOOK not in waiting
+    assert "Wir holen Ihre Daten von Lotse Köln." in waiting and TOOK not in waiting  # German first
     seen = len(pair.bonn_sms.fake.to(phone.address))
     await pair.bonn.transfers.process_pending()
     await pair.bonn_sms.dispatch()

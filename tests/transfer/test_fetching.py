@@ -78,7 +78,7 @@ async def test_a_forged_result_payload_reads_nothing(pair: Pair) -> None:
     assert row.status == FetchStatus.SENT
     # Someone opens a chat with the payload a result's message carries (as a Telegram
     # /start would), and someone already chatting types it.
-    forged = {"code": f"transfer-result:{row.id}"}
+    forged = {"code": f"transfer-result:{row.id}", "language": "en"}
     response = await pair.at_bonn.post("/chat/api/sessions", json=forged)
     assert response.status == 201
     forger = chat(pair.at_bonn, pair.bonn)
