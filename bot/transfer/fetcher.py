@@ -255,17 +255,26 @@ class TransferFetcher:
         now = self._clock()
         stale = now - timedelta(seconds=self._settings.transfer_timeout_seconds) - MARGIN
         async with self._sessionmaker() as session, session.begin():
-            interrupted = await session.execute(
-                update(TransferFetch)
-                .where(TransferFetch.status == FetchStatus.TAKEN, TransferFetch.taken_at < stale)
-                .values(
-                    status=FetchStatus.DONE,
-                    result_enc=encode_result(self._vault, Failure.INTERRUPTED),
+            # Read first: an idle loop must not take SQLite's write lock every second.
+            abandoned = list(
+                await session.scalars(
+                    select(TransferFetch.id).where(
+                        TransferFetch.status == FetchStatus.TAKEN, TransferFetch.taken_at < stale
+                    )
                 )
             )
-            cut = int(getattr(interrupted, "rowcount", 0) or 0)
-            if cut:
-                log.warning("transfer fetches interrupted (a restart?): %d", cut)
+            if abandoned:
+                await session.execute(
+                    update(TransferFetch)
+                    .where(
+                        TransferFetch.id.in_(abandoned), TransferFetch.status == FetchStatus.TAKEN
+                    )
+                    .values(
+                        status=FetchStatus.DONE,
+                        result_enc=encode_result(self._vault, Failure.INTERRUPTED),
+                    )
+                )
+                log.warning("transfer fetches interrupted (a restart?): %d", len(abandoned))
             rows = await session.execute(
                 select(
                     TransferFetch.id,

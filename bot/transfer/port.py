@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.config import Settings
 from bot.conversation import StepScope
@@ -85,6 +85,13 @@ class Transfers:
         address = scope.inbound_address
         if address is None:
             raise ValueError("a transfer fetch needs the step's address to answer in")
+        # A code typed again before the first was claimed replaces it (one claim each).
+        await scope.session.execute(
+            delete(TransferFetch).where(
+                TransferFetch.person_id == scope.person_id,
+                TransferFetch.status == FetchStatus.PENDING,
+            )
+        )
         vault = scope.vault
         row = TransferFetch(person_id=scope.person_id, status=FetchStatus.PENDING,
                             code_enc=vault.encrypt(str(code)), channel=scope.channel.value,

@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+from aiohttp import web
 from sqlalchemy import select
 
 from bot.db.models import TransferFetch
 from bot.transfer import FetchStatus
+from bot.web.app import make_app
 from tests.support.factories import ChatPerson
 from tests.support.flows import onboard
 from tests.support.transfer import FETCHING, chat, fetched, log_entries, shown
@@ -123,3 +125,22 @@ async def test_a_fetch_cut_off_by_a_restart_ends_with_a_clear_answer(pair: Pair)
     assert person.offered == ["back"]  # asked for a (new) code again
     assert await fetches(pair) == []
     assert await log_entries(pair.bonn, "transfer.received") == []
+
+
+async def test_the_served_app_fetches_by_itself(pair: Pair) -> None:
+    """`lotse serve` runs the fetcher next to the inbox workers: nobody calls it here."""
+    _, code = await leaving(pair)
+    runner = web.AppRunner(make_app(pair.bonn, dispatch=False, process=True))
+    await runner.setup()  # the app's background loops start
+    try:
+        arrival = await arriving(pair)
+        assert FETCHING in shown(await arrival.say(code))
+        seen = ""
+        deadline = time.monotonic() + 10
+        while TOOK not in seen and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            seen += " " + shown(await arrival.replies())
+        assert TOOK in seen
+    finally:
+        await runner.cleanup()
+    assert await fetches(pair) == []
