@@ -144,3 +144,20 @@ async def test_the_served_app_fetches_by_itself(pair: Pair) -> None:
     finally:
         await runner.cleanup()
     assert await fetches(pair) == []
+
+
+async def test_erased_while_the_claim_is_out_nothing_comes_back(pair: Pair) -> None:
+    person = await arriving(pair)
+    await onboard(person, ["yes", "no"])
+    assert FETCHING in shown(await person.say("SLOW-2345-6789-ABCD"))
+    claim = asyncio.create_task(pair.bonn.transfers.process_pending())
+    await asyncio.sleep(0.3)
+    [row] = await fetches(pair)
+    assert row.status == FetchStatus.TAKEN
+    await person.say("menu")
+    await person.choose("delete")
+    await person.choose("confirm")
+    assert await fetches(pair) == []  # the row went with the person
+    await claim  # the peer's timeout: its result has nowhere to go, quietly
+    assert await people(pair.bonn) == []
+    assert await pair.bonn.inbox.waiting() == 0
