@@ -22,7 +22,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -64,9 +64,9 @@ class FetchStatus(StrEnum):
 class Claimed:
     id: int
     person_id: int
-    code: str
+    code: str = field(repr=False)
     channel: Channel
-    address: str
+    address: str = field(repr=False)
     #: The result message's provider id (see `provider_id`).
     key: str
 
