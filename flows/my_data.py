@@ -20,8 +20,8 @@ HISTORY = Choice("history", t("Who looked at my data"))
 CORRECT = Choice("correct", t("Correct my data"))
 EXPORT = Choice("export", t("Export my data"))
 MORE = Choice("more", t("More"))
-TAKE = Choice("transfer-out", t("Take my data to another Lotse"))
-BRING = Choice("transfer-in", t("Bring my data from another Lotse"))
+#: Taking one's data along or bringing it: one choice here, both in the transfer flow.
+MOVE = Choice("move", t("Moving to another town"))
 BACK = Choice("back", t("Back to the main menu"))
 #: Accesses per page: a screenful on a chat, the last few by SMS.
 PAGE, SMS_PAGE = 10, 3
@@ -108,9 +108,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, MOVE, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, CORRECT, EXPORT, MOVE, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -141,7 +141,7 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (EXPORT, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, TAKE, BRING, BACK))
+        return Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, MOVE, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
@@ -150,8 +150,8 @@ class MyDataFlow:
             return go("menu")
         if step == "overview" and given.choice == CORRECT.id:
             return go("settings")
-        if step == "overview" and given.choice in (TAKE.id, BRING.id):
-            return go("transfer", data={"mode": "out" if given.choice == TAKE.id else "in"})
+        if step == "overview" and given.choice == MOVE.id:
+            return go("transfer", data={"mode": "move"})
         if step in ("overview", "history") and given.choice == EXPORT.id:
             return go("my_data_export")
         if step == "overview" and given.choice == HISTORY.id:

@@ -9,7 +9,7 @@ from bot.conversation import Context, Flow, Input, Ports, Step
 from bot.i18n import CHANNEL_NAMES, Catalogs, fold
 from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
-from bot.transfer import find_transfer_code
+from bot.transfer import find_transfer_code, result_id
 from flows.common import go
 
 MENU = Keyword("keyword-menu")
@@ -53,8 +53,20 @@ def transfer_code(given: Input) -> str | None:
     return None
 
 
+def transfer_result(given: Input) -> Step | None:
+    """A fetched transfer's result coming back (`transfer-result:<id>`): before any
+    invitation payload, which it would otherwise be taken for (a wrong code). The
+    payload may be forged (a Telegram /start): the flow reads only the person's own."""
+    row_id = result_id(given.payload)
+    return None if row_id is None else go("transfer", data={"result": row_id})
+
+
 def code_step(given: Input) -> Step | None:
-    """A typed transfer code, an invitation code or a link's token: to its flow."""
+    """A fetched transfer's result, a typed transfer code, an invitation code or a
+    link's token: to its flow."""
+    result = transfer_result(given)
+    if result is not None:
+        return result
     transfer = transfer_code(given)
     if transfer is not None:
         return go("transfer", data={"code": transfer})
@@ -106,7 +118,8 @@ class FlowRouter:
         return ctx.conversation.step in getattr(flow, "text_steps", ())
 
     def intercept(self, ctx: Context, given: Input) -> Step | None:
-        coded = None if self._reads_text(ctx) else code_step(given)
+        # A result comes whatever question is open (it is no text the person wrote).
+        coded = transfer_result(given) or (None if self._reads_text(ctx) else code_step(given))
         if coded is not None:
             return coded
         keyword = self._keyword(given)

@@ -2,9 +2,11 @@
 
 Out: the person picks what to take and gets a code (one at a time; asking again
 replaces it). In: the person types the code here (in "My data", or as the first thing
-they write); this Lotse fetches the document from the installation that issued it. The
-language is applied; consent does not travel, so the channels agreed there are shown
-and asked again here (the onboarding's consent question when the person wants to choose).
+they write); the step only records it and says so. The document is fetched outside the
+step (bot.transfer's fetcher), and its result comes back as a `transfer-result:<id>`
+message that the router sends here. The language is applied; consent does not travel,
+so the channels agreed there are shown and asked again here (the onboarding's consent
+question when the person wants to choose).
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from bot.consent import notice_link_text, receipt, sms_notice
 from bot.conversation import Context, Input, Step
 from bot.i18n import LANGUAGES, channel_name
 from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t, verbatim
-from bot.transfer import Failure, Item, Received, Transfers
+from bot.transfer import Failure, Item, Pending, Received, Transfers
 from flows.common import go, language_set
 from flows.onboarding import NAME as ONBOARDING
 from flows.onboarding import Onboarding, about
 
 NAME = "transfer"
-OUT, IN = "out", "in"
+OUT, IN, MOVE = "out", "in", "move"
+TAKE = Choice("transfer-out", t("Take my data to another Lotse"))
+BRING = Choice("transfer-in", t("Bring my data from another Lotse"))
 TAKE_ALL = Choice("take-all", t("My language and my contact channels"))
 TAKE_LANGUAGE = Choice("take-language", t("Only my language"))
 SAME = Choice("same", t("Yes, the same here"))
@@ -69,7 +73,18 @@ FAILURES: dict[Failure, Text] = {
         "The other Lotse's answer could not be checked, so we did not use it. Nothing "
         "has changed. Please try again later."
     ),
+    Failure.INTERRUPTED: t(
+        "We could not finish fetching your data. Nothing has changed here. The code may "
+        "be used up: please ask your other Lotse for a new one."
+    ),
 }
+#: A result that is not (or no longer) there for this person.
+NOTHING_WAITING = t("There is no data from another Lotse waiting for you.")
+
+
+def fetching(peer: str) -> Text:
+    # TRANSLATORS: {peer} is the other Lotse's name, e.g. "Lotse Köln".
+    return t("We are fetching your data from {peer}. This takes a moment.", peer=peer)
 
 
 def channel_list(ctx: Context, channels: Sequence[str]) -> Text:
@@ -99,8 +114,12 @@ class TransferFlow:
         port = ctx.port(Transfers)
         if not port.configured:
             return go(self._home(ctx), Reply((NOT_CONFIGURED,)))
+        if "result" in data:
+            return await self._fetched(ctx, int(data["result"]))
         if "code" in data:
             return await self._fetch(ctx, str(data["code"]))
+        if data.get("mode") == MOVE:
+            return Step((self.prompt(ctx, "move", {}),), NAME, "move", {})
         if data.get("mode") == OUT:
             return Step((Reply((STAYS,)), self.prompt(ctx, "pick", {})), NAME, "pick", {})
         return Step((self.prompt(ctx, "code", {}),), NAME, "code", {})
@@ -109,6 +128,11 @@ class TransferFlow:
         return "menu" if ctx.person.onboarded_at else ONBOARDING
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
+        if step == "move":
+            return Reply((t("Are you moving away, or did you come from another town?"),),
+                         (TAKE, BRING, BACK))  # fmt: skip
+        if step == "wait":
+            return Reply((fetching(str(data.get("peer", ""))),), (BACK,))
         if step == "pick":
             question = t("What would you like to take to the other Lotse?")
             return Reply((question,), (TAKE_ALL, TAKE_LANGUAGE, BACK))
@@ -128,8 +152,12 @@ class TransferFlow:
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
     ) -> Step | None:
-        if given.choice == BACK.id and step in ("pick", "code"):
-            return go("menu")
+        if given.choice == BACK.id and step in ("move", "pick", "code", "wait"):
+            return go(self._home(ctx))
+        if step == "move" and given.choice in (TAKE.id, BRING.id):
+            return await self.enter(ctx, {"mode": OUT if given.choice == TAKE.id else IN})
+        if step == "wait":  # the result comes by itself: say so again
+            return Step((self.prompt(ctx, step, data),), NAME, step, dict(data))
         if step == "pick" and given.choice in TAKEN:
             return await self._issue(ctx, TAKEN[given.choice])
         if step == "code" and given.text and given.choice is None:
@@ -163,13 +191,26 @@ class TransferFlow:
         return go("menu", code, Reply((how,)))
 
     async def _fetch(self, ctx: Context, typed: str) -> Step:
-        result = await ctx.port(Transfers).fetch(typed)
+        pending = await ctx.port(Transfers).fetch(typed)
+        if isinstance(pending, Pending):
+            state = {"peer": pending.peer}
+            return Step((self.prompt(ctx, "wait", state),), NAME, "wait", state)
+        return self._refused(ctx, pending)
+
+    def _refused(self, ctx: Context, result: Failure) -> Step:
+        refusal = Reply((FAILURES[result],))
+        if ctx.person.onboarded_at is None or result in (Failure.NOT_CONFIGURED,
+                                                          Failure.TOO_MANY):  # fmt: skip
+            return go(self._home(ctx), refusal)
+        return Step((refusal, self.prompt(ctx, "code", {})), NAME, "code", {})
+
+    async def _fetched(self, ctx: Context, row_id: int) -> Step:
+        """The fetcher's result (read once, and only the step's person's own)."""
+        result = await ctx.port(Transfers).result(row_id)
+        if result is None:
+            return go(self._home(ctx), Reply((NOTHING_WAITING,)))
         if isinstance(result, Failure):
-            refusal = Reply((FAILURES[result],))
-            if ctx.person.onboarded_at is None or result in (Failure.NOT_CONFIGURED,
-                                                              Failure.TOO_MANY):  # fmt: skip
-                return go(self._home(ctx), refusal)
-            return Step((refusal, self.prompt(ctx, "code", {})), NAME, "code", {})
+            return self._refused(ctx, result)
         before: list[Reply] = []
         if result.language in LANGUAGES:
             ctx.set_language(str(result.language))

@@ -47,11 +47,12 @@ from bot.kernel.types import (
 )
 from bot.messaging import note_header, rendered_text
 from bot.runtime import Services, build_services
+from bot.transfer import load_key, public_text
 from flows import build_router
 from flows.invitation import refusal_text
 from flows.my_data import access_line
 from flows.router import APOLOGY
-from flows.transfer import ASKED_AGAIN, FAILURES, TransferFlow, agreed_there
+from flows.transfer import ASKED_AGAIN, FAILURES, NOTHING_WAITING, TransferFlow, agreed_there
 
 #: Typical values: a municipality, an office, the public address people open.
 OPERATOR = {
@@ -93,9 +94,20 @@ def tour_settings(data_dir: Path) -> Settings:
         twilio_whatsapp_from="+4942112345679",
         telegram_token="1:tour",
         telegram_webhook_secret="tour-secret-0000",
-        # Transfers on, without peers: a code is issued, typed codes are refused.
+        # Transfers on, with one peer that is not there: a code is issued, typed codes
+        # are refused or fetched in vain.
         transfer_id="musterstadt",
+        transfer_peers=_peers(data_dir),
     )
+
+
+def _peers(folder: Path) -> Path:
+    key = public_text(load_key(folder / "nord.key").public_key())
+    peers = folder / "peers.toml"
+    # Nothing listens on port 9 (discard) of this machine.
+    peers.write_text(f'[[peer]]\nid = "nord"\nname = "{PEER}"\n'
+                     f'url = "https://127.0.0.1:9"\npublic_key = "{key}"\n')  # fmt: skip
+    return peers
 
 
 def sms_steps(langs: tuple[str, ...] = LANGUAGES) -> list[SmsStep]:
@@ -279,12 +291,18 @@ class _Person:
         await self.choose("my data: back to the main menu", "back")
         await self.correcting()
         await self.choose("my data", "my_data")
+        await self.choose("transfer: taking or bringing", "move")
         await self.choose("transfer: what to take", "transfer-out")
         await self.choose("transfer: the code and how to use it", "take-all")
         await self.choose("my data", "my_data")
+        await self.choose("transfer: taking or bringing", "move")
         await self.choose("transfer: type the code", "transfer-in")
         await self.say("transfer: a code of this Lotse", "MUSTERSTADT-2345-6789-ABCD")
         await self.say("transfer: a code of an unknown Lotse", "dorf 2345 6789 abcd")
+        await self.say("transfer: being fetched", "NORD-2345-6789-ABCD")
+        await self.services.transfers.process_pending()  # the peer is not there
+        await self.services.inbox.process_pending()
+        await self.collect("transfer: the other Lotse not reached, the code asked again")
         await self.choose("transfer: back to the main menu", "back")
         await self.choose("my data again", "my_data")
         await self.choose("my data: export, the question", "export")
@@ -309,6 +327,7 @@ def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[Sm
         "note after an interrupted send (the part follows alone)": note_header(1, 3),
     }
     texts.update({f"transfer refused: {why}": text for why, text in FAILURES.items()})
+    texts["transfer: no result waiting"] = NOTHING_WAITING
     texts["transfer: received"] = t("{peer} sent the data you chose to bring along.", peer=PEER)
     # Who looked at my data: another Lotse, with the longest categories a transfer has.
     access = SimpleNamespace(role="peer", organisation=PEER, action="transfer.received", via=None,

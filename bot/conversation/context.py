@@ -63,6 +63,7 @@ class StepContext(Context):
         ports: Ports,
         language_hints: Sequence[str] = (),
         client: str | None = None,
+        address: str | None = None,
     ) -> None:
         channel = Channel(contact.channel)
         super().__init__(
@@ -92,6 +93,7 @@ class StepContext(Context):
             address_index=contact.address_index,
             address_enc=contact.address_enc,
             client=client,
+            inbound_address=address,
         )
 
     @property

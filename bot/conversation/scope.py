@@ -10,7 +10,7 @@ so a flow never holds the scope, and so never the session.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,9 @@ class StepScope:
     address_enc: str | None
     #: Web chat: the client's keyed address (through trusted proxies).
     client: str | None
+    #: The address the step's message came from, in clear and in memory only (for the
+    #: web chat, its session token): for work that answers later in the same chat.
+    inbound_address: str | None = field(default=None, repr=False)
 
     def address(self) -> str | None:
         """The contact's address in clear (a phone number on SMS), decrypted only when asked."""

@@ -89,6 +89,7 @@ class StepRunner:
             ports=self._ports,
             language_hints=message.language_hints,
             client=message.client,
+            address=message.address,
         )
 
     async def step(

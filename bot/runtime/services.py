@@ -21,7 +21,7 @@ from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
 from bot.mydata import ExportPdfs, attachment_loader, my_data_port
-from bot.transfer import Transfers, transfers_port
+from bot.transfer import TransferFetcher, Transfers, load_identity, transfers_port
 
 
 class NotConfigured(Exception):
@@ -42,6 +42,8 @@ class Services:
     inbox: Inbox
     #: The PDFs of recent exports, laid out once (bot.mydata.ExportPdfs).
     export_pdfs: ExportPdfs
+    #: Claims typed transfer codes from their issuers, outside every step.
+    transfers: TransferFetcher
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
 
@@ -92,6 +94,12 @@ async def build_services(
     except BaseException:
         await db.dispose()
         raise
+    woken: list[Callable[[], None]] = []
+
+    def committed() -> None:
+        for wake in woken:
+            wake()
+
     dispatcher = Dispatcher(
         sessionmaker=sessionmaker,
         adapters=adapters,
@@ -109,7 +117,8 @@ async def build_services(
         settings=settings,
         vault=vault,
         operator=operator,
-        on_commit=dispatcher.wake,
+        # After a step: replies to send, and perhaps a transfer code to fetch.
+        on_commit=committed,
         clock=clock,
         ports=feature_ports(settings),
     )
@@ -123,6 +132,15 @@ async def build_services(
         accept_timeout=settings.inbox_accept_timeout_seconds,
         clock=clock,
     )
+    transfers = TransferFetcher(
+        sessionmaker=sessionmaker,
+        vault=vault,
+        settings=settings,
+        identity=load_identity(settings),
+        accept=inbox.accept,
+        clock=clock,
+    )
+    woken.extend((dispatcher.wake, transfers.wake))
     return Services(
         settings,
         db,
@@ -135,5 +153,6 @@ async def build_services(
         clock,
         inbox,
         export_pdfs,
+        transfers,
         adapters,
     )

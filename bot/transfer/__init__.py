@@ -2,6 +2,7 @@
 
 from bot.transfer.codes import TransferCode, find_transfer_code, new_code
 from bot.transfer.document import Document, DocumentError, Item, Items, read_document
+from bot.transfer.fetcher import RESULT_PAYLOAD, FetchStatus, TransferFetcher, result_id
 from bot.transfer.identity import (
     Identity,
     Peer,
@@ -15,27 +16,31 @@ from bot.transfer.identity import (
     public_text,
 )
 from bot.transfer.jobs import purge_transfers, transfer_jobs
-from bot.transfer.port import Issued, Transfers, transfers_port
+from bot.transfer.port import Issued, Pending, Transfers, transfers_port
 from bot.transfer.receive import Failure, Received, claim_message
 from bot.transfer.signing import BadSignature, Purpose, canonical, open_signed, sign
 from bot.transfer.source import Answer, ClaimError, answer_claim
 
 __all__ = [
+    "RESULT_PAYLOAD",
     "Answer",
     "BadSignature",
     "ClaimError",
     "Document",
     "DocumentError",
     "Failure",
+    "FetchStatus",
     "Identity",
     "Issued",
     "Item",
     "Items",
     "Peer",
+    "Pending",
     "Purpose",
     "Received",
     "TransferCode",
     "TransferConfigError",
+    "TransferFetcher",
     "Transfers",
     "answer_claim",
     "canonical",
@@ -52,6 +57,7 @@ __all__ = [
     "public_text",
     "purge_transfers",
     "read_document",
+    "result_id",
     "sign",
     "transfer_jobs",
     "transfers_port",

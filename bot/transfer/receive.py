@@ -49,6 +49,9 @@ class Failure(StrEnum):
     REFUSED = "refused"
     #: An answer that is no valid document for us: garbage, a bad signature, a replay.
     BAD_ANSWER = "bad_answer"
+    #: The fetch was cut off (a restart) after the claim went out: the issuer may have
+    #: used the code up, and nothing arrived here.
+    INTERRUPTED = "interrupted"
 
 
 ERRORS = {
@@ -113,18 +116,11 @@ async def post_claim(
         return Failure.UNREACHABLE if status >= 500 else Failure.BAD_ANSWER
 
 
-async def fetch(
-    session: AsyncSession,
-    settings: Settings,
-    identity: Identity,
-    person_id: int,
-    code: TransferCode,
-    now: datetime,
-) -> Received | Failure:
-    """Claim `code` from its issuer for the person; record and return what came."""
-    peer = identity.peer(code.issuer)
-    if peer is None:
-        return Failure.OWN if code.issuer == identity.id else Failure.UNKNOWN_PEER
+async def claim_document(
+    settings: Settings, identity: Identity, peer: Peer, code: TransferCode, now: datetime
+) -> Document | Failure:
+    """Claim `code` from `peer` over HTTPS and check the answer: no database here, so
+    no transaction waits on the peer (bot.transfer.fetcher calls this with none open)."""
     answer = await post_claim(settings, peer, claim_message(identity, peer, code, now))
     if isinstance(answer, Failure):
         return answer
@@ -136,8 +132,13 @@ async def fetch(
             return Failure.UNREACHABLE
         return ERRORS.get(str(error), Failure.REFUSED)
     document = _verified(body, identity, peer, now)
-    if document is None:
-        return Failure.BAD_ANSWER
+    return Failure.BAD_ANSWER if document is None else document
+
+
+async def accept_document(
+    session: AsyncSession, peer: Peer, document: Document, person_id: int, now: datetime
+) -> Received | Failure:
+    """Take a checked document for the person, once: recorded in their access log."""
     if not await _first_time(session, document, now):
         log.warning("transfer document from peer %s was replayed", peer.id)
         return Failure.BAD_ANSWER

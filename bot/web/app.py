@@ -102,18 +102,22 @@ async def _dispatching(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _processing(app: web.Application) -> AsyncIterator[None]:
-    inbox = app[SERVICES].inbox
+    services = app[SERVICES]
     stopping = asyncio.Event()
-    task = asyncio.create_task(inbox.run(stopping))
+    # The transfer fetcher feeds the inbox (a fetched result comes back as a message).
+    tasks = [asyncio.create_task(services.inbox.run(stopping)),
+             asyncio.create_task(services.transfers.run(stopping))]  # fmt: skip
     yield
     # Workers stop between messages; a step cut short would only be rolled back
     # (its message stays in the inbox), so cancelling after the grace loses nothing.
+    # A fetch cut short stays taken and is finished as interrupted after a restart.
     stopping.set()
-    done, _ = await asyncio.wait((task,), timeout=STOP_GRACE_SECONDS)
-    if not done:
+    _, pending = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
+    for task in pending:
         task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def stop_dispatcher(dispatcher: Dispatcher, task: asyncio.Task[None]) -> None:

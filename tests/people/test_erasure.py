@@ -27,6 +27,7 @@ from bot.db.models import (
     OnErasure,
     Person,
     TransferCode,
+    TransferFetch,
     person_references,
 )
 from bot.db.models.erasure import INFO_KEY
@@ -122,6 +123,8 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                      created_at=now, expires_at=now + timedelta(hours=72)),
         MyDataExport(person_id=person.id, contact_id=contact.id, channel="webchat", lang="ar",
                      document_enc="x", created_at=now, expires_at=now + timedelta(hours=1)),
+        TransferFetch(person_id=person.id, status="pending", code_enc="e", channel="webchat",
+                      address_enc="e", created_at=now),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip

@@ -188,3 +188,20 @@ async def log_entries(services: Services, action: str) -> list[AccessEntry]:
     async with services.sessionmaker() as session:
         query = select(AccessEntry).where(AccessEntry.action == action).order_by(AccessEntry.id)
         return list(await session.scalars(query))
+
+
+FETCHING = "We are fetching your data from"
+
+
+async def fetched(services: Services, person: ChatPerson) -> list[dict[str, Any]]:
+    """What comes back into the person's chat once the claims ran (as `lotse serve`'s
+    fetcher does after the step) and the result's message was processed."""
+    await services.transfers.process_pending()
+    await services.inbox.process_pending()
+    return await person.replies()
+
+
+async def bring(services: Services, person: ChatPerson, code: str) -> str:
+    """Type `code`: the answer at once, and what comes after if it is being fetched."""
+    first = shown(await person.say(code))
+    return f"{first} {shown(await fetched(services, person))}".strip()

@@ -13,7 +13,7 @@ from bot.db.models import ConsentRecord, Person, TransferCode
 from bot.runtime.services import Services
 from tests.support.factories import ChatPerson
 from tests.support.flows import onboard
-from tests.support.transfer import chat, code_in, log_entries, shown
+from tests.support.transfer import bring, chat, code_in, fetched, log_entries, shown
 from tests.support.twilio import Phone
 from tests.transfer.conftest import Pair
 
@@ -29,6 +29,8 @@ async def leaving(pair: Pair, lang: str = "en", take: str = "take-all") -> tuple
     await onboard(person, ["yes", "yes"])
     await person.choose("rank:sms")
     await person.choose("my_data")
+    await person.choose("move")
+    assert person.offered == ["transfer-out", "transfer-in", "back"]
     await person.choose("transfer-out")
     assert person.offered == ["take-all", "take-language", "back"]
     return person, code_in(await person.choose(take))
@@ -54,7 +56,11 @@ async def test_web_chat_to_web_chat_with_consent_asked_again(pair: Pair) -> None
     leaver, code = await leaving(pair)
     assert code.startswith("KOELN-")
     arrival = await arriving(pair, "de")
-    replies = shown(await arrival.say(code))
+    waiting = shown(await arrival.say(code))
+    # Answered at once, in the language of the chat so far; the claim follows the step.
+    assert "Wir holen Ihre Daten von Lotse Köln. Das dauert einen Moment." in waiting
+    assert await log_entries(pair.koeln, "transfer.sent") == []
+    replies = shown(await fetched(pair.bonn, arrival))
     # The language came along: from here on Bonn writes in English.
     assert "From now on I will write to you in English." in replies
     assert TOOK in replies
@@ -93,7 +99,7 @@ async def test_web_chat_to_web_chat_with_consent_asked_again(pair: Pair) -> None
     # The code worked once: someone else typing it gets a clear answer and nothing.
     before = await consents(pair.bonn)
     other = await arriving(pair)
-    again = shown(await other.say(code))
+    again = await bring(pair.bonn, other, code)
     assert "This transfer code was already used: it works only once." in again
     assert await consents(pair.bonn) == before
     assert len(await log_entries(pair.bonn, "transfer.received")) == 1
@@ -106,9 +112,10 @@ async def test_only_the_language_and_choosing_anew(pair: Pair) -> None:
     await arrival.choose("continue")
     await onboard_rest(arrival)
     await arrival.choose("my_data")
+    await arrival.choose("move")
     await arrival.choose("transfer-in")
     assert arrival.offered == ["back"]
-    replies = shown(await arrival.say(code))
+    replies = await bring(pair.bonn, arrival, code)
     [person] = await people(pair.bonn)
     assert person.language == "uk"  # applied; no channels came, so no question
     assert AGREED_THERE not in replies and "Lotse" in replies
@@ -125,7 +132,12 @@ async def onboard_rest(person: ChatPerson) -> list[dict[str, Any]]:
 async def test_by_sms_the_typed_code_and_the_confirmation(pair: Pair) -> None:
     _, code = await leaving(pair)
     phone = Phone(pair.bonn_sms, "+4915177777777")
-    first = await phone.say(code.lower().replace("-", " "))
+    waiting = await phone.say(code.lower().replace("-", " "))
+    assert "Wir holen Ihre Daten von Lotse Köln." in waiting and TOOK not in waiting  # German first
+    seen = len(pair.bonn_sms.fake.to(phone.address))
+    await pair.bonn.transfers.process_pending()
+    await pair.bonn_sms.dispatch()
+    first = "\n".join(m.body or "" for m in pair.bonn_sms.fake.to(phone.address)[seen:])
     assert TOOK in first and AGREED_THERE in first
     assert "1." in first and "2." in first  # the two answers, numbered
     assert SAVED in await phone.say("1")
@@ -138,6 +150,7 @@ async def test_by_sms_the_typed_code_and_the_confirmation(pair: Pair) -> None:
 async def test_asking_again_replaces_the_code_and_an_old_code_expires(pair: Pair) -> None:
     leaver, first = await leaving(pair)
     await leaver.choose("my_data")
+    await leaver.choose("move")
     await leaver.choose("transfer-out")
     given = await leaver.choose("take-all")
     second = code_in(given)
@@ -153,11 +166,12 @@ async def test_asking_again_replaces_the_code_and_an_old_code_expires(pair: Pair
     await arrival.choose("continue")
     await onboard_rest(arrival)
     await arrival.choose("my_data")
+    await arrival.choose("move")
     await arrival.choose("transfer-in")
-    assert "This transfer code does not work." in shown(await arrival.say(first))
+    assert "This transfer code does not work." in await bring(pair.bonn, arrival, first)
     assert arrival.offered == ["back"]  # still asked for a code
     pair.clock.advance(hours=73)
-    assert "This transfer code is no longer valid." in shown(await arrival.say(second))
+    assert "This transfer code is no longer valid." in await bring(pair.bonn, arrival, second)
     [person] = await people(pair.bonn)
     assert person.language == "en"
     assert await log_entries(pair.bonn, "transfer.received") == []
@@ -172,6 +186,7 @@ async def test_bad_peers_change_nothing_and_get_a_clear_answer(pair: Pair) -> No
     [before] = await people(pair.bonn)
     records = await consents(pair.bonn)
     await arrival.choose("my_data")
+    await arrival.choose("move")
     await arrival.choose("transfer-in")
     answers = {
         "DORF-2345-6789-ABCD": "We do not know the Lotse this code comes from",
@@ -185,16 +200,17 @@ async def test_bad_peers_change_nothing_and_get_a_clear_answer(pair: Pair) -> No
         "ELSEWHERE-2345-6789-ABCD": "The other Lotse's answer could not be checked",
     }
     for code, answer in answers.items():
-        replies = shown(await arrival.say(code))
+        replies = await bring(pair.bonn, arrival, code)
         assert answer in replies, (code, replies)
         assert arrival.offered == ["back"]
     # A document replayed by a peer is taken once only. (It brought French along.)
     french = pair.bonn.catalogs["fr"].gettext
     took = french("{peer} sent the data you chose to bring along.").format(peer="Lotse mirror")
-    assert took in shown(await arrival.say("MIRROR-2345-6789-ABCD"))
+    assert took in await bring(pair.bonn, arrival, "MIRROR-2345-6789-ABCD")
     await arrival.choose("my_data")
+    await arrival.choose("move")
     await arrival.choose("transfer-in")
-    replayed = shown(await arrival.say("MIRROR-2345-6789-ABCD"))
+    replayed = await bring(pair.bonn, arrival, "MIRROR-2345-6789-ABCD")
     unchecked = "The other Lotse's answer could not be checked, so we did not use it."
     assert french(unchecked + " Nothing has changed. Please try again later.") in replayed
     [after] = await people(pair.bonn)
@@ -210,6 +226,7 @@ async def test_someone_already_here_keeps_their_channels_after_the_ones_brought(
     await leaver.open(language="en")
     await onboard(leaver, ["no", "yes"])  # in Köln: SMS only
     await leaver.choose("my_data")
+    await leaver.choose("move")
     await leaver.choose("transfer-out")
     code = code_in(await leaver.choose("take-all"))
     arrival = await arriving(pair)
@@ -217,8 +234,9 @@ async def test_someone_already_here_keeps_their_channels_after_the_ones_brought(
     await arrival.choose("continue")
     await onboard_rest(arrival)  # in Bonn: the web chat only
     await arrival.choose("my_data")
+    await arrival.choose("move")
     await arrival.choose("transfer-in")
-    replies = shown(await arrival.say(code))
+    replies = await bring(pair.bonn, arrival, code)
     assert f"{AGREED_THERE} SMS (text message)." in replies
     assert SAVED in shown(await arrival.choose("same"))
     [person] = await people(pair.bonn)
@@ -228,7 +246,7 @@ async def test_someone_already_here_keeps_their_channels_after_the_ones_brought(
 async def test_choosing_anew_asks_the_usual_question_per_channel(pair: Pair) -> None:
     _, code = await leaving(pair)
     arrival = await arriving(pair)
-    await arrival.say(code)
+    await bring(pair.bonn, arrival, code)
     first = shown(await arrival.choose("choose"))
     # The channels agreed there come first, asked one by one as at any start.
     assert "May we contact you by SMS (text message)" in first

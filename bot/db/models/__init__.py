@@ -20,7 +20,7 @@ from bot.db.models.people import Contact, Conversation, ErasureTombstone, Munici
 from bot.db.models.pipeline import InboxEntry, JobRun
 from bot.db.models.staff import StaffSession, StaffUser
 from bot.db.models.throttle import ThrottleEvent
-from bot.db.models.transfer import TransferCode, TransferReceived
+from bot.db.models.transfer import TransferCode, TransferFetch, TransferReceived
 
 __all__ = [
     "TOMBSTONE_COLUMN",
@@ -48,6 +48,7 @@ __all__ = [
     "StaffUser",
     "ThrottleEvent",
     "TransferCode",
+    "TransferFetch",
     "TransferReceived",
     "UTCDateTime",
     "on_erasure",

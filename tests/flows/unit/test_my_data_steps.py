@@ -47,8 +47,7 @@ async def test_the_overview_says_why_and_until_when_for_each_item(bench: Bench) 
         "history",
         "correct",
         "export",
-        "transfer-out",
-        "transfer-in",
+        "move",
         "back",
     ]
 
@@ -110,8 +109,7 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
         "history",
         "correct",
         "export",
-        "transfer-out",
-        "transfer-in",
+        "move",
         "back",
     ]
     await accessed(bench, someone, 5)

@@ -48,6 +48,18 @@ def test_a_typed_transfer_code_goes_to_transfers_an_invitation_code_to_invitatio
     assert code_step(Input(text="Hello, how are you?")) is None
 
 
+def test_a_fetched_result_goes_to_transfers_before_any_invitation_payload() -> None:
+    step = code_step(Input(payload="transfer-result:42"))
+    assert step is not None and (step.flow, dict(step.data)) == ("transfer", {"result": 42})
+    # Anything else after the prefix is an invitation payload (answered as a wrong code).
+    for payload in ("transfer-result:", "transfer-result:4x", "transfer-result:-1"):
+        step = code_step(Input(payload=payload))
+        assert step is not None and step.flow == "invitation", payload
+    # Typed as text it is no payload, so no result (here it has a connect code's shape).
+    typed = code_step(Input(text="transfer-result:42"))
+    assert typed is None or "result" not in typed.data
+
+
 @pytest.fixture
 async def configured(settings: Settings, clock: Clock, catalogs: Catalogs) -> AsyncIterator[Bench]:
     built = Bench(settings.model_copy(update={"transfer_id": "koeln"}), clock, catalogs)
