@@ -118,8 +118,9 @@ class Engine:
         conversation = sender[2]
         step = await self._steps.step(ctx, conversation, read_input(message, conversation), now)
         await write_step(
-            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
-        )
+            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault,
+            by_person=not message.internal,
+        )  # fmt: skip
         person_id = None if ctx.erased else sender[0].id
         return Handled(InboundOutcome.PROCESSED, person_id, sender[1].id)
 
@@ -134,8 +135,9 @@ class Engine:
             return duplicate.handled
         step = await self._steps.apology(ctx)
         await write_step(
-            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault
-        )
+            session, ctx, sender, step, now, catalogs=self._catalogs, vault=self._vault,
+            by_person=not message.internal,
+        )  # fmt: skip
         return Handled(InboundOutcome.FAILED, sender[0].id, sender[1].id)
 
     async def _recorded(

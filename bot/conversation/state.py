@@ -32,8 +32,11 @@ async def write_step(
     *,
     catalogs: Catalogs,
     vault: Vault,
+    by_person: bool = True,
 ) -> None:
     """Queue the replies, then write back what changed (nothing more after an erasure).
+    `by_person` False: Lotse continued the conversation itself (`InboundMessage.internal`),
+    so the contact's activity stays as it was.
 
     `sender` are the rows the step began with: flows change only the context's views,
     so comparing the two tells what to write, with plain UPDATEs (no ORM flush).
@@ -94,7 +97,7 @@ async def write_step(
                 last_active_at=now,
             )
         )
-    await _write_contact(session, contact, now, ctx.opted_out_at)
+    await _write_contact(session, contact, now, ctx.opted_out_at, by_person=by_person)
 
 
 #: The access log's action for a change the person made to their own data.
@@ -123,18 +126,23 @@ async def _record_own_changes(
 
 
 async def _write_contact(
-    session: AsyncSession, contact: Contact, now: datetime, opted_out_at: datetime | None
+    session: AsyncSession,
+    contact: Contact,
+    now: datetime,
+    opted_out_at: datetime | None,
+    *,
+    by_person: bool,
 ) -> None:
     values: dict[str, Any] = {}
     # WhatsApp's 24-hour window needs the exact time; elsewhere a coarse one will do.
     exact = contact.channel == Channel.WHATSAPP.value
-    if (
+    if by_person and (
         exact
         or contact.last_inbound_at is None
         or now - contact.last_inbound_at > ACTIVITY_RESOLUTION
     ):
         values["last_inbound_at"] = now
-    if not contact.reachable:  # they wrote, so they can be reached again (unblocked)
+    if by_person and not contact.reachable:  # they wrote: reachable again (unblocked)
         values["reachable"] = True
     if opted_out_at != contact.opted_out_at:
         values["opted_out_at"] = opted_out_at

@@ -160,6 +160,10 @@ class InboundMessage:
     #: Web chat: a keyed hash of the client's address (through trusted proxies), for
     #: the limits on connect codes; never the address itself.
     client: str | None = None
+    #: Made by Lotse itself to continue a conversation (a transfer's result coming
+    #: back), not written by the person: it shows no activity of theirs, so it opens
+    #: no WhatsApp reply window and unblocks no contact.
+    internal: bool = False
 
     @property
     def inbound_key(self) -> str:

@@ -298,6 +298,7 @@ class TransferFetcher:
                     provider_id=key,
                     payload=result_payload(row_id),
                     received_at=self._clock(),
+                    internal=True,
                 )
             )
             async with self._sessionmaker() as session, session.begin():

@@ -173,3 +173,31 @@ async def test_a_failing_step_gets_an_apology_and_is_not_retried(settings, clock
         assert "Sorry, something went wrong on our side" in texts[0]
     finally:
         await broken.close()
+
+
+async def test_a_message_lotse_made_itself_shows_no_activity_of_the_person(services, clock) -> None:
+    """A transfer's result continues the conversation through the inbox; it must not
+    open WhatsApp's 24-hour window as if the person had written, nor unblock them."""
+    from bot.db.models import Contact
+
+    number = "+4915112345678"
+    written = InboundMessage(Channel.WHATSAPP, number, "wa-1", text="Hallo", language_hints=("de",))
+    await services.engine.handle(written)
+    async with services.sessionmaker() as session, session.begin():
+        contact = await session.scalar(select(Contact).where(Contact.channel == "whatsapp"))
+        assert contact is not None and contact.last_inbound_at is not None
+        seen = contact.last_inbound_at
+        contact.reachable = False
+    clock.advance(hours=25)
+    made = InboundMessage(Channel.WHATSAPP, number, "wa-2", payload="transfer-result:1",
+                          internal=True)  # fmt: skip
+    assert (await services.engine.handle(made)).outcome is InboundOutcome.PROCESSED
+    async with services.sessionmaker() as session:
+        contact = await session.scalar(select(Contact).where(Contact.channel == "whatsapp"))
+        assert contact is not None
+        assert (contact.last_inbound_at, contact.reachable) == (seen, False)
+    # What the person writes next is activity again.
+    await services.engine.handle(InboundMessage(Channel.WHATSAPP, number, "wa-3", text="1"))
+    async with services.sessionmaker() as session:
+        contact = await session.scalar(select(Contact).where(Contact.channel == "whatsapp"))
+        assert contact is not None and contact.reachable and contact.last_inbound_at > seen
