@@ -47,6 +47,7 @@ from bot.web.app import make_app
 from flows import build_router
 from flows import delete as delete_flow
 from flows import menu as menu_flow
+from flows import my_data as my_data_flow
 from flows import onboarding as onboarding_flow
 from flows import settings as settings_flow
 from flows.common import NO, YES, language_choices, language_set
@@ -108,6 +109,10 @@ def choice_labels(catalogs: Catalogs, lang: str) -> dict[str, str]:
         settings_flow.RANKING,
         settings_flow.BACK,
         settings_flow.DONE,
+        my_data_flow.HISTORY,
+        my_data_flow.CORRECT,
+        my_data_flow.EXPORT,
+        my_data_flow.MOVE,
         delete_flow.CONFIRM,
         delete_flow.KEEP,
         onboarding_flow.CONTINUE,
@@ -647,6 +652,39 @@ async def test_my_consents_in_the_persons_language(someone: Someone) -> None:
     assert flat(someone.text(channel_name(channel, channel))) in shown.flat
     assert someone.offered == MAIN_MENU  # back at the menu
     assert_in_script(someone, shown, lang)
+
+
+async def test_my_data_and_who_looked_at_it_with_ones_own_change(someone: Someone) -> None:
+    """What Lotse keeps, masked, in the person's language and script; nobody looked yet
+    (the first answers are no change); a withdrawn consent is then the person's own line,
+    with the channel it was made on."""
+    await onboard(someone)
+    lang, channel = someone.lang, someone.channel
+    shown = await someone.choose("my_data")
+    someone.says(shown, t("This is what Lotse keeps about you, why, and until when:"))
+    assert someone.offered == ["history", "correct", "export", "move", "back"]
+    assert_in_script(someone, shown, lang)
+    if channel is Channel.SMS:
+        number = PHONES[lang]
+        someone.says(shown, t("Phone number ending in {ending}.", ending=number[-2:]))
+        assert number not in shown.flat and number[-6:] not in shown.flat
+    else:
+        assert str(CHATS[lang]) not in shown.flat  # a chat id means nothing to its person
+    nobody = await someone.choose("history")
+    someone.says(nobody, t("No one has looked at your data yet."))
+    await someone.choose("back")
+    await someone.choose("settings")
+    await someone.choose("consent")
+    await someone.choose("toggle:webchat")
+    await someone.choose("done")
+    await someone.choose("back")
+    await someone.choose("my_data")
+    own = await someone.choose("history")
+    assert flat(someone.text(t("No one has looked at your data yet."))) not in own.flat
+    for part in (channel_name(channel, None), t("consent")):
+        assert flat(someone.text(part)) in own.flat, (lang, own.texts)
+    assert_in_script(someone, own, lang)
+    await no_step_failed(someone.services)
 
 
 async def test_help_shows_the_keywords_of_the_persons_language(someone: Someone) -> None:
