@@ -20,18 +20,14 @@ Without --postgres the PostgreSQL run uses LOTSE_TEST_POSTGRES_URL if set.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
-import tempfile
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.access_log import by_id, drop_database, fill, timed
-from bench.chat_throughput import fresh_postgres
+from bench.access_log import by_id, fill, on_both, timed
 from bot.audit import AccessLine, access_history, for_person
-from bot.db import migrate
 from bot.db.models import AccessEntry
 from bot.db.session import make_engine, make_sessionmaker
 
@@ -95,21 +91,7 @@ def main() -> None:
         f"access history: {args.entries:,} entries over {args.people:,} people, "
         f"{args.heavy:,} of them to one more person; {os.cpu_count()} cores"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-        migrate.upgrade(url)
-        print("SQLite")
-        print("\n".join(asyncio.run(measure(url, args))))
-    if args.postgres:
-        url = fresh_postgres(args.postgres)
-        try:
-            migrate.upgrade(url)
-            print("PostgreSQL")
-            print("\n".join(asyncio.run(measure(url, args))))
-        finally:
-            asyncio.run(drop_database(args.postgres, url))
-    else:
-        print("PostgreSQL: skipped (pass --postgres or set LOTSE_TEST_POSTGRES_URL)")
+    on_both(measure, args)
 
 
 if __name__ == "__main__":

@@ -198,18 +198,10 @@ async def drop_database(admin_url: str, url: str) -> None:
     await engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--heavy", type=int, default=5_000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--postgres", default=os.environ.get("LOTSE_TEST_POSTGRES_URL", ""))
-    args = parser.parse_args()
-    print(
-        f"access log: {args.entries:,} entries over {args.people:,} people, {args.heavy:,} of "
-        f"them to one more person; {os.cpu_count()} cores"
-    )
+def on_both(
+    measure: Callable[[str, argparse.Namespace], Awaitable[list[str]]], args: argparse.Namespace
+) -> None:
+    """`measure` on a fresh SQLite database, then on a fresh PostgreSQL one if given."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
         migrate.upgrade(url)
@@ -225,6 +217,21 @@ def main() -> None:
             asyncio.run(drop_database(args.postgres, url))
     else:
         print("PostgreSQL: skipped (pass --postgres or set LOTSE_TEST_POSTGRES_URL)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--heavy", type=int, default=5_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--postgres", default=os.environ.get("LOTSE_TEST_POSTGRES_URL", ""))
+    args = parser.parse_args()
+    print(
+        f"access log: {args.entries:,} entries over {args.people:,} people, {args.heavy:,} of "
+        f"them to one more person; {os.cpu_count()} cores"
+    )
+    on_both(measure, args)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ and only their own data."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 import pytest
@@ -11,43 +10,19 @@ from sqlalchemy import func, select, update
 
 from bot.audit import Actor, Category, Concerned, record
 from bot.consent import CONTACT, OFFICE_NOTICE_ID, ConsentBook
-from bot.db.models import AccessEntry, Contact, Invitation, Message, Office, Person
+from bot.db.models import AccessEntry, Contact, Invitation, Message, Person
 from bot.invitations.codes import code_of
 from bot.invitations.connect import Connected
-from bot.invitations.create import create_invitation
-from bot.invitations.request import InvitationRequest, Personal
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Channel, ConsentMethod, ConsentState, Direction
 from bot.mydata import Basis, CategoryId, Inventory, UnknownPerson, inventory
-from bot.offices import create_office
 from bot.people import ErasureReason, erase_person
 from bot.runtime.services import Services
 from tests.support.clock import Clock
-from tests.support.connect import ADDRESS, PHONE, attempt, person_on
+from tests.support.connect import ADDRESS, PHONE, attempt, office_and_invitation, person_on
 
 OTHER_PHONE = "+4915187654321"
 OTHER_ADDRESS = PostalAddress("Olena Kovalenko", "Seestraße 12", "10115", "Berlin")
-
-
-async def invite(
-    services: Services, clock: Clock, phone: str, address: PostalAddress
-) -> Invitation:
-    """The office "Bürgeramt Mitte" invites `phone` at `address` by SMS and letter."""
-    request = InvitationRequest(
-        reference=f"AZ-{secrets.token_hex(3)}", language="ar",
-        channels=(Channel.SMS, Channel.LETTER),
-        personal=Personal(phone=phone, postal_address=address), consent_recorded_at=clock(),
-        notice_version="2026-01",
-    )  # fmt: skip
-    async with services.sessionmaker() as session, session.begin():
-        office = await session.scalar(select(Office).where(Office.slug == "mitte"))
-        if office is None:
-            office = await create_office(session, slug="mitte", name="Bürgeramt Mitte")
-        invitation, _ = await create_invitation(
-            session, office=office, request=request, sender=services.invitations, now=clock()
-        )
-        session.expunge(invitation)
-    return invitation
 
 
 async def connected_by_sms(
@@ -55,7 +30,7 @@ async def connected_by_sms(
 ) -> tuple[int, Invitation]:
     """The office invites `phone` at `address`; the person texts the code from that
     number, and the office's consent for SMS and letters is recorded."""
-    invitation = await invite(services, clock, phone, address)
+    invitation = await office_and_invitation(services, clock, phone=phone, address=address)
     clock.advance(minutes=5)
     async with services.sessionmaker() as session, session.begin():
         await record(session, Actor.staff(invitation.office_id, 7), "letters.export", clock(),

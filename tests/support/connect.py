@@ -23,12 +23,18 @@ ADDRESS = PostalAddress("Amal Haddad", "Hauptstraße 1", "12345", "Musterstadt")
 
 
 async def office_and_invitation(
-    services: Services, clock: Clock, channels: tuple[Channel, ...] = (Channel.SMS, Channel.LETTER)
+    services: Services,
+    clock: Clock,
+    channels: tuple[Channel, ...] = (Channel.SMS, Channel.LETTER),
+    *,
+    phone: str = PHONE,
+    address: PostalAddress = ADDRESS,
 ) -> Invitation:
-    """An invitation to PHONE and ADDRESS from the first office (made if there is none)."""
+    """An invitation to `phone` and `address` from the first office (made if there is
+    none), in Arabic."""
     request = InvitationRequest(
         reference=f"AZ-{secrets.token_hex(3)}", language="ar", channels=channels,
-        personal=Personal(phone=PHONE, postal_address=ADDRESS), consent_recorded_at=clock(),
+        personal=Personal(phone=phone, postal_address=address), consent_recorded_at=clock(),
         notice_version="2026-01",
     )  # fmt: skip
     async with services.sessionmaker() as session, session.begin():
