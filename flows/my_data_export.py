@@ -1,5 +1,7 @@
-"""Export my data (GDPR Art. 15 and 20): everything Lotse holds, unmasked, delivered
-where the person can open it, after asking.
+"""Export my data (GDPR Art. 15 and 20): everything Lotse holds, delivered where the
+person can open it, after asking. Contact details are shortened as on the screen (see
+bot/mydata/export.py): the number in full only in a link sent to that very number, the
+address never in full.
 
 - web chat: links under the message (the page shows them) that work only in this chat;
 - Telegram: the PDF and the JSON file sent into the chat;
@@ -27,7 +29,7 @@ DELIVERED = t(
 )
 WHAT = t(
     "We make a document with everything Lotse holds about you: a PDF to read and a JSON "
-    "file for other services. It shows your phone number and address in full."
+    "file for other services. Your address and phone number are shortened in it, as here."
 )
 
 
@@ -35,8 +37,8 @@ def question(ctx: Context) -> Text:
     settings = ctx.settings
     if ctx.channel in LINKED:
         # TRANSLATORS: by SMS, kept short (SMS cost per segment).
-        return t("We text you a link to all your data, with your full number and address. "
-                 "It works for {minutes} minutes. Send it?",
+        return t("We text you a link to all your data. It shows your number in full, your "
+                 "address shortened. It works for {minutes} minutes. Send it?",
                  minutes=settings.mydata_link_minutes)  # fmt: skip
     # TRANSLATORS: {what} is the sentence about the document (its own entry).
     if ctx.channel is Channel.TELEGRAM:

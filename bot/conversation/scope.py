@@ -67,8 +67,8 @@ class MyData:
         raise NotImplementedError
 
     async def export(self) -> Any:
-        """The person's export (everything held, unmasked) for the chat of this step, as a
-        `bot.mydata.Issued`: a new one, or the one this chat asked for moments ago
-        (`fresh` false). Its `reference` goes on the reply that delivers it; on SMS and
-        WhatsApp its `link` is the short link."""
+        """The person's export (everything held, contact details masked as on the screen)
+        for the chat of this step, as a `bot.mydata.Issued`: a new one, or the one this
+        chat asked for moments ago (`fresh` false). Its `reference` goes on the reply that
+        delivers it; on SMS and WhatsApp its `link` is the short link."""
         raise NotImplementedError

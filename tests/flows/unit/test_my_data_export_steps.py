@@ -19,10 +19,11 @@ FLOW = MyDataExportFlow()
         (Channel.WEBCHAT, "{what} The links work only in this chat, for {hours} hours. "
                           "Make it now?"),
         (Channel.TELEGRAM, "{what} Send the document here?"),
-        (Channel.SMS, "We text you a link to all your data, with your full number and address. "
-                      "It works for {minutes} minutes. Send it?"),
-        (Channel.WHATSAPP, "We text you a link to all your data, with your full number and "
-                           "address. It works for {minutes} minutes. Send it?"),
+        (Channel.SMS, "We text you a link to all your data. It shows your number in full, "
+                      "your address shortened. It works for {minutes} minutes. Send it?"),
+        (Channel.WHATSAPP, "We text you a link to all your data. It shows your number in "
+                           "full, your address shortened. It works for {minutes} minutes. "
+                           "Send it?"),
     ],
 )  # fmt: skip
 async def test_the_question_says_what_comes_where(
