@@ -48,18 +48,15 @@ async def test_a_hanging_peer_delays_no_one_else(pair: Pair) -> None:
     try:
         waiter = await arriving(pair)
         other = await arriving(pair)
-        started = time.monotonic()
-        # The slow peer answers after 4 s; the step does not wait for it.
+        # The slow peer answers after 4 s; the step does not wait for it: the answer
+        # comes while the claim is still out. (Order, not stopwatch times: those would
+        # only measure how busy the machine is.)
         assert FETCHING in shown(await waiter.say("SLOW-2345-6789-ABCD"))
-        assert time.monotonic() - started < 1.5
         await asyncio.sleep(0.3)  # the loop, woken by the commit, is now at the peer
         [row] = await fetches(pair)
         assert row.status == FetchStatus.TAKEN
-        # Meanwhile someone else's message is processed and answered at once.
-        before = time.monotonic()
-        answer = shown(await other.choose("continue"))
-        assert answer and time.monotonic() - before < 1.0
-        assert time.monotonic() - started < 3  # well before the peer or the timeout
+        # Meanwhile someone else's message is processed and answered.
+        assert shown(await other.choose("continue"))
         [row] = await fetches(pair)
         assert row.status == FetchStatus.TAKEN  # the claim is still out
         # The waiting person hears the end by themselves, in their chat.
