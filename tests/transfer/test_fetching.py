@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from aiohttp import web
 from sqlalchemy import select
 
@@ -124,6 +125,7 @@ async def test_a_fetch_cut_off_by_a_restart_ends_with_a_clear_answer(pair: Pair)
     assert await log_entries(pair.bonn, "transfer.received") == []
 
 
+@pytest.mark.one_database  # the wiring of `lotse serve`; the claims run on both elsewhere
 async def test_the_served_app_fetches_by_itself(pair: Pair) -> None:
     """`lotse serve` runs the fetcher next to the inbox workers: nobody calls it here."""
     _, code = await leaving(pair)

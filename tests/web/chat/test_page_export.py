@@ -23,7 +23,7 @@ from tests.support.clock import Clock
 from tests.support.connect import person_on
 from tests.web.chat.test_page import choose, onboard
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 
 async def test_the_export_links_in_the_chat_page(
