@@ -26,8 +26,8 @@ BACK = Choice("back", t("Back to the main menu"))
 #: Accesses per page: a screenful on a chat, the last few by SMS.
 PAGE, SMS_PAGE = 10, 3
 
-# Ids from bot.mydata.Basis, bot.audit.Role, bot.audit.Category and the log's actions:
-# flows may not import those packages, so the ids are spelled here.
+# Ids from bot.mydata.Basis: flows may not import bot.mydata, so they are spelled here
+# (the access log's roles, categories and actions: bot.i18n.access_sentence).
 BASES: dict[str, Text] = {
     "service": t("needed to write to you"),
     "consent": t("your consent"),
