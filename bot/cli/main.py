@@ -126,7 +126,7 @@ async def _serve(settings: Settings, *, banner: Sequence[str] = ()) -> None:
     try:
         await stop.wait()
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()
         await runner.cleanup()
         await services.close()
 

@@ -6,6 +6,8 @@ process schedules every job; `bot.runtime.job_runs` lets one of them run each sc
 
 from __future__ import annotations
 
+import asyncio
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.audit import audit_jobs
@@ -29,14 +31,45 @@ def registered_jobs(services: Services) -> list[Job]:
     ]
 
 
-def start_scheduler(services: Services) -> AsyncIOScheduler:
+#: How long a stopping process lets running jobs finish.
+GRACE_SECONDS = 10.0
+
+
+class Scheduler:
+    """The running schedule, and the jobs running now."""
+
+    def __init__(self, scheduler: AsyncIOScheduler, running: set[asyncio.Task[None]]) -> None:
+        self._scheduler = scheduler
+        self._running = running
+
+    async def stop(self, grace: float = GRACE_SECONDS) -> None:
+        """No new runs, then the running ones finish before the scheduler goes.
+        APScheduler's own shutdown cancels them mid-statement, and a SQLite connection
+        cancelled while it closes never returns to the pool: the process then hung on
+        the database's disposal instead of exiting."""
+        self._scheduler.pause()
+        running = [task for task in self._running if not task.done()]
+        if running:
+            await asyncio.wait(running, timeout=grace)
+        self._scheduler.shutdown(wait=False)
+
+
+def start_scheduler(services: Services) -> Scheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     runs = JobRuns(services.sessionmaker, services.clock)
+    running: set[asyncio.Task[None]] = set()
     for job in registered_jobs(services):
 
         async def run(job: Job = job) -> None:
-            if await runs.run(job):
-                services.dispatcher.wake()
+            task = asyncio.current_task()
+            if task is not None:
+                running.add(task)
+            try:
+                if await runs.run(job):
+                    services.dispatcher.wake()
+            finally:
+                if task is not None:
+                    running.discard(task)
 
         scheduler.add_job(
             run,
@@ -49,4 +82,4 @@ def start_scheduler(services: Services) -> AsyncIOScheduler:
             **({"next_run_time": utcnow()} if job.at_start else {}),
         )
     scheduler.start()
-    return scheduler
+    return Scheduler(scheduler, running)
