@@ -14,19 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from adapters import telegram
 from bot.db.models import AccessEntry, MyDataExport
 from bot.kernel.types import Channel
 from bot.runtime.services import Services
-from bot.web.app import make_app
 from flows.my_data_export import DELIVERED, WHAT
 from tests.adapters.test_my_data_on_channels import PHONE, invited, on_sms, on_web, texts
-from tests.fakes.telegram import FakeTelegram
 from tests.support.clock import Clock
 from tests.support.factories import ChatPerson
 from tests.support.invitations import ADDRESS
@@ -34,9 +30,8 @@ from tests.support.telegram import (
     Harness,
     TelegramPerson,
     buttons,
-    start_harness,
     telegram_fake,  # noqa: F401  (the fixture `fake`)
-    telegram_settings,
+    telegram_harness,  # noqa: F401  (the fixture `tg`)
 )
 
 PDF, JSON = "lotse-my-data.pdf", "lotse-my-data.json"
@@ -238,19 +233,6 @@ async def test_sms_export_is_a_short_link_for_a_short_time(
 
 
 # -- Telegram ---------------------------------------------------------------------
-
-
-@pytest.fixture
-async def tg(database_url: str, tmp_path: Path, clock: Clock, fake: FakeTelegram) -> Any:
-    settings = telegram_settings(tmp_path, database_url, fake)
-    services, adapter = await start_harness(settings, clock)
-    app = make_app(services, dispatch=False, extra_routes=[telegram.routes(services)])
-    try:
-        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-            yield Harness(services, adapter, client, fake, clock)
-    finally:
-        await adapter.close()
-        await services.close()
 
 
 async def test_telegram_sends_the_pdf_and_the_json_after_asking(tg: Harness) -> None:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from adapters import telegram
 from adapters.telegram import TelegramAdapter, parse_update, poll, set_webhook
 from bot.config import ConfigError
 from bot.db.models import Contact, Message, Person
@@ -26,7 +24,6 @@ from bot.kernel.types import Channel, InboundMessage, OutboundMessage, RenderedC
 from bot.messaging.body import decode_body
 from bot.messaging.channel import PermanentFailure, TemporaryFailure
 from bot.runtime.services import Services
-from bot.web.app import make_app
 from flows.invitation import REFUSALS
 from flows.router import START
 from tests.fakes.telegram import TOKEN, FakeTelegram, Params
@@ -40,6 +37,7 @@ from tests.support.telegram import (
     payload,
     start_harness,
     telegram_fake,  # noqa: F401  (the fixture `fake`)
+    telegram_harness,  # noqa: F401  (the fixture `tg`)
     telegram_settings,
 )
 
@@ -52,21 +50,6 @@ ONBOARDED_MENU = ["settings", "my_consents", "my_data", "delete", "help"]
 
 
 # -- fixtures ---------------------------------------------------------------
-
-
-@pytest.fixture
-async def tg(
-    database_url: str, tmp_path: Path, clock: Clock, fake: FakeTelegram
-) -> AsyncIterator[Harness]:
-    settings = telegram_settings(tmp_path, database_url, fake)
-    services, adapter = await start_harness(settings, clock)
-    app = make_app(services, dispatch=False, extra_routes=[telegram.routes(services)])
-    try:
-        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-            yield Harness(services, adapter, client, fake, clock)
-    finally:
-        await adapter.close()
-        await services.close()
 
 
 async def count(services: Services, *where: Any) -> int:

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
+from adapters import telegram
 from adapters.telegram import CHOSEN, TelegramAdapter
 from adapters.webchat import WebChatAdapter
 from bot.config import Settings, load_settings
 from bot.kernel.types import Channel
 from bot.runtime.services import Services, build_services
+from bot.web.app import make_app
 from flows import build_router
 from tests.fakes.telegram import START_DATE, TOKEN, FakeTelegram, Params
 from tests.support.clock import Clock
@@ -190,3 +192,20 @@ def assert_marked(fake: FakeTelegram, pressed: Params) -> None:
     assert edit["text"] == f"{message['text']}\n\n{CHOSEN}{label}"
     assert "reply_markup" not in edit  # Telegram then drops the keyboard
     assert "reply_markup" not in fake.messages[(edit["chat_id"], edit["message_id"])]
+
+
+@pytest.fixture(name="tg")
+async def telegram_harness(
+    database_url: str, tmp_path: Path, clock: Clock, fake: FakeTelegram
+) -> AsyncIterator[Harness]:
+    """The app with the Telegram webhook, against the fake Bot API (import it with
+    `telegram_fake` into a test module to use it as `tg`)."""
+    settings = telegram_settings(tmp_path, database_url, fake)
+    services, adapter = await start_harness(settings, clock)
+    app = make_app(services, dispatch=False, extra_routes=[telegram.routes(services)])
+    try:
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            yield Harness(services, adapter, client, fake, clock)
+    finally:
+        await adapter.close()
+        await services.close()
