@@ -11,7 +11,7 @@ from bot.conversation.flow import (
     Router,
     Step,
 )
-from bot.conversation.scope import MyData, Ports, StepScope
+from bot.conversation.scope import MyData, Ports, Requests, StepScope
 
 __all__ = [
     "Context",
@@ -26,6 +26,7 @@ __all__ = [
     "Operator",
     "PersonView",
     "Ports",
+    "Requests",
     "Router",
     "Step",
     "StepScope",

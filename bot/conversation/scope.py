@@ -72,3 +72,49 @@ class MyData:
         chat asked for moments ago (`fresh` false). Its `reference` goes on the reply that
         delivers it; on SMS and WhatsApp its `link` is the short link."""
         raise NotImplementedError
+
+
+class Requests:
+    """Requests to data holders (bot.rights), for the person of one step: a flow can
+    neither name another person nor reach another person's request (a request id that
+    is not theirs answers None / False, like one that never existed).
+
+    Results are duck-typed as for `MyData`: a `bot.rights.RequestView` and a
+    `bot.rights.IssuedLetter`."""
+
+    async def start(self, holder: str, kind: str) -> Any:
+        """Record the person's consent to the purpose "requests" (the current notice
+        version) and open a drafted request to `holder` of `kind`: its RequestView, or
+        None for a holder or kind that does not exist (or a kind that holder does not
+        take). The identity parts of the person's newest other request are carried
+        over, so nothing is typed twice."""
+        raise NotImplementedError
+
+    async def view(self, request_id: int) -> Any:
+        """The request as the chat may show it (holder, kind, which parts are still
+        missing; never the values), or None."""
+        raise NotImplementedError
+
+    async def set_part(self, request_id: int, part: str, text: str) -> Any:
+        """Save one part (a bot.rights.Part value) from what the person typed: the
+        updated RequestView, or the bot.rights.Problem (nothing saved), or None for a
+        request that is not the person's."""
+        raise NotImplementedError
+
+    async def use_letter_address(self, request_id: int) -> Any:
+        """Take street, postcode and town from the address Lotse keeps for letters:
+        the updated RequestView, or None (no kept address, or not the person's)."""
+        raise NotImplementedError
+
+    async def letter(self, request_id: int) -> Any:
+        """Make the letter available on this step's channel (a complete request only):
+        a bot.rights.IssuedLetter, or None (incomplete, or not the person's)."""
+        raise NotImplementedError
+
+    async def mine(self) -> Any:
+        """The person's requests, newest first: a tuple of RequestView."""
+        raise NotImplementedError
+
+    async def delete(self, request_id: int) -> bool:
+        """Erase the request and everything typed for it; False if not the person's."""
+        raise NotImplementedError
