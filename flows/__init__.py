@@ -13,6 +13,7 @@ from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
 from flows.my_data_export import MyDataExportFlow
 from flows.onboarding import Onboarding
+from flows.rights_request import RightsRequest
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
 from flows.transfer import TransferFlow
@@ -37,6 +38,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             Help(),
             InvitationFlow(),
             TransferFlow(),
+            RightsRequest(),
         ],
         catalogs,
         ports,
