@@ -84,8 +84,8 @@ class RightsRequest:
             texts.append(w.NEEDS_MORE[kind])
         texts += [w.kept(ctx.settings.request_days), notice_link_text(ctx.settings, ctx.lang)]
         question = self.prompt(ctx, "consent", state)
-        if ctx.channel is Channel.SMS:
-            replies = [Reply(tuple(texts[:-2])), Reply(tuple(texts[-2:])), question]
+        if ctx.channel is Channel.SMS:  # the parts apart: together they pass 3 segments
+            replies = [Reply(tuple(texts[:-2])), Reply((texts[-2],)), Reply((texts[-1],)), question]
         else:
             replies = [Reply((*texts, *question.texts), question.choices)]
         return Step(tuple(replies), NAME, "consent", state)
@@ -188,7 +188,7 @@ class RightsRequest:
                 return Reply((question,), choices)
             return Reply((question, *(w.kind_line(kind) for kind in kinds)), choices)
         if step == "consent":
-            return Reply((w.AGREE_QUESTION,), (w.AGREE, BACK))
+            return Reply((w.AGREE_QUESTION,), (w.AGREE, NO))
         if step == "send":
             return Reply((w.SEND_HERE,), (YES, NO))
         if step == "reasons":
@@ -231,7 +231,7 @@ class RightsRequest:
         holder = holder_of(ctx, data.get("holder"))
         if holder is None:
             return go(HOME, Reply((w.NOT_FOUND,)))
-        if given.choice == BACK.id:
+        if given.choice == NO.id:
             return self._kinds(ctx, holder, Reply((w.NOTHING_STORED,)))
         kind = request_kind(data.get("kind"))
         if given.choice != w.AGREE.id or kind is None:

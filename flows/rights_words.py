@@ -74,9 +74,9 @@ NEEDS_MORE: dict[RequestKind, Text] = {
 def kept(days: int) -> Text:
     # TRANSLATORS: “My requests” is a button of "Who holds my data"; quote it as the
     # language quotes.
-    return t("Lotse keeps this encrypted, only while your request is open and at most {days} "
-             "days after your last change; then it is erased. You can delete it at any time in "
-             "“My requests”.", days=days)  # fmt: skip
+    return t("Lotse keeps it encrypted while your request is open, at most {days} days after "
+             "your last change, then erases it. You can delete it at any time in “My requests”.",
+             days=days)  # fmt: skip
 
 
 AGREE_QUESTION = t("Do you agree that Lotse keeps this for your request?")
@@ -109,7 +109,7 @@ REASONS: dict[RequestKind, Text] = {
 REASONS_OTHER = t("Please write your reasons.")
 OWN_WORDS = t("Please write in your own words, in any language. It goes into the letter as "
               "you write it.")  # fmt: skip
-ADDRESS_TAKEN = t("Your address for letters was taken.")
+ADDRESS_TAKEN = t("Your address for letters was used.")
 
 
 def saved(left: int) -> Text:
@@ -177,9 +177,8 @@ def by_link(link: str, until: object) -> Text:
 
 NEXT: dict[IdentityProof, Text] = {
     IdentityProof.CERTIFIED_SIGNATURE: t(
-        "Print the letter and sign it. Have your signature certified at the citizens' office "
-        "or by a notary, then send the letter by post. Or make an appointment and hand it in "
-        "yourself."
+        "Print the letter and sign it. Have the signature certified (citizens' office or "
+        "notary) and send it by post, or hand it in yourself by appointment."
     ),
     IdentityProof.SIGNATURE: t("Print the letter, sign it and send it by post."),
     IdentityProof.FILE_REFERENCE: t("Print the letter, sign it and send it by post."),

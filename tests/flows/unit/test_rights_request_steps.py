@@ -164,9 +164,9 @@ async def test_consent_comes_before_anything_is_typed(wired: Bench, store: Store
     assert msgids(reply)[:2] == [w.NEEDS.msgid, "It also needs what is wrong and what is right."]
     assert reply.texts[2].params["days"] == wired.settings.request_days
     assert reply.texts[3].msgid == "Full privacy notice: {link}"
-    assert choice_ids(reply) == ["agree", "back"]
+    assert choice_ids(reply) == ["agree", "no"]
     # No: back to the kinds, nothing stored.
-    back = await person.handle(FLOW, "consent", Input(choice="back"), asked.data)
+    back = await person.handle(FLOW, "consent", Input(choice="no"), asked.data)
     assert back is not None and back.step == "kind"
     assert msgids(back.replies[0]) == [w.NOTHING_STORED.msgid]
     assert not store.requests and not store.consents
