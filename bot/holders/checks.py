@@ -24,6 +24,13 @@ SUPERVISOR_SLUGS = ("bfdi",) + tuple(
     for code in "bw by be bb hb hh he mv ni nw rp sl sn st sh th".split()
 )
 _POSTCODE = re.compile(r"^\d{5}$")
+#: What a line's problem means, for the operator.
+LINE_WORDS = {
+    "empty": "is empty",
+    "too-long": "is too long (one line, 200 characters at most)",
+    "characters": "holds control or text-direction characters",
+    "no-house-number": "has no house number",
+}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -75,7 +82,7 @@ def check_address(value: Any, field: str, where: str) -> list[str]:
     for line in ("name", "extra", "street", "city"):
         text = value.get(line)
         if isinstance(text, str) and check_line(text) is not None:
-            found.append(f"{where}: {field}.{line}: {check_line(text)} ({text!r})")
+            found.append(f"{where}: {field}.{line}: {text!r} {LINE_WORDS[check_line(text) or '']}")
     return found
 
 

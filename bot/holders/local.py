@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from bot.holders.checks import SUPERVISOR_SLUGS
+from bot.holders.checks import LINE_WORDS, SUPERVISOR_SLUGS
 from bot.kernel.postal import check_line, check_street
 
 LOCAL_SLUGS = ("auslaenderbehoerde", "meldebehoerde", "jobcenter", "sozialamt")
@@ -107,9 +107,9 @@ def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
         problems.append(f"{at}: {missing} missing (an address needs name, street, postcode, city)")
     for name in ("name", "city", "hours", "phone"):
         if name in text and (problem := check_line(text[name])) is not None:
-            problems.append(f"{at} {name}: {problem}")
+            problems.append(f"{at} {name}: {text[name]!r} {LINE_WORDS[problem]}")
     if "street" in text and (problem := check_street(text["street"])) is not None:
-        problems.append(f"{at} street: {problem} ({text['street']!r})")
+        problems.append(f"{at} street: {text['street']!r} {LINE_WORDS[problem]}")
     if "postcode" in text and not _POSTCODE.match(text["postcode"]):
         problems.append(f"{at} postcode: {text['postcode']!r} is not five digits")
     email = text.get("email")
