@@ -2,14 +2,15 @@
 anything is typed, each part typed on its own, then the letter on the person's channel.
 
 Entered from "Who holds my data" with `{"holder": slug}`, or with `{"request": id}` to go
-on with a request started before (from "My requests"): the questions still open are
-asked, or the letter is made again.
+on with a request started before: the questions still open are asked, or the letter is
+made again.
 
 What the person types is saved at once, encrypted, through the `Requests` port; the
 conversation's state (not encrypted) holds only the request's id, its kind and which
 part is asked, and a receipt never repeats what was typed. "Go on later" keeps what was
-saved: the request stays in "My requests", to go on with or delete, and is erased by
-itself `request_days` after its last change.
+saved: choosing the same holder and kind again goes on from there (or makes the letter
+again), "My requests" deletes it, and it is erased by itself `request_days` after its
+last change.
 
 The letter arrives as the export of "My data" does: on the web chat as a link under the
 message, on Telegram as a document only after asking (it stays in the chat's history),
@@ -203,7 +204,7 @@ class RightsRequest:
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
     ) -> Step | None:
         if step == "kind":
-            return self._chosen_kind(ctx, data, given)
+            return await self._chosen_kind(ctx, data, given)
         if step == "consent":
             return await self._agreed(ctx, data, given)
         if step == "send":
@@ -218,14 +219,24 @@ class RightsRequest:
             return None
         return await self._typed(ctx, step, data, given.text)
 
-    def _chosen_kind(self, ctx: Context, data: Mapping[str, Any], given: Input) -> Step | None:
+    async def _chosen_kind(
+        self, ctx: Context, data: Mapping[str, Any], given: Input
+    ) -> Step | None:
         if given.choice == BACK.id:
             return go(HOME)
         holder = holder_of(ctx, data.get("holder"))
         if holder is None:
             return go(HOME, Reply((w.NOT_FOUND,)))
         kind = next((k for k in kinds_of(holder) if w.KINDS[k].id == given.choice), None)
-        return None if kind is None else self._consent(ctx, holder, kind)
+        if kind is None:
+            return None
+        # The same request started before (and agreed to then): it goes on from there,
+        # or its letter is made again.
+        mine = await ctx.port(Requests).mine()
+        same = next((r for r in mine if r.holder == holder.slug and str(r.kind) == kind), None)
+        if same is not None:
+            return await self._ask(ctx, same, Reply((w.RESUMED,)))
+        return self._consent(ctx, holder, kind)
 
     async def _agreed(self, ctx: Context, data: Mapping[str, Any], given: Input) -> Step | None:
         holder = holder_of(ctx, data.get("holder"))

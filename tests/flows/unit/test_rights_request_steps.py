@@ -307,6 +307,11 @@ async def test_go_on_later_keeps_the_request_and_resumes_where_it_stopped(
     assert said.params["date"] == wired.clock() + timedelta(days=wired.settings.request_days)
     resumed = await person.enter(FLOW, {"request": request_id})
     assert resumed.step == "given-names"
+    # Choosing the same request again goes on too, without asking consent again.
+    again = await person.handle(FLOW, "kind", Input(choice="transfer-block"), {"holder": "azr"})
+    assert again is not None and again.step == "given-names" and again.data == resumed.data
+    assert msgids(*again.replies) == [w.RESUMED.msgid, w.QUESTIONS["given-names"].msgid]
+    assert len(store.consents) == 1 and list(store.requests) == [request_id]
     done = await type_all(person, resumed)
     assert done.flow == "menu"
     assert store.requests[request_id].details.reasons == TYPED["reasons"]
