@@ -74,7 +74,7 @@ class RightsRequest:
         state = {"holder": holder.slug}
         if ctx.channel is Channel.SMS:
             # One SMS per kind: all of them with the question would pass three segments.
-            lines = tuple(Reply((w.kind_line(kind),)) for kind in kinds_of(holder))
+            lines = tuple(Reply((w.kind_line(kind, True),)) for kind in kinds_of(holder))
             return Step((*before, *lines, self.prompt(ctx, "kind", state)), NAME, "kind", state)
         return Step((*before, self.prompt(ctx, "kind", state)), NAME, "kind", state)
 
@@ -150,11 +150,14 @@ class RightsRequest:
         texts = [w.summary(holder_name(holder), kind), w.CONTAINS]
         if kind is not RequestKind.ACCESS:
             texts.append(w.CONTAINS_WORDS)
-        summary = Reply(tuple(texts))
+        if ctx.channel is Channel.SMS:  # the agency's name is long in some languages
+            summary = (Reply((texts[0],)), Reply(tuple(texts[1:])))
+        else:
+            summary = (Reply(tuple(texts)),)
         if ctx.channel is Channel.TELEGRAM:
             state = {"request": view.request_id}
-            return Step((*before, summary, self.prompt(ctx, "send", state)), NAME, "send", state)
-        return await self._deliver(ctx, view.request_id, holder, *before, summary)
+            return Step((*before, *summary, self.prompt(ctx, "send", state)), NAME, "send", state)
+        return await self._deliver(ctx, view.request_id, holder, *before, *summary)
 
     async def _deliver(self, ctx: Context, request_id: int, holder: Holder, *before: Reply) -> Step:
         issued = await ctx.port(Requests).letter(request_id)
@@ -182,12 +185,12 @@ class RightsRequest:
             holder = holder_of(ctx, data.get("holder"))
             if holder is None:
                 return Reply((w.NOT_FOUND,), (BACK,))
-            kinds = kinds_of(holder)
-            choices = (*(w.KINDS[kind] for kind in kinds), BACK)
-            question = w.asked_what(holder_name(holder))
-            if ctx.channel is Channel.SMS:
+            kinds, sms = kinds_of(holder), ctx.channel is Channel.SMS
+            choices = (*(w.kind_choice(kind, sms) for kind in kinds), BACK)
+            question = w.asked_what(holder_name(holder), sms)
+            if sms:
                 return Reply((question,), choices)
-            return Reply((question, *(w.kind_line(kind) for kind in kinds)), choices)
+            return Reply((question, *(w.kind_line(kind, False) for kind in kinds)), choices)
         if step == "consent":
             return Reply((w.AGREE_QUESTION,), (w.AGREE, NO))
         if step == "send":

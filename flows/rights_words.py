@@ -32,6 +32,19 @@ KINDS: dict[RequestKind, Choice] = {
     RequestKind.RESTRICTION: Choice("restriction", t("Limit the use of my data")),
     RequestKind.TRANSFER_BLOCK: Choice("transfer-block", t("Stop passing on my data")),
 }
+#: By SMS the kinds' names are short: with the question they must fit three segments.
+SHORT: dict[RequestKind, Text] = {
+    # TRANSLATORS: by SMS, a request that tells what an agency holds about the person.
+    RequestKind.ACCESS: t("What they hold"),
+    # TRANSLATORS: by SMS, a request to correct wrong data.
+    RequestKind.CORRECTION: t("Correct"),
+    # TRANSLATORS: by SMS, a request to delete data.
+    RequestKind.ERASURE: t("Delete"),
+    # TRANSLATORS: by SMS, a request to restrict the use of data.
+    RequestKind.RESTRICTION: t("Limit use"),
+    # TRANSLATORS: by SMS, the request that the register stop passing data on.
+    RequestKind.TRANSFER_BLOCK: t("Block passing on"),
+}
 WHAT: dict[RequestKind, Text] = {
     RequestKind.ACCESS: t("They tell you what data they hold about you, where it came from "
                           "and who received it. It is free."),
@@ -48,13 +61,19 @@ WHAT: dict[RequestKind, Text] = {
 }  # fmt: skip
 
 
-def kind_line(kind: RequestKind) -> Text:
+def kind_choice(kind: RequestKind, sms: bool) -> Choice:
+    return Choice(KINDS[kind].id, SHORT[kind]) if sms else KINDS[kind]
+
+
+def kind_line(kind: RequestKind, sms: bool) -> Text:
     # TRANSLATORS: one kind of request and what it does: {kind} is its button
     # ("Correct wrong data"), {what} the sentence explaining it.
-    return t("“{kind}”: {what}", kind=KINDS[kind].label, what=WHAT[kind])
+    return t("“{kind}”: {what}", kind=kind_choice(kind, sms).label, what=WHAT[kind])
 
 
-def asked_what(holder: Text) -> Text:
+def asked_what(holder: Text, sms: bool) -> Text:
+    if sms:  # the agency was named in the message before
+        return t("What would you like to ask?")
     # TRANSLATORS: {holder} is an agency's name in plain words ("Central Register …").
     return t("What would you like to ask {holder}?", holder=holder)
 
