@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot import holders
 from bot.consent import notice_link_text
 from bot.conversation import Context, Input, Requests, Step
-from bot.holders import Holder, IdentityProof, RequestKind, catalog
+from bot.holders import Holder, IdentityProof, RequestKind
 from bot.kernel.types import Channel, Reply, Text
 from flows import rights_words as w
 from flows.common import NO, YES, go
@@ -40,7 +41,7 @@ TEXT_STEPS = frozenset((*w.IDENTITY, *w.DETAILS))
 
 
 def holder_of(ctx: Context, slug: object) -> Holder | None:
-    holder = catalog(ctx.settings).get(slug) if isinstance(slug, str) else None
+    holder = holders.catalog(ctx.settings).get(slug) if isinstance(slug, str) else None
     return holder if holder is not None and holder.requests else None
 
 
@@ -143,17 +144,16 @@ class RightsRequest:
     # -- the letter -------------------------------------------------------------------------
 
     async def _complete(self, ctx: Context, view: Any, *before: Reply) -> Step:
-        holder = catalog(ctx.settings).get(str(view.holder))
+        holder = holders.catalog(ctx.settings).get(str(view.holder))
         if holder is None:  # taken out of the operator's catalog since
             return go(HOME, *before, Reply((w.NOT_FOUND,)))
         kind = RequestKind(str(view.kind))
         texts = [w.summary(holder_name(holder), kind), w.CONTAINS]
         if kind is not RequestKind.ACCESS:
             texts.append(w.CONTAINS_WORDS)
+        summary = [Reply(tuple(texts))]
         if ctx.channel is Channel.SMS:  # the agency's name is long in some languages
-            summary = (Reply((texts[0],)), Reply(tuple(texts[1:])))
-        else:
-            summary = (Reply(tuple(texts)),)
+            summary = [Reply((texts[0],)), Reply(tuple(texts[1:]))]
         if ctx.channel is Channel.TELEGRAM:
             state = {"request": view.request_id}
             return Step((*before, *summary, self.prompt(ctx, "send", state)), NAME, "send", state)
@@ -262,7 +262,7 @@ class RightsRequest:
         if given.choice != YES.id or not isinstance(request_id, int):
             return None
         view = await ctx.port(Requests).view(request_id)
-        holder = None if view is None else catalog(ctx.settings).get(str(view.holder))
+        holder = None if view is None else holders.catalog(ctx.settings).get(str(view.holder))
         if view is None or holder is None:
             return go(HOME, Reply((w.GONE,)))
         return await self._deliver(ctx, request_id, holder)
