@@ -50,4 +50,5 @@ STATE_NAMES: dict[ConsentState, Text] = {
 #: Purposes of processing by id (the consent book defines what each covers).
 PURPOSE_NAMES: dict[str, Text] = {
     "contact": t("information and invitations"),
+    "requests": t("letters to agencies about your data"),
 }
