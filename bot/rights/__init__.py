@@ -22,7 +22,7 @@ from bot.rights.letters import (
     open_in_chat,
 )
 from bot.rights.port import HolderCatalog, PersonRequests, requests_port
-from bot.rights.records import DETAIL_PARTS, parts_held
+from bot.rights.records import DETAIL_PARTS, parts_held, view_of
 from bot.rights.store import (
     delete_request,
     mine,
@@ -73,4 +73,5 @@ __all__ = [
     "start",
     "use_letter_address",
     "view",
+    "view_of",
 ]

@@ -75,8 +75,9 @@ def missing_details(kind: RequestKind, details: Details) -> tuple[Part, ...]:
     return tuple(part for part in DETAIL_PARTS[kind] if not have[part])
 
 
-def parts_held(identity: Identity, details: Details) -> tuple[Part, ...]:
+def parts_held(vault: Vault, row: RightsRequest) -> tuple[Part, ...]:
     """Which parts have a value (for "My data"; never the values themselves)."""
+    identity, details = identity_of(vault, row), details_of(vault, row)
     absent = set(identity.missing())
     have = {Part.WRONG: details.wrong, Part.RIGHT: details.right, Part.REASONS: details.reasons}
     return (
