@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     #: data, address) are erased this many days after its last change (privacy notice).
     request_days: int = Field(180, ge=1, le=3 * 365)
 
+    #: The operator's local data holders (TOML: the Land, the foreigners authority,
+    #: registration office, Jobcenter and social welfare office); default
+    #: LOTSE_DATA_DIR/holders.toml (docs/holders.md).
+    holders_file: Path | None = None
+
     # Transfers to and from other installations of Lotse (docs/transfer.md); off while
     # transfer_id is empty.
     #: This installation's short id among its peers, also its codes' prefix ("koeln").
