@@ -12,12 +12,19 @@ from bot.rights.identity import (
     apply_identity,
     parse_birth_date,
 )
+from bot.rights.letter import (
+    LetterRequest,
+    letter_filename,
+    render_request_letter,
+    request_letter,
+)
 from bot.rights.views import LETTER_REFERENCE, IssuedLetter, RequestStatus, RequestView
 
 __all__ = [
     "DETAIL_MAX",
     "IDENTITY_PARTS",
     "LETTER_REFERENCE",
+    "LetterRequest",
     "Details",
     "Identity",
     "IssuedLetter",
@@ -27,5 +34,8 @@ __all__ = [
     "RequestView",
     "apply_detail",
     "apply_identity",
+    "letter_filename",
     "parse_birth_date",
+    "render_request_letter",
+    "request_letter",
 ]
