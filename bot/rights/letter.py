@@ -103,7 +103,9 @@ def _pieces(request: LetterRequest, cites: str) -> list[say.Piece]:
     if _foreign_words(request):
         pieces.append(say.FOREIGN_WORDS)
     pieces.append(say.Head("Angaben zu meiner Person", t("About me")))
-    if holder.form is not None:
+    # The form's fields serve every kind (the register finds a person by them), but the
+    # form is an access form: only an access request says it follows it.
+    if holder.form is not None and request.kind is RequestKind.ACCESS:
         pieces.append(
             say.Say(f"Die Angaben folgen den Feldern Ihres Vordrucks „{holder.form.name_de}“.",
                     t("The details follow the fields of your form “{form}”.",

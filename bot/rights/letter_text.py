@@ -335,12 +335,12 @@ def proof(holder: Holder) -> list[Say]:
                t("If you need more to confirm my identity, please tell me."))  # fmt: skip
     match holder.identity_proof:
         case IdentityProof.CERTIFIED_SIGNATURE:
-            return [Say("Zum Nachweis meiner Identität ist meine Unterschrift amtlich "
-                        "beglaubigt. Ist sie es nicht, bitte ich um einen Termin, um meine "
-                        "Identität bei Ihnen persönlich nachzuweisen.",
-                        t("To prove my identity, my signature is officially certified. If it "
-                          "is not, please give me an appointment to prove my identity to you "
-                          "in person."))]  # fmt: skip
+            return [Say("Zum Nachweis meiner Identität: Meine Unterschrift ist amtlich "
+                        "beglaubigt (siehe unten). Fehlt die Beglaubigung, bitte ich um einen "
+                        "Termin, um meine Identität bei Ihnen persönlich nachzuweisen.",
+                        t("To prove my identity: my signature is officially certified (see "
+                          "below). If the certification is missing, please give me an "
+                          "appointment to prove my identity to you in person."))]  # fmt: skip
         case IdentityProof.SIGNATURE:
             signed = Say("Ich habe diesen Antrag eigenhändig unterschrieben.",
                          t("I have signed this request myself."))  # fmt: skip
