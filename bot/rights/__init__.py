@@ -13,6 +13,12 @@ from bot.rights.identity import (
     apply_identity,
     parse_birth_date,
 )
+from bot.rights.letter import (
+    LetterRequest,
+    letter_filename,
+    render_request_letter,
+    request_letter,
+)
 from bot.rights.letters import (
     LINK_PATH,
     LetterGone,
@@ -47,6 +53,7 @@ __all__ = [
     "IssuedLetter",
     "LetterGone",
     "LetterPdfs",
+    "LetterRequest",
     "OpenedLetter",
     "Part",
     "PersonRequests",
@@ -58,6 +65,7 @@ __all__ = [
     "apply_identity",
     "delete_request",
     "issue_letter",
+    "letter_filename",
     "letter_loader",
     "letter_renderer",
     "mine",
@@ -67,7 +75,9 @@ __all__ = [
     "parts_held",
     "purge_expired",
     "reference",
+    "render_request_letter",
     "request_jobs",
+    "request_letter",
     "requests_port",
     "set_part",
     "start",
