@@ -10,11 +10,9 @@ Nothing is written to disk.
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +20,7 @@ from bot.i18n import Catalogs, Translator
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Attachment
 from bot.messaging import AttachmentLoader
+from bot.rights.letter import LetterRequest, letter_filename, render_request_letter
 from bot.rights.letters import LetterGone, OpenedLetter, open_in_chat
 from bot.rights.port import HolderCatalog
 from bot.rights.records import GERMANY
@@ -44,20 +43,17 @@ def letter_renderer(holders: Callable[[], HolderCatalog]) -> Render:
     """The letter layout of bot.rights.letter for a stored request."""
 
     def render(opened: OpenedLetter, translator: Translator) -> tuple[str, bytes]:
-        letter: Any = importlib.import_module("bot.rights.letter")
         catalog = holders()
         holder = catalog.get(opened.holder)
         if holder is None:  # the operator removed a local body since: nothing to address
             raise LetterGone(opened.holder)
-        request = letter.LetterRequest(
+        request = LetterRequest(
             holder=holder, supervisor=catalog.supervisor_of(holder), kind=opened.kind,
             identity=opened.identity, details=opened.details, lang=opened.lang,
             dated=opened.created_at.astimezone(GERMANY).date(),
             reference=reference(opened.request_id),
         )  # fmt: skip
-        name: str = letter.letter_filename(request)
-        body: bytes = letter.render_request_letter(request, translator)
-        return name, body
+        return letter_filename(request), render_request_letter(request, translator)
 
     return render
 

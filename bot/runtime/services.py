@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from bot.config import Settings
 from bot.conversation import Engine, MyData, Operator, Ports, Requests, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
+from bot.holders import catalog
 from bot.i18n import Catalogs
 from bot.inbound import Inbox, Spool
 from bot.invitations import InvitationSender
@@ -84,8 +84,7 @@ async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Opera
 
 def holder_catalog(settings: Settings) -> Callable[[], HolderCatalog]:
     """The holder catalog as it is now (bot.holders reloads the operator's file)."""
-    holders = importlib.import_module("bot.holders")
-    return lambda: holders.catalog(settings)
+    return lambda: catalog(settings)
 
 
 def feature_ports(settings: Settings) -> Ports:
