@@ -165,7 +165,7 @@ def _requests(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
     return tuple(
         Entry((say(t(
             "A request to {holder} ({kind}): started on {date}, erased on {until} at the latest.",
-            kind=REQUEST_KIND_NAMES[r["kind"]], holder=r["holder"],
+            kind=REQUEST_KIND_NAMES[r["kind"]], holder=r["holder_name"],
             date=datetime.fromisoformat(r["created_at"]).date(),
             until=date.fromisoformat(r["erased_on"]),
         )),))

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import holders
 from bot.audit import AccessLine, access_history, complete_since
 from bot.config import Settings
 from bot.consent import ConsentBook, export
@@ -108,7 +109,7 @@ async def build_export(
         "postal_address": None if address is None else _masked(address),
         "messages": await _messages(session, vault, person_id, settings),
         "access_log": await _access_log(session, person_id, settings, erased_on),
-        "requests": await exported_requests(session, vault, person_id),
+        "requests": await exported_requests(session, vault, person_id, holders.catalog(settings)),
     }
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import holders
 from bot.config import Settings
 from bot.consent import CONTACT, ConsentBook
 from bot.db.models import (
@@ -95,7 +96,7 @@ async def inventory(
         ),
         requests=(
             *await _requests(session, person_id, now),
-            *await holder_requests(session, person_id, settings),
+            *await holder_requests(session, person_id, settings, holders.catalog(settings)),
         ),
     )
 

@@ -24,6 +24,11 @@ def holder_name(holders: HolderCatalog | None, slug: str) -> str:
     return slug if found is None else found.plain_name
 
 
+def _german_name(holders: HolderCatalog, slug: str) -> str:
+    found = holders.get(slug)
+    return slug if found is None else found.name
+
+
 async def _rows(session: AsyncSession, person_id: int) -> list[RightsRequest]:
     return list(
         await session.scalars(
@@ -49,7 +54,7 @@ async def holder_requests(
 
 
 async def exported_requests(
-    session: AsyncSession, vault: Vault, person_id: int
+    session: AsyncSession, vault: Vault, person_id: int, holders: HolderCatalog
 ) -> list[dict[str, Any]]:
     """The requests in the export: holder, kind, status, dates, and which parts are held
     (their names, not their values: see above)."""
@@ -58,6 +63,7 @@ async def exported_requests(
         shown, held = view_of(vault, row), parts_held(vault, row)
         found.append({
             "holder": row.holder,
+            "holder_name": _german_name(holders, row.holder),
             "kind": row.kind,
             "status": row.status,
             "language": row.lang,

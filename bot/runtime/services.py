@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import holders
 from bot.config import Settings
 from bot.conversation import Engine, MyData, Operator, Ports, Requests, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
-from bot.holders import catalog
 from bot.i18n import Catalogs
 from bot.inbound import Inbox, Spool
 from bot.invitations import InvitationSender
@@ -84,7 +84,7 @@ async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Opera
 
 def holder_catalog(settings: Settings) -> Callable[[], HolderCatalog]:
     """The holder catalog as it is now (bot.holders reloads the operator's file)."""
-    return lambda: catalog(settings)
+    return lambda: holders.catalog(settings)
 
 
 def feature_ports(settings: Settings) -> Ports:
