@@ -108,8 +108,8 @@ class Settings(BaseSettings):
     mydata_export_hours: int = Field(24, ge=1, le=24 * 7)
     #: The short link to an export sent by SMS or WhatsApp works this many minutes.
     mydata_link_minutes: int = Field(60, ge=5, le=24 * 60)
-    #: A request to a data holder and everything typed for it is erased this many days
-    #: after its last change at the latest (LOTSE_REQUEST_DAYS).
+    #: A request to a data holder (bot.rights) and everything typed for it (name, birth
+    #: data, address) are erased this many days after its last change (privacy notice).
     request_days: int = Field(180, ge=1, le=3 * 365)
 
     #: The operator's local data holders (TOML: the Land, the foreigners authority,

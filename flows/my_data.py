@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.conversation import Context, Input, MyData, Step
-from bot.i18n import STATE_NAMES, access_sentence, channel_name, native_name
+from bot.i18n import REQUEST_KIND_NAMES, STATE_NAMES, access_sentence, channel_name, native_name
 from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t, tn
 from flows.common import go
 
@@ -37,11 +37,20 @@ BASES: dict[str, Text] = {
     "accountability": t("the law requires a record of access"),
     "request": t("you asked for it"),
 }
-# Ids from bot.mydata.RequestKind.
+# Ids from bot.mydata.RequestKind ("holder-request" is worded by `holder_request`).
 REQUESTS: dict[str, Text] = {
     "export": t("An export of your data, ready to download."),
     "transfer-code": t("A transfer code for another Lotse."),
 }
+
+
+def holder_request(item: Any) -> Text:
+    """A request to a data holder: the holder's plain name is a catalog id."""
+    # TRANSLATORS: one item of "My data": {holder} is an agency, e.g. "Central Register
+    # of Foreign Nationals (AZR)", {kind} what the request asks, e.g. "access to your data".
+    return t("A request to {holder} ({kind}) and what you typed for its letter, kept "
+             "encrypted.", holder=Text(item.holder_name),
+             kind=REQUEST_KIND_NAMES[item.request_kind])  # fmt: skip
 
 
 def held(item: Text, basis: str, until: Any) -> Text:
@@ -86,7 +95,8 @@ def items(ctx: Context, data: Any) -> list[Text]:
         text = tn("{n} entry in the access log.", "{n} entries in the access log.", n)
         add(text, data.access_log)
     for request in data.requests:
-        add(REQUESTS[str(request.kind)], request)
+        kind = str(request.kind)
+        add(holder_request(request) if kind == "holder-request" else REQUESTS[kind], request)
     return found
 
 

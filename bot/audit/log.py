@@ -41,6 +41,10 @@ class Category(StrEnum):
     LANGUAGE = "language"
     CONSENT = "consent"
     CONTACT = "contact"  # which channels and addresses the person has
+    #: Date and place of birth, nationality (what a request to a data holder needs).
+    IDENTITY = "identity"
+    #: What a request to a data holder says in the person's own words (bot.rights).
+    REQUEST = "request"
 
 
 @dataclass(frozen=True, slots=True)

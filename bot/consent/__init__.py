@@ -2,7 +2,9 @@
 
 from bot.consent.book import (
     CONTACT,
+    NOTICE_VERSION,
     OFFICE_NOTICE_ID,
+    REQUESTS,
     ConsentBook,
     Decision,
     decision_text,
@@ -21,8 +23,10 @@ from bot.consent.person_export import export_for_person
 
 __all__ = [
     "CONTACT",
+    "NOTICE_VERSION",
     "OFFICE_NOTICE_ID",
     "PRIVACY_PATH",
+    "REQUESTS",
     "ConsentBook",
     "Decision",
     "decision_text",

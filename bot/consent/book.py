@@ -18,7 +18,7 @@ from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Repl
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
 #: The privacy notice the onboarding shows. Bump the version whenever its text changes.
 NOTICE_ID = "lotse-privacy-notice"
-NOTICE_VERSION = "2026-11-29"
+NOTICE_VERSION = "2026-11-30"
 #: The notice a registration office showed; its version comes with each invitation.
 OFFICE_NOTICE_ID = "office-notice"
 
@@ -36,7 +36,18 @@ CONTACT = Purpose(
     name=PURPOSE_NAMES["contact"],
     data_categories=("dpv-pd:Language", "dpv-pd:Contact", "dpv-pd:CommunicationsMetadata"),
 )
-PURPOSES = {CONTACT.id: CONTACT}
+#: A letter to a data holder (bot.rights): asked only when the person wants one written.
+#: DPV-PD terms (w3id.org/dpv/pd): it has no "postal address"; PhysicalAddress is its
+#: term for one (street, postcode, town).
+REQUESTS = Purpose(
+    id="requests",
+    name=PURPOSE_NAMES["requests"],
+    data_categories=(
+        "dpv-pd:Name", "dpv-pd:BirthDate", "dpv-pd:BirthPlace", "dpv-pd:Nationality",
+        "dpv-pd:PhysicalAddress",
+    ),
+)  # fmt: skip
+PURPOSES = {CONTACT.id: CONTACT, REQUESTS.id: REQUESTS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +144,16 @@ class ConsentBook:
 def decision_text(record: ConsentRecord | Decision, current: Channel | None = None) -> Text:
     """One line of a receipt or of "my consents", for a person reading on `current`."""
     purpose = PURPOSES[record.purpose]
+    if record.channel is None and purpose is not CONTACT:
+        # TRANSLATORS: one consent that is not about a channel, e.g. "letters to agencies
+        # about your data: yes (since …)".
+        return t(
+            "{purpose}: {state} (since {date}; privacy information from {version})",
+            purpose=purpose.name,
+            state=STATE_NAMES[ConsentState(record.state)],
+            date=record.recorded_at.date(),
+            version=record.notice_version,
+        )
     channel = (
         channel_name(Channel(record.channel), current) if record.channel else t("all channels")
     )
@@ -158,7 +179,9 @@ def decisions_in_short(
                 "{channel}: {state}",
                 channel=channel_name(Channel(r.channel), current)
                 if r.channel
-                else t("all channels"),
+                else t("all channels")
+                if r.purpose == CONTACT.id
+                else PURPOSES[r.purpose].name,
                 state=STATE_NAMES[ConsentState(r.state)],
             )
             for r in records

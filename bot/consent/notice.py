@@ -31,7 +31,23 @@ def full_notice(settings: Settings, *, operator: str, privacy_contact: str) -> t
         ),
         t(
             "What we store: your language, how you want to be contacted, and your "
-            "answers here. We do not ask for your name or your documents."
+            "answers here. We never ask for your documents. We ask for your name only "
+            "if you want a letter to an agency written."
+        ),
+        # TRANSLATORS: privacy notice, requests to agencies (bot.rights): what a letter
+        # needs, and that it is kept only while the request is open.
+        tn(
+            "If you want Lotse to write a letter to an agency about your data, the letter "
+            "needs your name, your date and place of birth, your nationality and your "
+            "address. We ask for these only then, and only after you agree. We keep them "
+            "encrypted while the request is open, at most {n} day after your last change "
+            "to it, and then delete them. You can delete them yourself at any time.",
+            "If you want Lotse to write a letter to an agency about your data, the letter "
+            "needs your name, your date and place of birth, your nationality and your "
+            "address. We ask for these only then, and only after you agree. We keep them "
+            "encrypted while the request is open, at most {n} days after your last change "
+            "to it, and then delete them. You can delete them yourself at any time.",
+            settings.request_days,
         ),
         tn(
             "If you do not write to us for {n} day, we delete everything.",

@@ -14,6 +14,7 @@ constants, so that the CSS and the tests share one source of truth.
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -63,6 +64,8 @@ class Letterhead:
     city: str
     #: How to reach the office: a phone number, an e-mail address, opening hours.
     contact: str
+    #: Further lines of the information block: a date, a reference.
+    more: tuple[str, ...] = ()
 
     def return_line(self) -> str:
         return f"{self.office_name} · {self.street} · {self.postcode} {self.city}"
@@ -107,7 +110,53 @@ class Closing:
     lines: tuple[str, ...]
 
 
-Block = Paragraph | Heading | Steps | QrBox | Closing
+@dataclass(frozen=True, slots=True)
+class DataBlock:
+    """Labels and values, one row each (the details on an official form). A value may be
+    in any script (a name as the person wrote it); an empty value is a line to write on."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnWords:
+    """Text the person wrote, kept as written: its own direction (by its first strong
+    character), its line breaks, and long words broken rather than overflowing."""
+
+    text: str
+    #: A line above the text saying whose words they are.
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureLine:
+    """Room to sign, a rule, and under it who signs."""
+
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlankBox:
+    """An empty framed box with a caption (for an official's certification stamp)."""
+
+    caption: str
+    height: float = 35.0
+
+
+Block = (
+    Paragraph | Heading | Steps | QrBox | Closing | DataBlock | OwnWords | SignatureLine | BlankBox
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressLines:
+    """A recipient as lines (no postal address type fits, or none is known): blank lines
+    are left as rules to write the address on by hand."""
+
+    address: tuple[str, ...]
+
+    def lines(self) -> tuple[str, ...]:
+        return self.address
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +172,7 @@ class LetterPart:
 class DinLetter:
     """One letter: who it goes to, who sends it, and its parts in order."""
 
-    recipient: PostalAddress
+    recipient: PostalAddress | AddressLines
     sender: Letterhead
     parts: tuple[LetterPart, ...]
 
@@ -157,11 +206,11 @@ def _letter(index: int, letter: DinLetter) -> str:
 
 def _head(letter: DinLetter) -> str:
     s = letter.sender
-    info = _lines(s.office_name, s.street, f"{s.postcode} {s.city}", s.contact)
+    info = _lines(s.office_name, s.street, f"{s.postcode} {s.city}", s.contact, *s.more)
     return (
         '<div class="head"><div class="window">'
         f'<div class="return">{_esc(s.return_line())}</div>'
-        f'<div class="address">{_lines(*letter.recipient.lines())}</div></div>'
+        f'<div class="address">{_address(letter.recipient.lines())}</div></div>'
         f'<div class="info">{info}</div></div>'
     )
 
@@ -186,6 +235,43 @@ def _block(block: Block) -> str:
             return _qr_box(block)
         case Closing(lines):
             return f'<p class="closing">{_lines(*lines)}</p>'
+        case DataBlock(rows):
+            return '<div class="data">' + "".join(_row(*row) for row in rows) + "</div>"
+        case OwnWords(text, caption):
+            head = f'<div class="caption">{_esc(caption)}</div>' if caption else ""
+            way = first_strong(text)
+            return f'{head}<div class="own" dir="{way}" lang="">{_esc(text)}</div>'
+        case SignatureLine(caption):
+            return f'<div class="signature">{_esc(caption)}</div>'
+        case BlankBox(caption, height):
+            return f'<div class="box" style="height: {_mm(height)}">{_esc(caption)}</div>'
+
+
+def _row(label: str, value: str) -> str:
+    shown = (
+        f'<span class="value" dir="{first_strong(value)}" lang="">{_esc(value)}</span>'
+        if value.strip()
+        else '<span class="value blank"></span>'
+    )
+    return f'<div class="row"><span class="label">{_esc(label)}</span>{shown}</div>'
+
+
+def _address(lines: Sequence[str]) -> str:
+    """The recipient's lines; blank ones are rules to write on."""
+    return "<br>".join(_esc(line) if line.strip() else '<span class="rule"></span>'
+                       for line in lines)  # fmt: skip
+
+
+def first_strong(text: str) -> str:
+    """The direction of text in an unknown language, by its first strong character (the
+    Unicode bidirectional algorithm's rule P2): WeasyPrint does not resolve dir="auto"."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
 
 
 def _qr_box(box: QrBox) -> str:
@@ -281,4 +367,21 @@ li {{ margin-bottom: 0.8mm; }}
 .code {{ font-family: "Noto Sans Mono", monospace; font-size: 22pt;
   font-weight: bold; letter-spacing: 0.15em; line-height: 1.2; padding-top: 9mm; }}
 .url {{ margin-top: 2mm; }}
+.rule {{ display: inline-block; width: 70mm; border-bottom: 0.3pt solid #000;
+  height: 4.5mm; }}
+/* The person's own words and values: any script, so every letter font, in order. */
+.own, .value {{ font-family: "Noto Sans", "Noto Naskh Arabic", "Noto Sans Ethiopic",
+  sans-serif; }}
+.own {{ white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 2mm;
+  padding-inline-start: 4mm; border-inline-start: 0.8pt solid #000; }}
+.caption {{ font-size: 0.9em; font-style: italic; margin: 1mm 0 0.5mm; }}
+.data {{ margin: 1mm 0 2.5mm; }}
+.row {{ display: block; margin-bottom: 0.8mm; break-inside: avoid; }}
+.label {{ display: inline-block; width: 62mm; vertical-align: top; }}
+.value {{ display: inline-block; width: 100mm; overflow-wrap: anywhere; font-weight: bold; }}
+.value.blank {{ border-bottom: 0.3pt solid #000; height: 4mm; }}
+.signature {{ margin: 14mm 0 3mm; width: 75mm; border-top: 0.3pt solid #000;
+  padding-top: 1mm; break-before: avoid; }}
+.box {{ border: 0.5pt solid #000; padding: 1.5mm; width: 100mm; font-size: 0.85em;
+  break-inside: avoid; margin: 3mm 0; }}
 """

@@ -20,7 +20,14 @@ from bot.i18n.check import (
     check_template,
 )
 from bot.i18n.domains import DOMAINS, MESSAGES, STAFF, Domain
-from bot.i18n.labels import CHANNEL_NAMES, PURPOSE_NAMES, STATE_NAMES, channel_name, listed
+from bot.i18n.labels import (
+    CHANNEL_NAMES,
+    PURPOSE_NAMES,
+    REQUEST_KIND_NAMES,
+    STATE_NAMES,
+    channel_name,
+    listed,
+)
 from bot.i18n.review import awaiting_review, format_review, mark_reviewed, review_list
 from bot.i18n.review import languages as review_languages
 from bot.i18n.sms_cost import SmsCost, format_report, over_budget, step_cost
@@ -33,6 +40,7 @@ __all__ = [
     "LANGUAGES",
     "MESSAGES",
     "PURPOSE_NAMES",
+    "REQUEST_KIND_NAMES",
     "ROLES",
     "SOURCE_PACKAGES",
     "STAFF",

@@ -24,6 +24,8 @@ CATEGORIES: dict[str, Text] = {
     "language": t("language"),
     "consent": t("consent"),
     "contact": t("contact channels"),
+    "identity": t("date and place of birth, nationality"),
+    "request": t("what your request to an agency says"),
 }
 ACTIONS: dict[str, Text] = {
     "invitation.create": t("created your invitation"),
@@ -39,6 +41,12 @@ ACTIONS: dict[str, Text] = {
     # The person's own actions (role "person"): whole clauses, said to the person.
     "mydata.export": t("You made an export of your data"),
     "mydata.download": t("You received the export of your data"),
+    # Requests to agencies (bot.rights), the person's own.
+    "rights.start": t("You started a request to an agency"),
+    "rights.change": t("You changed a request to an agency"),
+    "rights.letter": t("You had a request letter made"),
+    "rights.download": t("You received a request letter"),
+    "rights.delete": t("You deleted a request to an agency"),
 }
 OTHER_ACTION = t("processed your data")
 #: The person's own actions (role "person"), each a whole sentence: {when}, {channel}

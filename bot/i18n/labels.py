@@ -50,4 +50,13 @@ STATE_NAMES: dict[ConsentState, Text] = {
 #: Purposes of processing by id (the consent book defines what each covers).
 PURPOSE_NAMES: dict[str, Text] = {
     "contact": t("information and invitations"),
+    "requests": t("letters to agencies about your data"),
+}
+#: What a request to a data holder asks for (bot.holders.RequestKind values).
+REQUEST_KIND_NAMES: dict[str, Text] = {
+    "access": t("access to your data"),
+    "correction": t("correction of your data"),
+    "erasure": t("erasure of your data"),
+    "restriction": t("restriction of the use of your data"),
+    "transfer-block": t("block on passing on your data"),
 }

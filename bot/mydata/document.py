@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.documents import Entry, Report, Section, isolated, render_report
-from bot.i18n import Translator, access_sentence, channel_name, native_name
+from bot.i18n import REQUEST_KIND_NAMES, Translator, access_sentence, channel_name, native_name
 from bot.kernel.types import Channel, Text, t, tn
 
 JSON_NAME, PDF_NAME = "lotse-my-data.json", "lotse-my-data.pdf"
@@ -34,6 +34,8 @@ def export_report(document: dict[str, Any], translator: Translator) -> Report:
         Section(say(t("Messages")), _messages(document, say)),
         Section(say(t("Access log")), _access(document, say)),
     ]
+    if document.get("requests"):
+        sections.append(Section(say(t("Requests to agencies")), _requests(document, say)))
     return Report(
         lang=translator.lang,
         title=say(t("Your data at {operator}", operator=operator)),
@@ -157,6 +159,18 @@ def _access(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
     if not log["entries"]:
         entries.append(Entry((say(t("No one has looked at your data yet.")),)))
     return tuple(entries)
+
+
+def _requests(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    return tuple(
+        Entry((say(t(
+            "A request to {holder} ({kind}): started on {date}, erased on {until} at the latest.",
+            kind=REQUEST_KIND_NAMES[r["kind"]], holder=r["holder_name"],
+            date=datetime.fromisoformat(r["created_at"]).date(),
+            until=date.fromisoformat(r["erased_on"]),
+        )),))
+        for r in document["requests"]
+    )  # fmt: skip
 
 
 def access_text(line: dict[str, Any]) -> Text:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import holders
 from bot.audit import AccessLine, access_history, complete_since
 from bot.config import Settings
 from bot.consent import ConsentBook, export
@@ -30,6 +31,7 @@ from bot.kernel.types import Channel, Direction
 from bot.messaging import decode_body
 from bot.mydata.inventory import UnknownPerson
 from bot.mydata.masking import PHONE_DIGITS_SHOWN
+from bot.mydata.requests import exported_requests
 from bot.people import postal_address
 
 FORMAT = "lotse.my-data-export/1"
@@ -107,6 +109,7 @@ async def build_export(
         "postal_address": None if address is None else _masked(address),
         "messages": await _messages(session, vault, person_id, settings),
         "access_log": await _access_log(session, person_id, settings, erased_on),
+        "requests": await exported_requests(session, vault, person_id, holders.catalog(settings)),
     }
 
 

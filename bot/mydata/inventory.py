@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import holders
 from bot.config import Settings
 from bot.consent import CONTACT, ConsentBook
 from bot.db.models import (
@@ -43,6 +44,7 @@ from bot.mydata.items import (
     RequestKind,
 )
 from bot.mydata.masking import masked_postal, phone_ending
+from bot.mydata.requests import holder_requests
 from bot.people import postal_address
 
 #: Channels whose address is a phone number.
@@ -92,7 +94,10 @@ async def inventory(
                 erased_on + timedelta(days=settings.access_log_retention_days),
             ),
         ),
-        requests=await _requests(session, person_id, now),
+        requests=(
+            *await _requests(session, person_id, now),
+            *await holder_requests(session, person_id, settings, holders.catalog(settings)),
+        ),
     )
 
 

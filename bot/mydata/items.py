@@ -150,12 +150,16 @@ class AccessLogItem:
 class RequestKind(StrEnum):
     EXPORT = "export"
     TRANSFER_CODE = "transfer-code"
+    #: A request to a data holder (bot.rights), with what was typed for its letter.
+    HOLDER_REQUEST = "holder-request"
 
 
 @dataclass(frozen=True, slots=True)
 class RequestItem:
     """Something the person asked for that Lotse keeps until it expires: an export
-    ready to download, a transfer code for another Lotse (kept as a keyed hash only)."""
+    ready to download, a transfer code for another Lotse (kept as a keyed hash only), a
+    request to a data holder (kept encrypted until LOTSE_REQUEST_DAYS after its last
+    change)."""
 
     category: ClassVar[CategoryId] = CategoryId.REQUESTS
     kind: RequestKind
@@ -163,6 +167,10 @@ class RequestItem:
     #: `held.until` is the day; this the exact end.
     expires_at: datetime
     held: Held
+    #: A holder request: the holder's name as the catalog gives it (an English catalog
+    #: id, translated like every message), and the bot.holders.RequestKind value.
+    holder_name: str | None = None
+    request_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

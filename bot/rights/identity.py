@@ -123,9 +123,7 @@ def check_detail(text: str) -> Problem | None:
     return _line(check_line(value.replace("\n", " ")))
 
 
-def apply_identity(
-    identity: Identity, part: Part, text: str, today: date
-) -> Identity | Problem:
+def apply_identity(identity: Identity, part: Part, text: str, today: date) -> Identity | Problem:
     """`identity` with `part` set from what the person typed, or the problem with it."""
     value = text.strip()
     match part:

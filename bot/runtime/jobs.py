@@ -16,6 +16,7 @@ from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
 from bot.mydata import export_jobs
 from bot.people import people_jobs
+from bot.rights import request_jobs
 from bot.runtime.job_runs import JobRuns
 from bot.runtime.services import Services
 from bot.transfer import transfer_jobs
@@ -28,6 +29,7 @@ def registered_jobs(services: Services) -> list[Job]:
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
         *transfer_jobs(services.sessionmaker, services.clock),
         *export_jobs(services.sessionmaker, services.clock),
+        *request_jobs(services.sessionmaker, services.clock),
     ]
 
 

@@ -8,8 +8,9 @@ import re
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
-#: Chat session tokens, and the capability tokens of short links to a person's export.
-_SECRET_PATH = re.compile(r"(/sessions/|^/d/)[^/?]+")
+#: Chat session tokens, and the capability tokens of short links to a person's export
+#: (/d/) and to a request letter (/r/).
+_SECRET_PATH = re.compile(r"(/sessions/|^/d/|^/r/)[^/?]+")
 
 
 def setup_logging(level: str) -> None:

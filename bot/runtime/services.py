@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import holders
 from bot.config import Settings
-from bot.conversation import Engine, MyData, Operator, Ports, Router
+from bot.conversation import Engine, MyData, Operator, Ports, Requests, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
@@ -20,7 +21,16 @@ from bot.kernel.clock import utcnow
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Channel
 from bot.messaging import ChannelAdapter, Dispatcher
-from bot.mydata import ExportPdfs, attachment_loader, my_data_port
+from bot.mydata import REFERENCE, ExportPdfs, attachment_loader, my_data_port
+from bot.rights import (
+    LETTER_REFERENCE,
+    HolderCatalog,
+    LetterPdfs,
+    letter_loader,
+    letter_renderer,
+    requests_port,
+)
+from bot.runtime.attachments import by_prefix
 from bot.transfer import TransferFetcher, Transfers, load_identity, transfers_port
 
 
@@ -44,6 +54,8 @@ class Services:
     export_pdfs: ExportPdfs
     #: Claims typed transfer codes from their issuers, outside every step.
     transfers: TransferFetcher
+    #: The PDFs of recent request letters, laid out once (bot.rights.LetterPdfs).
+    letter_pdfs: LetterPdfs
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
 
@@ -70,11 +82,20 @@ async def load_operator(sessionmaker: async_sessionmaker[AsyncSession]) -> Opera
     return Operator(municipality.name, municipality.contact, municipality.privacy_contact)
 
 
+def holder_catalog(settings: Settings) -> Callable[[], HolderCatalog]:
+    """The holder catalog as it is now (bot.holders reloads the operator's file)."""
+    return lambda: holders.catalog(settings)
+
+
 def feature_ports(settings: Settings) -> Ports:
     """Ports of features flows may not import (bot.mydata reads the database and the
     access log): wired here, above both, so a flow asks `ctx.port(MyData)`. Transfers
     hold the installation's identity, read here once: a bad peers file stops the start."""
-    return {MyData: my_data_port(settings), Transfers: transfers_port(settings)}
+    return {
+        MyData: my_data_port(settings),
+        Transfers: transfers_port(settings),
+        Requests: requests_port(settings, holder_catalog(settings)),
+    }
 
 
 async def build_services(
@@ -89,6 +110,7 @@ async def build_services(
     vault = Vault(settings.secret_key)
     catalogs = Catalogs(settings.locales_dir)
     export_pdfs = ExportPdfs(catalogs)
+    letter_pdfs = LetterPdfs(catalogs, letter_renderer(holder_catalog(settings)))
     try:
         operator = await load_operator(sessionmaker)
     except BaseException:
@@ -108,7 +130,13 @@ async def build_services(
         postgres=not settings.is_sqlite,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         clock=clock,
-        attachments=attachment_loader(sessionmaker, vault, export_pdfs, clock),
+        # Telegram: an export's files, or a request letter, by the reference's prefix.
+        attachments=by_prefix(
+            {
+                REFERENCE: attachment_loader(sessionmaker, vault, export_pdfs, clock),
+                LETTER_REFERENCE: letter_loader(sessionmaker, vault, letter_pdfs, clock),
+            }
+        ),
     )
     engine = Engine(
         sessionmaker=sessionmaker,
@@ -154,5 +182,6 @@ async def build_services(
         inbox,
         export_pdfs,
         transfers,
+        letter_pdfs,
         adapters,
     )

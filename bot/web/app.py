@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.inbound import database_away
 from bot.messaging import Dispatcher, running
 from bot.runtime import Services, fail
-from bot.web import accessibility, health, mydata, privacy, transfer
+from bot.web import accessibility, health, mydata, privacy, rights, transfer
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui
 from bot.web.keys import SERVICES
@@ -69,6 +69,7 @@ def make_app(
     app.add_routes(chat_ui.routes)
     app.add_routes(privacy.routes)
     app.add_routes(mydata.routes)
+    app.add_routes(rights.routes)
     # The CSV upload reads its body itself, up to LOTSE_BULK_MAX_BYTES (MAX_BODY is for
     # everything read with request.read()).
     app.add_routes(office_api.routes)

@@ -14,6 +14,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db import migrate
@@ -206,3 +207,35 @@ def test_0007_keeps_the_older_promise_for_rows_left_sending(empty_database: str)
         _run(url, ("SELECT id, part_started, parts_done FROM messages ORDER BY id", {}))
     )
     assert [tuple(row) for row in rows] == [(1, 0, 0), (2, None, 0), (3, None, 0)]
+
+
+def test_0012_adds_requests_that_go_with_their_person_and_their_chat(empty_database: str) -> None:
+    """On a database made before requests existed: a request row goes with its person
+    (on erasure, the foreign key's cascade as well), its chat may go alone (the letter's
+    link then works nowhere), and a short link's token index is unique."""
+    url = empty_database
+    migrate.upgrade(url, "0011")
+    now = datetime(2026, 11, 30, 10, 0)
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO persons (id, channel_ranking, created_at, last_active_at) "
+         "VALUES (1, '[]', :now, :now)", {"now": now}),
+        ("INSERT INTO contacts (id, person_id, channel, address_index, created_at, reachable) "
+         "VALUES (1, 1, 'sms', 'i', :now, true)", {"now": now}),
+    ))  # fmt: skip
+    migrate.upgrade(url)
+    request = (
+        "INSERT INTO rights_requests (id, person_id, holder, kind, status, lang, contact_id, "
+        "channel, identity_enc, created_at, updated_at, erase_at, letter_token_index, "
+        "consent_record_id) VALUES (:id, 1, 'azr', 'access', 'drafted', 'ar', 1, 'sms', 'x', "
+        ":now, :now, :now, :token, 'c')"
+    )
+    asyncio.run(_run(url, (request, {"id": 1, "now": now, "token": "t1"})))
+    with pytest.raises(IntegrityError):
+        asyncio.run(_run(url, (request, {"id": 2, "now": now, "token": "t1"})))
+
+    asyncio.run(_run(url, ("DELETE FROM contacts WHERE id = 1", {})))
+    rows = asyncio.run(_run(url, ("SELECT contact_id FROM rights_requests", {})))
+    assert [tuple(row) for row in rows] == [(None,)]
+    asyncio.run(_run(url, ("DELETE FROM persons WHERE id = 1", {})))
+    assert asyncio.run(_run(url, ("SELECT id FROM rights_requests", {}))) == []

@@ -38,8 +38,10 @@ from bot.kernel.types import Channel
 from bot.messaging import reader_for
 from bot.mydata import Issued, build_export, issue
 from bot.offices.registry import create_key
+from bot.rights import IssuedLetter, RequestView
 from bot.runtime.services import Services
 from bot.web.app import make_app
+from tests.rights.support import IDENTITY, step, typed
 from tests.support.connect import person_on
 from tests.support.factories import connect_with_code
 from tests.support.office_page import (
@@ -89,6 +91,9 @@ ROUTES: dict[Route, Kind] = {
     ("GET", "/chat/api/sessions/{session}/exports/{export}/{name}"): Kind.OWN,
     ("GET", "/d/{token}"): Kind.OWN,  # the page a short link opens: no entry
     ("GET", "/d/{token}/{name}"): Kind.OWN,
+    ("GET", "/chat/api/sessions/{session}/letters/{request_id}/{name}"): Kind.OWN,
+    ("GET", "/r/{token}"): Kind.OWN,  # the page a letter's short link opens: no entry
+    ("GET", "/r/{token}/{name}"): Kind.OWN,
     ("POST", INBOUND_PATH): Kind.OWN,  # a person's SMS or WhatsApp message
     ("POST", STATUS_PATH): Kind.OWN,  # the provider's receipt for a person's message
     ("POST", "/webhooks/telegram"): Kind.OWN,  # a person's Telegram update
@@ -396,8 +401,38 @@ async def own_routes(walk: Walk) -> None:
         )
         await walk.none("POST", path, data=form, headers={SIGNATURE_HEADER: signature})
     await own_exports(walk, session)
+    await own_letters(walk, session)
     await walk.none("POST", "/webhooks/telegram", json=payload("private_text"),
                     headers={SECRET_HEADER: WEBHOOK_SECRET})  # fmt: skip
+
+
+async def letter(services: Services, person_id: int, channel: Channel) -> IssuedLetter:
+    """The person asked for a request letter on `channel` (as the flow's port does)."""
+    clock = services.clock
+    view = await step(services, clock, person_id, channel, lambda p: p.start("azr", "access"))
+    assert isinstance(view, RequestView)
+    await typed(services, clock, person_id, view.request_id, IDENTITY, channel)
+    issued = await step(services, clock, person_id, channel,
+                        lambda p: p.letter(view.request_id))  # fmt: skip
+    assert isinstance(issued, IssuedLetter)
+    return issued
+
+
+async def own_letters(walk: Walk, session: str) -> None:
+    services = walk.services
+    reader = await reader_for(services.sessionmaker, services.vault, Channel.WEBCHAT, session)
+    assert reader is not None and reader.person_id is not None
+    issued = await letter(services, reader.person_id, Channel.WEBCHAT)
+    for method in ("GET", "HEAD"):
+        path = f"/chat/api/sessions/{session}/letters/{issued.request_id}/letter.pdf"
+        await walk.by_themselves(method, path, reader.person_id, "rights.download")
+    texter, _ = await person_on(services, Channel.SMS, "+4915112345671")
+    link = (await letter(services, texter, Channel.SMS)).link
+    assert link is not None
+    path = link.removeprefix(services.settings.public_url)
+    for method in ("GET", "HEAD"):
+        await walk.none(method, path)
+        await walk.by_themselves(method, f"{path}/letter.pdf", texter, "rights.download")
 
 
 async def exported(services: Services, person_id: int, channel: Channel) -> Issued:

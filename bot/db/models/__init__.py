@@ -18,6 +18,7 @@ from bot.db.models.mydata import MyDataExport
 from bot.db.models.offices import Office, OfficeApiKey
 from bot.db.models.people import Contact, Conversation, ErasureTombstone, Municipality, Person
 from bot.db.models.pipeline import InboxEntry, JobRun
+from bot.db.models.rights import RightsRequest
 from bot.db.models.staff import StaffSession, StaffUser
 from bot.db.models.throttle import ThrottleEvent
 from bot.db.models.transfer import TransferCode, TransferFetch, TransferReceived
@@ -44,6 +45,7 @@ __all__ = [
     "OnErasure",
     "Person",
     "PersonReference",
+    "RightsRequest",
     "StaffSession",
     "StaffUser",
     "ThrottleEvent",

@@ -18,8 +18,10 @@ from bot.invitations import is_token
 from bot.kernel.types import Channel, InboundMessage
 from bot.messaging import Reader, ReadMessage, fetch_for_reader, offered_choices, reader_for
 from bot.mydata import REFERENCE
+from bot.rights import LETTER_REFERENCE
 from bot.runtime import accept, fail, json_body
 from bot.throttle import Limit, client_key, take_committed
+from bot.web import rights
 from bot.web.chat import openapi as chat_openapi
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
@@ -200,6 +202,8 @@ def _shown(message: ReadMessage, session: str, catalogs: Catalogs) -> dict[str, 
     if message.attachment and message.attachment.startswith(REFERENCE):
         # Links that work only with this session's token (bot.web.mydata).
         shown["documents"] = chat_documents(session, message.attachment, catalogs[lang])
+    elif message.attachment and message.attachment.startswith(LETTER_REFERENCE):
+        shown["documents"] = rights.chat_documents(session, message.attachment, catalogs[lang])
     lines = message.text.split("\n")
     if len(message.line_langs) == len(lines):
         shown["lines"] = [
