@@ -1,0 +1,173 @@
+"""The words of "Who holds my data": the list of holders and how to ask one of them.
+
+The catalog's texts for people (`plain_*`) are English catalog ids: they are wrapped in
+`Text` here and translated when the reply is written, like every message. German names
+and addresses are shown as they are (they go on the envelope as written).
+
+By SMS every holder is a message of its own, and a holder's details are split into
+short messages, so none goes over the SMS budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.holders import Holder, HolderKind, IdentityProof, Quality
+from bot.kernel.types import Choice, Reply, Text, t, tn
+
+#: Recipients shown by SMS before "and N more".
+SMS_RECIPIENTS = 2
+#: The holders' usual short German names: on envelopes, on the papers people get, and
+#: as choice labels by SMS, where the explained names would not fit.
+SHORT = {
+    "azr": "AZR",
+    "bamf": "BAMF",
+    "auslaenderbehoerde": "Ausländerbehörde",
+    "meldebehoerde": "Meldebehörde",
+    "bundesagentur": "Agentur für Arbeit",
+    "jobcenter": "Jobcenter",
+    "sozialamt": "Sozialamt",
+    "familienkasse": "Familienkasse",
+    "krankenkasse": "Krankenkasse",
+    "lotse": "Lotse",
+}
+
+LIST_HEADER = t("These agencies probably hold data about you:")
+MAY = t("{name} (may hold data about you, as you were not sure)")
+UNSEEN = t(
+    "Lotse cannot see what these agencies have stored: their registers are their own. "
+    "Only they can tell you, and that is why you can ask them."
+)
+CHOOSE = t("Choose an agency to see how to ask it.")
+NOT_FOUND = t("That agency was not found.")
+
+WHERE = t("Where to write: {address}")
+WHERE_INSURER = t(
+    "Where to write: your own health insurer, at the address on its letters or on your health card."
+)
+WHERE_MISSING = t(
+    "Where to write: this office has not been entered here yet. Please ask your town hall "
+    "for its address."
+)
+PROOF: dict[IdentityProof, Text] = {
+    IdentityProof.CERTIFIED_SIGNATURE: t(
+        "Proof of identity: your signature must be certified (for example at the town "
+        "hall), or you make an appointment and go there in person."
+    ),
+    IdentityProof.SIGNATURE: t(
+        "Proof of identity: sign the letter. They may ask for a copy of your ID document."
+    ),
+    IdentityProof.FILE_REFERENCE: t(
+        "Proof of identity: give your file or customer number, so they can find your file."
+    ),
+}
+# TRANSLATORS: {way} is a sentence on the online route, {web} a web address.
+ONLINE = t("Online: {way} {web}")
+# TRANSLATORS: {form} is the form's German name, {web} its web address.
+FORM = t("It has its own form: {form} {web} The letter Lotse writes follows it.")
+FREE = t("Asking is free. They must answer within one month.")
+RECIPIENTS = t("Who may receive data from it by law:")
+# TRANSLATORS: {name} is the German name of a data protection authority, {web} its site.
+SUPERVISOR = t("Who supervises it: {name} {web} If they do not answer, you can complain there.")
+SUPERVISOR_UNKNOWN = t(
+    "Who supervises it: the data protection authority named in its privacy notice."
+)
+NEXT = t("What would you like to do next?")
+LOTSE_OWN = t(
+    "What Lotse keeps about you is in “My data”: what, why, and until when. You can "
+    "download or delete it there, no letter needed."
+)
+
+WRITE = Choice("write", t("Write a request"))
+TO_LIST = Choice("list", t("Back to the list"))
+MY_DATA = Choice("my_data", t("My data"))
+REQUESTS = Choice("requests", t("My requests"))
+HOLDER_CHOICE = "holder:"
+
+
+def name(holder: Holder) -> Text:
+    return Text(holder.plain_name, {})
+
+
+def holder_choice(holder: Holder, sms: bool) -> Choice:
+    label: Text | str = SHORT.get(holder.slug, holder.name) if sms else name(holder)
+    return Choice(HOLDER_CHOICE + holder.slug, label)
+
+
+def holder_line(holder: Holder, may: bool, number: int | None = None) -> Text:
+    """One holder of the list: its name (marked when it only may hold data), what it
+    holds and why. By SMS the number it has among the choices goes first."""
+    shown = t(MAY.msgid, name=name(holder)) if may else name(holder)
+    params = {"name": shown, "what": Text(holder.plain_what, {}),
+              "why": Text(holder.plain_why, {})}  # fmt: skip
+    if number is not None:
+        return Text(f"{number}. {{name}}: {{why}}", params)
+    return Text("{name}\n{what} {why}", params)
+
+
+def cockpit_line(cockpit: Any) -> Text:
+    """The Datenschutzcockpit pointer (a bot.holders.Online): its sentence and address."""
+    return Text("{way} {web}", {"way": Text(cockpit.plain, {}), "web": cockpit.web})
+
+
+def where(holder: Holder) -> Text:
+    if holder.address is not None:
+        return t(WHERE.msgid, address=", ".join(holder.address.lines()))
+    if holder.kind is HolderKind.INSURER:
+        return WHERE_INSURER
+    return WHERE_MISSING
+
+
+def recipients(holder: Holder, sms: bool) -> list[Text]:
+    names = [Text(r.plain, {}) for r in holder.recipients]
+    if not names:
+        return []
+    if sms and len(names) > SMS_RECIPIENTS + 1:
+        rest = len(names) - SMS_RECIPIENTS
+        # TRANSLATORS: after the first few recipients by SMS: "and 5 more".
+        more = tn("and {n} more", "and {n} more", rest)
+        names = [*names[:SMS_RECIPIENTS], more]
+    params = {f"r{i}": n for i, n in enumerate(names)}
+    # The list is glued from separately translated texts; each one stays whole.
+    joined = Text("\n".join(f"– {{r{i}}}" for i in range(len(names))), params)
+    return [RECIPIENTS, joined]
+
+
+def supervisor(found: Any) -> Text:
+    """Who supervises the holder (a bot.holders.Supervisor, or None when it depends)."""
+    if found is None or found.quality is Quality.MISSING:
+        return SUPERVISOR_UNKNOWN
+    return t(SUPERVISOR.msgid, name=found.name, web=found.web)
+
+
+def how_to_ask(holder: Holder) -> list[Text]:
+    """Where to write, the identity proof, the online route and the form, free, one month."""
+    texts = [where(holder), PROOF[holder.identity_proof]]
+    if holder.online is not None:
+        texts.append(t(ONLINE.msgid, way=Text(holder.online.plain, {}), web=holder.online.web))
+    if holder.form is not None:
+        texts.append(t(FORM.msgid, form=holder.form.name_de, web=holder.form.web))
+    texts.append(FREE)
+    return texts
+
+
+def details(holder: Holder, found: Any, sms: bool, choices: Sequence[Choice]) -> list[Reply]:
+    """A holder's details: one message, or by SMS a few short ones, choices with the last."""
+    if holder.kind is HolderKind.OPERATOR:
+        return [Reply((name(holder), LOTSE_OWN), tuple(choices))]
+    asking = how_to_ask(holder)
+    by_law = recipients(holder, sms)
+    watch = supervisor(found)
+    if not sms:
+        return [Reply((name(holder), *asking, *by_law, watch), tuple(choices))]
+    # By SMS each paragraph alone: an address, a form's name or an authority's German
+    # name can be long, and Arabic, Cyrillic or Ethiopic script fits 67 to a segment.
+    first, *rest = asking
+    return [
+        Reply((name(holder), first)),
+        *(Reply((text,)) for text in rest),
+        *([Reply(tuple(by_law))] if by_law else []),
+        Reply((watch,)),
+        Reply((NEXT,), tuple(choices)),
+    ]
