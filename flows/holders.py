@@ -48,6 +48,7 @@ SITUATIONS: dict[Situation, Text] = {
     Situation.EU: t("EU citizen"),
     Situation.UKRAINE: t("Temporary protection (Ukraine)"),
 }
+# TRANSLATORS: an answer to a yes/no question.
 UNSURE = Choice("unsure", t("Not sure"))
 ANSWERS = {YES.id: Answer.YES, NO.id: Answer.NO, UNSURE.id: Answer.UNSURE}
 SITUATION_CHOICE = "situation:"

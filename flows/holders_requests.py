@@ -32,6 +32,7 @@ CHOOSE = t("Choose a request to delete it.")
 ASK = t("Delete your request to {holder} ({kind})? Everything you typed for it is erased at once.")
 DELETED = t("Deleted. Everything you typed for it is gone.")
 NOT_FOUND = t("That request was not found. Nothing was deleted.")
+# TRANSLATORS: what a request asks an agency for, inside "{holder}: {kind}, {status}".
 KINDS: dict[str, Text] = {
     RequestKind.ACCESS: t("access to your data"),
     RequestKind.CORRECTION: t("correction"),
@@ -40,6 +41,7 @@ KINDS: dict[str, Text] = {
     RequestKind.TRANSFER_BLOCK: t("block on passing data on"),
 }
 # Ids from bot.rights.RequestStatus (flows may not import bot.rights).
+# TRANSLATORS: how far a request is, inside "{holder}: {kind}, {status}".
 STATUSES: dict[str, Text] = {
     "drafted": t("not finished"),
     "ready": t("letter ready"),

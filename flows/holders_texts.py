@@ -65,13 +65,16 @@ PROOF: dict[IdentityProof, Text] = {
 # TRANSLATORS: {way} is a sentence on the online route, {web} a web address.
 ONLINE = t("Online: {way} {web}")
 # TRANSLATORS: {form} is the form's German name, {web} its web address.
-FORM = t("It has its own form: {form} {web} The letter Lotse writes follows it.")
+FORM = t("It has its own form, and the letter Lotse writes follows it: {form} {web}")
 FREE = t("Asking is free. They must answer within one month.")
 RECIPIENTS = t("Who may receive data from it by law:")
 # TRANSLATORS: {name} is the German name of a data protection authority, {web} its site.
-SUPERVISOR = t("Who supervises it: {name} {web} If they do not answer, you can complain there.")
+SUPERVISOR = t(
+    "If they do not answer, you can complain to the authority that supervises them: {name} {web}"
+)
 SUPERVISOR_UNKNOWN = t(
-    "Who supervises it: the data protection authority named in its privacy notice."
+    "If they do not answer, you can complain to the data protection authority named in "
+    "their privacy notice."
 )
 NEXT = t("What would you like to do next?")
 LOTSE_OWN = t(
