@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     #: The short link to an export sent by SMS or WhatsApp works this many minutes.
     mydata_link_minutes: int = Field(60, ge=5, le=24 * 60)
 
+    #: The operator's local data holders (TOML: the Land, the foreigners authority,
+    #: registration office, Jobcenter and social welfare office); default
+    #: LOTSE_DATA_DIR/holders.toml (docs/holders.md).
+    holders_file: Path | None = None
+
     # Transfers to and from other installations of Lotse (docs/transfer.md); off while
     # transfer_id is empty.
     #: This installation's short id among its peers, also its codes' prefix ("koeln").

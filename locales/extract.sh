@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
+# The holder catalog's extraction method (bot/holders/extract.py) comes from this tree.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 common=(-F locales/babel.cfg --no-default-keywords --add-comments=TRANSLATORS:
   --sort-by-file --project=Lotse --copyright-holder="Lotse contributors")
 

@@ -2,9 +2,12 @@
 it by law, how to ask them, and who supervises them. Shipped as data (bot/holders/data),
 merged with the operator's local bodies, validated."""
 
+from bot.holders.catalog import Catalog, CatalogError, catalog, check_catalog, load_catalog
+from bot.holders.local import LOCAL_SLUGS, LocalError, local_path, write_local
 from bot.holders.record import (
     Answer,
     Citation,
+    Element,
     Held,
     Holder,
     HolderKind,
@@ -21,8 +24,13 @@ from bot.holders.record import (
 )
 
 __all__ = [
+    "LOCAL_SLUGS",
     "Answer",
+    "Catalog",
+    "CatalogError",
     "Citation",
+    "Element",
+    "LocalError",
     "Held",
     "Holder",
     "HolderKind",
@@ -36,4 +44,9 @@ __all__ = [
     "Situation",
     "Supervisor",
     "Transport",
+    "catalog",
+    "check_catalog",
+    "load_catalog",
+    "local_path",
+    "write_local",
 ]

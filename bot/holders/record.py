@@ -76,6 +76,9 @@ class Quality(StrEnum):
     SOURCES_DIFFER = "sources-differ"  # published details disagree: see comments
     OPERATOR = "operator"  # filled in by this installation's operator
     MISSING = "missing"  # a local body the operator has not filled in yet
+    #: Taken from the law and the holder's publications as known when written, not yet
+    #: confirmed against the holder's current publication: check before relying on it.
+    UNCHECKED = "unchecked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,15 @@ class Supervisor:
 
 
 @dataclass(frozen=True, slots=True)
+class Element:
+    """What a request must carry (datenanfragen's `required-elements`), German."""
+
+    type: str  # "name", "birthdate", "address", "input"
+    desc: str  # "Geburtsort"
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Holder:
     slug: str
     kind: HolderKind
@@ -188,3 +200,5 @@ class Holder:
     verified_at: date
     quality: Quality
     comments: tuple[str, ...]
+    #: What a request must carry, in the order a letter gives it.
+    required_elements: tuple[Element, ...] = ()

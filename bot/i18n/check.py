@@ -107,12 +107,17 @@ SOURCE_PACKAGES = MESSAGES.sources
 KEYWORDS = MESSAGES.keywords
 
 
+#: As locales/babel.cfg: Python sources, and the data-holder catalog's plain texts
+#: (a method Babel imports by name, so this layer does not import the catalog).
+METHODS = [("**.py", "python"), ("holders/data/**.json", "bot.holders.extract:extract_holders")]
+
+
 def _extract(root: Path, folders: tuple[str, ...], keywords: Keywords) -> dict[str, str]:
     """msgid → where it is first marked ("folder/file.py:line")."""
     found: dict[str, str] = {}
     for folder in folders:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            root / folder, keywords=keywords
+            root / folder, method_map=METHODS, keywords=keywords
         ):
             found.setdefault(_first(message), f"{folder}/{filename}:{lineno}")
     return found
