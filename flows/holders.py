@@ -107,9 +107,12 @@ class HoldersFlow:
         return Step((*([intro] if intro else []), question), NAME, "situation", {})
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
-        answers = (YES, NO, UNSURE, BACK)
+        # By SMS without "Back" (the menu keyword works everywhere): the questions with
+        # their choices then fit three segments in every language.
+        back = () if ctx.channel is Channel.SMS else (BACK,)
+        answers = (YES, NO, UNSURE, *back)
         if step == "situation":
-            return Reply((SITUATION,), (*situation_choices(), BACK))
+            return Reply((SITUATION,), (*situation_choices(), *back))
         if step == "benefits":
             return Reply((BENEFITS,), answers)
         if step == "job":
@@ -185,19 +188,23 @@ class HoldersFlow:
     def _list_choices(self, ctx: Context, data: Mapping[str, Any]) -> tuple[Choice, ...]:
         sms = ctx.channel is Channel.SMS
         holders = tuple(words.holder_choice(h, sms) for h in self._holders(ctx, data))
-        return (*holders, words.REQUESTS, BACK)
+        # By SMS without "Back": nine agencies fit three segments only so (in Arabic
+        # script every numbered line carries two direction marks); the menu keyword works.
+        return (*holders, words.REQUESTS) if sms else (*holders, words.REQUESTS, BACK)
 
     def listing(self, ctx: Context, state: Mapping[str, Any], *before: Text) -> Step:
         """The holders that apply, what Lotse cannot see, the Datenschutzcockpit."""
         holders = self._holders(ctx, state)
         may = set(state.get("may", ()))
-        cockpit = words.cockpit_line(catalog(ctx.settings).cockpit)
+        sms = ctx.channel is Channel.SMS
+        cockpit = words.cockpit_line(catalog(ctx.settings).cockpit, sms)
         choices = self._list_choices(ctx, state)
-        if ctx.channel is Channel.SMS:
-            replies = [Reply((*before, words.LIST_HEADER))]
-            replies += [Reply((words.holder_line(h, h.slug in may, n),))
-                        for n, h in enumerate(holders, 1)]  # fmt: skip
-            replies += [Reply((words.UNSEEN,)), Reply((cockpit,)), Reply((words.CHOOSE,), choices)]
+        if sms:
+            replies = [Reply((*before, words.CHOOSE, words.LIST_HEADER))]
+            for n, holder in enumerate(holders, 1):
+                replies += words.holder_sms(holder, holder.slug in may, n)
+            # The choices alone: the header said what the numbers are for.
+            replies += [Reply((words.UNSEEN,)), Reply((cockpit,)), Reply((), choices)]
         else:
             lines = [words.holder_line(h, h.slug in may) for h in holders]
             texts = (*before, words.LIST_HEADER, *lines, words.UNSEEN, cockpit, words.CHOOSE)
@@ -206,7 +213,10 @@ class HoldersFlow:
 
     def _not_found(self, ctx: Context, data: Mapping[str, Any]) -> Step:
         shown = _listed(data)
-        again = Reply((words.NOT_FOUND, words.CHOOSE), self._list_choices(ctx, shown))
+        texts = (
+            (words.NOT_FOUND,) if ctx.channel is Channel.SMS else (words.NOT_FOUND, words.CHOOSE)
+        )
+        again = Reply(texts, self._list_choices(ctx, shown))
         return Step((again,), NAME, "list", shown)
 
     def _picked(self, ctx: Context, data: Mapping[str, Any], given: Input) -> Step | None:

@@ -16,8 +16,12 @@ from typing import Any
 from bot.holders import Holder, HolderKind, IdentityProof, Quality
 from bot.kernel.types import Choice, Reply, Text, t, tn
 
-#: Recipients shown by SMS before "and N more".
-SMS_RECIPIENTS = 2
+#: By SMS: recipients are shown while their English texts stay this short together
+#: (at least one), then "and N more"; a holder's name and why share a message up to
+#: this English length (AZR's does not). Translations run up to a fifth longer, and
+#: three UCS-2 segments take 201 characters.
+SMS_RECIPIENTS_CHARS = 80
+SMS_LINE_CHARS = 150
 #: The holders' usual short German names: on envelopes, on the papers people get, and
 #: as choice labels by SMS, where the explained names would not fit.
 SHORT = {
@@ -25,7 +29,7 @@ SHORT = {
     "bamf": "BAMF",
     "auslaenderbehoerde": "Ausländerbehörde",
     "meldebehoerde": "Meldebehörde",
-    "bundesagentur": "Agentur für Arbeit",
+    "bundesagentur": "Arbeitsagentur",
     "jobcenter": "Jobcenter",
     "sozialamt": "Sozialamt",
     "familienkasse": "Familienkasse",
@@ -38,6 +42,10 @@ MAY = t("{name} (may hold data about you, as you were not sure)")
 UNSEEN = t(
     "Lotse cannot see what these agencies have stored: their registers are their own. "
     "Only they can tell you, and that is why you can ask them."
+)
+COCKPIT_SMS = t(
+    "With the online function (eID) of your ID card or residence card, the "
+    "Datenschutzcockpit shows which registers exchanged your data: {web}"
 )
 CHOOSE = t("Choose an agency to see how to ask it.")
 NOT_FOUND = t("That agency was not found.")
@@ -98,19 +106,33 @@ def holder_choice(holder: Holder, sms: bool) -> Choice:
     return Choice(HOLDER_CHOICE + holder.slug, label)
 
 
-def holder_line(holder: Holder, may: bool, number: int | None = None) -> Text:
+def holder_line(holder: Holder, may: bool) -> Text:
     """One holder of the list: its name (marked when it only may hold data), what it
-    holds and why. By SMS the number it has among the choices goes first."""
-    shown = t(MAY.msgid, name=name(holder)) if may else name(holder)
-    params = {"name": shown, "what": Text(holder.plain_what, {}),
+    holds and why."""
+    params = {"name": _marked(holder, may), "what": Text(holder.plain_what, {}),
               "why": Text(holder.plain_why, {})}  # fmt: skip
-    if number is not None:
-        return Text(f"{number}. {{name}}: {{why}}", params)
     return Text("{name}\n{what} {why}", params)
 
 
-def cockpit_line(cockpit: Any) -> Text:
-    """The Datenschutzcockpit pointer (a bot.holders.Online): its sentence and address."""
+def _marked(holder: Holder, may: bool) -> Text:
+    return t(MAY.msgid, name=name(holder)) if may else name(holder)
+
+
+def holder_sms(holder: Holder, may: bool, number: int) -> list[Reply]:
+    """One holder by SMS: the number it has among the choices, its name and why it holds
+    data; a long why goes in a message of its own."""
+    shown, why = _marked(holder, may), Text(holder.plain_why, {})
+    marker = len(MAY.msgid) if may else 0
+    if len(holder.plain_name) + marker + len(holder.plain_why) <= SMS_LINE_CHARS:
+        return [Reply((Text(f"{number}. {{name}}: {{why}}", {"name": shown, "why": why}),))]
+    return [Reply((Text(f"{number}. {{name}}", {"name": shown}),)), Reply((why,))]
+
+
+def cockpit_line(cockpit: Any, sms: bool) -> Text:
+    """The Datenschutzcockpit pointer (a bot.holders.Online): its sentence and address;
+    by SMS a shorter sentence (the catalog's does not fit three segments with the link)."""
+    if sms:
+        return t(COCKPIT_SMS.msgid, web=cockpit.web)
     return Text("{way} {web}", {"way": Text(cockpit.plain, {}), "web": cockpit.web})
 
 
@@ -126,42 +148,58 @@ def recipients(holder: Holder, sms: bool) -> list[Text]:
     names = [Text(r.plain, {}) for r in holder.recipients]
     if not names:
         return []
-    if sms and len(names) > SMS_RECIPIENTS + 1:
-        rest = len(names) - SMS_RECIPIENTS
+    shown = _fitting([len(r.plain) for r in holder.recipients]) if sms else len(names)
+    if shown < len(names) - 1:
         # TRANSLATORS: after the first few recipients by SMS: "and 5 more".
-        more = tn("and {n} more", "and {n} more", rest)
-        names = [*names[:SMS_RECIPIENTS], more]
+        more = tn("and {n} more", "and {n} more", len(names) - shown)
+        names = [*names[:shown], more]
     params = {f"r{i}": n for i, n in enumerate(names)}
     # The list is glued from separately translated texts; each one stays whole.
     joined = Text("\n".join(f"– {{r{i}}}" for i in range(len(names))), params)
     return [RECIPIENTS, joined]
 
 
-def supervisor(found: Any) -> Text:
-    """Who supervises the holder (a bot.holders.Supervisor, or None when it depends)."""
+def _fitting(lengths: Sequence[int]) -> int:
+    """How many of the first recipients fit SMS_RECIPIENTS_CHARS (at least one)."""
+    total, count = 0, 0
+    for length in lengths:
+        total += length
+        if count and total > SMS_RECIPIENTS_CHARS:
+            break
+        count += 1
+    return count
+
+
+def supervisor(found: Any, sms: bool) -> Text:
+    """Who supervises the holder (a bot.holders.Supervisor, or None when it depends).
+    By SMS without the web address: an authority's German name is long enough."""
     if found is None or found.quality is Quality.MISSING:
         return SUPERVISOR_UNKNOWN
-    return t(SUPERVISOR.msgid, name=found.name, web=found.web)
+    return t(SUPERVISOR.msgid, name=found.name, web="" if sms else found.web)
 
 
-def how_to_ask(holder: Holder) -> list[Text]:
-    """Where to write, the identity proof, the online route and the form, free, one month."""
+def how_to_ask(holder: Holder, sms: bool) -> list[Text]:
+    """Where to write, the identity proof, the online route and the form, free, one month.
+    By SMS the form without its web address (the letter follows it anyway)."""
     texts = [where(holder), PROOF[holder.identity_proof]]
     if holder.online is not None:
         texts.append(t(ONLINE.msgid, way=Text(holder.online.plain, {}), web=holder.online.web))
     if holder.form is not None:
-        texts.append(t(FORM.msgid, form=holder.form.name_de, web=holder.form.web))
+        web = "" if sms else holder.form.web
+        texts.append(t(FORM.msgid, form=holder.form.name_de, web=web))
     texts.append(FREE)
     return texts
 
 
 def details(holder: Holder, found: Any, sms: bool, choices: Sequence[Choice]) -> list[Reply]:
     """A holder's details: one message, or by SMS a few short ones, choices with the last."""
+    if holder.kind is HolderKind.OPERATOR and sms:
+        return [Reply((name(holder), LOTSE_OWN)), Reply((NEXT,), tuple(choices))]
     if holder.kind is HolderKind.OPERATOR:
         return [Reply((name(holder), LOTSE_OWN), tuple(choices))]
-    asking = how_to_ask(holder)
+    asking = how_to_ask(holder, sms)
     by_law = recipients(holder, sms)
-    watch = supervisor(found)
+    watch = supervisor(found, sms)
     if not sms:
         return [Reply((name(holder), *asking, *by_law, watch), tuple(choices))]
     # By SMS each paragraph alone: an address, a form's name or an authority's German

@@ -662,7 +662,7 @@ async def test_my_data_and_who_looked_at_it_with_ones_own_change(someone: Someon
     lang, channel = someone.lang, someone.channel
     shown = await someone.choose("my_data")
     someone.says(shown, t("This is what Lotse keeps about you, why, and until when:"))
-    assert someone.offered == ["history", "correct", "export", "move", "back"]
+    assert someone.offered == ["history", "holders", "correct", "export", "move", "back"]
     assert_in_script(someone, shown, lang)
     if channel is Channel.SMS:
         number = PHONES[lang]
