@@ -110,6 +110,7 @@ def choice_labels(catalogs: Catalogs, lang: str) -> dict[str, str]:
         settings_flow.BACK,
         settings_flow.DONE,
         my_data_flow.HISTORY,
+        my_data_flow.HOLDERS,
         my_data_flow.CORRECT,
         my_data_flow.EXPORT,
         my_data_flow.MOVE,
