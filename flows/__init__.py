@@ -6,6 +6,7 @@ from bot.i18n import Catalogs
 from bot.invitations import Connector
 from flows.delete import Delete
 from flows.help import Help
+from flows.holders import HoldersFlow
 from flows.invitation import InvitationFlow
 from flows.letter_address import LetterAddress
 from flows.menu import Menu
@@ -34,6 +35,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             MyConsents(),
             MyDataFlow(),
             MyDataExportFlow(),
+            HoldersFlow(),
             Delete(),
             Help(),
             InvitationFlow(),

@@ -28,6 +28,7 @@ from typing import Any
 
 from adapters.twilio import TwilioSmsAdapter
 from adapters.webchat import WebChatAdapter
+from bot.cli.sms_tour_holders import holders
 from bot.cli.sms_tour_office import invite, remind, rows_for
 from bot.config import Settings, load_settings
 from bot.db import migrate
@@ -290,6 +291,7 @@ class _Person:
         await self.choose("my data: who looked at it", "history")
         await self.choose("my data: back to the main menu", "back")
         await self.correcting()
+        await holders(self)
         await self.choose("my data", "my_data")
         await self.choose("transfer: taking or bringing", "move")
         await self.choose("transfer: what to take", "transfer-out")

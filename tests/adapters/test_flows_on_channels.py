@@ -110,6 +110,7 @@ def choice_labels(catalogs: Catalogs, lang: str) -> dict[str, str]:
         settings_flow.BACK,
         settings_flow.DONE,
         my_data_flow.HISTORY,
+        my_data_flow.HOLDERS,
         my_data_flow.CORRECT,
         my_data_flow.EXPORT,
         my_data_flow.MOVE,
@@ -662,7 +663,7 @@ async def test_my_data_and_who_looked_at_it_with_ones_own_change(someone: Someon
     lang, channel = someone.lang, someone.channel
     shown = await someone.choose("my_data")
     someone.says(shown, t("This is what Lotse keeps about you, why, and until when:"))
-    assert someone.offered == ["history", "correct", "export", "move", "back"]
+    assert someone.offered == ["history", "holders", "correct", "export", "move", "back"]
     assert_in_script(someone, shown, lang)
     if channel is Channel.SMS:
         number = PHONES[lang]

@@ -26,6 +26,8 @@ def test_the_tour_reaches_every_flow_in_every_language(steps: list) -> None:  # 
         "my consents",
         "my data: what Lotse keeps",
         "my data: who looked at it",
+        "holders: the longest list, with may hold",
+        "holders: details of the AZR",
         "keyword: stop",
         "delete: done, goodbye",
         "invitation SMS",
