@@ -133,7 +133,7 @@ class RightsRequest:
         view = await ctx.port(Requests).view(request_id)
         if view is None:
             return go(HOME, Reply((w.GONE,)))
-        return go(HOME, Reply((w.for_later(view.erase_at),)))
+        return go(HOME, Reply((w.for_later(view.erase_at.date()),)))
 
     async def _resume(self, ctx: Context, request_id: Any) -> Step:
         view = await ctx.port(Requests).view(request_id) if isinstance(request_id, int) else None
