@@ -54,3 +54,22 @@ def test_the_template_and_every_catalog_have_the_texts() -> None:
             catalog = read_po(handle)
         assert all(catalog[m] is not None and catalog[m].string for m in extracted), lang
     assert "holders" in (ROOT / "locales" / "babel.cfg").read_text(encoding="utf-8")
+
+
+def test_flows_show_the_texts_translated(tmp_path: Path) -> None:
+    """What a flow does: Text(msgid, {}) from a record, rendered in the person's language."""
+    from bot.config import load_settings
+    from bot.holders import load_catalog
+    from bot.i18n import Catalogs
+    from bot.kernel.types import Text
+
+    settings = load_settings(data_dir=tmp_path, require_secret=False, _env_file=None)
+    azr = load_catalog(settings).get("azr")
+    assert azr is not None
+    catalogs = Catalogs(ROOT / "locales")
+    assert catalogs["de"].text(Text(azr.plain_name, {})) == "Ausländerzentralregister (AZR)"
+    assert catalogs["en"].text(Text(azr.plain_name, {})) == azr.plain_name
+    for lang, translator in catalogs.all().items():
+        for held in azr.holds:
+            rendered = translator.text(Text(held.plain, {}))
+            assert rendered and (lang == "en" or rendered != held.plain), lang
