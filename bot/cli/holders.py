@@ -24,7 +24,9 @@ def cmd_list(args: argparse.Namespace) -> None:
     try:
         catalog = load_catalog(settings)
     except CatalogError as error:
-        raise Stop(f"the catalog has {len(error.problems)} problem(s); run `lotse holders check`")
+        raise Stop(
+            f"the catalog has {len(error.problems)} problem(s); run `lotse holders check`"
+        ) from None
     if args.json:
         json.dump(catalog.as_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()

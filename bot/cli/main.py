@@ -14,10 +14,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
+from bot.cli import holders as cli_holders
 from bot.cli import letters as cli_letters
 from bot.cli import office as cli_office
 from bot.cli import security as cli_security
-from bot.cli import holders as cli_holders
 from bot.cli import transfer as cli_transfer
 from bot.cli.common import Stop
 from bot.config import ConfigError, Settings, load_settings

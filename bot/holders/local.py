@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +93,9 @@ def check_local(data: dict[str, object], where: str) -> list[str]:
 def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
     at = f"{where}: [{slug}]"
     problems = [
-        f"{at} {name}: unknown field; use {', '.join(FIELDS)}" for name in table if name not in FIELDS
+        f"{at} {name}: unknown field; use {', '.join(FIELDS)}"
+        for name in table
+        if name not in FIELDS
     ]
     for name, value in table.items():
         if name in FIELDS and not isinstance(value, str):
@@ -117,8 +119,7 @@ def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
         problems.append(f"{at} email: {email!r} is not an e-mail address")
     if text.get("supervisor") not in (None, *SUPERVISOR_SLUGS):
         problems.append(
-            f"{at} supervisor: {text['supervisor']!r} is not a supervisor "
-            f"(bfdi, land-bw … land-th)"
+            f"{at} supervisor: {text['supervisor']!r} is not a supervisor (bfdi, land-bw … land-th)"
         )
     if "run-by" in text and slug != "jobcenter":
         problems.append(f"{at} run-by: only the jobcenter has run-by")
@@ -225,7 +226,9 @@ def write_local(path: Path, update: dict[str, object]) -> None:
         raise
 
 
-def body_supervisor(slug: str, body: Body | None, partial: dict[str, str], land: str | None) -> str | None:
+def body_supervisor(
+    slug: str, body: Body | None, partial: dict[str, str], land: str | None
+) -> str | None:
     """A municipal body's supervisor: the operator's override, then the Jobcenter's
     operator (joint → BfDI), then the Land's authority."""
     override = body.supervisor if body else partial.get("supervisor")
@@ -238,4 +241,3 @@ def body_supervisor(slug: str, body: Body | None, partial: dict[str, str], land:
         if run_by != "municipal":
             return None  # unknown until the operator says who runs it
     return f"land-{land}" if land else None
-
