@@ -232,8 +232,10 @@ async def test_a_letter_is_laid_out_once_and_anew_after_a_change(
 
     clock.advance(minutes=1)
     rename = "Al-Haddad"
-    changed = await step(services, clock, person, Channel.SMS,
-                         lambda port: port.set_part(issued.request_id, "family-name", rename))  # fmt: skip
+    changed = await step(
+        services, clock, person, Channel.SMS,
+        lambda port: port.set_part(issued.request_id, "family-name", rename),
+    )  # fmt: skip
     assert isinstance(changed, RequestView)
     after = await (await client.get(href)).read()
     assert rename in pdf_text(after) and len(services.letter_pdfs) == 1
