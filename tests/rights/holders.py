@@ -117,12 +117,8 @@ IDENTITY = Identity(
 
 
 def letter_request(
-    holder: Holder = AZR,
-    kind: RequestKind = RequestKind.ACCESS,
-    *,
-    lang: str = "de",
-    details: Details = Details(),
-    supervisor: Supervisor | None = BFDI,
+    holder: Holder = AZR, kind: RequestKind = RequestKind.ACCESS, *, lang: str = "de",
+    details: Details = Details(), supervisor: Supervisor | None = BFDI,
     identity: Identity = IDENTITY,
 ) -> LetterRequest:
     return LetterRequest(

@@ -36,7 +36,7 @@ def catalogs() -> Catalogs:
 
 def inside_window(word: Word, top: float, bottom: float) -> bool:
     # A word's box includes half the line's leading: half a millimetre of slack.
-    return (word.left >= WINDOW_LEFT and word.right <= WINDOW_LEFT + WINDOW_WIDTH
+    return (WINDOW_LEFT <= word.left and word.right <= WINDOW_LEFT + WINDOW_WIDTH
             and top - 0.5 <= word.top and word.bottom <= bottom)  # fmt: skip
 
 
@@ -50,13 +50,8 @@ def test_recipient_in_the_window_and_return_line_above(catalogs: Catalogs) -> No
     assert len(recipient) == 3
     assert all(inside_window(w, address_top, window_bottom) for w in recipient)
     # The return line: small, in the window's top zone, the person's own address.
-    returned = [
-        w
-        for w in first
-        if w.top < address_top
-        and w.text in ("Venloer", "50672")
-        and w.left < WINDOW_LEFT + WINDOW_WIDTH
-    ]  # not the information block's
+    returned = [w for w in first if w.top < address_top and w.text in ("Venloer", "50672")
+                and w.left < WINDOW_LEFT + WINDOW_WIDTH]  # not the information block's
     assert returned and all(inside_window(w, WINDOW_TOP, address_top) for w in returned)
     assert all(w.bottom - w.top < 3 for w in returned)
     # The subject line starts below the window.
@@ -106,7 +101,7 @@ def test_tigrinya_translation_keeps_ethiopic_glyphs(catalogs: Catalogs) -> None:
 
 def test_a_1000_character_correction_wraps_inside_the_page(catalogs: Catalogs) -> None:
     unbroken = "Falsch" * 40  # one 240-character word: it must break, not overflow
-    wrong = unbroken + " " + "Mein Familienname ist im Register falsch geschrieben. " * 20
+    wrong = (unbroken + " " + "Mein Familienname ist im Register falsch geschrieben. " * 20)
     wrong = wrong[:DETAIL_MAX]
     assert len(wrong) == DETAIL_MAX
     request = letter_request(JOBCENTER, RequestKind.CORRECTION, lang="ar",
@@ -116,7 +111,7 @@ def test_a_1000_character_correction_wraps_inside_the_page(catalogs: Catalogs) -
     assert count <= 7
     for page in range(1, count + 1):
         found = words(pdf, page)
-        assert all(w.left >= MARGIN_LEFT - 0.5 and w.right <= TEXT_RIGHT + 0.5
+        assert all(MARGIN_LEFT - 0.5 <= w.left and w.right <= TEXT_RIGHT + 0.5
                    for w in found if w.top > WINDOW_TOP + WINDOW_HEIGHT), page  # fmt: skip
     # Nothing lost: every character of the words is in the German pages.
     german = "".join(" ".join(pages(pdf)[:2]).split())
