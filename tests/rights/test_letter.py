@@ -58,7 +58,11 @@ def test_azr_access_cites_the_gdpr_and_the_azrg_and_follows_the_form(catalogs: C
     assert "Mit freundlichen Grüßen" in text and "Amal Haddad" in text
     assert "Datum: 30.11.2026" in text and "Mein Zeichen: LR-7K2Q" in text
     assert set(_CITATION.findall(text)) == {
-        "Art. 15 DSGVO", "§ 34 AZRG", "Art. 15 Abs. 1 und 3 DSGVO", "Art. 12 Abs. 3 DSGVO"}
+        "Art. 15 DSGVO",
+        "§ 34 AZRG",
+        "Art. 15 Abs. 1 und 3 DSGVO",
+        "Art. 12 Abs. 3 DSGVO",
+    }
     # German only: no guide and no translation.
     assert "Translation" not in text and "How to send" not in text
 
@@ -99,7 +103,11 @@ def test_correction_keeps_the_words_as_written_and_asks_to_pass_it_on(
     assert "Aktenzeichen, Kunden- oder Versichertennummer (falls bekannt)" in text
     assert "Vordruck" not in text
     assert set(_CITATION.findall(text)) == {
-        "Art. 16 DSGVO", "§ 84 SGB X", "Art. 19 DSGVO", "Art. 12 Abs. 3 DSGVO"}
+        "Art. 16 DSGVO",
+        "§ 84 SGB X",
+        "Art. 19 DSGVO",
+        "Art. 12 Abs. 3 DSGVO",
+    }
 
 
 def test_words_in_another_script_are_noted_for_the_authority(catalogs: Catalogs) -> None:
@@ -153,8 +161,10 @@ def test_insurer_without_address_gets_guidance(catalogs: Catalogs) -> None:
     guide = texts[-2] if len(texts) > 2 else texts[1]
     fa = catalogs["fa"]
     plain = fa.gettext(KRANKENKASSE.plain_name)
-    expected = fa.gettext("Write the name and postal address of your {holder} in the empty "
-                          "address field at the top of the first page.").format(holder=plain)
+    expected = fa.gettext(
+        "Write the name and postal address of your {holder} in the empty "
+        "address field at the top of the first page."
+    ).format(holder=plain)
     assert " ".join(expected.split())[:30] in " ".join(texts)
     assert "Eine Kopie meines Ausweisdokuments liegt bei." in texts[0]
     assert guide
