@@ -22,16 +22,10 @@ from bot.holders import RequestKind
 from bot.i18n import Catalogs
 from bot.rights import DETAIL_MAX, Details, render_request_letter
 from tests.rights.holders import JOBCENTER, letter_request
-from tests.rights.pdf import Word, lines, pages, require_tools, words
+from tests.rights.pdf import Word, letters, lines, pages, require_tools, words
 
 TEXT_RIGHT = PAGE_WIDTH - MARGIN_RIGHT
 NOT_BINDING = "Translation — not binding. Send only the German pages."
-
-
-def letters(text: str) -> str:
-    """Only the letters: pdftotext splits right-to-left punctuation and marks from the
-    words they belong to."""
-    return "".join(c for c in text if c.isalpha())
 
 
 @pytest.fixture(scope="module")
