@@ -90,7 +90,7 @@ SUBJECTS_DE = {
 
 
 def cited(citations: Sequence[Citation]) -> str:
-    """"Art. 15 DSGVO und § 34 AZRG"."""
+    """ "Art. 15 DSGVO und § 34 AZRG"."""
     texts = [str(c) for c in citations]
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " und " + texts[-1]
 
@@ -206,8 +206,8 @@ def _access(holder: Holder, cites: str) -> list[Piece]:
         pieces.append(
             Say(f"Verantwortliche Stelle für diese Daten: {holder.controller}. Ich richte "
                 "den Antrag an Sie, weil Sie solche Anträge für diese Stelle bearbeiten.",
-                t("The body responsible for the data is {controller}; I am sending this "
-                  "request to you because you handle such requests.",
+                t("The body responsible for these data: {controller}. I am sending this "
+                  "request to you because you handle such requests for that body.",
                   controller=holder.controller))
         )  # fmt: skip
     pieces.append(
@@ -359,13 +359,20 @@ def proof(holder: Holder) -> list[Say]:
 def deadline(holder: Holder, kind: RequestKind) -> list[Say]:
     if not gdpr(holder, kind):
         return []  # the transfer block (§ 4 AZRG) sets no deadline
-    return [Say("Bitte beantworten Sie meinen Antrag innerhalb eines Monats.",
-                t("Please answer my request within one month."), "Art. 12 Abs. 3 DSGVO")]
+    return [
+        Say(
+            "Bitte beantworten Sie meinen Antrag innerhalb eines Monats.",
+            t("Please answer my request within one month."),
+            "Art. 12 Abs. 3 DSGVO",
+        )
+    ]
 
 
 def reference(ref: str) -> Say:
-    return Say(f"Bitte geben Sie bei Ihrer Antwort mein Zeichen {ref} an.",
-               t("Please quote my reference {reference} in your answer.", reference=ref))
+    return Say(
+        f"Bitte geben Sie bei Ihrer Antwort mein Zeichen {ref} an.",
+        t("Please quote my reference {reference} in your answer.", reference=ref),
+    )
 
 
 def dated(day: date) -> str:

@@ -26,6 +26,7 @@ from bot.db.models import (
     MyDataExport,
     OnErasure,
     Person,
+    RightsRequest,
     TransferCode,
     TransferFetch,
     person_references,
@@ -125,6 +126,10 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                      document_enc="x", created_at=now, expires_at=now + timedelta(hours=1)),
         TransferFetch(person_id=person.id, status="pending", code_enc="e", channel="webchat",
                       address_enc="e", created_at=now),
+        RightsRequest(person_id=person.id, holder="azr", kind="access", status="drafted",
+                      lang="ar", contact_id=contact.id, channel="webchat", identity_enc="e",
+                      created_at=now, updated_at=now, erase_at=now + timedelta(days=180),
+                      consent_record_id=f"r{tag}"),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip

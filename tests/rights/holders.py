@@ -109,6 +109,7 @@ KRANKENKASSE = replace(
     online=None, supervisor=None,
 )  # fmt: skip
 
+NO_DETAILS = Details()
 IDENTITY = Identity(
     family_name="Haddad", given_names="Amal", birth_date=date(1990, 3, 14),
     birth_place="Aleppo", nationality="syrisch", street="Venloer Straße 12",
@@ -117,8 +118,12 @@ IDENTITY = Identity(
 
 
 def letter_request(
-    holder: Holder = AZR, kind: RequestKind = RequestKind.ACCESS, *, lang: str = "de",
-    details: Details = Details(), supervisor: Supervisor | None = BFDI,
+    holder: Holder = AZR,
+    kind: RequestKind = RequestKind.ACCESS,
+    *,
+    lang: str = "de",
+    details: Details = NO_DETAILS,
+    supervisor: Supervisor | None = BFDI,
     identity: Identity = IDENTITY,
 ) -> LetterRequest:
     return LetterRequest(

@@ -70,3 +70,9 @@ def lines(found: list[Word]) -> list[list[Word]]:
     for word in found:
         rows.setdefault(round(word.top * 2), []).append(word)
     return [rows[key] for key in sorted(rows)]
+
+
+def letters(text: str) -> str:
+    """Only the letters: pdftotext splits right-to-left punctuation and marks from the
+    words they belong to."""
+    return "".join(c for c in text if c.isalpha())

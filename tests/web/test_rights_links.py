@@ -9,18 +9,24 @@ records each letter received, as the person's own doing, and no page view."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from datetime import timedelta
 from html import escape
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.db.models import AccessEntry, Contact, Person
 from bot.kernel.types import Channel
 from bot.messaging import Outgoing, enqueue
-from bot.rights import IssuedLetter, RequestView
+from bot.mydata import REFERENCE, attachment_loader
+from bot.rights import LETTER_REFERENCE, IssuedLetter, RequestView, letter_loader
+from bot.runtime.attachments import by_prefix
+from bot.runtime.logs import AccessLogger
 from bot.runtime.services import Services
 from bot.web.rights import LETTER_WARNING
 from tests.rights.support import IDENTITY, step, typed
@@ -35,6 +41,7 @@ from tests.support.telegram import (
 )
 
 Client = TestClient[Any, Any]
+TOKEN = "cR7ePgj00YMsP3sgelbzIg"
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -202,3 +209,55 @@ async def test_telegram_gets_the_letter_as_a_document(tg: Harness) -> None:
     assert document["filename"].endswith(".pdf") and document["data"].startswith(b"%PDF")
     assert "Haddad" in pdf_text(document["data"])
     assert await logged(services, "rights.download") == ["telegram"]
+
+
+@pytest.mark.parametrize("path", [f"/r/{TOKEN}", f"/r/{TOKEN}/LOTSE-R-1.pdf"])
+def test_the_access_log_cuts_letter_tokens(path: str, caplog: pytest.LogCaptureFixture) -> None:
+    logger = AccessLogger(logging.getLogger("test.access"), "")
+    with caplog.at_level(logging.INFO, logger="test.access"):
+        logger.log(SimpleNamespace(method="GET", path=path), SimpleNamespace(status=404), 0.01)  # type: ignore[arg-type]
+    assert TOKEN not in caplog.text and "GET /r/…" in caplog.text
+
+
+async def test_a_letter_is_laid_out_once_and_anew_after_a_change(
+    client: Client, services: Services, clock: Clock
+) -> None:
+    person, _ = await person_on(services, Channel.SMS, "+4915112345670")
+    issued = await letter_for(services, clock, person, Channel.SMS)
+    assert issued.link is not None
+    href = f"{issued.link.removeprefix(services.settings.public_url)}/letter.pdf"
+    first = await (await client.get(href)).read()
+    again = await (await client.get(href)).read()
+    assert first == again and len(services.letter_pdfs) == 1
+
+    clock.advance(minutes=1)
+    rename = "Al-Haddad"
+    changed = await step(
+        services, clock, person, Channel.SMS,
+        lambda port: port.set_part(issued.request_id, "family-name", rename),
+    )  # fmt: skip
+    assert isinstance(changed, RequestView)
+    after = await (await client.get(href)).read()
+    assert rename in pdf_text(after) and len(services.letter_pdfs) == 1
+
+
+async def test_the_outbox_loader_picks_the_feature_by_the_references_prefix(
+    services: Services, clock: Clock
+) -> None:
+    person, _ = await person_on(services, Channel.SMS, "+4915112345670")
+    issued = await letter_for(services, clock, person, Channel.SMS)
+    async with services.sessionmaker() as session:
+        contact_id = await session.scalar(select(Contact.id).where(Contact.person_id == person))
+    assert contact_id is not None
+    sm, vault = services.sessionmaker, services.vault
+    load = by_prefix({
+        REFERENCE: attachment_loader(sm, vault, services.export_pdfs, clock),
+        LETTER_REFERENCE: letter_loader(sm, vault, services.letter_pdfs, clock),
+    })  # fmt: skip
+
+    [letter] = await load(issued.reference, contact_id)
+    assert letter.media_type == "application/pdf" and letter.data.startswith(b"%PDF")
+    for gone in (f"{REFERENCE}{issued.request_id}", "something-else:1",
+                 f"{LETTER_REFERENCE}{issued.request_id + 1}"):  # fmt: skip
+        with pytest.raises(LookupError):
+            await load(gone, contact_id)

@@ -1,0 +1,75 @@
+"""Requests in "My data": each one in the inventory (held on consent until it is
+erased), and in the export which parts are held but never their values."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from bot.i18n import access_sentence
+from bot.kernel.types import Channel
+from bot.mydata import Basis, CategoryId, RequestKind, export_pdf, inventory
+from bot.rights import RequestView
+from bot.runtime.services import Services
+from flows.my_data import holder_request
+from tests.mydata.test_export import exported
+from tests.mydata.test_inventory import connected_by_sms
+from tests.rights.support import IDENTITY, step, typed
+from tests.support.clock import Clock
+from tests.support.json_schema import errors
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "my-data-export.schema.json").read_text()
+)
+
+
+async def test_each_request_is_listed_with_its_end_and_never_its_values(
+    services: Services, clock: Clock
+) -> None:
+    person, _ = await connected_by_sms(services, clock)
+    view = await step(services, clock, person, Channel.SMS,
+                      lambda port: port.start("azr", "correction"))  # fmt: skip
+    assert isinstance(view, RequestView)
+    await typed(services, clock, person, view.request_id, IDENTITY)
+    await typed(services, clock, person, view.request_id, {"wrong": "Name: Hadad"})
+
+    async with services.sessionmaker() as session:
+        held = await inventory(session, person, services.settings, clock())
+    [item] = [r for r in held.requests if r.kind is RequestKind.HOLDER_REQUEST]
+    assert CategoryId.REQUESTS in held.categories()
+    assert item.held.basis is Basis.CONSENT and item.held.record_id is not None
+    assert item.held.until == (clock() + timedelta(days=services.settings.request_days)).date()
+    assert item.holder_name == "Central Register of Foreign Nationals (AZR)"
+    assert item.request_kind == "correction"
+    line = services.catalogs["de"].text(holder_request(item))
+    assert "Ausländerzentralregister" in line or "AZR" in line
+    assert "Berichtigung Ihrer Daten" in line
+
+    document = await exported(services, person, clock)
+    assert errors(SCHEMA, document) == []
+    [request] = document["requests"]
+    assert request["holder"] == "azr" and request["kind"] == "correction"
+    assert request["parts_held"] == [*IDENTITY, "wrong"]
+    assert request["parts_missing"] == ["right"]
+    assert request["letter_link_until"] is None
+    flat = json.dumps(document, ensure_ascii=False)
+    for value in ("Haddad", "Aleppo", "03.04.1991", "1991-04-03", "syrisch", "Hadad"):
+        assert value not in flat, value
+    # The person's own actions on the request, as the access log words them.
+    actions = {entry["action"] for entry in document["access_log"]["entries"]}
+    assert {"rights.start", "rights.change"} <= actions
+    for entry in document["access_log"]["entries"]:
+        text = services.catalogs["de"].text(access_sentence(
+            at=clock(), role=entry["role"], organisation=entry["organisation"],
+            action=entry["action"], categories=entry["categories"], via=entry["via"],
+        ))  # fmt: skip
+        if entry["action"] == "rights.change":
+            assert "Sie haben eine Anfrage an eine Behörde geändert" in text
+
+    pdf = export_pdf(document, services.catalogs["de"])
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Anfragen an Behörden" in text and "Bundesverwaltungsamt" in text.replace("\n", " ")
