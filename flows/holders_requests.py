@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+# The function, not its module (`from bot.holders import catalog` names both).
+from bot import holders as registry
 from bot.conversation import Context, Input, Requests, Step
-from bot.holders import RequestKind, catalog
+from bot.holders import RequestKind
 from bot.kernel.types import Channel, Choice, Reply, Text, t
 from flows import holders_texts as words
 from flows.my_data import BACK
@@ -49,7 +51,7 @@ STATUSES: dict[str, Text] = {
 
 
 def holder_name(ctx: Context, slug: str) -> Text | str:
-    found = catalog(ctx.settings).get(slug)
+    found = registry.catalog(ctx.settings).get(slug)
     return words.SHORT.get(slug, slug) if found is None else words.name(found)
 
 

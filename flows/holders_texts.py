@@ -119,13 +119,13 @@ def _marked(holder: Holder, may: bool) -> Text:
 
 
 def holder_sms(holder: Holder, may: bool, number: int) -> list[Reply]:
-    """One holder by SMS: the number it has among the choices, its name and why it holds
-    data; a long why goes in a message of its own."""
+    """One holder by SMS: the number it has among the choices ("3)", unlike a choice's
+    "3."), its name and why it holds data; a long why goes in a message of its own."""
     shown, why = _marked(holder, may), Text(holder.plain_why, {})
     marker = len(MAY.msgid) if may else 0
     if len(holder.plain_name) + marker + len(holder.plain_why) <= SMS_LINE_CHARS:
-        return [Reply((Text(f"{number}. {{name}}: {{why}}", {"name": shown, "why": why}),))]
-    return [Reply((Text(f"{number}. {{name}}", {"name": shown}),)), Reply((why,))]
+        return [Reply((Text(f"{number}) {{name}}: {{why}}", {"name": shown, "why": why}),))]
+    return [Reply((Text(f"{number}) {{name}}", {"name": shown}),)), Reply((why,))]
 
 
 def cockpit_line(cockpit: Any, sms: bool) -> Text:
