@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
+from bot.cli import holders as cli_holders
 from bot.cli import letters as cli_letters
 from bot.cli import office as cli_office
 from bot.cli import security as cli_security
@@ -325,6 +326,7 @@ def parser() -> argparse.ArgumentParser:
     cli_letters.register(commands, _check_schema)
     cli_security.register(commands, _check_schema)
     cli_transfer.register(commands)
+    cli_holders.register(commands)
     return root
 
 

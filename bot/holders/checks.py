@@ -19,11 +19,17 @@ from bot.kernel.postal import check_line
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_FILE = REPO_ROOT / "docs" / "holders.schema.json"
-SUPERVISOR_SLUGS = ("bfdi",) + tuple(
-    f"land-{code}"
-    for code in "bw by be bb hb hh he mv ni nw rp sl sn st sh th".split()
-)
+LANDS = ("bw", "by", "be", "bb", "hb", "hh", "he", "mv", "ni", "nw", "rp", "sl", "sn", "st",
+         "sh", "th")  # fmt: skip
+SUPERVISOR_SLUGS = ("bfdi", *(f"land-{code}" for code in LANDS))
 _POSTCODE = re.compile(r"^\d{5}$")
+#: What a line's problem means, for the operator.
+LINE_WORDS = {
+    "empty": "is empty",
+    "too-long": "is too long (one line, 200 characters at most)",
+    "characters": "holds control or text-direction characters",
+    "no-house-number": "has no house number",
+}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -61,8 +67,12 @@ def _read(path: Path, problems: list[str]) -> Any:
 def _against(schema: dict[str, Any], name: str, value: Any, where: str) -> list[str]:
     part = {"$defs": schema["$defs"], **({"$ref": f"#/$defs/{name}"} if name else schema)}
     part.pop("$schema", None)
-    return [f"{where}: {problem.removeprefix('$.').removeprefix('$')}" for problem in
-            schema_errors(part, value)]  # fmt: skip
+    return [f"{where}: {_field(problem)}" for problem in schema_errors(part, value)]
+
+
+def _field(problem: str) -> str:
+    """The checker's "$.a.b: why" as "a.b: why" ("$: why" as "why")."""
+    return problem.removeprefix("$: ").removeprefix("$.")
 
 
 def check_address(value: Any, field: str, where: str) -> list[str]:
@@ -75,7 +85,7 @@ def check_address(value: Any, field: str, where: str) -> list[str]:
     for line in ("name", "extra", "street", "city"):
         text = value.get(line)
         if isinstance(text, str) and check_line(text) is not None:
-            found.append(f"{where}: {field}.{line}: {check_line(text)} ({text!r})")
+            found.append(f"{where}: {field}.{line}: {text!r} {LINE_WORDS[check_line(text) or '']}")
     return found
 
 
@@ -152,10 +162,10 @@ def read_shipped(data_dir: Path, today: date, schema: dict[str, Any] | None = No
         for i, item in enumerate(listed):
             where = f"{shown(path)}: [{i}]"
             found = _against(schema, "supervisor", item, where)
-            if not found:
-                found = _common(item, where, today)
+            if isinstance(item, dict):
+                found += _common(item, where, today)
                 found += check_address(item.get("address"), "address", where)
-                if item["slug"] in supervisors:
+                if item.get("slug") in supervisors:
                     found.append(f"{where}: slug: {item['slug']!r} appears twice")
             problems.extend(found)
             if not found:
@@ -164,6 +174,7 @@ def read_shipped(data_dir: Path, today: date, schema: dict[str, Any] | None = No
             if slug not in supervisors and not problems:
                 problems.append(f"{shown(path)}: supervisor {slug!r} is missing")
     holders: dict[str, Holder] = {}
+    seen: dict[str, str] = {}
     known = set(supervisors) | set(SUPERVISOR_SLUGS)
     for file in sorted((data_dir / "holders").glob("*.json")):
         data = _read(file, problems)
@@ -171,8 +182,11 @@ def read_shipped(data_dir: Path, today: date, schema: dict[str, Any] | None = No
             continue
         found = _against(schema, "", data, shown(file))
         found += check_holder(data, file, known, today)
-        if isinstance(data, dict) and data.get("slug") in holders:
-            found.append(f"{shown(file)}: slug: {data['slug']!r} appears twice")
+        named = data.get("slug") if isinstance(data, dict) else None
+        if isinstance(named, str) and named in seen:
+            found.append(f"{shown(file)}: slug: {named!r} appears twice (also {seen[named]})")
+        elif isinstance(named, str):
+            seen[named] = shown(file)
         problems.extend(found)
         if not found:
             holders[data["slug"]] = parse.holder(data)

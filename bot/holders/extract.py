@@ -11,6 +11,8 @@ from typing import IO, Any
 #: The pattern under bot/ (babel.cfg and bot/i18n/check.py name it too).
 PATTERN = "holders/data/**.json"
 METHOD = "bot.holders.extract:extract_holders"
+#: Flows show these texts with t() / Text(): the messages domain's marker.
+MARKER = "t"
 
 
 def _texts(data: Any, at: str) -> Iterator[tuple[str, str]]:
@@ -40,7 +42,12 @@ def extract_holders(
     comment_tags: Collection[str],
     options: Mapping[str, Any],
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
-    """(line, function, message, comments) for each plain text, as Babel wants them."""
+    """(line, function, message, comments) for each plain text, as Babel wants them.
+
+    The texts belong to the messages domain (marked `t`): with another domain's
+    keywords (the staff pages) there is nothing here."""
+    if MARKER not in keywords:
+        return
     raw = fileobj.read().decode("utf-8")
     data = json.loads(raw)
     lines = raw.splitlines()
@@ -53,4 +60,4 @@ def extract_holders(
             line = _line_of(lines, text, line) - 1
             about = f"holder {owner} ({name})" if name else f"the {owner} pointer"
             comment = f"TRANSLATORS: data-holder catalog, {about}, field {field}."
-            yield line + 1, None, text, [comment]
+            yield line + 1, MARKER, text, [comment]

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from bot.holders.checks import SUPERVISOR_SLUGS
+from bot.holders.checks import LINE_WORDS, SUPERVISOR_SLUGS
 from bot.kernel.postal import check_line, check_street
 
 LOCAL_SLUGS = ("auslaenderbehoerde", "meldebehoerde", "jobcenter", "sozialamt")
@@ -93,7 +93,9 @@ def check_local(data: dict[str, object], where: str) -> list[str]:
 def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
     at = f"{where}: [{slug}]"
     problems = [
-        f"{at} {name}: unknown field; use {', '.join(FIELDS)}" for name in table if name not in FIELDS
+        f"{at} {name}: unknown field; use {', '.join(FIELDS)}"
+        for name in table
+        if name not in FIELDS
     ]
     for name, value in table.items():
         if name in FIELDS and not isinstance(value, str):
@@ -107,9 +109,9 @@ def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
         problems.append(f"{at}: {missing} missing (an address needs name, street, postcode, city)")
     for name in ("name", "city", "hours", "phone"):
         if name in text and (problem := check_line(text[name])) is not None:
-            problems.append(f"{at} {name}: {problem}")
+            problems.append(f"{at} {name}: {text[name]!r} {LINE_WORDS[problem]}")
     if "street" in text and (problem := check_street(text["street"])) is not None:
-        problems.append(f"{at} street: {problem} ({text['street']!r})")
+        problems.append(f"{at} street: {text['street']!r} {LINE_WORDS[problem]}")
     if "postcode" in text and not _POSTCODE.match(text["postcode"]):
         problems.append(f"{at} postcode: {text['postcode']!r} is not five digits")
     email = text.get("email")
@@ -117,8 +119,7 @@ def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
         problems.append(f"{at} email: {email!r} is not an e-mail address")
     if text.get("supervisor") not in (None, *SUPERVISOR_SLUGS):
         problems.append(
-            f"{at} supervisor: {text['supervisor']!r} is not a supervisor "
-            f"(bfdi, land-bw … land-th)"
+            f"{at} supervisor: {text['supervisor']!r} is not a supervisor (bfdi, land-bw … land-th)"
         )
     if "run-by" in text and slug != "jobcenter":
         problems.append(f"{at} run-by: only the jobcenter has run-by")
@@ -225,7 +226,9 @@ def write_local(path: Path, update: dict[str, object]) -> None:
         raise
 
 
-def body_supervisor(slug: str, body: Body | None, partial: dict[str, str], land: str | None) -> str | None:
+def body_supervisor(
+    slug: str, body: Body | None, partial: dict[str, str], land: str | None
+) -> str | None:
     """A municipal body's supervisor: the operator's override, then the Jobcenter's
     operator (joint → BfDI), then the Land's authority."""
     override = body.supervisor if body else partial.get("supervisor")
@@ -238,4 +241,3 @@ def body_supervisor(slug: str, body: Body | None, partial: dict[str, str], land:
         if run_by != "municipal":
             return None  # unknown until the operator says who runs it
     return f"land-{land}" if land else None
-

@@ -73,7 +73,7 @@ def _check(
     if schema.get("format") in ("date", "date-time") and isinstance(value, str):
         try:
             parsed = (date if schema["format"] == "date" else datetime).fromisoformat(value)
-            if schema["format"] == "date-time" and parsed.tzinfo is None:  # type: ignore[union-attr]
+            if isinstance(parsed, datetime) and parsed.tzinfo is None:
                 out.append(f"{at}: {value!r} has no time zone")
         except ValueError:
             out.append(f"{at}: {value!r} is not a {schema['format']}")
