@@ -1,4 +1,4 @@
-""" "Who holds my data" for tests on the channels: every choice it can offer."""
+"""Every choice "Who holds my data" can offer, for tests on the channels."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from bot.holders import catalog
 from bot.kernel.types import Choice
 from flows import holders_texts as words
 from flows.holders import UNSURE, situation_choices
-from flows.holders_requests import CONFIRM, KEEP
+from flows.holders_requests import AGAIN, CONFIRM, DELETE, GO_ON, KEEP, TO_REQUESTS
 
 
 def holders_choices(settings: Settings) -> list[Choice]:
@@ -16,4 +16,4 @@ def holders_choices(settings: Settings) -> list[Choice]:
     found = catalog(settings).holders
     each = [words.holder_choice(h, sms) for h in found for sms in (False, True)]
     return [*each, *situation_choices(), UNSURE, words.WRITE, words.TO_LIST, words.MY_DATA,
-            words.REQUESTS, CONFIRM, KEEP]  # fmt: skip
+            words.REQUESTS, CONFIRM, KEEP, GO_ON, AGAIN, DELETE, TO_REQUESTS]  # fmt: skip
