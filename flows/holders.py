@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# The function, not its module (`from bot.holders import catalog` names both).
+from bot import holders as registry
 from bot.conversation import Context, Input, Step
-from bot.holders import Answer, Holder, HolderKind, Situation, catalog
+from bot.holders import Answer, Holder, HolderKind, Situation
 from bot.i18n import fold
 from bot.kernel.types import Channel, Choice, Reply, Text, t
 from flows import holders_requests as requests
@@ -65,7 +67,7 @@ def _slugs(found: Sequence[Holder]) -> list[str]:
 def matters(ctx: Context, situation: Situation, question: str, other: Sequence[Answer]) -> bool:
     """Whether the answer to `question` ("benefits" or "job") can change the list, for
     any of the `other` question's answers."""
-    applying = catalog(ctx.settings).applying
+    applying = registry.catalog(ctx.settings).applying
     for answer in other:
         if question == "benefits":
             yes, no = (applying(situation, given, answer) for given in (Answer.YES, Answer.NO))
@@ -79,7 +81,7 @@ def matters(ctx: Context, situation: Situation, question: str, other: Sequence[A
 def result(ctx: Context, situation: Situation, benefits: Answer, job: Answer) -> dict[str, Any]:
     """The list's state: the slugs of the holders that apply, and of those that only may
     (listed because of a "not sure"). The answers themselves are not kept."""
-    applying = catalog(ctx.settings).applying
+    applying = registry.catalog(ctx.settings).applying
     found = _slugs(applying(situation, benefits, job))
     sure = set(_slugs(applying(situation, _certain(benefits), _certain(job))))
     return {"holders": found, "may": [slug for slug in found if slug not in sure]}
@@ -97,7 +99,7 @@ class HoldersFlow:
         if data.get("show") == "requests":
             return await requests.show(ctx, dict(data))
         if isinstance(data.get("holder"), str):
-            found = catalog(ctx.settings).get(data["holder"])
+            found = registry.catalog(ctx.settings).get(data["holder"])
             if found is not None:
                 return self.details(ctx, found, _listed(data))
         intro = Reply((INTRO,)) if ctx.channel is Channel.SMS else None
@@ -139,7 +141,8 @@ class HoldersFlow:
         if given.choice == words.REQUESTS.id:
             return await requests.show(ctx, _listed(data))
         if step == "details":
-            return self._from_details(ctx, data, given)
+            # A holder named from here (typed, or a button of the list) is shown too.
+            return self._from_details(ctx, data, given) or self._picked(ctx, data, given)
         if step == "list":
             return self._picked(ctx, data, given)
         return None
@@ -181,7 +184,7 @@ class HoldersFlow:
     # -- the list ------------------------------------------------------------------
 
     def _holders(self, ctx: Context, data: Mapping[str, Any]) -> list[Holder]:
-        found = catalog(ctx.settings)
+        found = registry.catalog(ctx.settings)
         listed = [found.get(slug) for slug in data.get("holders", ())]
         return [holder for holder in listed if holder is not None]
 
@@ -197,7 +200,7 @@ class HoldersFlow:
         holders = self._holders(ctx, state)
         may = set(state.get("may", ()))
         sms = ctx.channel is Channel.SMS
-        cockpit = words.cockpit_line(catalog(ctx.settings).cockpit, sms)
+        cockpit = words.cockpit_line(registry.catalog(ctx.settings).cockpit, sms)
         choices = self._list_choices(ctx, state)
         if sms:
             replies = [Reply((*before, words.CHOOSE, words.LIST_HEADER))]
@@ -223,7 +226,7 @@ class HoldersFlow:
         slug = _typed_slug(given)
         if slug is None:
             return None
-        found = catalog(ctx.settings).get(slug)
+        found = registry.catalog(ctx.settings).get(slug)
         if found is None:
             return self._not_found(ctx, data)
         return self.details(ctx, found, _listed(data))
@@ -231,14 +234,14 @@ class HoldersFlow:
     # -- one holder ----------------------------------------------------------------
 
     def _detail_choices(self, ctx: Context, slug: Any) -> tuple[Choice, ...]:
-        found = catalog(ctx.settings).get(slug) if isinstance(slug, str) else None
+        found = registry.catalog(ctx.settings).get(slug) if isinstance(slug, str) else None
         if found is not None and found.kind is HolderKind.OPERATOR:
             return (words.MY_DATA, words.TO_LIST, BACK)
         return (words.WRITE, words.TO_LIST, BACK)
 
     def details(self, ctx: Context, holder: Holder, state: Mapping[str, Any]) -> Step:
         sms = ctx.channel is Channel.SMS
-        supervisor = catalog(ctx.settings).supervisor_of(holder)
+        supervisor = registry.catalog(ctx.settings).supervisor_of(holder)
         choices = self._detail_choices(ctx, holder.slug)
         replies = words.details(holder, supervisor, sms, choices)
         return Step(tuple(replies), NAME, "details", {**state, "holder": holder.slug})
@@ -250,7 +253,7 @@ class HoldersFlow:
         if given.choice == words.MY_DATA.id:
             return go("my_data")
         if given.choice == words.WRITE.id and isinstance(slug, str):
-            found = catalog(ctx.settings).get(slug)
+            found = registry.catalog(ctx.settings).get(slug)
             if found is None:
                 return self._not_found(ctx, data)
             if found.kind is HolderKind.OPERATOR:

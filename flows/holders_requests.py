@@ -1,5 +1,7 @@
-"""My requests: the person's requests to agencies, what each is and when it is erased,
-and deleting one (with a confirmation). Part of the "holders" flow (flows/holders.py).
+"""My requests: the person's requests to agencies, what each is and when it is erased;
+one of them goes on (the request wizard, flows/rights_request.py: the questions still
+open, or the letter again) or is deleted after a confirmation. Part of the "holders"
+flow (flows/holders.py).
 
 The requests come from the `Requests` port, which only ever sees the person of the step:
 a request id that is not theirs (a stale or made-up choice) is "not found", and nothing
@@ -11,15 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+# The function, not its module (`from bot.holders import catalog` names both).
+from bot import holders as registry
 from bot.conversation import Context, Input, Requests, Step
-from bot.holders import RequestKind, catalog
+from bot.holders import RequestKind
 from bot.kernel.types import Channel, Choice, Reply, Text, t
 from flows import holders_texts as words
+from flows.common import go
 from flows.my_data import BACK
 
 NAME = "holders"
-STEPS = frozenset({"requests", "confirm-delete"})
-DELETE_CHOICE = "delete:"
+STEPS = frozenset({"requests", "request", "confirm-delete"})
+REQUEST_CHOICE = "request:"
+GO_ON = Choice("go-on", t("Go on with it"))
+AGAIN = Choice("again", t("Get the letter again"))
+DELETE = Choice("delete", t("Delete it"))
+TO_REQUESTS = Choice("requests", t("Back to my requests"))
 CONFIRM = Choice("confirm", t("Yes, delete it"))
 KEEP = Choice("keep", t("No, keep it"))
 
@@ -28,7 +37,8 @@ NONE = t("You have no requests to agencies.")
 # TRANSLATORS: one request: {holder} is the agency's name, {kind} what is asked (e.g.
 # "access to your data"), {status} e.g. "not finished", {date} a date.
 LINE = t("{number}. {holder}: {kind}, {status}. Erased on {date} at the latest.")
-CHOOSE = t("Choose a request to delete it.")
+CHOOSE = t("Choose a request to go on with it or to delete it.")
+WHAT = t("What would you like to do with this request?")
 ASK = t("Delete your request to {holder} ({kind})? Everything you typed for it is erased at once.")
 DELETED = t("Deleted. Everything you typed for it is gone.")
 NOT_FOUND = t("That request was not found. Nothing was deleted.")
@@ -49,7 +59,7 @@ STATUSES: dict[str, Text] = {
 
 
 def holder_name(ctx: Context, slug: str) -> Text | str:
-    found = catalog(ctx.settings).get(slug)
+    found = registry.catalog(ctx.settings).get(slug)
     return words.SHORT.get(slug, slug) if found is None else words.name(found)
 
 
@@ -61,9 +71,17 @@ def _back(state: Mapping[str, Any]) -> tuple[Choice, ...]:
     return (words.TO_LIST, BACK) if state.get("holders") else (BACK,)
 
 
-def _delete_choice(number: int, request_id: int) -> Choice:
+def _request_choice(number: int, request_id: int) -> Choice:
     # TRANSLATORS: a choice under the list of requests: {number} is the request's number.
-    return Choice(f"{DELETE_CHOICE}{request_id}", t("Delete request {number}", number=number))
+    return Choice(f"{REQUEST_CHOICE}{request_id}", t("Request {number}", number=number))
+
+
+def line(ctx: Context, number: int, request: Any) -> Text:
+    """One request (a bot.rights.RequestView): agency, kind, how far, erased when."""
+    status = STATUSES.get(str(request.status), str(request.status))
+    holder, kind = holder_name(ctx, request.holder), kind_words(request.kind)
+    return t(LINE.msgid, number=number, holder=holder, kind=kind, status=status,
+             date=request.erase_at.date())  # fmt: skip
 
 
 async def show(ctx: Context, state: dict[str, Any], *before: Text) -> Step:
@@ -72,12 +90,8 @@ async def show(ctx: Context, state: dict[str, Any], *before: Text) -> Step:
     mine = await ctx.port(Requests).mine()
     if not mine:
         return Step((Reply((*before, NONE), _back(state)),), NAME, "requests", state)
-    lines = [
-        t(LINE.msgid, number=n, holder=holder_name(ctx, r.holder), kind=kind_words(r.kind),
-          status=STATUSES.get(str(r.status), str(r.status)), date=r.erase_at.date())
-        for n, r in enumerate(mine, 1)
-    ]  # fmt: skip
-    choices = (*(_delete_choice(n, r.request_id) for n, r in enumerate(mine, 1)), *_back(state))
+    lines = [line(ctx, n, r) for n, r in enumerate(mine, 1)]
+    choices = (*(_request_choice(n, r.request_id) for n, r in enumerate(mine, 1)), *_back(state))
     if ctx.channel is Channel.SMS:
         replies = [Reply((*before, HEADER)), *(Reply((line,)) for line in lines)]
         replies.append(Reply((CHOOSE,), choices))
@@ -86,9 +100,16 @@ async def show(ctx: Context, state: dict[str, Any], *before: Text) -> Step:
     return Step(tuple(replies), NAME, "requests", state)
 
 
+def _actions(request: Any) -> tuple[Choice, ...]:
+    go_on = GO_ON if request is None or request.missing else AGAIN
+    return (go_on, DELETE, TO_REQUESTS)
+
+
 def prompt(ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
     if step == "confirm-delete":
         return Reply((t("Delete this request?"),), (CONFIRM, KEEP))
+    if step == "request":
+        return Reply((WHAT,), (GO_ON, DELETE, TO_REQUESTS))
     return Reply((CHOOSE,), _back(data))
 
 
@@ -96,27 +117,40 @@ async def handle(ctx: Context, step: str, data: dict[str, Any], given: Input) ->
     state = {k: v for k, v in data.items() if k in ("holders", "may")}
     if step == "requests":
         return await _picked(ctx, state, given)
-    if step != "confirm-delete":
-        return None
-    if given.choice == KEEP.id:
+    if given.choice in (KEEP.id, TO_REQUESTS.id):
         return await show(ctx, state)
-    if given.choice != CONFIRM.id or not isinstance(data.get("request"), int):
+    request_id = data.get("request")
+    if not isinstance(request_id, int):
         return None
-    deleted = await ctx.port(Requests).delete(data["request"])
-    return await show(ctx, state, DELETED if deleted else NOT_FOUND)
+    if step == "request" and given.choice in (GO_ON.id, AGAIN.id):
+        if await ctx.port(Requests).view(request_id) is None:
+            return await show(ctx, state, NOT_FOUND)
+        return go("rights_request", data={"request": request_id})
+    if step == "request" and given.choice == DELETE.id:
+        found = await ctx.port(Requests).view(request_id)
+        if found is None:
+            return await show(ctx, state, NOT_FOUND)
+        ask = t(ASK.msgid, holder=holder_name(ctx, found.holder), kind=kind_words(found.kind))
+        return Step((Reply((ask,), (CONFIRM, KEEP)),), NAME, "confirm-delete", data)
+    if step == "confirm-delete" and given.choice == CONFIRM.id:
+        deleted = await ctx.port(Requests).delete(request_id)
+        return await show(ctx, state, DELETED if deleted else NOT_FOUND)
+    return None
 
 
 async def _picked(ctx: Context, state: dict[str, Any], given: Input) -> Step | None:
+    """A request chosen from the list: what to do with it. One that is not the person's
+    (a stale or made-up choice) is "not found", and nothing happens."""
     choice = given.choice or ""
-    if not choice.startswith(DELETE_CHOICE):
+    if not choice.startswith(REQUEST_CHOICE):
         return None
-    try:
-        request_id = int(choice.removeprefix(DELETE_CHOICE))
-    except ValueError:
+    mine = await ctx.port(Requests).mine()
+    number, found = next(
+        ((n, r) for n, r in enumerate(mine, 1) if f"{REQUEST_CHOICE}{r.request_id}" == choice),
+        (0, None),
+    )
+    if found is None:
         return await show(ctx, state, NOT_FOUND)
-    found = await ctx.port(Requests).view(request_id)
-    if found is None:  # not the person's (a stale or made-up choice): nothing happens
-        return await show(ctx, state, NOT_FOUND)
-    ask = t(ASK.msgid, holder=holder_name(ctx, found.holder), kind=kind_words(found.kind))
-    data = {**state, "request": request_id}
-    return Step((Reply((ask,), (CONFIRM, KEEP)),), NAME, "confirm-delete", data)
+    data = {**state, "request": found.request_id}
+    reply = Reply((line(ctx, number, found), WHAT), _actions(found))
+    return Step((reply,), NAME, "request", data)

@@ -70,8 +70,6 @@ PROOF: dict[IdentityProof, Text] = {
         "Proof of identity: give your file or customer number, so they can find your file."
     ),
 }
-# TRANSLATORS: {way} is a sentence on the online route, {web} a web address.
-ONLINE = t("Online: {way} {web}")
 # TRANSLATORS: {form} is the form's German name, {web} its web address.
 FORM = t("It has its own form, and the letter Lotse writes follows it: {form} {web}")
 FREE = t("Asking is free. They must answer within one month.")
@@ -119,13 +117,13 @@ def _marked(holder: Holder, may: bool) -> Text:
 
 
 def holder_sms(holder: Holder, may: bool, number: int) -> list[Reply]:
-    """One holder by SMS: the number it has among the choices, its name and why it holds
-    data; a long why goes in a message of its own."""
+    """One holder by SMS: the number it has among the choices ("3)", unlike a choice's
+    "3."), its name and why it holds data; a long why goes in a message of its own."""
     shown, why = _marked(holder, may), Text(holder.plain_why, {})
     marker = len(MAY.msgid) if may else 0
     if len(holder.plain_name) + marker + len(holder.plain_why) <= SMS_LINE_CHARS:
-        return [Reply((Text(f"{number}. {{name}}: {{why}}", {"name": shown, "why": why}),))]
-    return [Reply((Text(f"{number}. {{name}}", {"name": shown}),)), Reply((why,))]
+        return [Reply((Text(f"{number}) {{name}}: {{why}}", {"name": shown, "why": why}),))]
+    return [Reply((Text(f"{number}) {{name}}", {"name": shown}),)), Reply((why,))]
 
 
 def cockpit_line(cockpit: Any, sms: bool) -> Text:
@@ -183,7 +181,9 @@ def how_to_ask(holder: Holder, sms: bool) -> list[Text]:
     By SMS the form without its web address (the letter follows it anyway)."""
     texts = [where(holder), PROOF[holder.identity_proof]]
     if holder.online is not None:
-        texts.append(t(ONLINE.msgid, way=Text(holder.online.plain, {}), web=holder.online.web))
+        # The catalog's sentence names the route itself ("Online through the federal portal…").
+        way = Text(holder.online.plain, {})
+        texts.append(Text("{way} {web}", {"way": way, "web": holder.online.web}))
     if holder.form is not None:
         web = "" if sms else holder.form.web
         texts.append(t(FORM.msgid, form=holder.form.name_de, web=web))

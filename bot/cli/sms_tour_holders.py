@@ -1,4 +1,4 @@
-""""Who holds my data" in the SMS tour (bot/cli/sms_tour.py): both ways through the
+"""The SMS tour (bot/cli/sms_tour.py) through "Who holds my data": both ways through the
 questions (a question skipped, "not sure" and its "may hold"), the longest list, every
 kind of holder's details (the AZR with its form, online route and many recipients, a
 local office not filled in, the person's own health insurer, Lotse itself), and a

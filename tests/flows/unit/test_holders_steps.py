@@ -177,7 +177,8 @@ async def test_a_holders_details_say_how_to_ask(bench: Bench) -> None:
     assert where.msgid == "Where to write: {address}"
     assert "Bundesverwaltungsamt" in where.params["address"]
     assert texts[2].startswith("Proof of identity: your signature must be certified")
-    assert "Online: {way} {web}" in texts
+    online = next(t for t in reply.texts if t.msgid == "{way} {web}")
+    assert online.params["way"].msgid.startswith("Online through the federal portal")
     form = next(t for t in reply.texts if t.msgid.startswith("It has its own form"))
     assert "Ausländerzentralregister" in form.params["form"]
     assert "Asking is free. They must answer within one month." in texts
@@ -277,7 +278,9 @@ async def request(book: Book, someone: StepPerson, holder: str, kind: RequestKin
     rows = book.rows.setdefault(person_id, [])
     request_id = 100 + sum(len(r) for r in book.rows.values())
     erase = datetime(2027, 2, 21, tzinfo=UTC) + timedelta(days=len(rows))
-    rows.insert(0, Stored(request_id, holder, kind, "drafted", erase))
+    missing = ("birth-date",) if kind is RequestKind.CORRECTION else ()
+    status = "drafted" if missing else "ready"
+    rows.insert(0, Stored(request_id, holder, kind, status, erase, missing))
     return request_id
 
 
@@ -297,8 +300,19 @@ async def test_my_requests_lists_and_deletes_after_asking(bench: Bench, book: Bo
     assert [line.params["kind"].msgid for line in lines] == ["access to your data", "correction"]
     assert lines[1].params["holder"].msgid == "Central Register of Foreign Nationals (AZR)"
     assert lines[1].params["date"] == datetime(2027, 2, 21, tzinfo=UTC).date()
-    assert choice_ids(reply) == [f"delete:{second}", f"delete:{first}", "list", "back"]
-    ask = await someone.handle(FLOW, "requests", Input(choice=f"delete:{first}"), step.data)
+    assert choice_ids(reply) == [f"request:{second}", f"request:{first}", "list", "back"]
+    picked = await someone.handle(FLOW, "requests", Input(choice=f"request:{first}"), step.data)
+    assert picked is not None and picked.step == "request" and picked.data["request"] == first
+    [about] = picked.replies
+    assert about.texts[0].params["number"] == 2
+    # Not finished: it goes on in the request wizard, with the questions still open.
+    assert choice_ids(about) == ["go-on", "delete", "requests"]
+    go_on = await someone.handle(FLOW, "request", Input(choice="go-on"), picked.data)
+    assert go_on is not None and (go_on.flow, go_on.step) == ("rights_request", None)
+    assert go_on.data == {"request": first}
+    ready = await someone.handle(FLOW, "requests", Input(choice=f"request:{second}"), step.data)
+    assert ready is not None and choice_ids(ready.replies[0])[0] == "again"
+    ask = await someone.handle(FLOW, "request", Input(choice="delete"), picked.data)
     assert ask is not None and ask.step == "confirm-delete" and ask.data["request"] == first
     assert choice_ids(ask.replies[0]) == ["confirm", "keep"]
     kept = await someone.handle(FLOW, "confirm-delete", Input(choice="keep"), ask.data)
@@ -321,14 +335,16 @@ async def test_another_persons_request_is_not_found_and_nothing_is_deleted(
     await other.enter(FLOW)
     theirs = await request(book, other, "bamf", RequestKind.ACCESS)
     step = await mine.enter(FLOW, {"show": "requests"})
-    for choice in (f"delete:{theirs}", "delete:abc"):
+    for choice in (f"request:{theirs}", "request:abc"):
         refused = await mine.handle(FLOW, "requests", Input(choice=choice), step.data)
         assert refused is not None and refused.step == "requests"
         assert msgids(refused.replies[0])[0] == "That request was not found. Nothing was deleted."
-    # Even a confirmation forged with their id deletes nothing.
-    forged = await mine.handle(FLOW, "confirm-delete", Input(choice="confirm"), {"request": theirs})
-    assert forged is not None
-    assert msgids(forged.replies[0])[0] == "That request was not found. Nothing was deleted."
+    # Even steps forged with their id delete nothing and lead nowhere.
+    forged = {"request": theirs}
+    for at, choice in (("confirm-delete", "confirm"), ("request", "delete"), ("request", "go-on")):
+        refused = await mine.handle(FLOW, at, Input(choice=choice), forged)
+        assert refused is not None and refused.flow == "holders"
+        assert msgids(refused.replies[0])[0] == "That request was not found. Nothing was deleted."
     assert book.deleted == [] and len(book.rows[await other.person_id() or 0]) == 1
 
 
