@@ -2,15 +2,15 @@
 anything is typed, each part typed on its own, then the letter on the person's channel.
 
 Entered from "Who holds my data" with `{"holder": slug}`, or with `{"request": id}` to go
-on with a request started before: the questions still open are asked, or the letter is
-made again.
+on with a request started before (from "My requests"): the questions still open are
+asked, or the letter is made again.
 
 What the person types is saved at once, encrypted, through the `Requests` port; the
 conversation's state (not encrypted) holds only the request's id, its kind and which
 part is asked, and a receipt never repeats what was typed. "Go on later" keeps what was
-saved: choosing the same holder and kind again goes on from there (or makes the letter
-again), "My requests" deletes it, and it is erased by itself `request_days` after its
-last change.
+saved: "My requests" goes on from there (or makes the letter again) or deletes it, as
+does choosing the same holder and kind again; it is erased by itself `request_days`
+after its last change.
 
 The letter arrives as the export of "My data" does: on the web chat as a link under the
 message, on Telegram as a document only after asking (it stays in the chat's history),

@@ -155,8 +155,8 @@ def problem_text(problem: str, part: str, typed: str) -> Text:
 
 def for_later(until: object) -> Text:
     # TRANSLATORS: {date} is a date; “My requests” is a button of "Who holds my data".
-    return t("Saved for later, until {date} at the latest. To go on, choose this agency and "
-             "the same request again. You can delete it in “My requests”.", date=until)  # fmt: skip
+    return t("Saved for later. Your request is kept until {date} at the latest. You can go on "
+             "with it or delete it in “My requests”.", date=until)  # fmt: skip
 
 
 #: Choosing a request again that was started before: it goes on, nothing is typed twice.
@@ -180,8 +180,7 @@ CONTAINS_WORDS = t("It also contains what you wrote, as you wrote it.")
 SEND_HERE = t("The letter contains your name and date of birth; it stays in this chat's "
               "history. Send it here?")  # fmt: skip
 SENT_HERE = t("Here is your letter.")
-NOT_SENT = t("Nothing was sent. To get the letter later, choose this agency and the same "
-                 "request again.")  # fmt: skip
+NOT_SENT = t("Nothing was sent. You can get the letter later in “My requests”.")
 NO_LETTER = t("Sorry, the letter could not be made. Please try again later.")
 
 
