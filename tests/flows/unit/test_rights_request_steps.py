@@ -356,3 +356,37 @@ async def test_a_typed_name_is_no_connect_code(wired: Bench) -> None:
         return wired.router.intercept(ctx, Input(text="K7QF-9M2X"))
 
     assert await person.step(intercepted) is None
+
+
+async def test_with_the_real_port_another_persons_request_is_not_reached(bench: Bench) -> None:
+    """The same through the runtime's own port (bot.rights): a stale or foreign request id
+    in the conversation's data is "no longer exists", and nothing is stored for it."""
+    owner = await onboarded(bench)
+    step = await started(owner, holder="azr", kind="correction")
+    request_id = step.data["request"]
+    other = await onboarded(bench, address="s-2")
+    for part, given in (("family-name", Input(text="Mallory")), ("street", Input(choice="later"))):
+        answered = await other.handle(FLOW, part, given, {"request": request_id})
+        assert answered is not None and msgids(*answered.replies) == [w.GONE.msgid]
+
+    async def view(ctx: Context) -> Any:
+        return await ctx.port(Requests).view(request_id)
+
+    assert (await owner.read(view)).missing[0].value == "family-name"  # nothing saved
+    assert await other.read(view) is None
+    # A birth date in the future, through the real checks: answered, nothing saved.
+    for part in ("family-name", "given-names"):
+        step = await answer(owner, step, TYPED[part])
+    future = await answer(owner, step, f"01.01.{bench.clock().year + 1}")
+    assert future.step == "birth-date" and msgids(future.replies[0]) == [
+        "That date is in the future. Please write your date of birth."
+    ]
+    assert (await owner.read(view)).missing[0].value == "birth-date"
+    # A correction of 5,000 characters, through the real checks: answered, nothing saved.
+    step = future
+    for part in w.IDENTITY[2:]:
+        step = await answer(owner, step, TYPED[part])
+    assert step.step == "wrong"
+    long = await answer(owner, step, "x" * 5000)
+    assert long.step == "wrong" and long.replies[0].texts[0].params["count"] == 5000
+    assert (await owner.read(view)).missing == (Part.WRONG, Part.RIGHT)
