@@ -2,7 +2,8 @@
 the real app, flows and storage, the letter read back from its PDF.
 
 - web chat: the letter's link under the message opens the PDF, in this session only;
-- Telegram: the document arrives only after the person says yes to having it there.
+- Telegram: the document arrives only after the person says yes to having it there;
+  after no, nothing is sent, and "My requests" asks again.
 
 What the person typed is in the letter and never in a chat message; a birth date in the
 future is answered and changes nothing; nothing is stored before consent."""
@@ -91,6 +92,15 @@ async def test_telegram_sends_the_letter_only_after_yes(tg: Harness) -> None:
     assert asked["text"].startswith("The letter contains your name and date of birth")
     assert buttons(asked) == ["yes", "no"]
     assert tg.fake.calls_to("sendDocument") == []  # nothing before yes
+    # No: nothing is sent; "My requests" asks again.
+    refused = await person.send(person.callback("no"))
+    assert refused[0]["text"].startswith("Nothing was sent.")
+    assert tg.fake.calls_to("sendDocument") == []
+    [(request_id,)] = [row[:1] for row in await stored(tg.services)]
+    for choice in (*TO_AZR[:4], "requests", f"request:{request_id}", "again"):
+        sent = await person.send(person.callback(choice))
+    assert sent[-1]["text"].startswith("The letter contains your name and date of birth")
+    assert tg.fake.calls_to("sendDocument") == []
     await person.send(person.callback("yes"))
     [call] = tg.fake.calls_to("sendDocument")
     assert call.params["chat_id"] == 6234567001
