@@ -102,3 +102,18 @@ def test_by_sms_each_request_line_fits_the_budget() -> None:
         ]  # fmt: skip
         over += [(lang, line) for line in lines if step_cost(lang, "my_data", line).segments > 3]
     assert over == []
+
+
+async def test_my_data_shows_requests_while_the_operators_holder_file_is_broken(
+    services: Services, clock: Clock
+) -> None:
+    person, _ = await connected_by_sms(services, clock)
+    await step(services, clock, person, Channel.SMS, lambda port: port.start("azr", "access"))
+    (services.settings.data_dir / "holders.toml").write_text("[jobcenter]\nnonsense = 1\n")
+
+    async with services.sessionmaker() as session:
+        held = await inventory(session, person, services.settings, clock())
+    [item] = [r for r in held.requests if r.kind is RequestKind.HOLDER_REQUEST]
+    assert item.holder_name == "azr"
+    document = await exported(services, person, clock)
+    assert document["requests"][0]["holder_name"] == "azr"
