@@ -50,8 +50,8 @@ def holder_request(item: Any) -> Text:
     """A request to a data holder: the holder's plain name is a catalog id."""
     # TRANSLATORS: one item of "My data": {holder} is an agency, e.g. "Central Register
     # of Foreign Nationals (AZR)", {kind} what the request asks, e.g. "access to your data".
-    return t("A request to {holder} ({kind}) and what you typed for its letter, kept "
-             "encrypted.", holder=Text(item.holder_name),
+    return t("Your request to {holder} ({kind}), kept encrypted.",
+             holder=Text(item.holder_name),
              kind=REQUEST_KIND_NAMES[item.request_kind])  # fmt: skip
 
 

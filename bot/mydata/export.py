@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import holders
 from bot.audit import AccessLine, access_history, complete_since
 from bot.config import Settings
 from bot.consent import ConsentBook, export
@@ -31,7 +30,7 @@ from bot.kernel.types import Channel, Direction
 from bot.messaging import decode_body
 from bot.mydata.inventory import UnknownPerson
 from bot.mydata.masking import PHONE_DIGITS_SHOWN
-from bot.mydata.requests import exported_requests
+from bot.mydata.requests import exported_requests, known_holders
 from bot.people import postal_address
 
 FORMAT = "lotse.my-data-export/1"
@@ -109,7 +108,7 @@ async def build_export(
         "postal_address": None if address is None else _masked(address),
         "messages": await _messages(session, vault, person_id, settings),
         "access_log": await _access_log(session, person_id, settings, erased_on),
-        "requests": await exported_requests(session, vault, person_id, holders.catalog(settings)),
+        "requests": await exported_requests(session, vault, person_id, known_holders(settings)),
     }
 
 

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import holders
 from bot.config import Settings
 from bot.consent import CONTACT, ConsentBook
 from bot.db.models import (
@@ -44,7 +43,7 @@ from bot.mydata.items import (
     RequestKind,
 )
 from bot.mydata.masking import masked_postal, phone_ending
-from bot.mydata.requests import holder_requests
+from bot.mydata.requests import holder_requests, known_holders
 from bot.people import postal_address
 
 #: Channels whose address is a phone number.
@@ -96,7 +95,7 @@ async def inventory(
         ),
         requests=(
             *await _requests(session, person_id, now),
-            *await holder_requests(session, person_id, settings, holders.catalog(settings)),
+            *await holder_requests(session, person_id, known_holders(settings)),
         ),
     )
 

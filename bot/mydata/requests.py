@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import holders
 from bot.config import Settings
 from bot.db.models import RightsRequest
 from bot.kernel.crypto import Vault
@@ -18,14 +19,23 @@ from bot.mydata.items import Basis, Held, RequestItem, RequestKind
 from bot.rights import HolderCatalog, parts_held, view_of
 
 
-def holder_name(holders: HolderCatalog | None, slug: str) -> str:
+def known_holders(settings: Settings) -> HolderCatalog | None:
+    """The holder catalog, or None while the operator's local file does not validate:
+    "My data" must show what is held even then (the holders' slugs stand in)."""
+    try:
+        return holders.catalog(settings)
+    except holders.CatalogError:
+        return None
+
+
+def holder_name(known: HolderCatalog | None, slug: str) -> str:
     """The holder's plain name (a catalog id); its slug if the catalog no longer has it."""
-    found = None if holders is None else holders.get(slug)
+    found = None if known is None else known.get(slug)
     return slug if found is None else found.plain_name
 
 
-def _german_name(holders: HolderCatalog, slug: str) -> str:
-    found = holders.get(slug)
+def _german_name(known: HolderCatalog | None, slug: str) -> str:
+    found = None if known is None else known.get(slug)
     return slug if found is None else found.name
 
 
@@ -40,21 +50,20 @@ async def _rows(session: AsyncSession, person_id: int) -> list[RightsRequest]:
 
 
 async def holder_requests(
-    session: AsyncSession, person_id: int, settings: Settings,
-    holders: HolderCatalog | None = None,
+    session: AsyncSession, person_id: int, known: HolderCatalog | None
 ) -> tuple[RequestItem, ...]:  # fmt: skip
     """Each request, held on the person's consent until it is erased."""
     found = []
     for row in await _rows(session, person_id):
         held = Held(Basis.CONSENT, row.erase_at.date(), row.consent_record_id)
-        name = holder_name(holders, row.holder)
+        name = holder_name(known, row.holder)
         found.append(RequestItem(RequestKind.HOLDER_REQUEST, row.created_at, row.erase_at,
                                  held, holder_name=name, request_kind=row.kind))  # fmt: skip
     return tuple(found)
 
 
 async def exported_requests(
-    session: AsyncSession, vault: Vault, person_id: int, holders: HolderCatalog
+    session: AsyncSession, vault: Vault, person_id: int, known: HolderCatalog | None
 ) -> list[dict[str, Any]]:
     """The requests in the export: holder, kind, status, dates, and which parts are held
     (their names, not their values: see above)."""
@@ -63,7 +72,7 @@ async def exported_requests(
         shown, held = view_of(vault, row), parts_held(vault, row)
         found.append({
             "holder": row.holder,
-            "holder_name": _german_name(holders, row.holder),
+            "holder_name": _german_name(known, row.holder),
             "kind": row.kind,
             "status": row.status,
             "language": row.lang,

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from pypdf import PdfReader
 
-from bot.i18n import access_sentence
+from bot import holders
+from bot.config import load_settings
+from bot.i18n import LANGUAGES, REQUEST_KIND_NAMES, Catalogs, access_sentence, step_cost
 from bot.kernel.types import Channel
 from bot.mydata import Basis, CategoryId, RequestKind, export_pdf, inventory
 from bot.rights import RequestView
 from bot.runtime.services import Services
-from flows.my_data import holder_request
+from flows.my_data import held, holder_request
 from tests.mydata.test_export import exported
 from tests.mydata.test_inventory import connected_by_sms
 from tests.rights.support import IDENTITY, step, typed
@@ -73,3 +76,44 @@ async def test_each_request_is_listed_with_its_end_and_never_its_values(
     pdf = export_pdf(document, services.catalogs["de"])
     text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Anfragen an Behörden" in text and "Bundesverwaltungsamt" in text.replace("\n", " ")
+
+
+def test_by_sms_each_request_line_fits_the_budget() -> None:
+    """By SMS "My data" sends each item, and each access-log line, as a message of its
+    own: a request's line, with the longest holder name and kind, and the person's own
+    actions on requests fit three segments in every language."""
+    settings = load_settings(_env_file=None, secret_key="x" * 40)
+    catalogs = Catalogs(settings.locales_dir)
+    names = [holder.plain_name for holder in holders.catalog(settings).holders]
+    until, at = date(2027, 5, 30), datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    every = ["name", "identity", "postal-address", "request"]
+    over = []
+    for lang in LANGUAGES:
+        say = catalogs[lang].text
+        lines = [
+            say(held(holder_request(SimpleNamespace(holder_name=name, request_kind=kind)),
+                     "consent", until))
+            for name in names for kind in REQUEST_KIND_NAMES
+        ] + [
+            say(access_sentence(at=at, role="person", organisation=None, action=action,
+                                categories=every, via="sms", day_only=True))
+            for action in ("rights.start", "rights.change", "rights.letter",
+                           "rights.download", "rights.delete")
+        ]  # fmt: skip
+        over += [(lang, line) for line in lines if step_cost(lang, "my_data", line).segments > 3]
+    assert over == []
+
+
+async def test_my_data_shows_requests_while_the_operators_holder_file_is_broken(
+    services: Services, clock: Clock
+) -> None:
+    person, _ = await connected_by_sms(services, clock)
+    await step(services, clock, person, Channel.SMS, lambda port: port.start("azr", "access"))
+    (services.settings.data_dir / "holders.toml").write_text("[jobcenter]\nnonsense = 1\n")
+
+    async with services.sessionmaker() as session:
+        held = await inventory(session, person, services.settings, clock())
+    [item] = [r for r in held.requests if r.kind is RequestKind.HOLDER_REQUEST]
+    assert item.holder_name == "azr"
+    document = await exported(services, person, clock)
+    assert document["requests"][0]["holder_name"] == "azr"
