@@ -65,15 +65,15 @@ def _slugs(found: Sequence[Holder]) -> list[str]:
 
 
 def matters(ctx: Context, situation: Situation, question: str, other: Sequence[Answer]) -> bool:
-    """Whether the answer to `question` ("benefits" or "job") can change the list, for
-    any of the `other` question's answers."""
-    applying = registry.catalog(ctx.settings).applying
+    """Whether the answer to `question` ("benefits" or "job") can change what is shown:
+    the holders listed, or which of them only "may" hold data, for any of the `other`
+    question's answers."""
     for answer in other:
         if question == "benefits":
-            yes, no = (applying(situation, given, answer) for given in (Answer.YES, Answer.NO))
+            shown = [result(ctx, situation, given, answer) for given in Answer]
         else:
-            yes, no = (applying(situation, answer, given) for given in (Answer.YES, Answer.NO))
-        if _slugs(yes) != _slugs(no):
+            shown = [result(ctx, situation, answer, given) for given in Answer]
+        if any(outcome != shown[0] for outcome in shown[1:]):
             return True
     return False
 
@@ -122,7 +122,7 @@ class HoldersFlow:
         if step in requests.STEPS:
             return requests.prompt(ctx, step, data)
         if step == "details":
-            return Reply((words.CHOOSE,), self._detail_choices(ctx, data.get("holder")))
+            return Reply((words.NEXT,), self._detail_choices(ctx, data.get("holder")))
         return Reply((words.CHOOSE,), self._list_choices(ctx, data))
 
     async def handle(

@@ -25,7 +25,8 @@ async def holders(person: Any) -> None:
     await choose("my data", "my_data")
     await choose("holders: intro, question 1", "holders")
     await choose("holders: question 2", "situation:protected")
-    # "Not sure" lists what benefits would add as "may hold": question 3 cannot change it.
+    await choose("holders: question 3", "unsure")
+    # "Not sure" twice: the longest list, what depends on the answers as "may hold".
     await choose("holders: the longest list, with may hold", "unsure")
     await choose("holders: details of the AZR", "holder:azr")
     await choose("holders: the list again", "list")

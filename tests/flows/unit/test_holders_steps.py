@@ -157,9 +157,13 @@ async def test_a_question_that_cannot_change_the_list_is_skipped(bench: Bench) -
 
 
 async def test_not_sure_lists_holders_as_may_hold(bench: Bench) -> None:
-    step = await answer(bench.person(), "situation:asylum", "unsure")
-    assert step.step == "list"  # benefits "not sure" already lists the employment agency
+    # Benefits "not sure" already lists the employment agency, but only a job makes it
+    # certain: the job question is asked still.
+    step = await answer(bench.person(), "situation:asylum", "unsure", "no")
+    assert step.step == "list"
     assert set(step.data["may"]) == {"bundesagentur", "sozialamt", "familienkasse"}
+    working = await answer(bench.person("unit-working"), "situation:asylum", "unsure", "yes")
+    assert set(working.data["may"]) == {"sozialamt", "familienkasse"}
     [reply] = step.replies
     names = [t.params["name"].msgid for t in reply.texts if t.msgid == "{name}\n{what} {why}"]
     marked = "{name} (may hold data about you, as you were not sure)"
