@@ -15,6 +15,7 @@ async def _to_holder(person: Any, slug: str) -> None:
     await choose("my data", "my_data")
     await choose("holders: intro, question 1", "holders")
     await choose("holders: question 2", "situation:protected")
+    await choose("holders: question 3", "unsure")
     await choose("holders: the longest list, with may hold", "unsure")
     await choose(f"holders: details of {slug}", f"holder:{slug}")
     await choose(f"request: the kinds {slug} takes", "write")

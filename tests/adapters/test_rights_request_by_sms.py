@@ -71,7 +71,7 @@ async def onboard(person: Texting) -> None:
 
 
 #: The way to the AZR's request kinds from the main menu; by SMS the names are short.
-LABELS = ("My data", "Who holds my data", "Protection granted", "Not sure")
+LABELS = ("My data", "Who holds my data", "Protection granted", "Not sure", "Not sure")
 AZR = {False: "AZR", True: "Central Register of Foreign Nationals (AZR)"}
 ACCESS = {False: "What they hold", True: "See what they hold about me"}
 

@@ -97,7 +97,7 @@ async def test_telegram_sends_the_letter_only_after_yes(tg: Harness) -> None:
     assert refused[0]["text"].startswith("Nothing was sent.")
     assert tg.fake.calls_to("sendDocument") == []
     [(request_id,)] = [row[:1] for row in await stored(tg.services)]
-    for choice in (*TO_AZR[:4], "requests", f"request:{request_id}", "again"):
+    for choice in (*TO_AZR[:5], "requests", f"request:{request_id}", "again"):
         sent = await person.send(person.callback(choice))
     assert sent[-1]["text"].startswith("The letter contains your name and date of birth")
     assert tg.fake.calls_to("sendDocument") == []

@@ -11,7 +11,7 @@ from bot.db.models import RightsRequest
 from bot.runtime.services import Services
 
 #: The way to the AZR's request kinds, by choice id, from the main menu.
-TO_AZR = ("my_data", "holders", "situation:protected", "unsure", "holder:azr", "write")
+TO_AZR = ("my_data", "holders", "situation:protected", "unsure", "unsure", "holder:azr", "write")
 #: What the person types, part by part, for an access request.
 TYPED = [
     ("family-name", "Haddad-Nour"),
