@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Contact
+from bot.db.models import Contact, Conversation
 from bot.holders import RequestKind
 from bot.kernel.types import Channel
 from tests.support.flows import onboarded
@@ -58,3 +58,21 @@ async def test_my_requests_in_ukrainian_and_one_deleted(client, services) -> Non
     assert done["text"].startswith("Видалено.")
     assert person.offered == ["request:1", "list", "back"]
     assert await remaining(services) == [newer]  # the older one, chosen as number 2, is gone
+
+
+async def test_an_unfinished_request_goes_on_in_the_request_wizard(client, services) -> None:
+    pytest.importorskip("flows.rights_request", reason="the request wizard is its own flow")
+    person = await onboarded(client, services)
+    request_id = await stored(services, "azr", RequestKind.ACCESS)
+    await person.choose("my_data")
+    await person.choose("holders")
+    await person.choose("situation:eu")
+    await person.choose("no")
+    await person.choose("no")
+    await person.choose("requests")
+    await person.choose("request:1")
+    await person.choose("go-on")
+    async with services.sessionmaker() as session:
+        row = await session.scalar(select(Conversation))
+        assert row is not None and row.flow == "rights_request"
+        assert row.data.get("request") == request_id
