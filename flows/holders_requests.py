@@ -115,7 +115,11 @@ def prompt(ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         return Reply((t("Delete this request?"),), (CONFIRM, KEEP))
     if step == "request":
         return Reply((WHAT,), (GO_ON, DELETE, TO_REQUESTS))
-    return Reply((CHOOSE,), _back(data))
+    shown = data.get("shown")
+    if not isinstance(shown, list) or not shown:
+        return Reply((NONE,), _back(data))
+    numbered = (request_choice(n) for n in range(1, len(shown) + 1))
+    return Reply((CHOOSE,), (*numbered, *_back(data)))
 
 
 async def handle(ctx: Context, step: str, data: dict[str, Any], given: Input) -> Step | None:

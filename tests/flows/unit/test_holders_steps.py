@@ -276,6 +276,10 @@ async def test_by_sms_one_message_per_holder_and_short_details(bench: Bench) -> 
     ]
 
 
+async def _prompt(ctx: Any, step: str, data: Any) -> Reply:
+    return FLOW.prompt(ctx, step, data)
+
+
 async def request(book: Book, someone: StepPerson, holder: str, kind: RequestKind) -> int:
     person_id = await someone.person_id()
     assert person_id is not None
@@ -306,6 +310,8 @@ async def test_my_requests_lists_and_deletes_after_asking(bench: Bench, book: Bo
     assert lines[1].params["date"] == datetime(2027, 2, 21, tzinfo=UTC).date()
     assert choice_ids(reply) == ["request:1", "request:2", "list", "back"]
     assert step.data["shown"] == [second, first]  # the ids as numbered, newest first
+    again = await someone.read(lambda ctx: _prompt(ctx, "requests", step.data))
+    assert choice_ids(again) == ["request:1", "request:2", "list", "back"]
     picked = await someone.handle(FLOW, "requests", Input(choice="request:2"), step.data)
     assert picked is not None and picked.step == "request" and picked.data["request"] == first
     [about] = picked.replies
