@@ -36,7 +36,8 @@ HEADER = t("Your requests to agencies:")
 NONE = t("You have no requests to agencies.")
 # TRANSLATORS: one request: {holder} is the agency's name, {kind} what is asked (e.g.
 # "access to your data"), {status} e.g. "not finished", {date} a date.
-LINE = t("{number}. {holder}: {kind}, {status}. Erased on {date} at the latest.")
+# "3)", unlike a choice's "3." by SMS: the line is not a choice (its choice is "Request 3").
+LINE = t("{number}) {holder}: {kind}, {status}. Erased on {date} at the latest.")
 CHOOSE = t("Choose a request to go on with it or to delete it.")
 WHAT = t("What would you like to do with this request?")
 ASK = t("Delete your request to {holder} ({kind})? Everything you typed for it is erased at once.")
@@ -71,9 +72,10 @@ def _back(state: Mapping[str, Any]) -> tuple[Choice, ...]:
     return (words.TO_LIST, BACK) if state.get("holders") else (BACK,)
 
 
-def _request_choice(number: int, request_id: int) -> Choice:
+def request_choice(number: int) -> Choice:
+    """The n-th request of the list shown (its id is in the state: `shown`)."""
     # TRANSLATORS: a choice under the list of requests: {number} is the request's number.
-    return Choice(f"{REQUEST_CHOICE}{request_id}", t("Request {number}", number=number))
+    return Choice(f"{REQUEST_CHOICE}{number}", t("Request {number}", number=number))
 
 
 def line(ctx: Context, number: int, request: Any) -> Text:
@@ -91,7 +93,10 @@ async def show(ctx: Context, state: dict[str, Any], *before: Text) -> Step:
     if not mine:
         return Step((Reply((*before, NONE), _back(state)),), NAME, "requests", state)
     lines = [line(ctx, n, r) for n, r in enumerate(mine, 1)]
-    choices = (*(_request_choice(n, r.request_id) for n, r in enumerate(mine, 1)), *_back(state))
+    choices = (*(request_choice(n) for n in range(1, len(mine) + 1)), *_back(state))
+    # The ids of the requests as numbered here: a choice names its number, so a request
+    # is picked as the person saw it even if another one came or went meanwhile.
+    state = {**state, "shown": [r.request_id for r in mine]}
     if ctx.channel is Channel.SMS:
         replies = [Reply((*before, HEADER)), *(Reply((line,)) for line in lines)]
         replies.append(Reply((CHOOSE,), choices))
@@ -110,13 +115,17 @@ def prompt(ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         return Reply((t("Delete this request?"),), (CONFIRM, KEEP))
     if step == "request":
         return Reply((WHAT,), (GO_ON, DELETE, TO_REQUESTS))
-    return Reply((CHOOSE,), _back(data))
+    shown = data.get("shown")
+    if not isinstance(shown, list) or not shown:
+        return Reply((NONE,), _back(data))
+    numbered = (request_choice(n) for n in range(1, len(shown) + 1))
+    return Reply((CHOOSE,), (*numbered, *_back(data)))
 
 
 async def handle(ctx: Context, step: str, data: dict[str, Any], given: Input) -> Step | None:
     state = {k: v for k, v in data.items() if k in ("holders", "may")}
     if step == "requests":
-        return await _picked(ctx, state, given)
+        return await _picked(ctx, data, given)
     if given.choice in (KEEP.id, TO_REQUESTS.id):
         return await show(ctx, state)
     request_id = data.get("request")
@@ -138,19 +147,20 @@ async def handle(ctx: Context, step: str, data: dict[str, Any], given: Input) ->
     return None
 
 
-async def _picked(ctx: Context, state: dict[str, Any], given: Input) -> Step | None:
-    """A request chosen from the list: what to do with it. One that is not the person's
-    (a stale or made-up choice) is "not found", and nothing happens."""
+async def _picked(ctx: Context, data: Mapping[str, Any], given: Input) -> Step | None:
+    """A request chosen from the list: what to do with it. One that is gone or not the
+    person's (a stale or made-up choice) is "not found", and nothing happens."""
+    state = {k: v for k, v in data.items() if k in ("holders", "may")}
     choice = given.choice or ""
     if not choice.startswith(REQUEST_CHOICE):
         return None
-    mine = await ctx.port(Requests).mine()
-    number, found = next(
-        ((n, r) for n, r in enumerate(mine, 1) if f"{REQUEST_CHOICE}{r.request_id}" == choice),
-        (0, None),
-    )
+    listed = data.get("shown")
+    shown: list[Any] = listed if isinstance(listed, list) else []
+    number = choice.removeprefix(REQUEST_CHOICE)
+    if not number.isdigit() or not 1 <= int(number) <= len(shown):
+        return await show(ctx, state, NOT_FOUND)
+    found = await ctx.port(Requests).view(int(shown[int(number) - 1]))
     if found is None:
         return await show(ctx, state, NOT_FOUND)
-    data = {**state, "request": found.request_id}
-    reply = Reply((line(ctx, number, found), WHAT), _actions(found))
-    return Step((reply,), NAME, "request", data)
+    reply = Reply((line(ctx, int(number), found), WHAT), _actions(found))
+    return Step((reply,), NAME, "request", {**state, "request": found.request_id})

@@ -7,7 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from bot.db.models import Contact
+from bot.holders import RequestKind
 from bot.kernel.types import Channel, Text, t
 from flows import holders_texts as words
 from tests.adapters.test_flows_on_channels import (
@@ -61,3 +64,41 @@ async def test_who_holds_my_data_and_how_to_ask_the_azr(
         mine = await someone.choose("my_data")
         someone.says(mine, t("This is what Lotse keeps about you, why, and until when:"))
         await no_step_failed(someone.services)
+
+
+@pytest.mark.parametrize(("channel", "lang"), CASES, ids=[f"{c}-{lang}" for c, lang in CASES])
+async def test_my_requests_listed_and_one_deleted(
+    channel: Channel, lang: str, database_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    store = pytest.importorskip("bot.rights.store", reason="requests are stored by bot.rights")
+    harness = on_telegram if channel is Channel.TELEGRAM else on_sms
+    async with harness(database_url, tmp_path, clock, lang) as someone:
+        await onboard(someone)
+        services = someone.services
+        async with services.sessionmaker() as session, session.begin():
+            contact = await session.scalar(select(Contact).where(Contact.channel == channel.value))
+            assert contact is not None and contact.person_id is not None
+            view = await store.start(
+                session, services.vault, person_id=contact.person_id, contact_id=contact.id,
+                channel=channel, holder="azr", kind=RequestKind.CORRECTION, lang=lang,
+                keep_days=services.settings.request_days, now=services.clock(),
+            )  # fmt: skip
+        await someone.choose("my_data")
+        await someone.choose("holders")
+        await someone.choose("situation:eu")
+        await someone.choose("no")
+        await someone.choose("no")
+        shown = await someone.choose("requests")
+        someone.says(shown, t("Your requests to agencies:"), t("correction"), t("not finished"))
+        assert someone.offered[0] == "request:1"
+        await someone.choose("request:1")
+        assert someone.offered == ["go-on", "delete", "requests"]
+        await someone.choose("delete")
+        done = await someone.choose("confirm")
+        someone.says(done, t("Deleted. Everything you typed for it is gone."))
+        someone.says(done, t("You have no requests to agencies."))
+        async with services.sessionmaker() as session:
+            left = await store.view(session, services.vault, person_id=contact.person_id,
+                                    request_id=view.request_id)  # fmt: skip
+        assert left is None
+        await no_step_failed(services)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.db.models import Conversation
@@ -71,3 +72,18 @@ async def test_a_holder_typed_that_does_not_exist_shows_the_list_again(client, s
     assert person.offered == offered
     [details] = await person.say("AZR")
     assert details["text"].startswith("Central Register of Foreign Nationals (AZR)")
+
+
+async def test_write_a_request_hands_the_agency_to_the_request_wizard(client, services) -> None:
+    pytest.importorskip("flows.rights_request", reason="the request wizard is its own flow")
+    person = await onboarded(client, services)
+    await person.choose("my_data")
+    await person.choose("holders")
+    await person.choose("situation:eu")
+    await person.choose("no")
+    await person.choose("no")
+    await person.choose("holder:azr")
+    await person.choose("write")
+    flow, _step, data = await state(services)
+    assert flow == "rights_request" and "situation" not in data
+    assert person.offered and "write" not in person.offered  # the wizard asks now

@@ -276,6 +276,10 @@ async def test_by_sms_one_message_per_holder_and_short_details(bench: Bench) -> 
     ]
 
 
+async def _prompt(ctx: Any, step: str, data: Any) -> Reply:
+    return FLOW.prompt(ctx, step, data)
+
+
 async def request(book: Book, someone: StepPerson, holder: str, kind: RequestKind) -> int:
     person_id = await someone.person_id()
     assert person_id is not None
@@ -300,12 +304,15 @@ async def test_my_requests_lists_and_deletes_after_asking(bench: Bench, book: Bo
     step = await someone.handle(FLOW, "list", Input(choice="requests"), listing.data)
     assert step is not None
     [reply] = step.replies
-    lines = [t for t in reply.texts if t.msgid.startswith("{number}.")]
+    lines = [t for t in reply.texts if t.msgid.startswith("{number})")]
     assert [line.params["kind"].msgid for line in lines] == ["access to your data", "correction"]
     assert lines[1].params["holder"].msgid == "Central Register of Foreign Nationals (AZR)"
     assert lines[1].params["date"] == datetime(2027, 2, 21, tzinfo=UTC).date()
-    assert choice_ids(reply) == [f"request:{second}", f"request:{first}", "list", "back"]
-    picked = await someone.handle(FLOW, "requests", Input(choice=f"request:{first}"), step.data)
+    assert choice_ids(reply) == ["request:1", "request:2", "list", "back"]
+    assert step.data["shown"] == [second, first]  # the ids as numbered, newest first
+    again = await someone.read(lambda ctx: _prompt(ctx, "requests", step.data))
+    assert choice_ids(again) == ["request:1", "request:2", "list", "back"]
+    picked = await someone.handle(FLOW, "requests", Input(choice="request:2"), step.data)
     assert picked is not None and picked.step == "request" and picked.data["request"] == first
     [about] = picked.replies
     assert about.texts[0].params["number"] == 2
@@ -314,7 +321,7 @@ async def test_my_requests_lists_and_deletes_after_asking(bench: Bench, book: Bo
     go_on = await someone.handle(FLOW, "request", Input(choice="go-on"), picked.data)
     assert go_on is not None and (go_on.flow, go_on.step) == ("rights_request", None)
     assert go_on.data == {"request": first}
-    ready = await someone.handle(FLOW, "requests", Input(choice=f"request:{second}"), step.data)
+    ready = await someone.handle(FLOW, "requests", Input(choice="request:1"), step.data)
     assert ready is not None and choice_ids(ready.replies[0])[0] == "again"
     ask = await someone.handle(FLOW, "request", Input(choice="delete"), picked.data)
     assert ask is not None and ask.step == "confirm-delete" and ask.data["request"] == first
@@ -339,7 +346,8 @@ async def test_another_persons_request_is_not_found_and_nothing_is_deleted(
     await other.enter(FLOW)
     theirs = await request(book, other, "bamf", RequestKind.ACCESS)
     step = await mine.enter(FLOW, {"show": "requests"})
-    for choice in (f"request:{theirs}", "request:abc"):
+    assert "shown" not in step.data  # nothing listed: no request can be picked
+    for choice in ("request:1", "request:abc", f"request:{theirs}"):
         refused = await mine.handle(FLOW, "requests", Input(choice=choice), step.data)
         assert refused is not None and refused.step == "requests"
         assert msgids(refused.replies[0])[0] == "That request was not found. Nothing was deleted."
@@ -349,6 +357,10 @@ async def test_another_persons_request_is_not_found_and_nothing_is_deleted(
         refused = await mine.handle(FLOW, at, Input(choice=choice), forged)
         assert refused is not None and refused.flow == "holders"
         assert msgids(refused.replies[0])[0] == "That request was not found. Nothing was deleted."
+    # A list shown earlier whose request is gone since: not found either.
+    gone = await mine.handle(FLOW, "requests", Input(choice="request:1"), {"shown": [theirs]})
+    assert gone is not None
+    assert msgids(gone.replies[0])[0] == "That request was not found. Nothing was deleted."
     assert book.deleted == [] and len(book.rows[await other.person_id() or 0]) == 1
 
 
