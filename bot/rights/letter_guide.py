@@ -59,7 +59,10 @@ def guide(request: LetterRequest, tr: Translator, *, blanks: bool) -> tuple[Bloc
             "authority:"))))  # fmt: skip
         lines = [supervisor.name]
         if supervisor.address is not None:
-            lines += [line for line in supervisor.address.lines() if line.strip()]
+            # The address repeats the name on its first line: print the name once.
+            lines += [
+                line for line in supervisor.address.lines() if line.strip() and line not in lines
+            ]
         lines += [v for v in (supervisor.email, supervisor.web) if v]
         blocks.append(Closing(tuple(isolated(line) for line in lines)))
     return tuple(blocks)
