@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db.models import AccessEntry, Person, RightsRequest
 from bot.kernel.postal import MaskedAddress, PostalAddress
 from bot.kernel.types import Channel
+from bot.mydata import export_pdf
 from bot.people import keep_postal_address
 from bot.rights import (
     PostedLetter,
@@ -27,11 +28,14 @@ from bot.rights import (
 )
 from bot.rights.post import load_waiting, mark_posted
 from bot.runtime.services import Services
+from tests.mydata.test_export import exported
 from tests.mydata.test_inventory import OTHER_PHONE
 from tests.rights.pdf import pages, require_tools, words
 from tests.rights.support import IDENTITY, step, typed
+from tests.rights.test_my_data import SCHEMA
 from tests.support.clock import Clock
 from tests.support.connect import person_on
+from tests.support.json_schema import errors
 from tests.support.settings import SECRET
 
 SMS = Channel.SMS
@@ -222,3 +226,32 @@ def test_posting_needs_a_return_address(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="LOTSE_REQUEST_POST_FROM: must be a street"):
         load_settings(data_dir=tmp_path, secret_key=SECRET, request_post_from="Rathaus",
                       _env_file=None)  # fmt: skip
+
+
+async def test_my_data_says_when_the_letter_was_asked_for_and_printed(
+    services: Services, clock: Clock
+) -> None:
+    require_tools()
+    person, request_id = await complete_request(services, clock)
+    asked = await step(services, clock, person, SMS, lambda port: port.post(request_id))
+    assert isinstance(asked, PostedLetter)
+
+    waiting = await exported(services, person, clock)
+    clock.advance(days=1)
+    run = await print_waiting(services, now=clock())
+    assert run is not None
+    printed = await exported(services, person, clock)
+
+    assert errors(SCHEMA, printed) == []
+    [before], [after] = waiting["requests"], printed["requests"]
+    assert (before["post_requested_at"], before["posted_at"]) == (
+        asked.requested_at.isoformat(), None)  # fmt: skip
+    assert after["posted_at"] == clock().isoformat()
+    de = services.catalogs["de"]
+    assert "noch nicht gedruckt" in _text(export_pdf(waiting, de))
+    assert "gedruckt und an Sie geschickt" in _text(export_pdf(printed, de))
+    assert "rights.post-request" in {e["action"] for e in printed["access_log"]["entries"]}
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.split()) for page in pages(pdf))
