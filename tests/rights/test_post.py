@@ -255,3 +255,26 @@ async def test_my_data_says_when_the_letter_was_asked_for_and_printed(
 
 def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.split()) for page in pages(pdf))
+
+
+async def test_asked_again_after_a_change_since_printing_it_is_printed_anew(
+    services: Services, clock: Clock
+) -> None:
+    person, request_id = await complete_request(services, clock)
+    await step(services, clock, person, SMS, lambda port: port.post(request_id))
+    async with services.sessionmaker() as session, session.begin():
+        waiting = await load_waiting(session, services.vault, limit=10)
+        assert await mark_posted(session, waiting, "batch-1", loaded_at=clock(), now=clock())
+    clock.advance(days=1)
+    unchanged = await step(services, clock, person, SMS, lambda port: port.post(request_id))
+    assert isinstance(unchanged, PostedLetter) and unchanged.posted_at is not None
+
+    await typed(services, clock, person, request_id, {"birth-place": "Homs"})
+    anew = await step(services, clock, person, SMS, lambda port: port.post(request_id))
+
+    assert isinstance(anew, PostedLetter)
+    assert (anew.requested_at, anew.posted_at) == (clock(), None)
+    assert len(await actions(services, "rights.post-request")) == 2
+    async with services.sessionmaker() as session:
+        [again] = await load_waiting(session, services.vault, limit=10)
+    assert again.identity.birth_place == "Homs"
