@@ -6,6 +6,7 @@ from bot.i18n import Catalogs
 from bot.invitations import Connector
 from flows.delete import Delete
 from flows.help import Help
+from flows.holders import HoldersFlow
 from flows.invitation import InvitationFlow
 from flows.letter_address import LetterAddress
 from flows.menu import Menu
@@ -13,6 +14,7 @@ from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
 from flows.my_data_export import MyDataExportFlow
 from flows.onboarding import Onboarding
+from flows.rights_request import RightsRequest
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
 from flows.transfer import TransferFlow
@@ -33,10 +35,12 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             MyConsents(),
             MyDataFlow(),
             MyDataExportFlow(),
+            HoldersFlow(),
             Delete(),
             Help(),
             InvitationFlow(),
             TransferFlow(),
+            RightsRequest(),
         ],
         catalogs,
         ports,

@@ -17,6 +17,8 @@ from flows.common import go
 
 NAME = "my_data"
 HISTORY = Choice("history", t("Who looked at my data"))
+#: Which agencies hold data about the person, and how to ask them (flows/holders.py).
+HOLDERS = Choice("holders", t("Who holds my data"))
 CORRECT = Choice("correct", t("Correct my data"))
 EXPORT = Choice("export", t("Export my data"))
 MORE = Choice("more", t("More"))
@@ -118,9 +120,9 @@ class MyDataFlow:
         if ctx.channel is Channel.SMS:
             # The choices travel alone: an item with them could pass three segments.
             replies = [Reply((header,)), *(Reply((line,)) for line in lines)]
-            replies.append(Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, MOVE, BACK)))
+            replies.append(Reply((t("My data"),), (HISTORY, HOLDERS, CORRECT, EXPORT, MOVE, BACK)))
         else:
-            replies = [Reply((header, *lines), (HISTORY, CORRECT, EXPORT, MOVE, BACK))]
+            replies = [Reply((header, *lines), (HISTORY, HOLDERS, CORRECT, EXPORT, MOVE, BACK))]
         return Step(tuple(replies), NAME, "overview", {})
 
     async def history(self, ctx: Context, before: int | None) -> Step:
@@ -151,13 +153,15 @@ class MyDataFlow:
             return Reply((t("Who looked at my data"),), (EXPORT, BACK))
         if step == "history":
             return Reply((t("Who looked at my data"),), (BACK,))
-        return Reply((t("My data"),), (HISTORY, CORRECT, EXPORT, MOVE, BACK))
+        return Reply((t("My data"),), (HISTORY, HOLDERS, CORRECT, EXPORT, MOVE, BACK))
 
     async def handle(
         self, ctx: Context, step: str, data: Mapping[str, Any], given: Input
     ) -> Step | None:
         if given.choice == BACK.id:
             return go("menu")
+        if step == "overview" and given.choice == HOLDERS.id:
+            return go("holders")
         if step == "overview" and given.choice == CORRECT.id:
             return go("settings")
         if step == "overview" and given.choice == MOVE.id:

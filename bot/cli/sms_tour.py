@@ -28,7 +28,9 @@ from typing import Any
 
 from adapters.twilio import TwilioSmsAdapter
 from adapters.webchat import WebChatAdapter
+from bot.cli.sms_tour_holders import holders
 from bot.cli.sms_tour_office import invite, remind, rows_for
+from bot.cli.sms_tour_rights import rights
 from bot.config import Settings, load_settings
 from bot.db import migrate
 from bot.db.models import Municipality
@@ -290,6 +292,8 @@ class _Person:
         await self.choose("my data: who looked at it", "history")
         await self.choose("my data: back to the main menu", "back")
         await self.correcting()
+        await holders(self)
+        await rights(self)
         await self.choose("my data", "my_data")
         await self.choose("transfer: taking or bringing", "move")
         await self.choose("transfer: what to take", "transfer-out")

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from adapters import telegram
 from adapters.twilio import EMPTY_TWIML, TwilioClient, TwilioSmsAdapter, routes
 from adapters.webchat import WebChatAdapter
+from bot.config import Settings
 from bot.consent import decisions_in_short, receipt
 from bot.consent.book import NOTICE_VERSION, decision_text
 from bot.db.models import (
@@ -56,6 +57,7 @@ from tests.fakes.telegram import FakeTelegram, Params
 from tests.fakes.twilio import FakeTwilio
 from tests.support.clock import Clock
 from tests.support.factories import seed_municipality
+from tests.support.holders import holders_choices
 from tests.support.telegram import (
     Harness,
     TelegramPerson,
@@ -100,9 +102,10 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def choice_labels(catalogs: Catalogs, lang: str) -> dict[str, str]:
+def choice_labels(catalogs: Catalogs, lang: str, settings: Settings) -> dict[str, str]:
     """Every choice label a person can be shown in `lang`, mapped to its choice id."""
     choices: list[Choice] = [
+        *holders_choices(settings),
         *(Choice(entry.flow, entry.label) for entry in menu_flow.ENTRIES),
         settings_flow.LANGUAGE,
         settings_flow.CONSENT,
@@ -110,6 +113,7 @@ def choice_labels(catalogs: Catalogs, lang: str) -> dict[str, str]:
         settings_flow.BACK,
         settings_flow.DONE,
         my_data_flow.HISTORY,
+        my_data_flow.HOLDERS,
         my_data_flow.CORRECT,
         my_data_flow.EXPORT,
         my_data_flow.MOVE,
@@ -193,7 +197,7 @@ class Someone:
         return exchange
 
     def _ids(self, labels: Sequence[str]) -> list[str]:
-        known = choice_labels(self.services.catalogs, self.lang)
+        known = choice_labels(self.services.catalogs, self.lang, self.services.settings)
         missing = [label for label in labels if label not in known]
         assert not missing, f"labels not in {self.lang}: {missing}"
         return [known[label] for label in labels]
@@ -662,7 +666,7 @@ async def test_my_data_and_who_looked_at_it_with_ones_own_change(someone: Someon
     lang, channel = someone.lang, someone.channel
     shown = await someone.choose("my_data")
     someone.says(shown, t("This is what Lotse keeps about you, why, and until when:"))
-    assert someone.offered == ["history", "correct", "export", "move", "back"]
+    assert someone.offered == ["history", "holders", "correct", "export", "move", "back"]
     assert_in_script(someone, shown, lang)
     if channel is Channel.SMS:
         number = PHONES[lang]

@@ -95,7 +95,7 @@ async def test_web_chat_my_data_masked_with_reasons_dates_and_history(
     year_on = (clock() + timedelta(days=services.settings.retention_days)).date()
     assert f"Kept until {year_on:%B} {year_on.day}, {year_on.year} at the latest." in shown
     no_full_contact(shown)
-    assert person.offered == ["history", "correct", "export", "move", "back"]
+    assert person.offered == ["history", "holders", "correct", "export", "move", "back"]
 
     first = texts(await person.choose("history"))
     assert first.count("Bürgeramt Mitte (office staff) printed your letter.") == 10

@@ -45,6 +45,7 @@ async def test_the_overview_says_why_and_until_when_for_each_item(bench: Bench) 
     assert language.params["date"] == until
     assert choice_ids(reply) == [
         "history",
+        "holders",
         "correct",
         "export",
         "move",
@@ -107,6 +108,7 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
     assert all(len(reply.texts) == 1 and not reply.choices for reply in items)
     assert msgids(last) == ["My data"] and choice_ids(last) == [
         "history",
+        "holders",
         "correct",
         "export",
         "move",
@@ -124,6 +126,13 @@ async def test_by_sms_each_item_alone_and_the_last_three_accesses(bench: Bench) 
     assert choice_ids(since) == ["export", "back"]  # no paging by SMS: the export has all
     exported = await someone.handle(FLOW, "history", Input(choice="export"))
     assert exported is not None and (exported.flow, exported.step) == ("my_data_export", None)
+
+
+async def test_who_holds_my_data_starts_its_own_flow(bench: Bench) -> None:
+    someone = bench.person()
+    await someone.enter(FLOW)
+    step = await someone.handle(FLOW, "overview", Input(choice="holders"))
+    assert step is not None and (step.flow, step.step) == ("holders", None)
 
 
 async def test_back_goes_to_the_main_menu(bench: Bench) -> None:

@@ -32,7 +32,7 @@ async def test_the_export_links_in_the_chat_page(
     problems: list[str] = []
     page = await open_chat(browser, base_url + "?lang=ar", problems, locale="ar")
     await onboard(page)
-    await choose(page, "my_data", ["history", "correct", "export", "move", "back"])
+    await choose(page, "my_data", ["history", "holders", "correct", "export", "move", "back"])
     await choose(page, "export", ["yes", "back"])
     await choose(page, "yes", MENU)
 
