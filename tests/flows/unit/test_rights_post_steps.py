@@ -4,6 +4,7 @@ LOTSE_REQUEST_POST and a kept address for letters, and the reply names no house 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,14 @@ from sqlalchemy import select
 from bot.config import Settings, load_settings
 from bot.conversation import Input, Step
 from bot.db.models import RightsRequest
+from bot.holders import RequestKind
 from bot.kernel.postal import MaskedAddress
-from bot.kernel.types import Channel
+from bot.kernel.types import Channel, Text
 from bot.people import keep_postal_address
+from bot.rights import RequestStatus, RequestView
 from flows import rights_words as w
+from flows.holders import HoldersFlow
+from flows.holders_requests import status_words
 from tests.flows.unit.test_rights_request_steps import FLOW, onboarded, started, type_all
 from tests.rights.test_post import RETURN_ADDRESS
 from tests.support.settings import SECRET
@@ -88,3 +93,22 @@ async def test_not_offered_without_a_kept_address(bench: Bench) -> None:
     forged = await person.handle(FLOW, "send", Input(choice="post"), {"request": 1, "post": True})
     assert forged is not None and msgids(forged.replies[0]) == [w.NO_LETTER.msgid]
     assert await posted_at(bench) == [None]
+
+
+async def test_my_requests_says_the_letter_is_to_be_posted(bench: Bench) -> None:
+    person, step = await complete(bench, Channel.WEBCHAT)
+    await person.handle(FLOW, "send", Input(choice="post"), step.data)
+
+    shown = await person.enter(HoldersFlow(), {"show": "requests"})
+
+    line = next(t for t in shown.replies[0].texts if t.msgid.startswith("{number})"))
+    assert line.params["status"].msgid == "letter to be posted"
+
+
+def test_a_posted_letter_says_when() -> None:
+    at = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    view = RequestView(1, "azr", RequestKind.ACCESS, RequestStatus.READY, (), at, at,
+                       post_requested_at=at, posted_at=at)  # fmt: skip
+    status = status_words(view)
+    assert isinstance(status, Text) and status.msgid == "letter posted on {date}"
+    assert status.params["date"] == date(2026, 12, 2)
