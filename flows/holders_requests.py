@@ -79,11 +79,13 @@ def request_choice(number: int) -> Choice:
 
 
 def status_words(request: Any) -> Text | str:
-    """How far: a letter asked for by post says so (LOTSE_REQUEST_POST)."""
-    if request.posted_at is not None:
+    """How far: a letter asked for by post says so (LOTSE_REQUEST_POST). Results are
+    duck-typed (bot/conversation/scope.py): one without these fields was never posted."""
+    posted = getattr(request, "posted_at", None)
+    if posted is not None:
         # TRANSLATORS: how far a request is: its letter was printed and posted on {date}.
-        return t("letter posted on {date}", date=request.posted_at.date())
-    if request.post_requested_at is not None:
+        return t("letter posted on {date}", date=posted.date())
+    if getattr(request, "post_requested_at", None) is not None:
         # TRANSLATORS: how far a request is: its letter waits to be printed and posted.
         return t("letter to be posted")
     return STATUSES.get(str(request.status), str(request.status))
