@@ -14,10 +14,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.kernel.postal import LineProblem, check_street, split_place
 from bot.kernel.types import Channel
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRET_FILE = "secret.key"
+
+
+def return_address(value: str) -> tuple[str, str, str] | None:
+    """(street, postcode, city) from "Musterstraße 1, 12345 Musterstadt"; None if not so."""
+    street, _, place = value.rpartition(",")
+    split = split_place(place)
+    if check_street(street) is not None or isinstance(split, LineProblem):
+        return None
+    return street.strip(), *split
 
 
 class ConfigError(Exception):
@@ -111,6 +121,12 @@ class Settings(BaseSettings):
     #: A request to a data holder (bot.rights) and everything typed for it (name, birth
     #: data, address) are erased this many days after its last change (privacy notice).
     request_days: int = Field(180, ge=1, le=3 * 365)
+    #: The operator prints request letters and posts them to people who ask, to the
+    #: address Lotse keeps for letters (`lotse requests print`).
+    request_post: bool = False
+    #: The return address on those letters' covers: "Musterstraße 1, 12345 Musterstadt"
+    #: (the sender's name is the operator's, `lotse municipality`). Needed for posting.
+    request_post_from: str = ""
 
     #: The operator's local data holders (TOML: the Land, the foreigners authority,
     #: registration office, Jobcenter and social welfare office); default
@@ -279,6 +295,19 @@ class Settings(BaseSettings):
                 self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
             )
         return channel is Channel.WEBCHAT
+
+    @field_validator("request_post_from")
+    @classmethod
+    def _check_return_address(cls, value: str) -> str:
+        if value.strip() and return_address(value) is None:
+            raise ValueError('must be a street and a place: "Musterstraße 1, 12345 Musterstadt"')
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _post_needs_return_address(self) -> Settings:
+        if self.request_post and not self.request_post_from:
+            raise ValueError("LOTSE_REQUEST_POST needs LOTSE_REQUEST_POST_FROM (a return address)")
+        return self
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

@@ -78,9 +78,22 @@ def request_choice(number: int) -> Choice:
     return Choice(f"{REQUEST_CHOICE}{number}", t("Request {number}", number=number))
 
 
+def status_words(request: Any) -> Text | str:
+    """How far: a letter asked for by post says so (LOTSE_REQUEST_POST). Results are
+    duck-typed (bot/conversation/scope.py): one without these fields was never posted."""
+    posted = getattr(request, "posted_at", None)
+    if posted is not None:
+        # TRANSLATORS: how far a request is: its letter was printed and posted on {date}.
+        return t("letter posted on {date}", date=posted.date())
+    if getattr(request, "post_requested_at", None) is not None:
+        # TRANSLATORS: how far a request is: its letter waits to be printed and posted.
+        return t("letter to be posted")
+    return STATUSES.get(str(request.status), str(request.status))
+
+
 def line(ctx: Context, number: int, request: Any) -> Text:
     """One request (a bot.rights.RequestView): agency, kind, how far, erased when."""
-    status = STATUSES.get(str(request.status), str(request.status))
+    status = status_words(request)
     holder, kind = holder_name(ctx, request.holder), kind_words(request.kind)
     return t(LINE.msgid, number=number, holder=holder, kind=kind, status=status,
              date=request.erase_at.date())  # fmt: skip

@@ -14,7 +14,8 @@ after its last change.
 
 The letter arrives as the export of "My data" does: on the web chat as a link under the
 message, on Telegram as a document only after asking (it stays in the chat's history),
-by SMS and WhatsApp as a short link.
+by SMS and WhatsApp as a short link. Where the operator posts letters and keeps the
+person's address for letters, they may choose instead to have it printed and posted.
 """
 
 from __future__ import annotations
@@ -154,8 +155,10 @@ class RightsRequest:
         summary = [Reply(tuple(texts))]
         if ctx.channel is Channel.SMS:  # the agency's name is long in some languages
             summary = [Reply((texts[0],)), Reply(tuple(texts[1:]))]
-        if ctx.channel is Channel.TELEGRAM:
-            state = {"request": view.request_id}
+        # Where the operator posts letters, the person chooses: here, or by post.
+        posting = await ctx.port(Requests).can_post(view.request_id)
+        if ctx.channel is Channel.TELEGRAM or posting:
+            state = {"request": view.request_id, **({"post": True} if posting else {})}
             return Step((*before, *summary, self.prompt(ctx, "send", state)), NAME, "send", state)
         return await self._deliver(ctx, view.request_id, holder, *before, *summary)
 
@@ -194,7 +197,10 @@ class RightsRequest:
         if step == "consent":
             return Reply((w.AGREE_QUESTION,), (w.AGREE, NO))
         if step == "send":
-            return Reply((w.SEND_HERE,), (YES, NO))
+            post = (w.POST_IT,) if data.get("post") else ()
+            if ctx.channel is Channel.TELEGRAM:
+                return Reply((w.SEND_HERE,), (YES, *post, NO))
+            return Reply((w.HERE_OR_POST,), (w.HERE, *post))
         if step == "reasons":
             kind = request_kind(data.get("kind"))
             question = w.REASONS.get(kind, w.REASONS_OTHER) if kind else w.REASONS_OTHER
@@ -259,7 +265,12 @@ class RightsRequest:
         request_id = data.get("request")
         if given.choice == NO.id:
             return go(HOME, Reply((w.NOT_SENT,)))
-        if given.choice != YES.id or not isinstance(request_id, int):
+        if not isinstance(request_id, int):
+            return None
+        if given.choice == w.POST_IT.id and data.get("post"):
+            posted = await ctx.port(Requests).post(request_id)
+            return go(HOME, Reply((w.NO_LETTER if posted is None else w.posted(posted.address),)))
+        if given.choice not in (YES.id, w.HERE.id):
             return None
         view = await ctx.port(Requests).view(request_id)
         holder = None if view is None else holders.catalog(ctx.settings).get(str(view.holder))

@@ -9,6 +9,8 @@ that the spellings agree).
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.holders import IdentityProof, RequestKind
 from bot.kernel.types import Choice, Text, t, tn
 from flows.letter_address import PROBLEMS as LINE_PROBLEMS
@@ -182,6 +184,22 @@ SEND_HERE = t("The letter contains your name and date of birth; it stays in this
 SENT_HERE = t("Here is your letter.")
 NOT_SENT = t("Nothing was sent. You can get the letter later in “My requests”.")
 NO_LETTER = t("Sorry, the letter could not be made. Please try again later.")
+
+# Where the operator posts letters (LOTSE_REQUEST_POST) and keeps the person's address.
+HERE = Choice("here", t("Here in the chat"))
+POST_IT = Choice("post", t("Post it to me"))
+# TRANSLATORS: the request letter is ready; the choices are "Here" and "Post it to me".
+HERE_OR_POST = t("Do you want the letter here, or shall we print it and post it to you?")
+
+
+def posted(address: Any) -> Text:
+    """The reply once the letter is to be posted; `address` is a bot.kernel.postal
+    MaskedAddress (no house number: a borrowed phone must not tell where someone lives)."""
+    shown = " ".join((f"{address.street_name} …,", address.postcode, address.city))
+    # TRANSLATORS: {address} is the person's address without house number, e.g.
+    # "Hauptstraße …, 12345 Musterstadt".
+    return t("We print your letter and post it to {address} within a few working days. "
+             "Sign it when it arrives and send it on.", address=shown)  # fmt: skip
 
 
 def on_web(until: object) -> Text:

@@ -17,6 +17,7 @@ from adapters import build_adapters, webhook_routes
 from bot.cli import holders as cli_holders
 from bot.cli import letters as cli_letters
 from bot.cli import office as cli_office
+from bot.cli import requests as cli_requests
 from bot.cli import security as cli_security
 from bot.cli import transfer as cli_transfer
 from bot.cli.common import Stop
@@ -327,6 +328,7 @@ def parser() -> argparse.ArgumentParser:
     cli_security.register(commands, _check_schema)
     cli_transfer.register(commands)
     cli_holders.register(commands)
+    cli_requests.register(commands, _check_schema)
     return root
 
 

@@ -96,6 +96,9 @@ def tour_settings(data_dir: Path) -> Settings:
         twilio_whatsapp_from="+4942112345679",
         telegram_token="1:tour",
         telegram_webhook_secret="tour-secret-0000",
+        # Request letters posted: the wizard offers "Post it to me" (a kept address).
+        request_post=True,
+        request_post_from="Rathausplatz 1, 12345 Musterstadt",
         # Transfers on, with one peer that is not there: a code is issued, typed codes
         # are refused or fetched in vain.
         transfer_id="musterstadt",

@@ -1,9 +1,10 @@
 """The request wizard in the SMS tour (bot/cli/sms_tour.py), from "Who holds my data":
 the AZR's kinds, consent refused then given, each part typed with the answers to what
 cannot go into a letter, "go on later" and going on, the kept address for letters, a
-correction too long, the letter's short link and what to do next; then a transfer
-block and an erasure at the health insurer, whose address is not in the letter (the
-identity is carried over, so only the reasons are asked)."""
+correction too long, the letter here (its short link and what to do next) rather than
+by post; then a transfer block, posted, and an erasure at the health insurer, whose
+address is not in the letter (the identity is carried over, so only the reasons are
+asked)."""
 
 from __future__ import annotations
 
@@ -44,12 +45,17 @@ async def rights(person: Any) -> None:
     await choose("request: the kept address used, what is wrong asked", "use-address")
     await say("request: a correction too long", "x" * 1200)
     await say("request: what is wrong saved, what is right asked", "Mein Geburtsort ist falsch.")
-    await say("request: complete: summary, short link, what to do next", "Geburtsort: Aleppo")
+    await say("request: complete: summary, here or by post", "Geburtsort: Aleppo")
+    await choose("request: here: short link, what to do next", "here")
     await _to_holder(person, "azr")
     await choose("request: a transfer block, consent asked", "transfer-block")
     await choose("request: agreed, the reasons asked", "agree")
-    await say("request: a transfer block complete", "Meine Familie wäre in Gefahr.")
+    await say(
+        "request: a transfer block complete, here or by post", "Meine Familie wäre in Gefahr."
+    )
+    await choose("request: posted to the kept address", "post")
     await _to_holder(person, "krankenkasse")
     await choose("request: an erasure, consent asked", "erasure")
     await choose("request: agreed, the reasons asked", "agree")
-    await say("request: an erasure complete, the address to add", "Ich bin nicht mehr versichert.")
+    await say("request: an erasure complete, here or by post", "Ich bin nicht mehr versichert.")
+    await choose("request: here: the address to add", "here")

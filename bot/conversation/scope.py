@@ -118,3 +118,15 @@ class Requests:
     async def delete(self, request_id: int) -> bool:
         """Erase the request and everything typed for it; False if not the person's."""
         raise NotImplementedError
+
+    async def can_post(self, request_id: int) -> bool:
+        """Whether the letter can be printed and posted to the person: the operator
+        offers it (LOTSE_REQUEST_POST), the request is theirs and complete, and Lotse
+        keeps an address for their letters."""
+        return False
+
+    async def post(self, request_id: int) -> Any:
+        """Ask for the letter printed and posted: a bot.rights.PostedLetter (when asked,
+        the masked address, when printed if it was), or None when not possible. Asking
+        twice changes nothing."""
+        return None

@@ -35,6 +35,9 @@ ACTIONS: dict[str, Text] = {
     "bulk.upload": t("uploaded a list with your invitation"),
     "letters.export": t("printed your letter"),
     "letters.reprint": t("printed your letter again"),
+    # A request letter printed for the post (bot.rights.post_print).
+    "rights.print": t("printed your letter"),
+    "rights.reprint": t("printed your letter again"),
     # The actor is the other Lotse (role "peer"; its name is the entry's organisation).
     "transfer.sent": t("received the data you chose to take along"),
     "transfer.received": t("sent the data you chose to bring along"),
@@ -47,6 +50,7 @@ ACTIONS: dict[str, Text] = {
     "rights.letter": t("You had a request letter made"),
     "rights.download": t("You received a request letter"),
     "rights.delete": t("You deleted a request to an agency"),
+    "rights.post-request": t("You asked for a request letter to be posted to you"),
 }
 OTHER_ACTION = t("processed your data")
 #: The person's own actions (role "person"), each a whole sentence: {when}, {channel}

@@ -168,9 +168,22 @@ def _requests(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
             kind=REQUEST_KIND_NAMES[r["kind"]], holder=r["holder_name"],
             date=datetime.fromisoformat(r["created_at"]).date(),
             until=date.fromisoformat(r["erased_on"]),
-        )),))
+        )), *_posted(r, say)))
         for r in document["requests"]
     )  # fmt: skip
+
+
+def _posted(request: dict[str, Any], say: Any) -> tuple[str, ...]:
+    """Whether the letter was asked for by post, and printed (LOTSE_REQUEST_POST)."""
+    if request.get("posted_at"):
+        # TRANSLATORS: "My data" export, under a request to an agency.
+        return (say(t("Its letter was printed and posted to you on {date}.",
+                      date=datetime.fromisoformat(request["posted_at"]).date())),)  # fmt: skip
+    if asked := request.get("post_requested_at"):
+        # TRANSLATORS: "My data" export, under a request to an agency.
+        return (say(t("You asked for its letter by post on {date}; it is not printed yet.",
+                      date=datetime.fromisoformat(asked).date())),)  # fmt: skip
+    return ()
 
 
 def access_text(line: dict[str, Any]) -> Text:

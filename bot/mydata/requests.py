@@ -6,6 +6,7 @@ their values in the letter itself, which is made only for the chat that asks."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +38,10 @@ def holder_name(known: HolderCatalog | None, slug: str) -> str:
 def _german_name(known: HolderCatalog | None, slug: str) -> str:
     found = None if known is None else known.get(slug)
     return slug if found is None else found.name
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
 
 
 async def _rows(session: AsyncSession, person_id: int) -> list[RightsRequest]:
@@ -84,6 +89,8 @@ async def exported_requests(
             "letter_link_until": None
             if row.letter_expires_at is None
             else row.letter_expires_at.isoformat(),
+            "post_requested_at": _iso(row.post_requested_at),
+            "posted_at": _iso(row.posted_at),
             "consent_record_id": row.consent_record_id,
         })  # fmt: skip
     return found

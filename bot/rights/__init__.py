@@ -28,6 +28,15 @@ from bot.rights.letters import (
     open_in_chat,
 )
 from bot.rights.port import HolderCatalog, PersonRequests, requests_port
+from bot.rights.post import can_post, request_post
+from bot.rights.post_print import (
+    MAX_RUN_LETTERS,
+    PrintRun,
+    UnknownPrintRun,
+    print_waiting,
+    reprint,
+    write_run,
+)
 from bot.rights.records import DETAIL_PARTS, parts_held, view_of
 from bot.rights.store import (
     delete_request,
@@ -39,7 +48,13 @@ from bot.rights.store import (
     use_letter_address,
     view,
 )
-from bot.rights.views import LETTER_REFERENCE, IssuedLetter, RequestStatus, RequestView
+from bot.rights.views import (
+    LETTER_REFERENCE,
+    IssuedLetter,
+    PostedLetter,
+    RequestStatus,
+    RequestView,
+)
 
 __all__ = [
     "DETAIL_MAX",
@@ -47,6 +62,7 @@ __all__ = [
     "IDENTITY_PARTS",
     "LETTER_REFERENCE",
     "LINK_PATH",
+    "MAX_RUN_LETTERS",
     "Details",
     "HolderCatalog",
     "Identity",
@@ -57,12 +73,16 @@ __all__ = [
     "OpenedLetter",
     "Part",
     "PersonRequests",
+    "PostedLetter",
+    "PrintRun",
     "Problem",
     "Render",
     "RequestStatus",
     "RequestView",
+    "UnknownPrintRun",
     "apply_detail",
     "apply_identity",
+    "can_post",
     "delete_request",
     "issue_letter",
     "letter_filename",
@@ -73,15 +93,19 @@ __all__ = [
     "open_in_chat",
     "parse_birth_date",
     "parts_held",
+    "print_waiting",
     "purge_expired",
     "reference",
     "render_request_letter",
+    "reprint",
     "request_jobs",
     "request_letter",
+    "request_post",
     "requests_port",
     "set_part",
     "start",
     "use_letter_address",
     "view",
     "view_of",
+    "write_run",
 ]

@@ -11,9 +11,9 @@ from bot.config import Settings
 from bot.conversation import Requests, StepScope
 from bot.db.models import Contact, Person
 from bot.holders import Holder, RequestKind, Supervisor
-from bot.rights import letters, store
+from bot.rights import letters, post, store
 from bot.rights.identity import Part, Problem
-from bot.rights.views import IssuedLetter, RequestView
+from bot.rights.views import IssuedLetter, PostedLetter, RequestView
 
 
 class HolderCatalog(Protocol):
@@ -110,6 +110,21 @@ class PersonRequests(Requests):
         return await store.delete_request(
             scope.session, person_id=scope.person_id, request_id=request_id,
             channel=scope.channel, lang=await self._lang(), now=scope.now,
+        )  # fmt: skip
+
+    async def can_post(self, request_id: int) -> bool:
+        scope = self.__scope
+        return await post.can_post(
+            scope.session, scope.vault, enabled=self.__settings.request_post,
+            person_id=scope.person_id, request_id=request_id,
+        )  # fmt: skip
+
+    async def post(self, request_id: int) -> PostedLetter | None:
+        scope = self.__scope
+        return await post.request_post(
+            scope.session, scope.vault, enabled=self.__settings.request_post,
+            person_id=scope.person_id, request_id=request_id, channel=scope.channel,
+            now=scope.now,
         )  # fmt: skip
 
 

@@ -95,6 +95,7 @@ def view_of(vault: Vault, row: RightsRequest) -> RequestView:
     return RequestView(
         request_id=row.id, holder=row.holder, kind=kind, status=RequestStatus(row.status),
         missing=missing, created_at=row.created_at, erase_at=row.erase_at,
+        post_requested_at=row.post_requested_at, posted_at=row.posted_at,
     )  # fmt: skip
 
 

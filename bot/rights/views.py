@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.holders import RequestKind
+from bot.kernel.postal import MaskedAddress
 from bot.rights.identity import Part
 
 
@@ -28,10 +29,27 @@ class RequestView:
     created_at: datetime
     #: The request and everything typed for it are erased then, at the latest.
     erase_at: datetime
+    #: When the person asked for the letter by post (LOTSE_REQUEST_POST), and when it
+    #: was printed for the post; None when not (yet).
+    post_requested_at: datetime | None = None
+    posted_at: datetime | None = None
 
     @property
     def complete(self) -> bool:
         return not self.missing
+
+
+@dataclass(frozen=True, slots=True)
+class PostedLetter:
+    """A letter the operator prints and posts to the person (`Requests.post`)."""
+
+    request_id: int
+    #: When the person asked (the first time, when they ask twice).
+    requested_at: datetime
+    #: Where it goes, as a screen may show it.
+    address: MaskedAddress
+    #: When it was printed for the post; None while it waits for the next print run.
+    posted_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

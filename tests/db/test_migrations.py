@@ -233,6 +233,13 @@ def test_0012_adds_requests_that_go_with_their_person_and_their_chat(empty_datab
     asyncio.run(_run(url, (request, {"id": 1, "now": now, "token": "t1"})))
     with pytest.raises(IntegrityError):
         asyncio.run(_run(url, (request, {"id": 2, "now": now, "token": "t1"})))
+    # A letter asked for by post, printed in a batch.
+    posted = (
+        "UPDATE rights_requests SET post_requested_at = :now, posted_at = :now, post_batch = 'b1'"
+    )
+    asyncio.run(_run(url, (posted, {"now": now})))
+    found = "SELECT id FROM rights_requests WHERE post_batch = 'b1' AND posted_at IS NOT NULL"
+    assert [tuple(row) for row in asyncio.run(_run(url, (found, {})))] == [(1,)]
 
     asyncio.run(_run(url, ("DELETE FROM contacts WHERE id = 1", {})))
     rows = asyncio.run(_run(url, ("SELECT contact_id FROM rights_requests", {})))

@@ -53,3 +53,9 @@ class RightsRequest(Base):
     letter_expires_at: Mapped[datetime | None]
     #: The consent record (ISO/IEC TS 27560 record id) the request rests on.
     consent_record_id: Mapped[str] = mapped_column(String(36))
+    #: When the person asked for the letter printed and posted (LOTSE_REQUEST_POST);
+    #: NULL when they did not.
+    post_requested_at: Mapped[datetime | None]
+    #: When the operator printed it for the post (`lotse requests print`), and the batch.
+    posted_at: Mapped[datetime | None]
+    post_batch: Mapped[str | None] = mapped_column(String(40), index=True)
