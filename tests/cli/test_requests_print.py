@@ -58,7 +58,7 @@ async def test_prints_once_privately_and_says_only_counts(
     text = pages(pdf.read_bytes())
     assert done.stdout.strip() == f"{pdf}: 1 letters, {len(text)} pages"
     assert len(text) % 2 == 0  # duplex: the cover's back stays blank
-    assert "Ihr Anfragebrief an Bundesverwaltungsamt" in text[0] and text[1] == ""
+    assert "Ihr Anfragebrief – Empfänger: Bundesverwaltungsamt" in text[0] and text[1] == ""
     assert "Antrag auf Auskunft" in text[2]
     assert (again.returncode, again.stdout.strip()) == (0, "no request letters to print")
     batch = pdf.stem

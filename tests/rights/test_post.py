@@ -156,7 +156,7 @@ async def test_printed_once_with_a_cover_to_the_person_then_the_german_letter(
     assert len(text) == run.pages
     cover_ar, cover_de = text[0], text[1]
     assert "Bundesverwaltungsamt" in cover_ar and "Bundesverwaltungsamt" in cover_de
-    assert "Ihr Anfragebrief an Bundesverwaltungsamt" in cover_de
+    assert "Ihr Anfragebrief – Empfänger: Bundesverwaltungsamt" in cover_de
     assert "beglaubigte Unterschrift" in cover_de  # the AZR needs a certified signature
     window = [w.text for w in words(run.pdf, 1) if _inside(w, WINDOW)]
     for part in ("Amal", "Haddad", "bei", "Nassar", "Hauptstraße", "12345", "Musterstadt",
