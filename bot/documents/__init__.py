@@ -10,6 +10,7 @@ from bot.documents.batch import (
     zip_files,
 )
 from bot.documents.fonts import LETTER_FONTS, LetterFontsMissing, missing_fonts, require_fonts
+from bot.documents.layouts import Layouts
 from bot.documents.letter import (
     AddressLines,
     BlankBox,
@@ -42,6 +43,7 @@ __all__ = [
     "DinLetter",
     "Entry",
     "Heading",
+    "Layouts",
     "LetterFontsMissing",
     "LetterPart",
     "Letterhead",

@@ -9,14 +9,14 @@ the same one at once share one layout.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.documents import Layouts
 from bot.i18n import Catalogs
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Attachment
@@ -33,41 +33,18 @@ _Key = tuple[int, datetime, str]
 class ExportPdfs:
     def __init__(self, catalogs: Catalogs, kept: int = KEPT) -> None:
         self._catalogs = catalogs
-        self._kept = kept
-        self._done: OrderedDict[_Key, bytes] = OrderedDict()
-        self._pending: dict[_Key, asyncio.Future[bytes]] = {}
+        self._layouts: Layouts[_Key, bytes] = Layouts(kept)
 
     async def pdf(self, opened: Opened, now: datetime) -> bytes:
         """The export's PDF in its language. A replaced export has a new expiry, so a
         new key: an older layout is never served for it."""
-        for key in [k for k in self._done if k[1] <= now]:
-            del self._done[key]
+        self._layouts.drop(lambda key: key[1] <= now)
         key = (opened.export_id, opened.expires_at, opened.lang)
-        if key in self._done:
-            self._done.move_to_end(key)
-            return self._done[key]
-        pending = self._pending.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            translator = self._catalogs[opened.lang]
-            body = await asyncio.to_thread(export_pdf, opened.document, translator)
-        except BaseException as error:
-            future.set_exception(error)
-            future.exception()  # retrieved here: no waiter is required to exist
-            raise
-        finally:
-            self._pending.pop(key, None)
-        future.set_result(body)
-        self._done[key] = body
-        while len(self._done) > self._kept:
-            self._done.popitem(last=False)
-        return body
+        translator = self._catalogs[opened.lang]
+        return await self._layouts.get(key, partial(export_pdf, opened.document, translator))
 
     def __len__(self) -> int:
-        return len(self._done)
+        return len(self._layouts)
 
 
 def attachment_loader(

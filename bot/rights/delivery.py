@@ -9,13 +9,13 @@ Nothing is written to disk.
 
 from __future__ import annotations
 
-import asyncio
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.documents import Layouts
 from bot.i18n import Catalogs, Translator
 from bot.kernel.crypto import Vault
 from bot.kernel.types import Attachment
@@ -59,43 +59,25 @@ def letter_renderer(holders: Callable[[], HolderCatalog]) -> Render:
 
 
 class LetterPdfs:
+    """The PDFs of recent letters (bot.documents.Layouts). The key is the request, its
+    last change and its language: a changed request is laid out anew, never served from
+    an old layout."""
+
     def __init__(self, catalogs: Catalogs, render: Render, kept: int = KEPT) -> None:
         self._catalogs = catalogs
         self._render = render
-        self._kept = kept
-        self._done: OrderedDict[_Key, tuple[str, bytes]] = OrderedDict()
-        self._pending: dict[_Key, asyncio.Future[tuple[str, bytes]]] = {}
+        self._layouts: Layouts[_Key, tuple[str, bytes]] = Layouts(kept)
 
     async def pdf(self, opened: OpenedLetter) -> tuple[str, bytes]:
         """The letter's file name and PDF; two requests for the same one share a layout."""
         key = (opened.request_id, opened.updated_at, opened.lang)
-        for old in [k for k in self._done if k[0] == key[0] and k != key]:
-            del self._done[old]  # an older version of this request: never served again
-        if key in self._done:
-            self._done.move_to_end(key)
-            return self._done[key]
-        pending = self._pending.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[tuple[str, bytes]] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            translator = self._catalogs[opened.lang]
-            made = await asyncio.to_thread(self._render, opened, translator)
-        except BaseException as error:
-            future.set_exception(error)
-            future.exception()  # retrieved here: no waiter is required to exist
-            raise
-        finally:
-            self._pending.pop(key, None)
-        future.set_result(made)
-        self._done[key] = made
-        while len(self._done) > self._kept:
-            self._done.popitem(last=False)
-        return made
+        # An older version of this request is never served again.
+        self._layouts.drop(lambda k: k[0] == key[0] and k != key)
+        translator = self._catalogs[opened.lang]
+        return await self._layouts.get(key, partial(self._render, opened, translator))
 
     def __len__(self) -> int:
-        return len(self._done)
+        return len(self._layouts)
 
 
 def letter_loader(

@@ -12,12 +12,11 @@ a link reveals nothing. Tokens never reach a log line (bot.runtime.logs cuts the
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 
 from aiohttp import web
 
-from bot.i18n import Translator, direction, negotiate, parse_accept_language
+from bot.i18n import Translator
 from bot.kernel.types import Channel, Text, t
 from bot.messaging import reader_for
 from bot.mydata import (
@@ -28,7 +27,7 @@ from bot.mydata import (
     open_by_token,
     open_in_chat,
 )
-from bot.web.chat.ui import LANG_COOKIE
+from bot.web.downloads import ID, TOKEN, file, gone, page
 from bot.web.keys import SERVICES
 
 routes = web.RouteTableDef()
@@ -40,13 +39,6 @@ GONE_TEXT = t(
     "Links to your data work only for a short time, and only where you asked for them. "
     "You can ask for a new one in the chat: My data, then Export my data."
 )
-#: The page links to the files only: nothing inline, no script.
-CSP = (
-    "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
-)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-_ID = re.compile(r"[0-9]{1,18}")
 FILES = {PDF_NAME: "application/pdf", JSON_NAME: "application/json"}
 
 
@@ -62,37 +54,8 @@ def chat_documents(session: str, reference: str, translator: Translator) -> list
     ]  # fmt: skip
 
 
-def _language(request: web.Request) -> str:
-    services = request.app[SERVICES]
-    hints = [request.cookies.get(LANG_COOKIE, "")]
-    hints.extend(parse_accept_language(request.headers.get("Accept-Language")))
-    return negotiate([h for h in hints if h]) or services.settings.default_language
-
-
 def _gone(request: web.Request) -> web.Response:
-    """The one answer for every link that does not (or no longer) work."""
-    lang = _language(request)
-    translator = request.app[SERVICES].catalogs[lang]
-    title = escape(translator.text(GONE_TITLE))
-    body = f"<p>{escape(translator.text(GONE_TEXT))}</p>"
-    return _page(lang, title, body, status=404)
-
-
-def _page(lang: str, title: str, body: str, status: int = 200) -> web.Response:
-    html = (
-        f'<!doctype html>\n<html lang="{lang}" dir="{direction(lang)}">\n<head>\n'
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="robots" content="noindex">\n'
-        f'<title>{title} – Lotse</title>\n<link rel="stylesheet" href="/static/privacy.css">\n'
-        f"</head>\n<body>\n<main>\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n"
-    )
-    response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["Content-Language"] = lang
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return gone(request, GONE_TITLE, GONE_TEXT)
 
 
 async def _file(request: web.Request, opened: Opened, name: str) -> web.Response:
@@ -101,23 +64,14 @@ async def _file(request: web.Request, opened: Opened, name: str) -> web.Response
         body = json.dumps(opened.document, ensure_ascii=False, indent=2).encode()
     else:  # laid out once, away from the event loop: a long export takes a moment
         body = await services.export_pdfs.pdf(opened, services.clock())
-    return web.Response(
-        body=body,
-        content_type=FILES[name],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file(body, FILES[name], name)
 
 
 @routes.get("/chat/api/sessions/{session}/exports/{export}/{name}")
 async def chat_export(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     name, export = request.match_info["name"], request.match_info["export"]
-    if name not in FILES or not _ID.fullmatch(export):
+    if name not in FILES or not ID.fullmatch(export):
         return _gone(request)
     reader = await reader_for(
         services.sessionmaker, services.vault, Channel.WEBCHAT, request.match_info["session"]
@@ -137,7 +91,7 @@ async def chat_export(request: web.Request) -> web.Response:
 async def _by_token(request: web.Request, *, log: bool) -> Opened | None:
     services = request.app[SERVICES]
     token = request.match_info["token"]
-    if not _TOKEN.fullmatch(token):
+    if not TOKEN.fullmatch(token):
         return None
     try:
         return await open_by_token(services.sessionmaker, services.vault, token,
@@ -163,7 +117,7 @@ async def link_page(request: web.Request) -> web.Response:
     operator = opened.document["installation"]["operator"]
     title = escape(translator.text(t("Your data at {operator}", operator=operator)))
     until = escape(translator.text(t("This link works until {time}.", time=opened.expires_at)))
-    return _page(opened.lang, title, f"<ul>\n{links}\n</ul>\n<p>{until}</p>")
+    return page(opened.lang, title, f"<ul>\n{links}\n</ul>\n<p>{until}</p>")
 
 
 @routes.get("/d/{token}/{name}")

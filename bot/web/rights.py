@@ -17,11 +17,11 @@ from html import escape
 
 from aiohttp import web
 
-from bot.i18n import Translator, direction, negotiate, parse_accept_language
+from bot.i18n import Translator
 from bot.kernel.types import Channel, t
 from bot.messaging import reader_for
 from bot.rights import LetterGone, OpenedLetter, open_by_token, open_in_chat, reference
-from bot.web.chat.ui import LANG_COOKIE
+from bot.web.downloads import ID, TOKEN, file, gone, page
 from bot.web.keys import SERVICES
 
 routes = web.RouteTableDef()
@@ -38,13 +38,6 @@ GONE_TEXT = t(
     "Links to your letter work only for a short time, and only where you asked for them. "
     "You can ask for the letter again in the chat."
 )
-#: The page links to the file only: nothing inline, no script.
-CSP = (
-    "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
-)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-_ID = re.compile(r"[0-9]{1,18}")
 #: The file name in a link; the download itself is named by the letter.
 _FILE = re.compile(r"[A-Za-z0-9._-]{1,120}\.pdf")
 
@@ -62,36 +55,8 @@ def chat_documents(session: str, ref: str, translator: Translator) -> list[dict[
              "type": "application/pdf"}]  # fmt: skip
 
 
-def _language(request: web.Request) -> str:
-    services = request.app[SERVICES]
-    hints = [request.cookies.get(LANG_COOKIE, "")]
-    hints.extend(parse_accept_language(request.headers.get("Accept-Language")))
-    return negotiate([h for h in hints if h]) or services.settings.default_language
-
-
-def _page(lang: str, title: str, body: str, status: int = 200) -> web.Response:
-    html = (
-        f'<!doctype html>\n<html lang="{lang}" dir="{direction(lang)}">\n<head>\n'
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="robots" content="noindex">\n'
-        f'<title>{title} – Lotse</title>\n<link rel="stylesheet" href="/static/privacy.css">\n'
-        f"</head>\n<body>\n<main>\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n"
-    )
-    response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["Content-Language"] = lang
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _gone(request: web.Request) -> web.Response:
-    """The one answer for every link that does not (or no longer) work."""
-    lang = _language(request)
-    translator = request.app[SERVICES].catalogs[lang]
-    body = f"<p>{escape(translator.text(GONE_TEXT))}</p>"
-    return _page(lang, escape(translator.text(GONE_TITLE)), body, status=404)
+    return gone(request, GONE_TITLE, GONE_TEXT)
 
 
 async def _file(request: web.Request, opened: OpenedLetter) -> web.Response:
@@ -100,23 +65,14 @@ async def _file(request: web.Request, opened: OpenedLetter) -> web.Response:
         name, body = await services.letter_pdfs.pdf(opened)
     except LetterGone:  # its holder is no longer in the catalog
         return _gone(request)
-    return web.Response(
-        body=body,
-        content_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file(body, "application/pdf", name)
 
 
 @routes.get("/chat/api/sessions/{session}/letters/{request_id}/{name}")
 async def chat_letter(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     name, request_id = request.match_info["name"], request.match_info["request_id"]
-    if not _FILE.fullmatch(name) or not _ID.fullmatch(request_id):
+    if not _FILE.fullmatch(name) or not ID.fullmatch(request_id):
         return _gone(request)
     reader = await reader_for(
         services.sessionmaker, services.vault, Channel.WEBCHAT, request.match_info["session"]
@@ -136,7 +92,7 @@ async def chat_letter(request: web.Request) -> web.Response:
 async def _by_token(request: web.Request, *, log: bool) -> OpenedLetter | None:
     services = request.app[SERVICES]
     token = request.match_info["token"]
-    if not _TOKEN.fullmatch(token):
+    if not TOKEN.fullmatch(token):
         return None
     try:
         return await open_by_token(services.sessionmaker, services.vault, token,
@@ -159,7 +115,7 @@ async def link_page(request: web.Request) -> web.Response:
     warning = f"<p>{escape(translator.text(LETTER_WARNING))}</p>"
     until = escape(translator.text(t("This link works until {time}.", time=opened.expires_at)))
     body = f"{link}\n{warning}\n<p>{until}</p>"
-    return _page(opened.lang, escape(translator.text(LETTER_TITLE)), body)
+    return page(opened.lang, escape(translator.text(LETTER_TITLE)), body)
 
 
 @routes.get("/r/{token}/{name}")
