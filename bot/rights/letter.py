@@ -73,10 +73,14 @@ def request_letter(request: LetterRequest, translator: Translator) -> DinLetter:
     subject_de, subject_en = say.subject(holder, kind, cites)
     pieces = _pieces(request, cites)
     parts = [LetterPart(BINDING_LANGUAGE, subject_de, _binding(pieces, request))]
-    if request.lang != BINDING_LANGUAGE:
-        tr = translator
-        parts.append(LetterPart(tr.lang, tr.text(t("How to send this letter")),
-                                guide(request, tr, blanks=_has_blanks(request))))  # fmt: skip
+    tr = translator
+    translated = request.lang != BINDING_LANGUAGE
+    # The guide in every language (a German reader needs to know how to send it too);
+    # the working translation only where the letter is not in the reader's language.
+    parts.append(LetterPart(tr.lang, tr.text(t("How to send this letter")),
+                            guide(request, tr, blanks=_has_blanks(request),
+                                  translated=translated)))  # fmt: skip
+    if translated:
         parts.append(LetterPart(tr.lang, tr.text(_isolating(subject_en)),
                                 _translated(pieces, request, tr)))  # fmt: skip
     return DinLetter(_recipient(holder), _sender(request), tuple(parts))

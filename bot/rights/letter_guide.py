@@ -1,5 +1,6 @@
-"""The page before the working translation: how to send the letter, what happens next
-and where to complain, in the person's language and plain words."""
+"""The page after the German letter: how to send it, what happens next and where to
+complain, in the person's language and plain words (before the working translation,
+where there is one)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,18 @@ if TYPE_CHECKING:
     from bot.rights.letter import LetterRequest
 
 
-def guide(request: LetterRequest, tr: Translator, *, blanks: bool) -> tuple[Block, ...]:
+def guide(
+    request: LetterRequest, tr: Translator, *, blanks: bool, translated: bool = True
+) -> tuple[Block, ...]:
+    """The guide's blocks; `translated`: a working translation follows this page."""
     holder = request.holder
     plain = tr.gettext(holder.plain_name)
-    blocks: list[Block] = [
-        Paragraph(tr.text(t("The German pages are the letter itself. The translation after "
-                            "this page is only for you to read: do not send it."))),
+    blocks: list[Block] = []
+    if translated:
+        blocks.append(Paragraph(tr.text(t(
+            "The German pages are the letter itself. The translation after this page is "
+            "only for you to read: do not send it."))))  # fmt: skip
+    blocks += [
         Paragraph(tr.text(t("The letter goes to: {holder}.",
                             holder=isolated(holder.name) if holder.address else plain))),
         Steps(tuple(tr.text(step) for step in _steps(request, plain, blanks=blanks))),

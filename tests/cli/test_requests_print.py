@@ -57,9 +57,10 @@ async def test_prints_once_privately_and_says_only_counts(
     assert pdf.stat().st_mode & 0o777 == 0o600
     text = pages(pdf.read_bytes())
     assert done.stdout.strip() == f"{pdf}: 1 letters, {len(text)} pages"
-    assert len(text) % 2 == 0  # duplex: the cover's back stays blank
+    # Duplex: the cover's back stays blank, the letter starts on a front page.
     assert "Ihr Anfragebrief – Empfänger: Bundesverwaltungsamt" in text[0] and text[1] == ""
     assert "Antrag auf Auskunft" in text[2]
+    assert "So schicken Sie diesen Brief ab" in text[-1]  # the guide, in German
     assert (again.returncode, again.stdout.strip()) == (0, "no request letters to print")
     batch = pdf.stem
     reprinted = await asyncio.to_thread(

@@ -63,8 +63,10 @@ def test_azr_access_cites_the_gdpr_and_the_azrg_and_follows_the_form(catalogs: C
         "Art. 15 Abs. 1 und 3 DSGVO",
         "Art. 12 Abs. 3 DSGVO",
     }
-    # German only: no guide and no translation.
-    assert "Translation" not in text and "How to send" not in text
+    # A German reader gets the guide in German, and no working translation.
+    assert "So schicken Sie diesen Brief ab" in text
+    assert "Die deutschen Seiten sind der eigentliche Brief" not in text
+    assert "nicht verbindlich" not in text
 
 
 def test_transfer_block_cites_section_4_and_carries_the_reasons(catalogs: Catalogs) -> None:
