@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -9,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.holders import parse
 from bot.holders.checks import DATA_DIR, read_shipped
 from bot.holders.local import LOCAL_SLUGS, Local, body_supervisor, local_path, read_local
@@ -30,8 +31,9 @@ ORDER = ("azr", "bamf", "auslaenderbehoerde", "meldebehoerde", "bundesagentur", 
          "sozialamt", "familienkasse", "krankenkasse", "lotse")  # fmt: skip
 
 
-class CatalogError(Exception):
-    """The catalog cannot be used; `problems` are one line each."""
+class CatalogError(ConfigError):
+    """The catalog cannot be used; `problems` are one line each. A configuration error:
+    `lotse serve` does not start with a broken operator file (bot.runtime)."""
 
     def __init__(self, problems: list[str] | tuple[str, ...]) -> None:
         super().__init__("; ".join(problems))
@@ -146,6 +148,7 @@ def check_catalog(settings: Settings) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+log = logging.getLogger(__name__)
 _cache: dict[Path, tuple[int | None, Catalog]] = {}
 _lock = threading.Lock()
 
@@ -158,14 +161,27 @@ def _mtime(path: Path) -> int | None:
 
 
 def catalog(settings: Settings) -> Catalog:
-    """The catalog, read once per version of the operator's local file."""
+    """The catalog, read once per version of the operator's local file.
+
+    A version that does not validate (an edit half done, a typo) never replaces a good
+    one: the catalog read before stays in use, and the problem is logged once per version
+    of the file. Raises CatalogError only when no good version was read yet (at start)."""
     path = local_path(settings)
     stamp = _mtime(path)
     with _lock:
         cached = _cache.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-    loaded = load_catalog(settings)
+    try:
+        loaded = load_catalog(settings)
+    except CatalogError as error:
+        if cached is None:
+            raise
+        log.error(
+            "%s: %d problem(s), the catalog read before stays in use; run `lotse holders "
+            "check`", path, len(error.problems),
+        )  # fmt: skip
+        loaded = cached[1]
     with _lock:
         _cache[path] = (stamp, loaded)
     return loaded

@@ -105,6 +105,9 @@ async def build_services(
     adapters: Mapping[Channel, ChannelAdapter],
     clock: Callable[[], datetime] = utcnow,
 ) -> Services:
+    # A broken operator holder file stops the start with its problems (a ConfigError),
+    # as a bad peers file does; later a broken edit keeps the catalog read here.
+    holders.catalog(settings)
     db = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(db)
     vault = Vault(settings.secret_key)

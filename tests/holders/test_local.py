@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.holders import CatalogError, LocalError, check_catalog, load_catalog, write_local
+from bot.config import ConfigError, Settings
+from bot.holders import (
+    CatalogError,
+    LocalError,
+    catalog,
+    check_catalog,
+    load_catalog,
+    write_local,
+)
 from bot.holders.local import read_local
+from bot.runtime import build_services
+from flows import build_router
 
 
 def write(path: Path, text: str) -> Path:
@@ -103,3 +114,36 @@ def test_unfilled_bodies_are_warnings_not_errors(plain_settings: Settings) -> No
     for slug in ("auslaenderbehoerde", "meldebehoerde", "jobcenter", "sozialamt"):
         assert any(w.startswith(f"{slug}: not filled in") for w in warnings)
     assert any("jobcenter: no supervisor; set run-by" in w for w in warnings)
+
+
+def _edit(path: Path, text: str, second: int) -> None:
+    """Write `text` with a distinct modification time (the cache's version stamp)."""
+    write(path, text)
+    os.utime(path, ns=(second * 1_000_000_000, second * 1_000_000_000))
+
+
+def test_a_broken_edit_keeps_the_catalog_read_before(
+    plain_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = plain_settings.data_dir / "holders.toml"
+    _edit(path, 'land = "nw"\n', 1_700_000_000)
+    first = catalog(plain_settings)
+    assert (lotse := first.get("lotse")) is not None and lotse.supervisor == "land-nw"
+
+    _edit(path, 'land = "xx"\n', 1_700_000_100)
+    with caplog.at_level(logging.ERROR, logger="bot.holders.catalog"):
+        assert catalog(plain_settings) is first
+        assert catalog(plain_settings) is first  # logged once per version of the file
+    assert [r.getMessage() for r in caplog.records if "holders check" in r.getMessage()] == [
+        f"{path}: 1 problem(s), the catalog read before stays in use; run `lotse holders check`"
+    ]
+
+    _edit(path, 'land = "sn"\n', 1_700_000_200)
+    assert (lotse := catalog(plain_settings).get("lotse")) is not None
+    assert lotse.supervisor == "land-sn"
+
+
+async def test_a_broken_file_stops_the_start_with_its_problem(plain_settings: Settings) -> None:
+    write(plain_settings.data_dir / "holders.toml", 'land = "xx"')
+    with pytest.raises(ConfigError, match="land: 'xx'"):
+        await build_services(plain_settings, router_factory=build_router, adapters={})
