@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -32,6 +32,10 @@ def return_address(value: str) -> tuple[str, str, str] | None:
 
 class ConfigError(Exception):
     """A bad setting; the message is one line naming the setting."""
+
+
+#: Channels that get a short link with a capability token instead of the document.
+LINKED_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
 class Settings(BaseSettings):
@@ -295,6 +299,14 @@ class Settings(BaseSettings):
                 self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
             )
         return channel is Channel.WEBCHAT
+
+    def link_lifetime(self, channel: Channel) -> timedelta:
+        """How long a link to a person's own document works (their export, a request
+        letter): a short link sent by SMS or WhatsApp for minutes, a link in the chat
+        that asked (web chat, Telegram) for hours."""
+        if channel in LINKED_CHANNELS:
+            return timedelta(minutes=self.mydata_link_minutes)
+        return timedelta(hours=self.mydata_export_hours)
 
     @field_validator("request_post_from")
     @classmethod

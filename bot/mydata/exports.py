@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.audit import Actor, Category, Concerned, record
-from bot.config import Settings
+from bot.config import LINKED_CHANNELS, Settings
 from bot.db.models import Contact, MyDataExport
 from bot.kernel.crypto import Vault
 from bot.kernel.jobs import Job
@@ -36,8 +36,6 @@ EXPORT_ACTION, DOWNLOAD_ACTION = "mydata.export", "mydata.download"
 ALL_CATEGORIES = tuple(Category)
 #: A second request from the same chat within this time is the same request.
 REPEAT_WINDOW = timedelta(minutes=2)
-#: Channels that get a link with a capability token (they cannot carry the file).
-LINK_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 #: The reference a message carries for its export (bot.kernel.types.Reply.attachment).
 REFERENCE = "mydata-export:"
 _TOKEN_KIND = "mydata-link"
@@ -75,12 +73,6 @@ class Opened:
     expires_at: datetime
 
 
-def lifetime(channel: Channel, settings: Settings) -> timedelta:
-    if channel in LINK_CHANNELS:
-        return timedelta(minutes=settings.mydata_link_minutes)
-    return timedelta(hours=settings.mydata_export_hours)
-
-
 def token_index(vault: Vault, token: str) -> str:
     return vault.index(_TOKEN_KIND, token)
 
@@ -109,8 +101,8 @@ async def issue(
         ):
             return Issued(existing.id, existing.expires_at, fresh=False)
         await session.execute(delete(MyDataExport).where(MyDataExport.id == existing.id))
-    token = secrets.token_urlsafe(16) if channel in LINK_CHANNELS else None
-    expires_at = now + lifetime(channel, settings)
+    token = secrets.token_urlsafe(16) if channel in LINKED_CHANNELS else None
+    expires_at = now + settings.link_lifetime(channel)
     upsert = sqlite_insert if settings.is_sqlite else pg_insert
     new_id = (
         await session.execute(

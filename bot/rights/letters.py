@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.audit import Actor, Category, Concerned, record
-from bot.config import Settings
+from bot.config import LINKED_CHANNELS, Settings
 from bot.db.models import Contact, RightsRequest
 from bot.holders import RequestKind
 from bot.kernel.crypto import Vault
@@ -35,8 +35,6 @@ LETTER_CATEGORIES = (Category.NAME, Category.IDENTITY, Category.POSTAL_ADDRESS, 
 #: Where a short link points: LOTSE_PUBLIC_URL + this + the token.
 LINK_PATH = "/r/"
 _TOKEN_KIND = "rights-letter-link"
-#: Channels that get a link with a capability token (as for "My data" exports).
-LINK_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
 class LetterGone(LookupError):
@@ -58,14 +56,6 @@ class OpenedLetter:
     #: Part of the PDF cache's key: a changed request is laid out anew.
     updated_at: datetime
     expires_at: datetime
-
-
-def lifetime(channel: Channel, settings: Settings) -> timedelta:
-    """How long a letter's link works: the settings of "My data" exports, since both
-    carry personal data out of the chat in the same ways."""
-    if channel in LINK_CHANNELS:
-        return timedelta(minutes=settings.mydata_link_minutes)
-    return timedelta(hours=settings.mydata_export_hours)
 
 
 def token_index(vault: Vault, token: str) -> str:
@@ -93,8 +83,8 @@ async def issue_letter(
     )
     if row is None or not is_complete(vault, row):
         return None
-    token = secrets.token_urlsafe(16) if channel in LINK_CHANNELS else None
-    expires_at = now + lifetime(channel, settings)
+    token = secrets.token_urlsafe(16) if channel in LINKED_CHANNELS else None
+    expires_at = now + settings.link_lifetime(channel)
     row.status = RequestStatus.READY.value
     row.contact_id, row.channel, row.lang = contact_id, channel.value, lang
     row.letter_token_index = None if token is None else token_index(vault, token)
