@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     #: A request to a data holder (bot.rights) and everything typed for it (name, birth
     #: data, address) are erased this many days after its last change (privacy notice).
     request_days: int = Field(180, ge=1, le=3 * 365)
+    #: A closed request (answered, given up, or after the complaint) is erased this many
+    #: days after closing: long enough to complain to the supervisory authority about
+    #: the answer, or to ask again with the same details (privacy notice).
+    request_closed_days: int = Field(90, ge=1, le=365)
     #: The operator prints request letters and posts them to people who ask, to the
     #: address Lotse keeps for letters (`lotse requests print`).
     request_post: bool = False
@@ -299,6 +303,12 @@ class Settings(BaseSettings):
                 self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
             )
         return channel is Channel.WEBCHAT
+
+    def quiet(self, now: datetime) -> bool:
+        """Within quiet hours in local time: Lotse writes to no one first then."""
+        local = now.astimezone(ZoneInfo(self.timezone)).hour
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        return (start <= local or local < end) if start > end else start <= local < end
 
     def link_lifetime(self, channel: Channel) -> timedelta:
         """How long a link to a person's own document works (their export, a request

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,9 +106,52 @@ class Requests:
         the updated RequestView, or None (no kept address, or not the person's)."""
         raise NotImplementedError
 
-    async def letter(self, request_id: int) -> Any:
-        """Make the letter available on this step's channel (a complete request only):
-        a bot.rights.IssuedLetter, or None (incomplete, or not the person's)."""
+    async def letter(self, request_id: int, kind: str = "request") -> Any:
+        """Make one of the request's letters available on this step's channel (a
+        bot.rights.LetterKind value): the request letter (a complete request only), the
+        reminder (once the request is overdue) or the complaint to the supervisory
+        authority (once the reminder's deadline passed, or the answer fell short): a
+        bot.rights.IssuedLetter, or None (not possible now, or not the person's)."""
+        raise NotImplementedError
+
+    async def sent(self, request_id: int, on: date, by: str, letter: str = "request") -> Any:
+        """The person says a letter (bot.rights.LetterKind value) went on `on`, how (a
+        bot.rights.SentBy value). The request letter starts the clock (receipt estimated
+        for post, the deadline computed); a reminder starts its two weeks; a complaint
+        leaves the request with the authority. The updated RequestView, a
+        bot.rights.Problem (nothing changed: a date in the future or before the letter
+        was made, a letter its status does not allow), or None."""
+        raise NotImplementedError
+
+    async def answered(
+        self, request_id: int, on: date, outcome: str, recipients_named: bool | None = None
+    ) -> Any:
+        """An answer came on `on` (a bot.rights.Outcome value; for a correction, whether
+        it named the recipients it told). Done as asked closes the request; otherwise it
+        stays answered and a complaint may follow. RequestView, Problem or None."""
+        raise NotImplementedError
+
+    async def extended(self, request_id: int, notified_on: date, reasons: bool) -> Any:
+        """The holder wrote on `notified_on` that it needs two more months: valid only
+        within the first month and with reasons (else a Problem, nothing changed); the
+        deadline moves to three months after receipt. RequestView, Problem or None."""
+        raise NotImplementedError
+
+    async def no_answer(self, request_id: int) -> Any:
+        """The person says no answer came yet: past the deadline the request is overdue
+        (the reminder letter is offered), past the reminder's the complaint is; before
+        the deadline Lotse asks again when it passes. RequestView or None."""
+        raise NotImplementedError
+
+    async def close(self, request_id: int) -> Any:
+        """The person is done with the request: closed, erased after
+        LOTSE_REQUEST_CLOSED_DAYS; nothing more is asked. RequestView or None."""
+        raise NotImplementedError
+
+    async def send_to_office(self, request_id: int) -> Any:
+        """Send a complete request to the staff page of the holder's office on this
+        installation (bot.holders.Holder.office): it arrives today and the clock starts.
+        RequestView, or None (no such office, incomplete, already sent, not theirs)."""
         raise NotImplementedError
 
     async def mine(self) -> Any:

@@ -202,3 +202,9 @@ class Holder:
     comments: tuple[str, ...]
     #: What a request must carry, in the order a letter gives it.
     required_elements: tuple[Element, ...] = ()
+    #: The Land where it sits ("nw"): its public holidays move a deadline
+    #: (bot.rights.deadlines); None where it is not known (only nationwide holidays).
+    land: str | None = None
+    #: The slug of an office on this installation whose staff receive requests to this
+    #: holder on their staff page (the operator's local file); None: only by letter.
+    office: str | None = None

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TypeVarTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.db.models import Invitation, Letter, Message, Office
 from bot.invitations.request import personal_of
 from bot.invitations.sending import InvitationSender
@@ -107,13 +105,6 @@ async def sync_statuses(
     return changed
 
 
-def quiet(now: datetime, settings: Settings) -> bool:
-    """Within quiet hours in local time: no reminders then."""
-    local = now.astimezone(ZoneInfo(settings.timezone)).hour
-    start, end = settings.quiet_hours_start, settings.quiet_hours_end
-    return (start <= local or local < end) if start > end else start <= local < end
-
-
 async def remind_and_expire(
     sessionmaker: async_sessionmaker[AsyncSession], sender: InvitationSender, now: datetime
 ) -> tuple[int, int]:
@@ -143,7 +134,7 @@ async def remind_and_expire(
             .values(status=LetterStatus.CANCELLED.value)
         )
         reminded = 0
-        if not quiet(now, settings):
+        if not settings.quiet(now):
             due = now - timedelta(days=settings.invitation_reminder_days)
             rows = (
                 await session.execute(

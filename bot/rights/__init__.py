@@ -1,6 +1,7 @@
 """Requests to data holders: access, correction, erasure, restriction and the AZR
 transfer block, written as a German letter with a translation the person can read."""
 
+from bot.rights.deadlines import SentBy, answer_due, receipt, reminder_due
 from bot.rights.delivery import LetterPdfs, Render, letter_loader, letter_renderer, reference
 from bot.rights.identity import (
     DETAIL_MAX,
@@ -50,7 +51,12 @@ from bot.rights.store import (
 )
 from bot.rights.views import (
     LETTER_REFERENCE,
+    RUNNING,
+    Ask,
+    Clock,
     IssuedLetter,
+    LetterKind,
+    Outcome,
     PostedLetter,
     RequestStatus,
     RequestView,
@@ -63,14 +69,19 @@ __all__ = [
     "LETTER_REFERENCE",
     "LINK_PATH",
     "MAX_RUN_LETTERS",
+    "RUNNING",
+    "Ask",
+    "Clock",
     "Details",
     "HolderCatalog",
     "Identity",
     "IssuedLetter",
     "LetterGone",
+    "LetterKind",
     "LetterPdfs",
     "LetterRequest",
     "OpenedLetter",
+    "Outcome",
     "Part",
     "PersonRequests",
     "PostedLetter",
@@ -79,7 +90,9 @@ __all__ = [
     "Render",
     "RequestStatus",
     "RequestView",
+    "SentBy",
     "UnknownPrintRun",
+    "answer_due",
     "apply_detail",
     "apply_identity",
     "can_post",
@@ -95,7 +108,9 @@ __all__ = [
     "parts_held",
     "print_waiting",
     "purge_expired",
+    "receipt",
     "reference",
+    "reminder_due",
     "render_request_letter",
     "reprint",
     "request_jobs",

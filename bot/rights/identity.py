@@ -51,6 +51,11 @@ class Problem(StrEnum):
     DATE_FORMAT = "date-format"  # not a date as DD.MM.YYYY
     DATE_FUTURE = "date-future"
     DATE_PAST = "date-past"  # more than OLDEST_YEARS ago
+    # The deadline clock (bot.rights.clock):
+    BEFORE_REQUEST = "before-request"  # a date before the request (or its letter) existed
+    LATE_EXTENSION = "late-extension"  # an extension said after the first month: not valid
+    NO_REASONS = "no-reasons"  # an extension without reasons: not valid
+    WRONG_STATUS = "wrong-status"  # not possible in the request's status
 
 
 _DATE = re.compile(r"\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})\s*")

@@ -90,7 +90,9 @@ class PersonRequests(Requests):
             channel=scope.channel, keep_days=self.__settings.request_days, now=scope.now,
         )  # fmt: skip
 
-    async def letter(self, request_id: int) -> IssuedLetter | None:
+    async def letter(self, request_id: int, kind: str = "request") -> IssuedLetter | None:
+        if kind != "request":
+            return None  # reminders and complaints: bot.rights.followup (next)
         scope = self.__scope
         contact_id = await self._contact()
         if contact_id is None:

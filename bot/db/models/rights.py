@@ -3,9 +3,9 @@ kept only while the request is open."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models.base import Base, BigId
@@ -59,3 +59,42 @@ class RightsRequest(Base):
     #: When the operator printed it for the post (`lotse requests print`), and the batch.
     posted_at: Mapped[datetime | None]
     post_batch: Mapped[str | None] = mapped_column(String(40), index=True)
+
+    # The deadline clock (bot.rights.deadlines, bot.rights.clock): NULL until the
+    # person says the letter went (or an office on this installation received it).
+    #: The day the request letter went, and how (bot.rights.SentBy value).
+    sent_on: Mapped[date | None]
+    sent_by: Mapped[str | None] = mapped_column(String(16))
+    #: When it arrived: estimated for a posted letter, known for the others.
+    receipt_on: Mapped[date | None]
+    #: The last day for the answer: one month after receipt, three when extended.
+    due_on: Mapped[date | None]
+    #: The day of the holder's notice that it needs more time (within the first month).
+    extended_on: Mapped[date | None]
+    #: The day the answer came, and what it said (bot.rights.Outcome value).
+    answered_on: Mapped[date | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    #: For a correction: whether the answer named the recipients told of it (Art. 19).
+    recipients_named: Mapped[bool | None] = mapped_column(Boolean)
+    #: The reminder letter: the day it went, and the deadline it set (two weeks).
+    reminder_on: Mapped[date | None]
+    reminder_due_on: Mapped[date | None]
+    #: The day the complaint to the supervisory authority went.
+    complaint_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    #: When Lotse next asks the person about this request, and what (bot.rights.Ask);
+    #: NULL when nothing is to be asked.
+    ask_at: Mapped[datetime | None] = mapped_column(index=True)
+    ask: Mapped[str | None] = mapped_column(String(16))
+    #: Which letter the current link opens (bot.rights.LetterKind value).
+    letter_kind: Mapped[str] = mapped_column(
+        String(16), default="request", server_default="request"
+    )
+    #: The office on this installation the request was sent to through Lotse (its staff
+    #: page); NULL for a letter the person sent themselves.
+    office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offices.id", ondelete="SET NULL"), index=True
+    )
+    #: What the office's staff recorded (reasons for an extension, a note on the answer),
+    #: encrypted; the person reads it in "My requests".
+    office_note_enc: Mapped[str | None] = mapped_column(Text)
