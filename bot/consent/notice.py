@@ -49,6 +49,20 @@ def full_notice(settings: Settings, *, operator: str, privacy_contact: str) -> t
             "to it, and then delete them. You can delete them yourself at any time.",
             settings.request_days,
         ),
+        # TRANSLATORS: privacy notice, after the paragraph on letters to agencies: how
+        # long a finished request is kept, what an office on Lotse sees, and the
+        # questions Lotse asks when an answer is due.
+        tn(
+            "When a request is finished, we delete it {n} day later; until then you can "
+            "still complain about the answer. When an answer is due, Lotse asks you on the "
+            "channel you prefer whether it came. If you send a request through Lotse to an "
+            "office, the staff of that office read it there.",
+            "When a request is finished, we delete it {n} days later; until then you can "
+            "still complain about the answer. When an answer is due, Lotse asks you on the "
+            "channel you prefer whether it came. If you send a request through Lotse to an "
+            "office, the staff of that office read it there.",
+            settings.request_closed_days,
+        ),
         tn(
             "If you do not write to us for {n} day, we delete everything.",
             "If you do not write to us for {n} days, we delete everything.",
