@@ -29,11 +29,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.consent import ConsentBook
-from bot.db.models import Contact, Conversation, Person, RightsRequest
+from bot.consent import CONTACT
+from bot.db.models import ConsentRecord, Contact, Conversation, Person, RightsRequest
 from bot.kernel.crypto import Vault
 from bot.kernel.jobs import Job
-from bot.kernel.types import Channel, InboundMessage
+from bot.kernel.types import Channel, ConsentState, InboundMessage
 from bot.rights import clock
 from bot.rights.views import Ask, RequestStatus
 
@@ -106,29 +106,69 @@ async def _mark_overdue(
     return changed, len(rows) == BATCH
 
 
-async def _contact(
-    session: AsyncSession, vault: Vault, person: Person
-) -> tuple[Channel, str] | None:
-    """The person's preferred contact Lotse may write to first, and its address."""
-    given = [c.value for c in await ConsentBook(session, person.id).given_channels()]
-    order = [c for c in person.channel_ranking if c in given]
-    order += [c for c in given if c not in order]
-    contacts = await session.scalars(
+@dataclass(slots=True)
+class _People:
+    """What the batch's people need for their questions, read in four queries."""
+
+    conversations: dict[int, Conversation]
+    rankings: dict[int, list[str]]
+    #: Channels each person consented to be written on (their newest record per channel).
+    given: dict[int, set[str]]
+    #: Their usable contacts Lotse may write to first, newest first per channel.
+    contacts: dict[int, dict[str, Contact]]
+
+
+async def _people(session: AsyncSession, ids: set[int]) -> _People:
+    conversations = {
+        c.person_id: c
+        for c in await session.scalars(select(Conversation).where(Conversation.person_id.in_(ids)))
+    }
+    rankings = {
+        pid: list(ranking)
+        for pid, ranking in await session.execute(
+            select(Person.id, Person.channel_ranking).where(Person.id.in_(ids))
+        )
+    }
+    latest: dict[tuple[int, str | None], str] = {}
+    records = await session.execute(
+        select(ConsentRecord.person_id, ConsentRecord.channel, ConsentRecord.state)
+        .where(ConsentRecord.person_id.in_(ids), ConsentRecord.purpose == CONTACT.id,
+               ConsentRecord.channel.is_not(None))
+        .order_by(ConsentRecord.id)
+    )  # fmt: skip
+    for pid, channel, state in records:
+        latest[(pid, channel)] = state  # as ConsentBook.current: the newest counts
+    given: dict[int, set[str]] = {}
+    for (pid, channel), state in latest.items():
+        if channel is not None and state == ConsentState.GIVEN.value:
+            given.setdefault(pid, set()).add(channel)
+    contacts: dict[int, dict[str, Contact]] = {}
+    for contact in await session.scalars(
         select(Contact)
         .where(
-            Contact.person_id == person.id,
+            Contact.person_id.in_(ids),
             Contact.reachable.is_(True),
             Contact.opted_out_at.is_(None),
             Contact.address_enc.is_not(None),
+            Contact.channel != Channel.WEBCHAT.value,
         )
         .order_by(Contact.id.desc())
-    )
-    newest: dict[str, Contact] = {}
-    for contact in contacts:
-        newest.setdefault(contact.channel, contact)
+    ):
+        assert contact.person_id is not None
+        contacts.setdefault(contact.person_id, {}).setdefault(contact.channel, contact)
+    return _People(conversations, rankings, given, contacts)
+
+
+def _contact(vault: Vault, people: _People, person_id: int) -> tuple[Channel, str] | None:
+    """The person's preferred contact Lotse may write to first (consented, reachable,
+    not opted out, in their ranking order, then the others), and its address."""
+    given = people.given.get(person_id, set())
+    ranking = people.rankings.get(person_id, [])
+    order = [c for c in ranking if c in given] + sorted(given - set(ranking))
+    usable = people.contacts.get(person_id, {})
     for channel in order:
-        found = newest.get(channel)
-        if found is not None and found.address_enc is not None and channel != Channel.WEBCHAT:
+        found = usable.get(channel)
+        if found is not None and found.address_enc is not None:
             return Channel(channel), vault.decrypt(found.address_enc)
     return None
 
@@ -160,17 +200,17 @@ async def _ask_batch(
         )
     )
     asked = postponed = 0
+    people = await _people(session, {row.person_id for row in rows})
     for row in rows:
         if row.person_id in persons:
             continue  # one question per person per run
         persons.add(row.person_id)
-        conversation = await session.get(Conversation, row.person_id)
+        conversation = people.conversations.get(row.person_id)
         if (busy := _busy(conversation, settings, now)) is not None:
             row.ask_at = busy
             postponed += 1
             continue
-        person = await session.get(Person, row.person_id)
-        found = None if person is None else await _contact(session, vault, person)
+        found = _contact(vault, people, row.person_id)
         if found is None:
             row.ask_at = now + NO_CONTACT_WAIT
             postponed += 1
