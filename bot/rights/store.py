@@ -3,8 +3,10 @@
 Every function takes the person: a request id of someone else answers exactly like one
 that does not exist (None or False), and changes nothing. What the person types is
 checked first (bot.rights.identity) and stored encrypted; a problem saves nothing. A
-request and everything typed for it are erased LOTSE_REQUEST_DAYS after its last
-change (`purge_expired`), when the person deletes it, or with the person.
+request and everything typed for it are erased at its `erase_at` (`purge_expired`):
+LOTSE_REQUEST_DAYS after its last change, never while its deadline clock runs, and
+LOTSE_REQUEST_CLOSED_DAYS after it was closed (bot.rights.clock); or when the person
+deletes it, or with the person.
 
 The access log records the person's own actions once per call (one conversation step),
 never per keystroke and never the values.
@@ -236,8 +238,8 @@ async def delete_request(
 
 
 async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> int:
-    """Erase the requests whose time is up (LOTSE_REQUEST_DAYS after their last change);
-    how many."""
+    """Erase the requests whose time is up (`erase_at`, set by every change: see the
+    module's docstring and bot.rights.clock); how many."""
     async with sessionmaker() as session, session.begin():
         gone = await session.execute(
             delete(RightsRequest).where(RightsRequest.erase_at <= now).returning(RightsRequest.id)
