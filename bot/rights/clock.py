@@ -11,12 +11,12 @@ when (`ask`, `ask_at`), and how long the request is kept (`erase_at`):
   has not dealt with it, or said how it stands, within three months can be taken to
   court, Art. 78(2) GDPR); OFFICE, right away, when an office's staff recorded an
   extension or an answer. Each stage is asked once (`asked`).
-- Retention: a request whose clock runs is never erased before its last date (the
-  deadline, the reminder's, the complaint's three months) plus LOTSE_REQUEST_DAYS, and
-  each change of the person's starts that period again; an answered request (a
-  complaint may follow) LOTSE_REQUEST_DAYS after the answer was recorded; a closed one
-  LOTSE_REQUEST_CLOSED_DAYS after closing. A drafted or ready request keeps the rule of
-  bot.rights.store (LOTSE_REQUEST_DAYS after its last change).
+- Retention, as the privacy notice states it: a request that is not closed is erased
+  LOTSE_REQUEST_DAYS after the person's last change to it (sending, an answer, more
+  time, "no answer yet" each count); what the clock or an office's staff change does
+  not prolong it. Every question comes well within that period (the longest wait, a
+  complaint's three months, is shorter than the default 180 days), and answering it is
+  a change. A closed request is erased LOTSE_REQUEST_CLOSED_DAYS after closing.
 """
 
 from __future__ import annotations
@@ -89,36 +89,30 @@ def _schedule(row: RightsRequest, now: datetime, settings: Settings) -> None:
     row.ask_at = None if found is None else ask_time(found[1], settings)
 
 
-def _last_day(row: RightsRequest) -> date | None:
-    """The last date a running clock depends on."""
-    days = [row.due_on, row.reminder_due_on]
-    if row.complaint_on is not None:
-        days.append(add_months(row.complaint_on, COMPLAINT_MONTHS))
-    known = [day for day in days if day is not None]
-    return max(known) if known else None
-
-
-def _keep(row: RightsRequest, now: datetime, settings: Settings) -> None:
+def _keep(row: RightsRequest, now: datetime, settings: Settings, *, by_person: bool) -> None:
     """`erase_at` after a change (the module's retention rules); `updated_at` is now."""
     row.updated_at = now
-    status = _status(row)
-    if status is _S.CLOSED:
+    if _status(row) is _S.CLOSED:
         erase_at = now + timedelta(days=settings.request_closed_days)
+    elif by_person:
+        erase_at = now + timedelta(days=settings.request_days)
     else:
-        start = now
-        last = _last_day(row) if status in RUNNING else None
-        if last is not None:
-            start = max(now, ask_time(last + timedelta(days=1), settings))
-        erase_at = start + timedelta(days=settings.request_days)
+        return  # the clock's or an office's change keeps the person's period
     if row.letter_expires_at is not None:
         erase_at = max(erase_at, row.letter_expires_at)  # never before a link given out
     row.erase_at = erase_at
 
 
+def _by_staff(row: RightsRequest, staff: bool | None) -> bool:
+    """Recorded by an office's staff (`staff` None: a request that went to an office is
+    its staff's)."""
+    return staff if staff is not None else row.office_id is not None
+
+
 def _told(row: RightsRequest, staff: bool | None, now: datetime, settings: Settings) -> None:
     """Schedule the next question; OFFICE right away when an office's staff recorded
-    the change (`staff` None: a request that went to an office is its staff's)."""
-    if staff if staff is not None else row.office_id is not None:
+    the change."""
+    if _by_staff(row, staff):
         row.ask, row.ask_at = Ask.OFFICE.value, now
     else:
         _schedule(row, now, settings)
@@ -178,7 +172,7 @@ def mark_sent(
         row.complaint_on = on
         row.status = _S.COMPLAINT.value
     _schedule(row, now, settings)
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=True)
     return None
 
 
@@ -207,7 +201,7 @@ def mark_answered(
     else:
         row.status, row.closed_on = _S.ANSWERED.value, None
     _told(row, staff, now, settings)
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=not _by_staff(row, staff))
     return None
 
 
@@ -236,7 +230,7 @@ def mark_extended(
     row.due_on = answer_due(row.receipt_on, land, extended=True)
     row.status = _S.EXTENDED.value
     _told(row, staff, now, settings)
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=not _by_staff(row, staff))
     return None
 
 
@@ -248,7 +242,7 @@ def mark_overdue(row: RightsRequest, *, now: datetime, settings: Settings) -> bo
     if row.due_on >= today(now, settings):
         return False
     row.status = _S.OVERDUE.value
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=False)
     return True
 
 
@@ -274,7 +268,7 @@ def mark_no_answer(row: RightsRequest, *, now: datetime, settings: Settings) -> 
             row.ask = row.ask_at = None
     else:
         row.ask = row.ask_at = None
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=True)
     return None
 
 
@@ -284,7 +278,7 @@ def mark_closed(row: RightsRequest, *, now: datetime, settings: Settings) -> Non
     row.status = _S.CLOSED.value
     row.closed_on = today(now, settings)
     row.ask = row.ask_at = None
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=True)
 
 
 def mark_received_by_office(
@@ -308,7 +302,7 @@ def mark_received_by_office(
     row.extended_on = None
     row.status = _S.SENT.value
     _schedule(row, now, settings)
-    _keep(row, now, settings)
+    _keep(row, now, settings, by_person=True)
     return None
 
 

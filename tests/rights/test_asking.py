@@ -116,7 +116,7 @@ async def test_no_interruption_in_the_middle_of_another_conversation(
     assert await run(services, clock) == AskRun(asked=1)
 
 
-async def test_a_running_request_is_kept_while_its_clock_runs_a_closed_one_goes(
+async def test_a_running_request_is_kept_after_the_persons_last_change_a_closed_one_goes(
     services: Services, clock: Clock
 ) -> None:
     person = await reachable_person(services, clock)
@@ -127,10 +127,10 @@ async def test_a_running_request_is_kept_while_its_clock_runs_a_closed_one_goes(
 
     later = clock() + timedelta(days=settings.request_closed_days)
     assert await purge_expired(services.sessionmaker, later) == 1
-    # LOTSE_REQUEST_DAYS after sending, the deadline (a month on) still counts.
-    kept = clock() + timedelta(days=settings.request_days)
+    # LOTSE_REQUEST_DAYS after sending (the person's last change), as the notice says.
+    kept = clock() + timedelta(days=settings.request_days) - timedelta(seconds=1)
     assert await purge_expired(services.sessionmaker, kept) == 0
-    gone = clock() + timedelta(days=settings.request_days + 32)
+    gone = clock() + timedelta(days=settings.request_days)
     assert await purge_expired(services.sessionmaker, gone) == 1
     async with services.sessionmaker() as session:
         assert await session.get(RightsRequest, running) is None

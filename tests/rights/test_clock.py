@@ -85,8 +85,8 @@ def test_sending_starts_the_one_month_clock_and_asks_a_week_before(settings: Set
     assert row.ask_at == datetime(2026, 3, 31, 8, 0, tzinfo=UTC)  # 10:00 in Berlin (CEST)
     view = clock.clock_of(row, None, None)
     assert view is not None and view.estimated and view.next_on == date(2026, 4, 7)
-    # Kept while the clock runs: the deadline, then LOTSE_REQUEST_DAYS.
-    assert row.erase_at > datetime(2026, 4, 8, tzinfo=UTC) + timedelta(days=179)
+    # Kept LOTSE_REQUEST_DAYS after the person's last change (sending is one).
+    assert row.erase_at == MONDAY + timedelta(days=settings.request_days)
 
 
 def test_a_problem_changes_nothing(settings: Settings) -> None:
@@ -199,3 +199,21 @@ def test_closing_stops_the_questions(settings: Settings) -> None:
     clock.mark_closed(row, now=MONDAY, settings=settings)
     assert asks(row) == (S.CLOSED.value, None, None)
     assert row.erase_at == MONDAY + timedelta(days=settings.request_closed_days)
+
+
+def test_only_the_persons_changes_prolong_the_time_a_request_is_kept(settings: Settings) -> None:
+    """The privacy notice: at most LOTSE_REQUEST_DAYS after the person's last change."""
+    row = ready()
+    sent(row, settings)
+    kept = row.erase_at
+    assert kept == MONDAY + timedelta(days=settings.request_days)
+    later = datetime(2026, 4, 20, 8, 0, tzinfo=UTC)
+    assert clock.mark_overdue(row, now=later, settings=settings)
+    assert row.erase_at == kept  # the clock's own change
+    row.office_id = 1  # as if it had gone to an office: its staff record the answer
+    staff = clock.mark_answered(row, on=date(2026, 4, 20), outcome=Outcome.PARTLY,
+                                recipients_named=None, now=later, settings=settings)  # fmt: skip
+    assert staff is None and row.erase_at == kept
+    assert clock.mark_no_answer(row, now=later, settings=settings) in (None, Problem.WRONG_STATUS)
+    clock.mark_closed(row, now=later, settings=settings)
+    assert row.erase_at == later + timedelta(days=settings.request_closed_days)

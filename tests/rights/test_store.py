@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
+from bot.consent import NOTICE_VERSION
 from bot.db.models import AccessEntry, ConsentRecord, RightsRequest
 from bot.holders import RequestKind
 from bot.kernel.types import Channel
@@ -76,7 +77,7 @@ async def test_a_request_starts_with_the_persons_consent_and_asks_what_its_kind_
         "requests",
         None,
         "given",
-        "2026-11-30",
+        NOTICE_VERSION,
     )
     assert await entries(services, "rights.start") == 1
     access = await step(services, clock, person, SMS, lambda port: port.start("azr", "access"))

@@ -48,7 +48,7 @@ async def test_the_letter_went_the_deadline_runs_and_the_person_is_asked_before_
     assert (view.clock.receipt_on, view.clock.due_on) == (date(2026, 11, 26), date(2026, 12, 28))
     assert view.clock.estimated and view.clock.next_on == date(2026, 12, 28)
     assert view.ask is Ask.SOON
-    assert view.erase_at > clock() + timedelta(days=services.settings.request_days + 30)
+    assert view.erase_at == clock() + timedelta(days=services.settings.request_days)
     assert await logged(services, "rights.sent") == 1
     mine = await step(services, clock, person, SMS, lambda port: port.mine())
     assert mine[0].clock == view.clock
