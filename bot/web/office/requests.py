@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.holders import catalog
+from bot import holders
 from bot.rights import (
     OfficeRequestDetail,
     Problem,
@@ -74,7 +74,7 @@ async def request_list(request: web.Request) -> web.Response:
     page = int(number) if number.isdigit() and 0 < len(number) < 7 else 1
     # It writes the access log itself: an entry per request listed.
     listing = await incoming(
-        services.sessionmaker, catalog(services.settings), office_id=staff.office_id,
+        services.sessionmaker, holders.catalog(services.settings), office_id=staff.office_id,
         actor=staff.actor, now=services.clock(), settings=services.settings, show=wanted,
         page=page,
     )  # fmt: skip
@@ -99,6 +99,10 @@ def _detail_page(
     notice = ""
     if saved:
         notice = f'<p class="note" role="status" id="saved">{e(saved)}</p>'
+    shown = {"extension": found.can_extend, "answer": show.answerable(found)}
+    if typed.error and not shown.get(typed.form):
+        # The form is gone (the first month ended, say): its problem is said at the top.
+        notice = f'<p class="note error" role="alert" id="{typed.form}-error">{e(typed.error)}</p>'
     back = _("Back to the list")
     body = (
         f'{notice}<p><a href="{HERE}">{e(back)}</a></p>'
@@ -137,7 +141,7 @@ async def _read(
     services: Services, staff: StaffMember, request_id: int
 ) -> OfficeRequestDetail | None:
     return await read_for_office(
-        services.sessionmaker, services.vault, catalog(services.settings),
+        services.sessionmaker, services.vault, holders.catalog(services.settings),
         office_id=staff.office_id, request_id=request_id, actor=staff.actor,
         now=services.clock(), settings=services.settings,
     )  # fmt: skip
@@ -208,7 +212,7 @@ async def extension(request: web.Request) -> web.Response:
         result = Problem.DATE_FORMAT
     else:
         result = await record_extension(
-            services.sessionmaker, services.vault, catalog(services.settings),
+            services.sessionmaker, services.vault, holders.catalog(services.settings),
             office_id=staff.office_id, request_id=request_id, notified_on=notified_on,
             reasons=typed.text, actor=staff.actor, now=services.clock(),
             settings=services.settings,
@@ -238,7 +242,7 @@ async def answer(request: web.Request) -> web.Response:
     else:
         named = {"yes": True, "no": False}.get(typed.named)
         result = await record_answer(
-            services.sessionmaker, services.vault, catalog(services.settings),
+            services.sessionmaker, services.vault, holders.catalog(services.settings),
             office_id=staff.office_id, request_id=request_id, on=on, outcome=outcome,
             recipients_named=named, note=typed.text, actor=staff.actor, now=services.clock(),
             settings=services.settings,
@@ -255,7 +259,7 @@ async def letter(request: web.Request) -> web.StreamResponse:
     request_id = _id(request)
     # It writes the access log itself: one entry.
     made = None if request_id is None else await office_letter(
-        services.sessionmaker, services.vault, catalog(services.settings),
+        services.sessionmaker, services.vault, holders.catalog(services.settings),
         services.catalogs["de"], office_id=staff.office_id, request_id=request_id,
         actor=staff.actor, now=services.clock(),
     )  # fmt: skip

@@ -297,11 +297,12 @@ def answer_form(
     mine = typed.form == "answer"
     on = typed.on if mine else today.isoformat()
     chosen = typed.outcome if mine else ""
+    outcomes = [(key, _(label)) for key, label in OUTCOME.items()]
     radios = "".join(
         f'<div><input type="radio" id="outcome-{key}" name="outcome" value="{key}" required'
         f"{' checked' if key == chosen else ''}>"
-        f'<label for="outcome-{key}">{e(_(label))}</label></div>'
-        for key, label in OUTCOME.items()
+        f'<label for="outcome-{key}">{e(label)}</label></div>'
+        for key, label in outcomes
     )
     named = ""
     if found.request.kind == "correction":
