@@ -306,3 +306,13 @@ async def test_the_german_letter_for_the_offices_file(
     letters = await entries(services, "rights.office-letter")
     assert [(e.office_id, e.actor) for e in letters] == [(office_id, f"user:{user_id}")]
     assert set(letters[0].categories) == {"name", "identity", "postal-address", "request"}
+
+
+def test_every_office_action_is_worded_for_the_person() -> None:
+    """ "Who looked at my data" says each of them in the person's words, not a fallback."""
+    from bot.i18n.access_words import ACTIONS
+    from bot.rights import office
+
+    actions = (office.LIST_ACTION, office.READ_ACTION, office.EXTEND_ACTION,
+               office.ANSWER_ACTION, office.LETTER_ACTION)  # fmt: skip
+    assert all(action in ACTIONS for action in actions)
