@@ -1,7 +1,8 @@
 """Requests sent through Lotse to an office's staff page: a person makes a complete
 request letter to the foreigners authority (linked to the office in the operator's
-file), and it reaches the office as `Requests.send_to_office` leaves it (the clock's
-`mark_received_by_office`)."""
+file) and sends it there with `Requests.send_to_office`, as the chat does. A request
+for an office the file does not link (another office) is received as that leaves it
+(the clock's `mark_received_by_office`)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ def link_office(services: Services, office_slug: str = "amt-mitte") -> None:
 
 async def sent_to_office(
     services: Services, clock: Clock, office_id: int, *, kind: str = "access",
-    channel: Channel = Channel.SMS, address: str = "+4915187654321",
+    channel: Channel = Channel.SMS, address: str = "+4915187654321", linked: bool = True,
 ) -> int:  # fmt: skip
-    """A complete request of a new person, its letter made, received by the office now."""
+    """A complete request of a new person, its letter made, received by the office now
+    (`linked`: the office the file links, through the port)."""
     person, _ = await person_on(services, channel, address)
     view = await step(services, clock, person, channel, lambda port: port.start(HOLDER, kind))
     assert isinstance(view, RequestView), view
@@ -43,11 +45,17 @@ async def sent_to_office(
     await typed(services, clock, person, view.request_id, parts, channel)
     issued = await step(services, clock, person, channel, lambda p: p.letter(view.request_id))
     assert issued is not None
+    if linked:
+        sent = await step(services, clock, person, channel,
+                          lambda p: p.send_to_office(view.request_id))  # fmt: skip
+        assert sent is not None and sent.clock is not None
     async with services.sessionmaker() as session, session.begin():
         row = await session.get(RightsRequest, view.request_id)
         assert row is not None
-        problem = mark_received_by_office(
-            row, office_id=office_id, now=clock(), settings=services.settings, land="nw"
-        )
-        assert problem is None
+        if not linked:
+            problem = mark_received_by_office(
+                row, office_id=office_id, now=clock(), settings=services.settings, land="nw"
+            )
+            assert problem is None
+        assert row.office_id == office_id
     return view.request_id

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from bot.db.models import AccessEntry, RightsRequest
 from bot.kernel.types import Channel
-from bot.rights import Ask, Outcome, RequestStatus, view_of
+from bot.rights import Ask, Outcome, RequestStatus
 from bot.runtime.services import Services
 from tests.rights.pdf import pages, require_tools
-from tests.rights.support import IDENTITY
+from tests.rights.support import IDENTITY, step
 from tests.support.clock import Clock
 from tests.support.office_page import seed_office
 from tests.web.office.test_page import csrf_of, logged_in
@@ -53,7 +53,7 @@ async def two_offices(services: Services, clock: Clock) -> tuple[int, int, int, 
     other_id, _ = await seed_office(services, slug="amt-nord", email="nord@amt.example")
     link_office(services)
     mine = await sent_to_office(services, clock, office_id)
-    theirs = await sent_to_office(services, clock, other_id, address="+4915111111111")
+    theirs = await sent_to_office(services, clock, other_id, address="+4915111111111", linked=False)
     return office_id, mine, theirs, user_id
 
 
@@ -210,8 +210,11 @@ async def test_an_extension_needs_reasons_and_the_first_month(
     assert (row.extended_on, row.due_on) == (date(2026, 12, 3), date(2027, 2, 23))
     assert row.ask == Ask.OFFICE and row.ask_at == clock()
     assert row.office_note_enc is not None and reasons not in row.office_note_enc
-    view = view_of(services.vault, row, "Bürgeramt amt-mitte")
-    assert view.clock is not None and view.clock.office_note == reasons
+    # The person's own view: the office's name, its reasons, and Lotse will tell them.
+    view = await step(services, clock, row.person_id, Channel.SMS, lambda p: p.view(mine))
+    assert view is not None and view.clock is not None and view.ask is Ask.OFFICE
+    assert (view.clock.office, view.clock.office_note) == ("Bürgeramt amt-mitte", reasons)
+    assert view.clock.due_on == date(2027, 2, 23) and view.status is RequestStatus.EXTENDED
     page = await (await client.get(f"/office/requests/{mine}?saved=extension")).text()
     assert 'role="status"' in page and "Verlängert" in page and reasons in page
     assert 'id="extension-heading"' not in page  # only once
@@ -267,8 +270,9 @@ async def test_the_answer_is_recorded_and_the_person_is_told(
         date(2026, 11, 28),
     )
     assert row.ask == Ask.OFFICE and row.recipients_named is None
-    view = view_of(services.vault, row, "Bürgeramt amt-mitte")
-    assert view.clock is not None and view.clock.office_note == note
+    view = await step(services, clock, row.person_id, Channel.SMS, lambda p: p.view(mine))
+    assert view is not None and view.clock is not None
+    assert (view.clock.outcome, view.clock.office_note) == (Outcome.PARTLY, note)
 
     page = await (await client.get("/office/requests?show=done")).text()
     assert f"LOTSE-R-{mine}" in page and "Teilweise beantwortet" in page
