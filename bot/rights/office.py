@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Final
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.audit import Actor, Category, Concerned, record
@@ -159,7 +159,7 @@ async def incoming(
     page: int = 1,
 ) -> OfficeListing:
     """The office's requests: open ones by deadline (the nearest first), done ones
-    newest answer first; an access-log entry per request listed."""
+    newest first; an access-log entry per request listed."""
     mine = (
         RightsRequest.office_id == office_id,
         RightsRequest.receipt_on.is_not(None),
@@ -167,18 +167,20 @@ async def incoming(
     )
     done = RightsRequest.status.in_(_DONE_STATUSES)
     async with sessionmaker() as session, session.begin():
+        # By status, summed here: a CASE in GROUP BY needs PostgreSQL to see one expression.
         counted = await session.execute(
-            select(case((done, DONE), else_=OPEN), func.count())
-            .where(*mine)
-            .group_by(case((done, DONE), else_=OPEN))
+            select(RightsRequest.status, func.count()).where(*mine).group_by(RightsRequest.status)
         )
-        counts = {OPEN: 0, DONE: 0} | {str(k): int(n) for k, n in counted.all()}
+        counts = {OPEN: 0, DONE: 0}
+        for status, n in counted.all():
+            counts[DONE if status in _DONE_STATUSES else OPEN] += int(n)
         pages = max(1, -(-counts[show if show in counts else OPEN] // PAGE_SIZE))
         page = min(max(page, 1), pages)
         query = select(RightsRequest).where(*mine)
         if show == DONE:
+            # Newest change first (a request the person closed has no answer date).
             query = query.where(done).order_by(
-                RightsRequest.answered_on.desc(), RightsRequest.id.desc()
+                RightsRequest.updated_at.desc(), RightsRequest.id.desc()
             )
         else:
             query = query.where(~done).order_by(RightsRequest.due_on, RightsRequest.id)
