@@ -34,7 +34,8 @@ def cmd_list(args: argparse.Namespace) -> None:
     for holder in catalog.holders:
         where = ", ".join(holder.address.lines()[1:]) if holder.address else "(no address)"
         supervisor = holder.supervisor or "-"
-        print(f"{holder.slug:20} {holder.name} | {where} | {holder.quality} | {supervisor}")
+        office = f" | office: {holder.office}" if holder.office else ""
+        print(f"{holder.slug:20} {holder.name} | {where} | {holder.quality} | {supervisor}{office}")
 
 
 def cmd_check(args: argparse.Namespace) -> None:

@@ -85,6 +85,8 @@ def test_local_office_link_set_and_removed(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     records = json.loads(lotse("holders", "list", "--json", cwd=tmp_path, env=env).stdout)
     assert next(r for r in records if r["slug"] == "auslaenderbehoerde")["office"] == "abh-mitte"
+    listing = lotse("holders", "list", cwd=tmp_path, env=env).stdout
+    assert "| office: abh-mitte" in listing
     refused = lotse("holders", "local", "set", "auslaenderbehoerde", "--office", "A B",
                     cwd=tmp_path, env=env)  # fmt: skip
     assert refused.returncode == 2 and "office: 'A B' is not an office's slug" in refused.stderr
