@@ -13,14 +13,14 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.db.models import AccessEntry, RightsRequest
+from bot.db.models import AccessEntry, Invitation, RightsRequest
 from bot.kernel.types import Channel
 from bot.rights import Ask, Outcome, RequestStatus
 from bot.runtime.services import Services
 from tests.rights.pdf import pages, require_tools
 from tests.rights.support import IDENTITY, step
 from tests.support.clock import Clock
-from tests.support.office_page import seed_office
+from tests.support.office_page import invite, seed_office
 from tests.web.office.test_page import csrf_of, logged_in
 
 from tests.support.office_requests import (  # isort: skip
@@ -320,3 +320,28 @@ def test_every_office_action_is_worded_for_the_person() -> None:
     actions = (office.LIST_ACTION, office.READ_ACTION, office.EXTEND_ACTION,
                office.ANSWER_ACTION, office.LETTER_ACTION)  # fmt: skip
     assert all(action in ACTIONS for action in actions)
+
+
+async def test_an_invitation_code_used_is_part_of_what_is_proven(
+    client: Client, services: Services, clock: Clock
+) -> None:
+    office_id, mine, _, _ = await two_offices(services, clock)
+    public_id = await invite(services, office_id, "AZ-9")
+    person_id = (await row_of(services, mine)).person_id
+    async with services.sessionmaker() as session, session.begin():
+        invitation = await session.scalar(
+            select(Invitation).where(Invitation.public_id == public_id)
+        )
+        assert invitation is not None
+        invitation.person_id, invitation.status, invitation.sent_via = (
+            person_id,
+            "connected",
+            "letter",
+        )
+    await logged_in(client)
+    page = await (await client.get(f"/office/requests/{mine}")).text()
+    assert (
+        "Die Person hat sich mit dem Code einer Einladung von Bürgeramt amt-mitte bei Lotse "
+        "angemeldet, verschickt per Brief." in page
+    )
+    assert "Per SMS geschickt" in page
