@@ -77,8 +77,8 @@ def test_guide_and_translation_run_right_to_left(catalogs: Catalogs, lang: str) 
     guide = next(i for i, text in enumerate(texts, 1) if how in letters(text))
     assert guide > 1 and "Erinnerung an meinen Antrag" in texts[0]
     for page in range(guide, len(texts) + 1):
-        found = [w for w in words(pdf, page) if w.right - w.left > 0.5
-                 and any("\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff" for c in w.text)]  # fmt: skip
+        found = [w for w in words(pdf, page) if w.right - w.left > 0.5 and any(
+            "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff" for c in w.text)]  # fmt: skip
         rows = lines(found)
         assert len(rows) > 5, (lang, page)
         rights = [max(w.right for w in row) for row in rows]
