@@ -41,12 +41,6 @@ _HOW_DE = {
     SentBy.IN_PERSON: "persönlich abgegeben",
     SentBy.LOTSE: "elektronisch über Lotse",
 }
-_HOW: dict[SentBy, Text] = {
-    SentBy.POST: t("by post"),
-    SentBy.ELECTRONIC: t("electronically (e-mail, fax or online form)"),
-    SentBy.IN_PERSON: t("handed in in person"),
-    SentBy.LOTSE: t("electronically through Lotse"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +141,7 @@ def reminder_subject(holder: Holder, kind: RequestKind, clock: Clock) -> tuple[s
     # "meinen Antrag vom 01.10.2026 auf Auskunft nach …": the date is not the law's.
     dated_de = de.replace("Antrag", f"Antrag vom {dated(clock.sent_on)}", 1)
     return (f"Erinnerung an meinen {dated_de}",
-            t("Reminder: my {request}, of {date}", request=en, date=clock.sent_on))  # fmt: skip
+            t("Reminder: {request} of {date}", request=en, date=clock.sent_on))  # fmt: skip
 
 
 def reminder(

@@ -35,6 +35,10 @@ def catalogs() -> Catalogs:
     return Catalogs(REPO_ROOT / "locales")
 
 
+def _arabic_script(word: Word) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff" for c in word.text)
+
+
 def inside_window(word: Word) -> bool:
     return (word.left >= WINDOW_LEFT and word.right <= WINDOW_LEFT + WINDOW_WIDTH
             and word.top >= WINDOW_TOP + RETURN_ZONE_HEIGHT - 0.5
@@ -77,9 +81,9 @@ def test_guide_and_translation_run_right_to_left(catalogs: Catalogs, lang: str) 
     guide = next(i for i, text in enumerate(texts, 1) if how in letters(text))
     assert guide > 1 and "Erinnerung an meinen Antrag" in texts[0]
     for page in range(guide, len(texts) + 1):
-        found = [w for w in words(pdf, page) if w.right - w.left > 0.5 and any(
-            "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff" for c in w.text)]  # fmt: skip
-        rows = lines(found)
+        # The lines with words in Arabic script (a line may end in a name or a citation).
+        rows = [row for row in lines([w for w in words(pdf, page) if w.right - w.left > 0.5])
+                if any(_arabic_script(w) for w in row)]  # fmt: skip
         assert len(rows) > 5, (lang, page)
         rights = [max(w.right for w in row) for row in rows]
         # Right to left: the lines end at the right margin (numbered steps 6 mm in).
