@@ -157,7 +157,10 @@ def _translated(pieces: list[follow.Piece], name: str, tr: Translator) -> tuple[
         match piece:
             case say.Say(_, en, cite):
                 text = tr.text(_isolating(en))
-                blocks.append(Paragraph(f"{text} ({isolated(cite)})" if cite else text))
+                # One unbroken run: a citation wrapped inside a right-to-left line reads
+                # in the wrong order.
+                kept = cite.replace(" ", "\u00a0")
+                blocks.append(Paragraph(f"{text} ({isolated(kept)})" if cite else text))
             case say.Head(_, en):
                 blocks.append(Heading(tr.text(en)))
             case say.Items(items):
