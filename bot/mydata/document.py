@@ -168,9 +168,19 @@ def _requests(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
             kind=REQUEST_KIND_NAMES[r["kind"]], holder=r["holder_name"],
             date=datetime.fromisoformat(r["created_at"]).date(),
             until=date.fromisoformat(r["erased_on"]),
-        )), *_posted(r, say)))
+        )), *_posted(r, say), *_sent(r, say)))
         for r in document["requests"]
     )  # fmt: skip
+
+
+def _sent(request: dict[str, Any], say: Any) -> tuple[str, ...]:
+    """When its letter went, and the deadline for the answer (bot.rights.clock)."""
+    if not (request.get("sent_on") and request.get("answer_due_on")):
+        return ()
+    # TRANSLATORS: "My data" export, under a request to an agency: {sent} and {due} are dates.
+    return (say(t("Its letter went on {sent}; deadline for the answer: {due}.",
+                  sent=date.fromisoformat(request["sent_on"]),
+                  due=date.fromisoformat(request["answer_due_on"]))),)  # fmt: skip
 
 
 def _posted(request: dict[str, Any], say: Any) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ their values in the letter itself, which is made only for the chat that asks."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -40,8 +40,27 @@ def _german_name(known: HolderCatalog | None, slug: str) -> str:
     return slug if found is None else found.name
 
 
-def _iso(at: datetime | None) -> str | None:
+def _iso(at: date | datetime | None) -> str | None:
     return None if at is None else at.isoformat()
+
+
+def _clock(row: RightsRequest) -> dict[str, Any]:
+    """The deadline clock's dates (bot.rights.clock); a posted letter's are estimates."""
+    return {
+        "sent_on": _iso(row.sent_on),
+        "sent_by": row.sent_by,
+        "sent_to_office": row.office_id is not None,
+        "received_on": _iso(row.receipt_on),
+        "answer_due_on": _iso(row.due_on),
+        "extended_on": _iso(row.extended_on),
+        "answered_on": _iso(row.answered_on),
+        "outcome": row.outcome,
+        "reminder_sent_on": _iso(row.reminder_on),
+        "reminder_due_on": _iso(row.reminder_due_on),
+        "complaint_sent_on": _iso(row.complaint_on),
+        "closed_on": _iso(row.closed_on),
+        "next_question_at": _iso(row.ask_at),
+    }
 
 
 async def _rows(session: AsyncSession, person_id: int) -> list[RightsRequest]:
@@ -91,6 +110,7 @@ async def exported_requests(
             else row.letter_expires_at.isoformat(),
             "post_requested_at": _iso(row.post_requested_at),
             "posted_at": _iso(row.posted_at),
+            **_clock(row),
             "consent_record_id": row.consent_record_id,
         })  # fmt: skip
     return found

@@ -1,6 +1,7 @@
 """Requests to data holders: access, correction, erasure, restriction and the AZR
 transfer block, written as a German letter with a translation the person can read."""
 
+from bot.rights.asking import ASK_PAYLOAD, WHATSAPP_TEMPLATE, AskRun, ask_due
 from bot.rights.deadlines import SentBy, answer_due, receipt, reminder_due
 from bot.rights.delivery import LetterPdfs, Render, letter_loader, letter_renderer, reference
 from bot.rights.followup import FollowUp, followup_filename, followup_letter, render_followup_letter
@@ -65,6 +66,7 @@ from bot.rights.views import (
 )
 
 __all__ = [
+    "ASK_PAYLOAD",
     "DETAIL_MAX",
     "DETAIL_PARTS",
     "IDENTITY_PARTS",
@@ -72,7 +74,9 @@ __all__ = [
     "LINK_PATH",
     "MAX_RUN_LETTERS",
     "RUNNING",
+    "WHATSAPP_TEMPLATE",
     "Ask",
+    "AskRun",
     "Clock",
     "Details",
     "FollowUp",
@@ -99,6 +103,7 @@ __all__ = [
     "answer_due",
     "apply_detail",
     "apply_identity",
+    "ask_due",
     "can_post",
     "delete_request",
     "followup_filename",

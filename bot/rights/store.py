@@ -3,8 +3,10 @@
 Every function takes the person: a request id of someone else answers exactly like one
 that does not exist (None or False), and changes nothing. What the person types is
 checked first (bot.rights.identity) and stored encrypted; a problem saves nothing. A
-request and everything typed for it are erased LOTSE_REQUEST_DAYS after its last
-change (`purge_expired`), when the person deletes it, or with the person.
+request and everything typed for it are erased at its `erase_at` (`purge_expired`):
+LOTSE_REQUEST_DAYS after its last change, never while its deadline clock runs, and
+LOTSE_REQUEST_CLOSED_DAYS after it was closed (bot.rights.clock); or when the person
+deletes it, or with the person.
 
 The access log records the person's own actions once per call (one conversation step),
 never per keystroke and never the values.
@@ -20,6 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.audit import Actor, Category, Concerned, record
+from bot.config import Settings
 from bot.consent import REQUESTS, ConsentBook
 from bot.db.models import RightsRequest
 from bot.holders import RequestKind
@@ -27,6 +30,7 @@ from bot.kernel.crypto import Vault
 from bot.kernel.jobs import Job
 from bot.kernel.types import Channel, ConsentMethod, ConsentState
 from bot.people import postal_address
+from bot.rights.asking import Queue, ask_job
 from bot.rights.identity import (
     IDENTITY_PARTS,
     Identity,
@@ -46,6 +50,7 @@ from bot.rights.records import (
     touch,
     view_of,
 )
+from bot.rights.tracking import office_names, shown
 from bot.rights.views import RequestStatus, RequestView
 
 #: Actions in the access log (worded in bot/i18n/access_words.py).
@@ -120,7 +125,7 @@ async def view(
     session: AsyncSession, vault: Vault, *, person_id: int, request_id: int
 ) -> RequestView | None:
     row = await _own(session, person_id, request_id)
-    return None if row is None else view_of(vault, row)
+    return None if row is None else await shown(session, vault, row)
 
 
 async def set_part(
@@ -187,12 +192,18 @@ async def use_letter_address(
 
 async def mine(session: AsyncSession, vault: Vault, person_id: int) -> tuple[RequestView, ...]:
     """The person's requests, newest first."""
-    rows = await session.scalars(
-        select(RightsRequest)
-        .where(RightsRequest.person_id == person_id)
-        .order_by(RightsRequest.created_at.desc(), RightsRequest.id.desc())
+    rows = list(
+        await session.scalars(
+            select(RightsRequest)
+            .where(RightsRequest.person_id == person_id)
+            .order_by(RightsRequest.created_at.desc(), RightsRequest.id.desc())
+        )
     )
-    return tuple(view_of(vault, row) for row in rows)
+    names = await office_names(session, rows)
+    return tuple(
+        view_of(vault, row, None if row.office_id is None else names.get(row.office_id))
+        for row in rows
+    )
 
 
 async def delete_request(
@@ -227,8 +238,8 @@ async def delete_request(
 
 
 async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> int:
-    """Erase the requests whose time is up (LOTSE_REQUEST_DAYS after their last change);
-    how many."""
+    """Erase the requests whose time is up (`erase_at`, set by every change: see the
+    module's docstring and bot.rights.clock); how many."""
     async with sessionmaker() as session, session.begin():
         gone = await session.execute(
             delete(RightsRequest).where(RightsRequest.erase_at <= now).returning(RightsRequest.id)
@@ -237,12 +248,22 @@ async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], now: dat
 
 
 def request_jobs(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Callable[[], datetime],
+    *,
+    settings: Settings | None = None,
+    vault: Vault | None = None,
+    queue: Queue | None = None,
 ) -> list[Job]:
-    """Requests go when their time is up, whether or not a letter was ever made."""
+    """Requests go when their time is up, whether or not a letter was ever made; with
+    `settings`, `vault` and the inbox (`queue`), their clocks ask the person
+    (bot.rights.asking)."""
 
     async def purge() -> bool:
         await purge_expired(sessionmaker, clock())
         return False
 
-    return [Job("rights-requests", timedelta(hours=1), purge, at_start=True)]
+    jobs = [Job("rights-requests", timedelta(hours=1), purge, at_start=True)]
+    if settings is not None and vault is not None and queue is not None:
+        jobs.append(ask_job(sessionmaker, vault, queue, settings, clock))
+    return jobs
