@@ -18,14 +18,20 @@ from tests.support.clock import Clock
 async def letter_text(services: Services, clock: Clock, request_id: int) -> str:
     row = await row_of(services, request_id)
     assert row.contact_id is not None
-    opened = await open_in_chat(services.sessionmaker, services.vault,
-                                contact_id=row.contact_id, request_id=request_id, now=clock())  # fmt: skip
+    opened = await open_in_chat(
+        services.sessionmaker,
+        services.vault,
+        contact_id=row.contact_id,
+        request_id=request_id,
+        now=clock(),
+    )
     _, pdf = await services.letter_pdfs.pdf(opened)
     return " ".join(pages(pdf))
 
 
-async def make(services: Services, clock: Clock, person: int, request_id: int,
-               kind: str) -> IssuedLetter | None:  # fmt: skip
+async def make(
+    services: Services, clock: Clock, person: int, request_id: int, kind: str
+) -> IssuedLetter | None:
     made = await step(services, clock, person, SMS, lambda port: port.letter(request_id, kind))
     assert made is None or isinstance(made, IssuedLetter)
     return made
@@ -39,8 +45,9 @@ async def test_no_answer_then_the_reminder_then_the_complaint(
     request_id = await ready_request(services, clock, person)
     # Posted on Monday 23 November 2026: arrives (estimated) Thursday 26 November, due
     # on Monday 28 December (the 26th is a Saturday).
-    sent = await step(services, clock, person, SMS,
-                      lambda port: port.sent(request_id, date(2026, 11, 23), "post"))  # fmt: skip
+    sent = await step(
+        services, clock, person, SMS, lambda port: port.sent(request_id, date(2026, 11, 23), "post")
+    )
     assert isinstance(sent, RequestView) and sent.clock is not None
     due = sent.clock.due_on
     assert await make(services, clock, person, request_id, "reminder") is None
@@ -56,8 +63,13 @@ async def test_no_answer_then_the_reminder_then_the_complaint(
     assert f"endete am {due:%d.%m.%Y}" in reminder
     assert "Ihnen am 26.11.2026 zugegangen" in reminder
 
-    reminded = await step(services, clock, person, SMS,
-                          lambda port: port.sent(request_id, made_on, "post", "reminder"))  # fmt: skip
+    reminded = await step(
+        services,
+        clock,
+        person,
+        SMS,
+        lambda port: port.sent(request_id, made_on, "post", "reminder"),
+    )
     assert isinstance(reminded, RequestView) and reminded.clock is not None
     reminder_due = reminded.clock.reminder_due_on
     assert reminder_due is not None
@@ -73,8 +85,13 @@ async def test_no_answer_then_the_reminder_then_the_complaint(
     assert f"Frist der Erinnerung {reminder_due:%d.%m.%Y}" in complaint
     assert "Antwort der Stelle keine" in complaint
 
-    filed = await step(services, clock, person, SMS,
-                       lambda port: port.sent(request_id, clock().date(), "post", "complaint"))  # fmt: skip
+    filed = await step(
+        services,
+        clock,
+        person,
+        SMS,
+        lambda port: port.sent(request_id, clock().date(), "post", "complaint"),
+    )
     assert isinstance(filed, RequestView) and filed.status is RequestStatus.COMPLAINT
     # Made again (a lost print): still possible, and the reminder no more.
     assert await make(services, clock, person, request_id, "complaint") is not None
@@ -85,11 +102,21 @@ async def test_a_refused_answer_leads_to_the_complaint(services: Services, clock
     require_tools()
     person = await reachable_person(services, clock)
     request_id = await ready_request(services, clock, person)
-    await step(services, clock, person, SMS,
-               lambda port: port.sent(request_id, clock().date(), "electronic"))  # fmt: skip
+    await step(
+        services,
+        clock,
+        person,
+        SMS,
+        lambda port: port.sent(request_id, clock().date(), "electronic"),
+    )
     clock.advance(days=10)
-    refused = await step(services, clock, person, SMS,
-                         lambda port: port.answered(request_id, clock().date(), "refused"))  # fmt: skip
+    refused = await step(
+        services,
+        clock,
+        person,
+        SMS,
+        lambda port: port.answered(request_id, clock().date(), "refused"),
+    )
     assert isinstance(refused, RequestView) and refused.status is RequestStatus.ANSWERED
     assert await make(services, clock, person, request_id, "reminder") is None
     assert await make(services, clock, person, request_id, "complaint") is not None
