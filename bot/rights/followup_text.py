@@ -212,7 +212,7 @@ def _facts(holder: Holder, kind: RequestKind, clock: Clock, ref: str) -> Rows:
     receipt = dated(clock.receipt_on)
     rows = [
         Row("Mein Antrag", t("My request"), subject_de),
-        Row("Abgesandt am", t("Sent on"),
+        Row("Eingereicht am", t("Sent on"),
             f"{dated(clock.sent_on)}, {_HOW_DE[clock.sent_by]}"),
         Row("Eingang bei der Stelle", t("Received by the agency"),
             f"{receipt} (nach üblicher Postlaufzeit)" if clock.sent_by is SentBy.POST

@@ -105,7 +105,7 @@ def test_complaint_about_social_data_after_the_reminder(catalogs: Catalogs) -> N
     assert "bei der Verarbeitung meiner Sozialdaten" in text
     assert "Name Jobcenter Köln Anschrift Luxemburger Straße 121, 50939 Köln" in text
     facts = ["Mein Antrag Antrag auf Auskunft nach Art. 15 DSGVO und § 83 SGB X",
-             "Abgesandt am 01.10.2026, mit der Post",
+             "Eingereicht am 01.10.2026, mit der Post",
              "Eingang bei der Stelle 05.10.2026 (nach üblicher Postlaufzeit)",
              "05.11.2026", "Erinnerung abgesandt am 10.11.2026",
              "Frist der Erinnerung 26.11.2026", "Antwort der Stelle keine",
