@@ -9,6 +9,10 @@ another language, a guide page and a working translation. Measured per language:
 - ar: German, then guide and translation right to left (a correction with Arabic words);
 - ti: German, then guide and translation in Ge'ez script (an AZR transfer block).
 
+Then the follow-up letters of the same requests, in the same languages: the reminder
+(one German page, guide, translation) and the complaint to the supervisory authority
+(the facts as a table: usually two German pages).
+
 The baseline is the invitation letter (`bot.invitations.letter.render_letter`) in the
 same language: the letter Lotse already prints in batches. Each kind is warmed up
 (fonts loaded) before the clock starts; the median of --rounds rounds is printed as
@@ -28,6 +32,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from bench.letters import contents
 from bot.config import REPO_ROOT
@@ -45,9 +50,21 @@ from bot.holders import (
 from bot.i18n import Catalogs
 from bot.invitations.letter import render_letter
 from bot.kernel.postal import PostalAddress
-from bot.rights import Details, Identity, LetterRequest, render_request_letter
+from bot.rights import (
+    Details,
+    FollowUp,
+    Identity,
+    LetterKind,
+    LetterRequest,
+    SentBy,
+    render_followup_letter,
+    render_request_letter,
+)
+from bot.rights.views import Clock
 
 LANGS = ("de", "ar", "ti")
+#: The letters measured for each language.
+WHICH = ("request", "reminder", "complaint")
 SINCE = date(2026, 11, 2)
 BFDI = Supervisor(
     slug="bfdi", name="Die Bundesbeauftragte für den Datenschutz und die Informationsfreiheit",
@@ -96,6 +113,27 @@ def request(lang: str) -> LetterRequest:
                          "LR-7K2Q")  # fmt: skip
 
 
+#: Sent by post on 1 October, due on 5 November, reminded on 10 November until the 26th.
+CLOCK = Clock(
+    sent_on=date(2026, 10, 1), sent_by=SentBy.POST, receipt_on=date(2026, 10, 5),
+    due_on=date(2026, 11, 5), estimated=True, reminder_on=date(2026, 11, 10),
+    reminder_due_on=date(2026, 11, 26),
+)  # fmt: skip
+
+
+def follow_up(lang: str, letter: LetterKind) -> FollowUp:
+    kind, _ = REQUESTS[lang]
+    return FollowUp(letter, AZR, BFDI, kind, IDENTITY, lang, date(2026, 11, 30), "LR-7K2Q",
+                    CLOCK)  # fmt: skip
+
+
+def render(catalogs: Catalogs, lang: str, name: str) -> bytes:
+    """One letter: the request, its reminder or its complaint."""
+    if name == "request":
+        return render_request_letter(request(lang), catalogs[lang])
+    return render_followup_letter(follow_up(lang, LetterKind(name)), catalogs[lang])
+
+
 def timed(render: Callable[[], bytes], count: int, rounds: int) -> tuple[float, float, int]:
     """Median wall and CPU seconds per letter over `rounds` rounds, and the PDF size."""
     walls, cpus, size = [], [], 0
@@ -129,11 +167,9 @@ def main() -> None:
         f"Request letters: {args.letters} per round, one at a time, median of {args.rounds} "
         "rounds; baseline: the invitation letter in the same language"
     )
-    for lang in LANGS:
-        letter = request(lang)
-
-        def ours(letter: LetterRequest = letter, lang: str = lang) -> bytes:
-            return render_request_letter(letter, catalogs[lang])
+    for lang, name in ((lang, name) for lang in LANGS for name in WHICH):
+        ours = partial(render, catalogs, lang, name)
+        label = f"{REQUESTS[lang][0]}" if name == "request" else name
 
         def base(lang: str = lang) -> bytes:
             return render_letter(invitations[lang], catalogs)
@@ -142,7 +178,7 @@ def main() -> None:
         wall, cpu, size = timed(ours, args.letters, args.rounds)
         base_wall, base_cpu, base_size = timed(base, args.letters, args.rounds)
         print(
-            f"  {lang} {letter.kind:<15} {1 / wall:5.1f} letters/s, {1 / cpu:5.1f} per "
+            f"  {lang} {label:<15} {1 / wall:5.1f} letters/s, {1 / cpu:5.1f} per "
             f"CPU-s ({cpu * 1000:4.0f} ms), {size / 1024:3.0f} KiB, heap peak "
             f"{heap_peak_mb(ours):4.1f} MB\n"
             f"     invitation      {1 / base_wall:5.1f} letters/s, {1 / base_cpu:5.1f} per "

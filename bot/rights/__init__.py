@@ -4,6 +4,7 @@ transfer block, written as a German letter with a translation the person can rea
 from bot.rights.asking import ASK_PAYLOAD, WHATSAPP_TEMPLATE, AskRun, ask_due
 from bot.rights.deadlines import SentBy, answer_due, receipt, reminder_due
 from bot.rights.delivery import LetterPdfs, Render, letter_loader, letter_renderer, reference
+from bot.rights.followup import FollowUp, followup_filename, followup_letter, render_followup_letter
 from bot.rights.identity import (
     DETAIL_MAX,
     IDENTITY_PARTS,
@@ -25,6 +26,7 @@ from bot.rights.letters import (
     LINK_PATH,
     LetterGone,
     OpenedLetter,
+    allows,
     issue_letter,
     open_by_token,
     open_in_chat,
@@ -89,6 +91,7 @@ __all__ = [
     "ChannelProof",
     "Clock",
     "Details",
+    "FollowUp",
     "HolderCatalog",
     "Identity",
     "IssuedLetter",
@@ -112,12 +115,15 @@ __all__ = [
     "RequestView",
     "SentBy",
     "UnknownPrintRun",
+    "allows",
     "answer_due",
     "apply_detail",
     "apply_identity",
     "ask_due",
     "can_post",
     "delete_request",
+    "followup_filename",
+    "followup_letter",
     "incoming",
     "issue_letter",
     "letter_filename",
@@ -137,6 +143,7 @@ __all__ = [
     "record_extension",
     "reference",
     "reminder_due",
+    "render_followup_letter",
     "render_request_letter",
     "reprint",
     "request_jobs",

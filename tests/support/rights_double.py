@@ -130,7 +130,7 @@ class MemoryRequests(Requests):
         self.store.letters.append((request_id, self.scope.channel))
         linked = self.scope.channel in (Channel.SMS, Channel.WHATSAPP)
         link = "https://lotse.example/r/token" if linked else None
-        return IssuedLetter(request_id, self.scope.now + timedelta(hours=1), link)
+        return IssuedLetter(request_id, self.scope.now + timedelta(hours=1), link=link)
 
     async def mine(self) -> Any:
         return tuple(
