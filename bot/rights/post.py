@@ -82,7 +82,8 @@ async def request_post(
     unchanged = row.posted_at is None or row.updated_at <= row.posted_at
     if row.post_requested_at is None or not unchanged:
         row.post_requested_at, row.posted_at, row.post_batch = now, None, None
-        row.status = RequestStatus.READY.value
+        if row.status == RequestStatus.DRAFTED.value:
+            row.status = RequestStatus.READY.value  # a running clock is left as it is
         await record(
             session, Actor.person(), POST_ACTION, now,
             concerns=[Concerned(person_id=person_id)],

@@ -20,6 +20,7 @@ from bot.people import keep_postal_address
 from bot.rights import (
     PostedLetter,
     PrintRun,
+    RequestStatus,
     RequestView,
     UnknownPrintRun,
     print_waiting,
@@ -278,3 +279,23 @@ async def test_asked_again_after_a_change_since_printing_it_is_printed_anew(
     async with services.sessionmaker() as session:
         [again] = await load_waiting(session, services.vault, limit=10)
     assert again.identity.birth_place == "Homs"
+
+
+async def test_asking_for_the_post_again_leaves_a_running_clock_alone(
+    services: Services, clock: Clock
+) -> None:
+    """A person who already sent the letter asks for another printed copy: the
+    request stays sent, its deadline unchanged."""
+    person, request_id = await complete_request(services, clock)
+    assert isinstance(await step(services, clock, person, SMS, lambda port: port.post(request_id)),
+                      PostedLetter)  # fmt: skip
+    today = clock().date()
+    sent = await step(services, clock, person, SMS,
+                      lambda port: port.sent(request_id, today, "post"))  # fmt: skip
+    assert isinstance(sent, RequestView) and sent.status is RequestStatus.SENT
+    clock.advance(days=2)
+    again = await step(services, clock, person, SMS, lambda port: port.post(request_id))
+    assert isinstance(again, PostedLetter)
+    view = await step(services, clock, person, SMS, lambda port: port.view(request_id))
+    assert isinstance(view, RequestView)
+    assert (view.status, view.clock) == (RequestStatus.SENT, sent.clock)
