@@ -13,8 +13,9 @@ from bot.audit import Category
 from bot.db.models import RightsRequest
 from bot.holders import RequestKind
 from bot.kernel.crypto import Vault
+from bot.rights.clock import clock_of
 from bot.rights.identity import IDENTITY_PARTS, Details, Identity, Part
-from bot.rights.views import RequestStatus, RequestView
+from bot.rights.views import Ask, RequestStatus, RequestView
 
 #: Where the letters go: their date, and "not in the future" for a birth date, are German.
 GERMANY = ZoneInfo("Europe/Berlin")
@@ -86,7 +87,12 @@ def parts_held(vault: Vault, row: RightsRequest) -> tuple[Part, ...]:
     )
 
 
-def view_of(vault: Vault, row: RightsRequest) -> RequestView:
+def office_note_of(vault: Vault, row: RightsRequest) -> str | None:
+    return None if row.office_note_enc is None else vault.decrypt(row.office_note_enc)
+
+
+def view_of(vault: Vault, row: RightsRequest, office_name: str | None = None) -> RequestView:
+    """`office_name`: the office the request went to through Lotse (row.office_id)."""
     kind = RequestKind(row.kind)
     missing = (
         *identity_of(vault, row).missing(),
@@ -96,6 +102,8 @@ def view_of(vault: Vault, row: RightsRequest) -> RequestView:
         request_id=row.id, holder=row.holder, kind=kind, status=RequestStatus(row.status),
         missing=missing, created_at=row.created_at, erase_at=row.erase_at,
         post_requested_at=row.post_requested_at, posted_at=row.posted_at,
+        clock=clock_of(row, office_name, office_note_of(vault, row)),
+        ask=None if row.ask is None else Ask(row.ask),
     )  # fmt: skip
 
 
