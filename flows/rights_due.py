@@ -222,6 +222,12 @@ class RightsDue:
         day = w.typed_date(given.text, given.choice, w.today(ctx.settings, ctx.now))
         if not isinstance(day, date):
             return _again(ctx, step, data, day)
+        if step != "sent-on":  # an answer or an extension cannot come before the letter
+            view = await ctx.port(Requests).view(data["request"])
+            if view is None:
+                return go(HOME, Reply((w.GONE,)))
+            if view.clock is not None and day < view.clock.sent_on:
+                return _again(ctx, step, data, w.BEFORE_REQUEST)
         state = {**data, "on": day.isoformat()}
         if step == "answer-on":
             return Step((w.prompt(ctx, "outcome", state),), NAME, "outcome", state)

@@ -171,9 +171,7 @@ SETTLED = Choice("settled", t("Yes, it is settled"))
 
 DATE_FORMAT = t("Please write the date as day.month.year, for example: 23.04.1991.")
 DATE_FUTURE = t("That date is in the future. Please write a date up to today.")
-BEFORE_REQUEST = t(
-    "That date is before your request was written. Please check it and write it again."
-)
+BEFORE_REQUEST = t("That date is earlier than your letter. Please check it and write it again.")
 NOT_NOW_POSSIBLE = t("That is not possible for this request now.")
 GONE = t("This request no longer exists. Nothing was saved.")
 
