@@ -51,6 +51,13 @@ ACTIONS: dict[str, Text] = {
     "rights.download": t("You received a request letter"),
     "rights.delete": t("You deleted a request to an agency"),
     "rights.post-request": t("You asked for a request letter to be posted to you"),
+    # The deadline clock of a request (bot.rights.tracking).
+    "rights.sent": t("You noted when a letter about your request was sent"),
+    "rights.answered": t("You noted the agency's answer to your request"),
+    "rights.extended": t("You noted that the agency needs more time for your request"),
+    "rights.no-answer": t("You said that no answer to your request came yet"),
+    "rights.close": t("You closed a request to an agency"),
+    "rights.office": t("You sent a request to an office through Lotse"),
 }
 OTHER_ACTION = t("processed your data")
 #: The person's own actions (role "person"), each a whole sentence: {when}, {channel}

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation import Engine
 from bot.inbound.accept import Accepted, Acceptor
-from bot.inbound.queue import waiting
+from bot.inbound.entries import entry_for
+from bot.inbound.queue import store, waiting
 from bot.inbound.spool import Spool
 from bot.inbound.worker import InboxWorker
 from bot.kernel.crypto import Vault
@@ -34,6 +35,7 @@ class Inbox:
         self.spool = spool
         self.workers = workers
         self._sessionmaker = sessionmaker
+        self._vault, self._postgres, self._clock = vault, postgres, clock
         self._worker = InboxWorker(
             sessionmaker=sessionmaker,
             engine=engine,
@@ -71,6 +73,18 @@ class Inbox:
             return accepted
         finally:
             self._worker.forget(key)
+
+    async def queue(self, session: AsyncSession, message: InboundMessage) -> bool:
+        """Store Lotse's own `message` in the inbox within the caller's transaction, so
+        it is queued exactly when what it is about is committed; the caller `wake`s the
+        workers after committing. False when its provider id was queued or processed
+        before (a repeat)."""
+        entry = entry_for(self._vault, message, self._clock())
+        return (await store(session, [entry], postgres=self._postgres))[0]
+
+    def wake(self) -> None:
+        """Let this process's workers look for new messages now."""
+        self._worker.wake()
 
     async def process_pending(self) -> int:
         """Process everything due now, in this task (the tests, a one-off run)."""

@@ -295,10 +295,11 @@ def mark_received_by_office(
     settings: Settings,
     land: str | None = None,
 ) -> Problem | None:
-    """A ready request went through Lotse to the staff page of an office on this
-    installation: received today, the clock runs from today (`land`: where the holder
-    sits, for its public holidays; None: Germany's)."""
-    if _status(row) is not _S.READY:
+    """A complete request (the caller checked) that has not gone went through Lotse to
+    the staff page of an office on this installation: received today, the clock runs
+    from today (`land`: where the holder sits, for its public holidays; None: only
+    Germany's)."""
+    if _status(row) not in (_S.DRAFTED, _S.READY) or row.sent_on is not None:
         return Problem.WRONG_STATUS
     local = today(now, settings)
     row.office_id = office_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Protocol
 
 from sqlalchemy import select
@@ -11,9 +12,10 @@ from bot.config import Settings
 from bot.conversation import Requests, StepScope
 from bot.db.models import Contact, Person
 from bot.holders import Holder, RequestKind, Supervisor
-from bot.rights import letters, post, store
+from bot.rights import letters, post, store, tracking
+from bot.rights.deadlines import SentBy
 from bot.rights.identity import Part, Problem
-from bot.rights.views import IssuedLetter, PostedLetter, RequestView
+from bot.rights.views import IssuedLetter, LetterKind, Outcome, PostedLetter, RequestView
 
 
 class HolderCatalog(Protocol):
@@ -101,6 +103,65 @@ class PersonRequests(Requests):
             scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
             contact_id=contact_id, channel=scope.channel, lang=await self._lang(),
             settings=self.__settings, now=scope.now,
+        )  # fmt: skip
+
+    def _holder(self, slug: str) -> Holder | None:
+        return self.__holders().get(slug)
+
+    async def sent(
+        self, request_id: int, on: date, by: str, letter: str = "request"
+    ) -> RequestView | Problem | None:
+        if by not in SentBy._value2member_map_ or letter not in LetterKind._value2member_map_:
+            return None
+        scope = self.__scope
+        return await tracking.sent(
+            scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
+            letter=LetterKind(letter), on=on, by=SentBy(by), holder_of=self._holder,
+            channel=scope.channel, settings=self.__settings, now=scope.now,
+        )  # fmt: skip
+
+    async def answered(
+        self, request_id: int, on: date, outcome: str, recipients_named: bool | None = None
+    ) -> RequestView | Problem | None:
+        if outcome not in Outcome._value2member_map_:
+            return None
+        scope = self.__scope
+        return await tracking.answered(
+            scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
+            on=on, outcome=Outcome(outcome), recipients_named=recipients_named,
+            channel=scope.channel, settings=self.__settings, now=scope.now,
+        )  # fmt: skip
+
+    async def extended(
+        self, request_id: int, notified_on: date, reasons: bool
+    ) -> RequestView | Problem | None:
+        scope = self.__scope
+        return await tracking.extended(
+            scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
+            notified_on=notified_on, reasons=reasons, holder_of=self._holder,
+            channel=scope.channel, settings=self.__settings, now=scope.now,
+        )  # fmt: skip
+
+    async def no_answer(self, request_id: int) -> RequestView | None:
+        scope = self.__scope
+        return await tracking.no_answer(
+            scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
+            channel=scope.channel, settings=self.__settings, now=scope.now,
+        )  # fmt: skip
+
+    async def close(self, request_id: int) -> RequestView | None:
+        scope = self.__scope
+        return await tracking.close(
+            scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
+            channel=scope.channel, settings=self.__settings, now=scope.now,
+        )  # fmt: skip
+
+    async def send_to_office(self, request_id: int) -> RequestView | None:
+        scope = self.__scope
+        return await tracking.send_to_office(
+            scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
+            holder_of=self._holder, channel=scope.channel, settings=self.__settings,
+            now=scope.now,
         )  # fmt: skip
 
     async def mine(self) -> tuple[RequestView, ...]:

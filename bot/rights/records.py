@@ -112,6 +112,7 @@ def is_complete(vault: Vault, row: RightsRequest) -> bool:
 
 
 def touch(row: RightsRequest, now: datetime, keep_days: int) -> None:
-    """A change: the retention clock starts again (LOTSE_REQUEST_DAYS)."""
+    """A change: the retention clock starts again (LOTSE_REQUEST_DAYS); never earlier
+    than the deadline clock keeps it (bot.rights.clock)."""
     row.updated_at = now
-    row.erase_at = now + timedelta(days=keep_days)
+    row.erase_at = max(row.erase_at, now + timedelta(days=keep_days))

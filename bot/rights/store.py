@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.audit import Actor, Category, Concerned, record
+from bot.config import Settings
 from bot.consent import REQUESTS, ConsentBook
 from bot.db.models import RightsRequest
 from bot.holders import RequestKind
@@ -27,6 +28,7 @@ from bot.kernel.crypto import Vault
 from bot.kernel.jobs import Job
 from bot.kernel.types import Channel, ConsentMethod, ConsentState
 from bot.people import postal_address
+from bot.rights.asking import Queue, ask_job
 from bot.rights.identity import (
     IDENTITY_PARTS,
     Identity,
@@ -46,6 +48,7 @@ from bot.rights.records import (
     touch,
     view_of,
 )
+from bot.rights.tracking import office_names, shown
 from bot.rights.views import RequestStatus, RequestView
 
 #: Actions in the access log (worded in bot/i18n/access_words.py).
@@ -120,7 +123,7 @@ async def view(
     session: AsyncSession, vault: Vault, *, person_id: int, request_id: int
 ) -> RequestView | None:
     row = await _own(session, person_id, request_id)
-    return None if row is None else view_of(vault, row)
+    return None if row is None else await shown(session, vault, row)
 
 
 async def set_part(
@@ -187,12 +190,18 @@ async def use_letter_address(
 
 async def mine(session: AsyncSession, vault: Vault, person_id: int) -> tuple[RequestView, ...]:
     """The person's requests, newest first."""
-    rows = await session.scalars(
-        select(RightsRequest)
-        .where(RightsRequest.person_id == person_id)
-        .order_by(RightsRequest.created_at.desc(), RightsRequest.id.desc())
+    rows = list(
+        await session.scalars(
+            select(RightsRequest)
+            .where(RightsRequest.person_id == person_id)
+            .order_by(RightsRequest.created_at.desc(), RightsRequest.id.desc())
+        )
     )
-    return tuple(view_of(vault, row) for row in rows)
+    names = await office_names(session, rows)
+    return tuple(
+        view_of(vault, row, None if row.office_id is None else names.get(row.office_id))
+        for row in rows
+    )
 
 
 async def delete_request(
@@ -237,12 +246,22 @@ async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], now: dat
 
 
 def request_jobs(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Callable[[], datetime],
+    *,
+    settings: Settings | None = None,
+    vault: Vault | None = None,
+    queue: Queue | None = None,
 ) -> list[Job]:
-    """Requests go when their time is up, whether or not a letter was ever made."""
+    """Requests go when their time is up, whether or not a letter was ever made; with
+    `settings`, `vault` and the inbox (`queue`), their clocks ask the person
+    (bot.rights.asking)."""
 
     async def purge() -> bool:
         await purge_expired(sessionmaker, clock())
         return False
 
-    return [Job("rights-requests", timedelta(hours=1), purge, at_start=True)]
+    jobs = [Job("rights-requests", timedelta(hours=1), purge, at_start=True)]
+    if settings is not None and vault is not None and queue is not None:
+        jobs.append(ask_job(sessionmaker, vault, queue, settings, clock))
+    return jobs

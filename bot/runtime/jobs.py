@@ -29,7 +29,13 @@ def registered_jobs(services: Services) -> list[Job]:
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
         *transfer_jobs(services.sessionmaker, services.clock),
         *export_jobs(services.sessionmaker, services.clock),
-        *request_jobs(services.sessionmaker, services.clock),
+        *request_jobs(
+            services.sessionmaker,
+            services.clock,
+            settings=services.settings,
+            vault=services.vault,
+            queue=services.inbox,
+        ),
     ]
 
 
