@@ -49,11 +49,11 @@ def cmd_check(args: argparse.Namespace) -> None:
     print(f"ok: {len(warnings)} warning(s); local file {local_path(settings)}")
 
 
-def _write(update: dict[str, object]) -> None:
+def _write(update: dict[str, object], drop: dict[str, tuple[str, ...]] | None = None) -> None:
     settings = load_settings(require_secret=False)
     path = local_path(settings)
     try:
-        write_local(path, update)
+        write_local(path, update, drop)
     except LocalError as error:
         raise Stop("; ".join(error.problems)) from None
     print(f"written: {path}")
@@ -70,8 +70,14 @@ def cmd_set(args: argparse.Namespace) -> None:
         "hours": args.hours,
         "supervisor": args.supervisor,
         "run-by": args.run_by,
+        "office": args.office,
     }
-    _write({args.slug: {k: v for k, v in fields.items() if v is not None}})
+    if args.office and args.no_office:
+        raise Stop("--office and --no-office: choose one")
+    given = {k: v for k, v in fields.items() if v is not None}
+    if not given and not args.no_office:
+        raise Stop("nothing to set: give an address (--name --street --postcode --city) or more")
+    _write({args.slug: given}, {args.slug: ("office",)} if args.no_office else None)
 
 
 def cmd_land(args: argparse.Namespace) -> None:
@@ -92,11 +98,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ).add_subparsers(dest="sub", required=True)
     body = local.add_parser("set", help="fill in a local body")
     body.add_argument("slug", choices=LOCAL_SLUGS)
+    # An address needs all four (the file's check says which is missing).
     for flag in ("--name", "--street", "--postcode", "--city"):
-        body.add_argument(flag, required=True)
+        body.add_argument(flag)
     for flag in ("--email", "--phone", "--hours", "--supervisor"):
         body.add_argument(flag)
     body.add_argument("--run-by", choices=["joint", "municipal"], help="jobcenter only")
+    body.add_argument(
+        "--office", metavar="OFFICE",
+        help="an office on this installation (`lotse office list`) whose staff receive "
+        "requests to this body through Lotse",
+    )  # fmt: skip
+    body.add_argument("--no-office", action="store_true", help="remove the office link")
     body.set_defaults(func=cmd_set)
     land = local.add_parser("land", help="the Land (supervisor of municipal bodies)")
     land.add_argument("land", metavar="XX", help="bw by be bb hb hh he mv ni nw rp sl sn st sh th")

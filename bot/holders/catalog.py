@@ -13,7 +13,14 @@ from typing import Any
 from bot.config import ConfigError, Settings
 from bot.holders import parse
 from bot.holders.checks import DATA_DIR, read_shipped
-from bot.holders.local import LOCAL_SLUGS, Local, body_supervisor, local_path, read_local
+from bot.holders.local import (
+    LOCAL_SLUGS,
+    Local,
+    body_office,
+    body_supervisor,
+    local_path,
+    read_local,
+)
 from bot.holders.record import (
     Answer,
     Holder,
@@ -77,16 +84,21 @@ class Catalog:
 
 
 def _merge(holder: Holder, local: Local, verified: date) -> Holder:
-    """A shipped holder with what the operator filled in."""
+    """A shipped holder with what the operator filled in: Lotse and the local bodies sit
+    in the operator's Land; a local body may have an office on this installation."""
     if holder.kind is HolderKind.OPERATOR:
-        return replace(holder, supervisor=f"land-{local.land}" if local.land else None)
+        return replace(
+            holder, supervisor=f"land-{local.land}" if local.land else None,
+            land=holder.land or local.land,
+        )  # fmt: skip
     if holder.kind is not HolderKind.MUNICIPAL:
         return holder
     body = local.bodies.get(holder.slug)
     partial = local.partial.get(holder.slug, {})
     supervisor = body_supervisor(holder.slug, body, partial, local.land) or holder.supervisor
+    land, office = holder.land or local.land, body_office(body, partial)
     if body is None:
-        return replace(holder, supervisor=supervisor)
+        return replace(holder, supervisor=supervisor, land=land, office=office)
     address = PostalAddress(body.name, body.street, body.postcode, body.city)
     return replace(
         holder,
@@ -96,6 +108,8 @@ def _merge(holder: Holder, local: Local, verified: date) -> Holder:
         phone=body.phone,
         hours=body.hours,
         supervisor=supervisor,
+        land=land,
+        office=office,
         quality=Quality.OPERATOR,
         verified_at=verified,
         sources=(*holder.sources, "local file (LOTSE_HOLDERS_FILE)"),

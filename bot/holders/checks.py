@@ -145,6 +145,8 @@ def check_holder(data: Any, path: Path, supervisors: set[str], today: date) -> l
         found.append(f"{where}: quality: only a local body can be missing")
     if data.get("quality") == Quality.MISSING and data.get("address") is not None:
         found.append(f"{where}: address: a missing body has no address")
+    if data.get("office") is not None:
+        found.append(f"{where}: office: only the operator's local file links an office")
     return found
 
 

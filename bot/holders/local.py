@@ -11,6 +11,7 @@
     phone = "0123 4567-0"                              # optional
     hours = "Mo, Di, Do 8–12 Uhr"                     # optional
     supervisor = "land-nw"                             # optional: overrides the Land
+    office = "abh-mitte"     # optional: an office on this installation receives requests
 
     [jobcenter]
     run-by = "joint"       # "joint" (with the Agentur für Arbeit: BfDI) or "municipal"
@@ -34,9 +35,12 @@ from bot.kernel.postal import check_line, check_street
 LOCAL_SLUGS = ("auslaenderbehoerde", "meldebehoerde", "jobcenter", "sozialamt")
 LANDS = tuple(slug.removeprefix("land-") for slug in SUPERVISOR_SLUGS if slug != "bfdi")
 RUN_BY = ("joint", "municipal")
-FIELDS = ("name", "street", "postcode", "city", "email", "phone", "hours", "supervisor", "run-by")
+FIELDS = ("name", "street", "postcode", "city", "email", "phone", "hours", "supervisor", "run-by",
+          "office")  # fmt: skip
 REQUIRED = ("name", "street", "postcode", "city")
 _POSTCODE = re.compile(r"^\d{5}$")
+#: An office's slug, as `lotse office create --slug` allows it (bot.offices).
+_OFFICE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +56,16 @@ class Body:
     hours: str | None = None
     supervisor: str | None = None
     run_by: str | None = None
+    #: The slug of an office on this installation whose staff receive requests to this
+    #: body through Lotse (`lotse office create`); None: requests go only by letter.
+    office: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Local:
     land: str | None = None
     bodies: dict[str, Body] = field(default_factory=dict)
-    #: Tables that set only `run-by` or `supervisor` (no address yet).
+    #: Tables that set only `run-by`, `supervisor` or `office` (no address yet).
     partial: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -125,6 +132,10 @@ def _check_body(slug: str, table: dict[str, object], where: str) -> list[str]:
         problems.append(f"{at} run-by: only the jobcenter has run-by")
     if text.get("run-by") not in (None, *RUN_BY):
         problems.append(f"{at} run-by: {text['run-by']!r} is not joint or municipal")
+    if "office" in text and not _OFFICE.match(text["office"]):
+        problems.append(
+            f"{at} office: {text['office']!r} is not an office's slug (see `lotse office list`)"
+        )
     return problems
 
 
@@ -165,6 +176,7 @@ def _local(data: dict[str, object]) -> Local:
                 hours=text.get("hours"),
                 supervisor=text.get("supervisor"),
                 run_by=text.get("run-by"),
+                office=text.get("office"),
             )
         else:
             partial[slug] = text
@@ -198,9 +210,12 @@ def _current(path: Path) -> dict[str, object]:
         raise LocalError([f"{path}: cannot be read ({error}); fix it by hand first"]) from None
 
 
-def write_local(path: Path, update: dict[str, object]) -> None:
-    """Merge `update` into the file (a table replaces the body's fields it names), check
-    the result, and replace the file atomically, readable by Lotse's account only."""
+def write_local(
+    path: Path, update: dict[str, object], drop: dict[str, tuple[str, ...]] | None = None
+) -> None:
+    """Merge `update` into the file (a table replaces the body's fields it names), remove
+    the fields `drop` names per table, check the result, and replace the file atomically,
+    readable by Lotse's account only."""
     data = _current(path)
     for key, value in update.items():
         if isinstance(value, dict):
@@ -209,6 +224,10 @@ def write_local(path: Path, update: dict[str, object]) -> None:
             data[key] = table
         else:
             data[key] = value
+    for key, names in (drop or {}).items():
+        table = data.get(key)
+        if isinstance(table, dict):
+            data[key] = {k: v for k, v in table.items() if k not in names}
     problems = check_local(data, str(path))
     if problems:
         raise LocalError(problems)
@@ -241,3 +260,8 @@ def body_supervisor(
         if run_by != "municipal":
             return None  # unknown until the operator says who runs it
     return f"land-{land}" if land else None
+
+
+def body_office(body: Body | None, partial: dict[str, str]) -> str | None:
+    """The office on this installation a local body's requests reach, if any."""
+    return body.office if body else partial.get("office")

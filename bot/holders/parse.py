@@ -119,6 +119,7 @@ def holder(data: Json) -> Holder:
             Element(item["type"], item["desc"], item.get("optional", False))
             for item in data["required-elements"]
         ),
+        land=data.get("land"),
     )
 
 
@@ -205,6 +206,8 @@ def holder_json(value: Holder, authority: Supervisor | None) -> Json:
         "suggested-transport-medium": value.suggested_transport_medium.value,
         "supervisor": value.supervisor,
         "supervisory-authority": None if authority is None else supervisor_json(authority),
+        "land": value.land,
+        "office": value.office,
         "applies": [
             {"situations": _situations(r), "benefits": r.benefits, "job": r.job}
             for r in value.applies

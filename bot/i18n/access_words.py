@@ -38,6 +38,12 @@ ACTIONS: dict[str, Text] = {
     # A request letter printed for the post (bot.rights.post_print).
     "rights.print": t("printed your letter"),
     "rights.reprint": t("printed your letter again"),
+    # A request sent through Lotse to an office on this installation, at its staff page.
+    "rights.office-list": t("saw your request in a list"),
+    "rights.office-read": t("looked at your request"),
+    "rights.office-extend": t("recorded that your request needs more time"),
+    "rights.office-answer": t("recorded the answer to your request"),
+    "rights.office-letter": t("downloaded your request letter for its files"),
     # The actor is the other Lotse (role "peer"; its name is the entry's organisation).
     "transfer.sent": t("received the data you chose to take along"),
     "transfer.received": t("sent the data you chose to bring along"),

@@ -202,3 +202,32 @@ def test_verified_at_is_not_in_the_future(plain_settings: Settings) -> None:
 
 def test_the_schema_file_is_where_the_docs_say(tmp_path: Path) -> None:
     assert Path(__file__).resolve().parents[2] / "docs" / "holders.schema.json" == SCHEMA_FILE
+
+
+def test_lands_and_office_links(plain_settings: Settings) -> None:
+    """The federal records carry where they sit (the BVA in Köln answers for the AZR);
+    the local bodies and Lotse take the operator's Land; an office link comes only from
+    the operator's file, with or without an address."""
+    path = local_path(plain_settings)
+    before = load_catalog(plain_settings)
+    lands = {h.slug: h.land for h in before.holders}
+    assert (lands["azr"], lands["bamf"], lands["bundesagentur"]) == ("nw", "by", "by")
+    assert lands["meldebehoerde"] is None and lands["lotse"] is None
+    assert all(h.office is None for h in before.holders)
+    write_local(path, {"land": "sn", "sozialamt": {"office": "sozialamt-mitte"}})
+    write_local(path, {"auslaenderbehoerde": {
+        "name": "Stadt Musterstadt, Ausländerbehörde", "street": "Markt 2",
+        "postcode": "01067", "city": "Musterstadt", "office": "abh-mitte",
+    }})  # fmt: skip
+    loaded = load_catalog(plain_settings)
+    by = {h.slug: h for h in loaded.holders}
+    assert (by["auslaenderbehoerde"].office, by["auslaenderbehoerde"].land) == ("abh-mitte", "sn")
+    assert (by["sozialamt"].office, by["sozialamt"].land) == ("sozialamt-mitte", "sn")
+    assert by["sozialamt"].address is None  # the link needs no address
+    assert by["lotse"].land == "sn" and by["azr"].land == "nw"  # a federal body keeps its own
+    assert by["meldebehoerde"].office is None
+    records = {r["slug"]: r for r in loaded.as_json()}
+    assert records["auslaenderbehoerde"]["office"] == "abh-mitte"
+    assert records["azr"]["land"] == "nw" and records["azr"]["office"] is None
+    write_local(path, {}, {"sozialamt": ("office",)})
+    assert load_catalog(plain_settings).get("sozialamt").office is None  # type: ignore[union-attr]

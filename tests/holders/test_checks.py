@@ -60,6 +60,9 @@ def set_key(key: str, value: object) -> Callable[[Any], None]:
          "holders/bamf.json: quality: only a local body can be missing"),
         ("azr", lambda d: d["address"].update(street="Ausländer\u202ezentralregister"),
          "holders/azr.json: address.street:"),
+        ("bamf", set_key("land", "xx"), "holders/bamf.json: land"),
+        ("meldebehoerde", set_key("office", "amt-mitte"),
+         "holders/meldebehoerde.json: office: only the operator's local file links an office"),
     ],
 )  # fmt: skip
 def test_a_broken_holder_is_named(

@@ -76,3 +76,22 @@ def test_check_fails_on_a_broken_local_file(tmp_path: Path) -> None:
     assert "error: " in check.stdout and "run-by: 'maybe'" in check.stdout
     listing = lotse("holders", "list", "--json", cwd=tmp_path, env=env)
     assert listing.returncode == 2 and "lotse holders check" in listing.stderr
+
+
+def test_local_office_link_set_and_removed(tmp_path: Path) -> None:
+    env = {"LOTSE_DATA_DIR": str(tmp_path / "data")}
+    done = lotse("holders", "local", "set", "auslaenderbehoerde", "--office", "abh-mitte",
+                 cwd=tmp_path, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    records = json.loads(lotse("holders", "list", "--json", cwd=tmp_path, env=env).stdout)
+    assert next(r for r in records if r["slug"] == "auslaenderbehoerde")["office"] == "abh-mitte"
+    refused = lotse("holders", "local", "set", "auslaenderbehoerde", "--office", "A B",
+                    cwd=tmp_path, env=env)  # fmt: skip
+    assert refused.returncode == 2 and "office: 'A B' is not an office's slug" in refused.stderr
+    half = lotse("holders", "local", "set", "auslaenderbehoerde", "--name", "Amt",
+                 cwd=tmp_path, env=env)  # fmt: skip
+    assert half.returncode == 2 and "street, postcode, city missing" in half.stderr
+    gone = lotse("holders", "local", "set", "auslaenderbehoerde", "--no-office",
+                 cwd=tmp_path, env=env)  # fmt: skip
+    assert gone.returncode == 0, gone.stderr
+    assert "office" not in (tmp_path / "data" / "holders.toml").read_text(encoding="utf-8")

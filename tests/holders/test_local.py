@@ -48,6 +48,8 @@ def write(path: Path, text: str) -> Path:
         ('[meldebehoerde]\nname = "B"\nstreet = "Markt 1"\npostcode = "12345"\ncity = "X"\n'
          'email = "nobody"', "[meldebehoerde] email: 'nobody' is not an e-mail address"),
         ('[meldebehoerde]\nfax = "1"', "[meldebehoerde] fax: unknown field"),
+        ('[meldebehoerde]\noffice = "Amt Mitte"',
+         "[meldebehoerde] office: 'Amt Mitte' is not an office's slug"),
         ('[meldebehoerde]\nname = 5', "[meldebehoerde] name: must be text in quotes"),
         ("land = ", "not valid TOML"),
     ],

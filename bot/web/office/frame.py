@@ -79,6 +79,7 @@ def page(
                 ("/office", _("Invitations")),
                 ("/office/upload", _("Upload CSV")),
                 ("/office/letters", _("Print letters")),
+                ("/office/requests", _("Requests")),
             )
         )
         nav = (

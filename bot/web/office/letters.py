@@ -113,7 +113,7 @@ async def letters_download(request: web.Request) -> web.StreamResponse:
     except NothingToPrint:
         _ = words_for(request, staff)
         return message_page(_, _letters_title(_), _no_letters(_), 409, staff)
-    return _attachment(content, filename)
+    return attachment(content, filename)
 
 
 @routes.post("/office/letters/reprint")
@@ -137,10 +137,10 @@ async def letters_reprint(request: web.Request) -> web.StreamResponse:
             "addresses deleted."
         )
         return message_page(_, _letters_title(_), gone, 410, staff)
-    return _attachment(content, filename)
+    return attachment(content, filename)
 
 
-def _attachment(content: bytes, filename: str) -> web.Response:
+def attachment(content: bytes, filename: str) -> web.Response:
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)[:100] or "lotse-briefe"
     kinds = {".zip": "application/zip", ".pdf": "application/pdf"}
     kind = next((v for k, v in kinds.items() if safe.lower().endswith(k)), None)

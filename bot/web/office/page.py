@@ -35,6 +35,7 @@ from bot.web.office.auth import (
 )
 from bot.web.office.frame import e, redact
 from bot.web.office.letters import routes as letter_routes
+from bot.web.office.requests import routes as request_routes
 from bot.web.office.upload import upload_form, upload_report
 from bot.web.office.words import NOTHING, Words
 
@@ -49,6 +50,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(office_auth.routes)
     app.add_routes(routes)
     app.add_routes(letter_routes)
+    app.add_routes(request_routes)
 
 
 def _channel(_: Words, invitation: OfficeInvitation) -> str:

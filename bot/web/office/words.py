@@ -8,7 +8,7 @@ people's messages use (bot/i18n/domains.py).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -95,6 +95,13 @@ class Words:
         if n >= 1024 * 1024:
             return f"{format_decimal(n / (1024 * 1024), '#,##0.0', locale=self.lang)} MB"
         return f"{format_decimal(n // 1024, locale=self.lang)} KB"
+
+    def day(self, value: date | None) -> str:
+        """A date as the language writes it (30.11.2026; 30 Nov 2026), in a <time>."""
+        if value is None:
+            return NOTHING
+        shown = format_date(value, "medium", locale=self.lang)
+        return f'<time datetime="{value.isoformat()}">{shown}</time>'
 
     def when(self, value: datetime | None, timezone: str) -> str:
         """A time in the installation's time zone, as the language writes it
