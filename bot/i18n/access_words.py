@@ -55,6 +55,10 @@ ACTIONS: dict[str, Text] = {
     "rights.change": t("You changed a request to an agency"),
     "rights.letter": t("You had a request letter made"),
     "rights.download": t("You received a request letter"),
+    "rights.letter.reminder": t("You had a reminder letter made"),
+    "rights.download.reminder": t("You received a reminder letter"),
+    "rights.letter.complaint": t("You had a complaint letter made"),
+    "rights.download.complaint": t("You received a complaint letter"),
     "rights.delete": t("You deleted a request to an agency"),
     "rights.post-request": t("You asked for a request letter to be posted to you"),
     # The deadline clock of a request (bot.rights.tracking).

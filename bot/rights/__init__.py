@@ -3,6 +3,7 @@ transfer block, written as a German letter with a translation the person can rea
 
 from bot.rights.deadlines import SentBy, answer_due, receipt, reminder_due
 from bot.rights.delivery import LetterPdfs, Render, letter_loader, letter_renderer, reference
+from bot.rights.followup import FollowUp, followup_filename, followup_letter, render_followup_letter
 from bot.rights.identity import (
     DETAIL_MAX,
     IDENTITY_PARTS,
@@ -24,6 +25,7 @@ from bot.rights.letters import (
     LINK_PATH,
     LetterGone,
     OpenedLetter,
+    allows,
     issue_letter,
     open_by_token,
     open_in_chat,
@@ -85,6 +87,7 @@ __all__ = [
     "ChannelProof",
     "Clock",
     "Details",
+    "FollowUp",
     "HolderCatalog",
     "Identity",
     "IssuedLetter",
@@ -108,11 +111,14 @@ __all__ = [
     "RequestView",
     "SentBy",
     "UnknownPrintRun",
+    "allows",
     "answer_due",
     "apply_detail",
     "apply_identity",
     "can_post",
     "delete_request",
+    "followup_filename",
+    "followup_letter",
     "incoming",
     "issue_letter",
     "letter_filename",
@@ -132,6 +138,7 @@ __all__ = [
     "record_extension",
     "reference",
     "reminder_due",
+    "render_followup_letter",
     "render_request_letter",
     "reprint",
     "request_jobs",

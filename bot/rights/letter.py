@@ -39,7 +39,7 @@ from bot.rights.identity import Details, Identity
 from bot.rights.letter_guide import guide
 
 BINDING_LANGUAGE = "de"
-_FILE_WORDS = {
+FILE_WORDS = {
     RequestKind.ACCESS: "auskunft",
     RequestKind.CORRECTION: "berichtigung",
     RequestKind.ERASURE: "loeschung",
@@ -83,7 +83,8 @@ def request_letter(request: LetterRequest, translator: Translator) -> DinLetter:
     if translated:
         parts.append(LetterPart(tr.lang, tr.text(_isolating(subject_en)),
                                 _translated(pieces, request, tr)))  # fmt: skip
-    return DinLetter(_recipient(holder), _sender(request), tuple(parts))
+    return DinLetter(recipient(holder), sender(request.identity, request.dated, request.reference),
+                     tuple(parts))  # fmt: skip
 
 
 def render_request_letter(request: LetterRequest, translator: Translator) -> bytes:
@@ -95,7 +96,7 @@ def render_request_letter(request: LetterRequest, translator: Translator) -> byt
 def letter_filename(request: LetterRequest) -> str:
     """An ASCII file name saying what the letter is: "antrag-azr-auskunft.pdf"."""
     slug = re.sub(r"[^a-z0-9]+", "-", request.holder.slug.lower()).strip("-") or "stelle"
-    return f"antrag-{slug}-{_FILE_WORDS[request.kind]}.pdf"
+    return f"antrag-{slug}-{FILE_WORDS[request.kind]}.pdf"
 
 
 # ---------------------------------------------------------------- the letter's content
@@ -142,18 +143,17 @@ def _has_blanks(request: LetterRequest) -> bool:
     return any(not row.value for row in say.identity_rows(request.holder, request.identity))
 
 
-def _recipient(holder: Holder) -> AddressLines:
+def recipient(holder: Holder) -> AddressLines:
     if holder.address is None:  # the person writes it in by hand (their health insurer)
         return AddressLines(("", "", "", ""))
     return AddressLines(tuple(line for line in holder.address.lines() if line.strip()))
 
 
-def _sender(request: LetterRequest) -> Letterhead:
-    i = request.identity
+def sender(i: Identity, dated: date, reference: str) -> Letterhead:
+    """The person as the sender, with the letter's date and its reference."""
     return Letterhead(
         office_name=i.full_name, street=i.street, postcode=i.postcode, city=i.city,
-        contact=f"Datum: {say.dated(request.dated)}",
-        more=(f"Mein Zeichen: {request.reference}",),
+        contact=f"Datum: {say.dated(dated)}", more=(f"Mein Zeichen: {reference}",),
     )  # fmt: skip
 
 

@@ -93,8 +93,8 @@ class PersonRequests(Requests):
         )  # fmt: skip
 
     async def letter(self, request_id: int, kind: str = "request") -> IssuedLetter | None:
-        if kind != "request":
-            return None  # reminders and complaints: bot.rights.followup (next)
+        if kind not in LetterKind._value2member_map_:
+            return None
         scope = self.__scope
         contact_id = await self._contact()
         if contact_id is None:
@@ -102,7 +102,7 @@ class PersonRequests(Requests):
         return await letters.issue_letter(
             scope.session, scope.vault, person_id=scope.person_id, request_id=request_id,
             contact_id=contact_id, channel=scope.channel, lang=await self._lang(),
-            settings=self.__settings, now=scope.now,
+            settings=self.__settings, now=scope.now, kind=LetterKind(kind),
         )  # fmt: skip
 
     def _holder(self, slug: str) -> Holder | None:

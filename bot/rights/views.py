@@ -139,8 +139,12 @@ class IssuedLetter:
     @property
     def reference(self) -> str:
         """What a reply carries (bot.kernel.types.Reply.attachment): the web chat shows
-        the letter's link, Telegram sends the PDF (bot.web.rights, the outbox loader)."""
-        return f"{LETTER_REFERENCE}{self.request_id}"
+        the letter's link, Telegram sends the PDF (bot.web.rights, the outbox loader).
+        A follow-up letter's carries its kind ("rights-letter:12:reminder") for the link's
+        words; what it opens is the letter the request names."""
+        if self.kind is LetterKind.REQUEST:
+            return f"{LETTER_REFERENCE}{self.request_id}"
+        return f"{LETTER_REFERENCE}{self.request_id}:{self.kind.value}"
 
 
 #: The attachment reference prefix of a request letter.

@@ -1,4 +1,5 @@
-"""A request letter on the web: in the web chat that asked, and behind a short link.
+"""A request's letter (the request, the reminder or the complaint) on the web: in the web
+chat that asked, and behind a short link.
 
 - `/chat/api/sessions/{session}/letters/{id}/{file}`: only the chat session that asked
   for the letter (its token in the path is the credential);
@@ -18,9 +19,17 @@ from html import escape
 from aiohttp import web
 
 from bot.i18n import Translator
-from bot.kernel.types import Channel, t
+from bot.kernel.types import Channel, Text, t
 from bot.messaging import reader_for
-from bot.rights import LetterGone, OpenedLetter, open_by_token, open_in_chat, reference
+from bot.rights import (
+    LETTER_REFERENCE,
+    LetterGone,
+    LetterKind,
+    OpenedLetter,
+    open_by_token,
+    open_in_chat,
+    reference,
+)
 from bot.web.downloads import ID, TOKEN, file, gone, page
 from bot.web.keys import SERVICES
 
@@ -28,6 +37,17 @@ routes = web.RouteTableDef()
 
 LETTER_LABEL = t("Your request letter (PDF, to print and sign)")
 LETTER_TITLE = t("Your request letter")
+#: Each letter's words: its link's label and its page's title.
+LABELS: dict[LetterKind, tuple[Text, Text]] = {
+    LetterKind.REQUEST: (LETTER_LABEL, LETTER_TITLE),
+    LetterKind.REMINDER: (t("Your reminder letter (PDF, to print and sign)"),
+                          t("Your reminder letter")),
+    LetterKind.COMPLAINT: (t("Your complaint letter (PDF, to print and sign)"),
+                           t("Your complaint letter")),
+}  # fmt: skip
+#: The file name in a link says which letter: "LOTSE-R-12-erinnerung.pdf".
+_NAME_WORDS = {LetterKind.REQUEST: "", LetterKind.REMINDER: "-erinnerung",
+               LetterKind.COMPLAINT: "-beschwerde"}  # fmt: skip
 # TRANSLATORS: the page a short link to a request letter opens (SMS, WhatsApp).
 LETTER_WARNING = t(
     "The letter contains your name, your date of birth and your address. Save it only "
@@ -42,16 +62,23 @@ GONE_TEXT = t(
 _FILE = re.compile(r"[A-Za-z0-9._-]{1,120}\.pdf")
 
 
-def file_name(request_id: int) -> str:
-    return f"{reference(request_id)}.pdf"
+def file_name(request_id: int, kind: LetterKind = LetterKind.REQUEST) -> str:
+    return f"{reference(request_id)}{_NAME_WORDS[kind]}.pdf"
+
+
+def _kind_of(ref: str) -> tuple[str, LetterKind]:
+    """The request id and the letter a reference names ("rights-letter:12:reminder")."""
+    request_id, _, kind = ref.removeprefix(LETTER_REFERENCE).partition(":")
+    known = kind in LetterKind._value2member_map_
+    return request_id, LetterKind(kind) if known else LetterKind.REQUEST
 
 
 def chat_documents(session: str, ref: str, translator: Translator) -> list[dict[str, str]]:
     """The link a web chat message with a letter shows (bot.web.chat.routes)."""
-    request_id = ref.rsplit(":", 1)[-1]
-    name = file_name(int(request_id)) if request_id.isdigit() else "letter.pdf"
+    request_id, kind = _kind_of(ref)
+    name = file_name(int(request_id), kind) if request_id.isdigit() else "letter.pdf"
     href = f"/chat/api/sessions/{session}/letters/{request_id}/{name}"
-    return [{"href": href, "label": translator.text(LETTER_LABEL), "name": name,
+    return [{"href": href, "label": translator.text(LABELS[kind][0]), "name": name,
              "type": "application/pdf"}]  # fmt: skip
 
 
@@ -107,15 +134,16 @@ async def link_page(request: web.Request) -> web.Response:
     if opened is None:
         return _gone(request)
     translator = request.app[SERVICES].catalogs[opened.lang]
-    token, name = request.match_info["token"], file_name(opened.request_id)
+    token, name = request.match_info["token"], file_name(opened.request_id, opened.letter)
+    label, title = LABELS[opened.letter]
     link = (
         f'<p><a href="/r/{token}/{name}" type="application/pdf" download="{name}">'
-        f"{escape(translator.text(LETTER_LABEL))}</a></p>"
+        f"{escape(translator.text(label))}</a></p>"
     )
     warning = f"<p>{escape(translator.text(LETTER_WARNING))}</p>"
     until = escape(translator.text(t("This link works until {time}.", time=opened.expires_at)))
     body = f"{link}\n{warning}\n<p>{until}</p>"
-    return page(opened.lang, escape(translator.text(LETTER_TITLE)), body)
+    return page(opened.lang, escape(translator.text(title)), body)
 
 
 @routes.get("/r/{token}/{name}")
