@@ -172,7 +172,7 @@ async def test_no_answer_then_the_reminder_then_the_complaint(
     [request_id] = store.requests
     assert store.made[-1] == (request_id, "reminder")
     letter, steps, how = made.replies
-    assert letter.attachment == f"rights-letter:{request_id}"
+    assert letter.attachment == f"rights-letter:{request_id}:reminder"
     assert msgids(steps) == [w.NEXT_STEPS["reminder"].msgid]
     assert msgids(how) == [w.HOW["reminder"].msgid] and made.step == "sent-by"
     noted = await sent_by_post(person, made)
