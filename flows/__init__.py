@@ -14,6 +14,7 @@ from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
 from flows.my_data_export import MyDataExportFlow
 from flows.onboarding import Onboarding
+from flows.rights_due import RightsDue
 from flows.rights_request import RightsRequest
 from flows.router import FlowRouter
 from flows.settings import SettingsFlow
@@ -41,6 +42,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             InvitationFlow(),
             TransferFlow(),
             RightsRequest(),
+            RightsDue(),
         ],
         catalogs,
         ports,

@@ -56,7 +56,28 @@ KINDS: dict[str, Text] = {
 STATUSES: dict[str, Text] = {
     "drafted": t("not finished"),
     "ready": t("letter ready"),
+    "sent": t("sent, waiting for the answer"),
+    "extended": t("deadline extended"),
+    "answered": t("answered"),
+    "overdue": t("answer overdue"),
+    "reminded": t("reminder sent"),
+    "complaint": t("complaint made"),
+    "closed": t("done"),
 }
+#: Statuses whose line names the erasure (before the letter went, and once done); the
+#: others run a deadline clock, and the request is not erased while it runs.
+ERASED_LINE = frozenset({"drafted", "ready", "closed"})
+#: Statuses with a deadline running, and those in which the person tells what happened.
+DUE_LINE = frozenset({"sent", "extended", "reminded"})
+FOLLOWED = frozenset({"sent", "extended", "overdue", "reminded", "answered", "complaint"})
+# TRANSLATORS: one request: as above; {date} is the day the answer is due.
+LINE_DUE = t("{number}) {holder}: {kind}, {status}. Answer due by {date}.")
+# TRANSLATORS: as above, the day estimated (the letter went by post).
+LINE_ESTIMATED = t("{number}) {holder}: {kind}, {status}. Answer due by about {date} (estimated).")
+# TRANSLATORS: one request whose deadline passed or was answered: as above.
+LINE_PLAIN = t("{number}) {holder}: {kind}, {status}.")
+SENT_IT = Choice("sent-it", t("I sent it"))
+UPDATE = Choice("update", t("Tell us what happened"))
 
 
 def holder_name(ctx: Context, slug: str) -> Text | str:
@@ -93,10 +114,18 @@ def status_words(request: Any) -> Text | str:
 
 def line(ctx: Context, number: int, request: Any) -> Text:
     """One request (a bot.rights.RequestView): agency, kind, how far, erased when."""
-    status = status_words(request)
+    status, state = status_words(request), str(request.status)
     holder, kind = holder_name(ctx, request.holder), kind_words(request.kind)
-    return t(LINE.msgid, number=number, holder=holder, kind=kind, status=status,
-             date=request.erase_at.date())  # fmt: skip
+    said = {"number": number, "holder": holder, "kind": kind, "status": status}
+    clock = getattr(request, "clock", None)
+    if state in ERASED_LINE or clock is None:
+        return t(LINE.msgid, **said, date=request.erase_at.date())
+    if state in DUE_LINE and clock.next_on is not None:
+        # Only the first deadline follows from an estimated receipt; a reminder's is
+        # the date the reminder itself names.
+        estimated = clock.estimated and state != "reminded"
+        return t((LINE_ESTIMATED if estimated else LINE_DUE).msgid, **said, date=clock.next_on)
+    return t(LINE_PLAIN.msgid, **said)
 
 
 async def show(ctx: Context, state: dict[str, Any], *before: Text) -> Step:
@@ -118,16 +147,23 @@ async def show(ctx: Context, state: dict[str, Any], *before: Text) -> Step:
     return Step(tuple(replies), NAME, "requests", state)
 
 
-def _actions(request: Any) -> tuple[Choice, ...]:
-    go_on = GO_ON if request is None or request.missing else AGAIN
-    return (go_on, DELETE, TO_REQUESTS)
+def _actions(status: object) -> tuple[Choice, ...]:
+    """What a request's status allows: typing on, the letter again and saying it went,
+    telling what happened once it went; deleting, always."""
+    if status == "drafted":
+        return (GO_ON, DELETE, TO_REQUESTS)
+    if status == "ready":
+        return (AGAIN, SENT_IT, DELETE, TO_REQUESTS)
+    if status in FOLLOWED:
+        return (UPDATE, DELETE, TO_REQUESTS)
+    return (DELETE, TO_REQUESTS)
 
 
 def prompt(ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
     if step == "confirm-delete":
         return Reply((t("Delete this request?"),), (CONFIRM, KEEP))
     if step == "request":
-        return Reply((WHAT,), (GO_ON, DELETE, TO_REQUESTS))
+        return Reply((WHAT,), _actions(data.get("status", "drafted")))
     shown = data.get("shown")
     if not isinstance(shown, list) or not shown:
         return Reply((NONE,), _back(data))
@@ -144,9 +180,16 @@ async def handle(ctx: Context, step: str, data: dict[str, Any], given: Input) ->
     request_id = data.get("request")
     if not isinstance(request_id, int):
         return None
-    if step == "request" and given.choice in (GO_ON.id, AGAIN.id):
-        if await ctx.port(Requests).view(request_id) is None:
+    if step == "request" and given.choice in (GO_ON.id, AGAIN.id, SENT_IT.id, UPDATE.id):
+        found = await ctx.port(Requests).view(request_id)
+        if found is None:
             return await show(ctx, state, NOT_FOUND)
+        if given.choice not in {c.id for c in _actions(str(found.status))}:  # changed meanwhile
+            return _request(ctx, state, data.get("number", 1), found)
+        if given.choice == SENT_IT.id:
+            return go("rights_due", data={"request": request_id, "sent": "request"})
+        if given.choice == UPDATE.id:
+            return go("rights_due", data={"request": request_id})
         return go("rights_request", data={"request": request_id})
     if step == "request" and given.choice == DELETE.id:
         found = await ctx.port(Requests).view(request_id)
@@ -175,5 +218,15 @@ async def _picked(ctx: Context, data: Mapping[str, Any], given: Input) -> Step |
     found = await ctx.port(Requests).view(int(shown[int(number) - 1]))
     if found is None:
         return await show(ctx, state, NOT_FOUND)
-    reply = Reply((line(ctx, int(number), found), WHAT), _actions(found))
-    return Step((reply,), NAME, "request", {**state, "request": found.request_id})
+    return _request(ctx, state, int(number), found)
+
+
+def _request(ctx: Context, state: Mapping[str, Any], number: object, found: Any) -> Step:
+    """One request with what its status allows."""
+    status = str(found.status)
+    shown = line(ctx, number if isinstance(number, int) else 1, found)
+    question = Reply((WHAT,), _actions(status))
+    replies = (Reply((shown,)), question) if ctx.channel is Channel.SMS else (
+        Reply((shown, WHAT), question.choices),)  # fmt: skip
+    data = {**state, "request": found.request_id, "status": status, "number": number}
+    return Step(replies, NAME, "request", data)

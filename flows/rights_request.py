@@ -27,7 +27,9 @@ from bot import holders
 from bot.consent import notice_link_text
 from bot.conversation import Context, Input, Requests, Step
 from bot.holders import Holder, IdentityProof, RequestKind
-from bot.kernel.types import Channel, Reply, Text
+from bot.kernel.types import Channel, Reply, Text, t
+from flows import rights_due as due
+from flows import rights_due_words as due_words
 from flows import rights_words as w
 from flows.common import NO, YES, go
 from flows.my_data import BACK
@@ -39,6 +41,8 @@ HOME = "menu"
 LINKED = (Channel.SMS, Channel.WHATSAPP)
 #: The steps that read what the person writes: no connect code is looked for there.
 TEXT_STEPS = frozenset((*w.IDENTITY, *w.DETAILS))
+#: Statuses (bot.rights.RequestStatus) in which the letter has not gone yet.
+UNSENT = frozenset({"drafted", "ready"})
 
 
 def holder_of(ctx: Context, slug: object) -> Holder | None:
@@ -155,14 +159,20 @@ class RightsRequest:
         summary = [Reply(tuple(texts))]
         if ctx.channel is Channel.SMS:  # the agency's name is long in some languages
             summary = [Reply((texts[0],)), Reply(tuple(texts[1:]))]
-        # Where the operator posts letters, the person chooses: here, or by post.
+        # Where the operator posts letters, the person chooses: here, or by post; where
+        # the holder's office is on this installation, also through Lotse.
         posting = await ctx.port(Requests).can_post(view.request_id)
-        if ctx.channel is Channel.TELEGRAM or posting:
-            state = {"request": view.request_id, **({"post": True} if posting else {})}
+        office = holder.office is not None and str(view.status) in UNSENT
+        if ctx.channel is Channel.TELEGRAM or posting or office:
+            state = {"request": view.request_id, **({"post": True} if posting else {}),
+                     **({"office": holder.slug} if office else {})}  # fmt: skip
             return Step((*before, *summary, self.prompt(ctx, "send", state)), NAME, "send", state)
-        return await self._deliver(ctx, view.request_id, holder, *before, *summary)
+        unsent = str(view.status) in UNSENT
+        return await self._deliver(ctx, view.request_id, holder, *before, *summary, unsent=unsent)
 
-    async def _deliver(self, ctx: Context, request_id: int, holder: Holder, *before: Reply) -> Step:
+    async def _deliver(
+        self, ctx: Context, request_id: int, holder: Holder, *before: Reply, unsent: bool = True
+    ) -> Step:
         issued = await ctx.port(Requests).letter(request_id)
         if issued is None:
             return go(HOME, *before, Reply((w.NO_LETTER,)))
@@ -178,10 +188,25 @@ class RightsRequest:
             steps.append(w.NO_ADDRESS)
         steps.append(w.DUE)
         if ctx.channel is Channel.SMS:
-            return go(HOME, *before, letter, *(Reply((text,)) for text in steps))
-        return go(HOME, *before, letter, Reply(tuple(steps)))
+            told: tuple[Reply, ...] = tuple(Reply((text,)) for text in steps)
+        else:
+            told = (Reply(tuple(steps)),)
+        if not unsent:  # made again for a request that went: its clock runs already
+            return go(HOME, *before, letter, *told)
+        # Then how and when it went: the deadline clock starts from that.
+        return due.sent_question(ctx, request_id, due_words.REQUEST, *before, letter, *told)
 
     # -- the flow's interface -----------------------------------------------------------------
+
+    async def _to_office(self, ctx: Context, request_id: int, holder: Holder) -> Step:
+        view = await ctx.port(Requests).send_to_office(request_id)
+        if view is None:
+            return go(HOME, Reply((w.NO_LETTER,)))
+        sent = t(due_words.OFFICE_SENT.msgid, holder=holder_name(holder))
+        told = (sent, *filter(None, (due_words.due_text(ctx, view),)), due_words.OFFICE_TELLS)
+        if ctx.channel is Channel.SMS:
+            return go(HOME, *(Reply((text,)) for text in told))
+        return go(HOME, Reply(told))
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         if step == "kind":
@@ -198,6 +223,10 @@ class RightsRequest:
             return Reply((w.AGREE_QUESTION,), (w.AGREE, NO))
         if step == "send":
             post = (w.POST_IT,) if data.get("post") else ()
+            office = holder_of(ctx, data.get("office"))
+            if office is not None:
+                through = t(due_words.OFFICE_OR_LETTER.msgid, holder=holder_name(office))
+                return Reply((through,), (due_words.THROUGH_LOTSE, w.HERE, *post))
             if ctx.channel is Channel.TELEGRAM:
                 return Reply((w.SEND_HERE,), (YES, *post, NO))
             return Reply((w.HERE_OR_POST,), (w.HERE, *post))
@@ -270,10 +299,16 @@ class RightsRequest:
         if given.choice == w.POST_IT.id and data.get("post"):
             posted = await ctx.port(Requests).post(request_id)
             return go(HOME, Reply((w.NO_LETTER if posted is None else w.posted(posted.address),)))
-        if given.choice not in (YES.id, w.HERE.id):
+        if given.choice not in (YES.id, w.HERE.id, due_words.THROUGH_LOTSE.id):
             return None
         view = await ctx.port(Requests).view(request_id)
         holder = None if view is None else holders.catalog(ctx.settings).get(str(view.holder))
         if view is None or holder is None:
             return go(HOME, Reply((w.GONE,)))
-        return await self._deliver(ctx, request_id, holder)
+        if given.choice == due_words.THROUGH_LOTSE.id and data.get("office"):
+            return await self._to_office(ctx, request_id, holder)
+        if given.choice == w.HERE.id and data.get("office") and ctx.channel is Channel.TELEGRAM:
+            # The letter, not the office: on Telegram asked first, as always.
+            state = {"request": request_id, **({"post": True} if data.get("post") else {})}
+            return Step((self.prompt(ctx, "send", state),), NAME, "send", state)
+        return await self._deliver(ctx, request_id, holder, unsent=str(view.status) in UNSENT)

@@ -11,6 +11,7 @@ from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
 from bot.transfer import find_transfer_code, result_id
 from flows.common import go
+from flows.rights_due import ask_id
 
 MENU = Keyword("keyword-menu")
 LANGUAGE = Keyword("keyword-language")
@@ -61,10 +62,25 @@ def transfer_result(given: Input) -> Step | None:
     return None if row_id is None else go("transfer", data={"result": row_id})
 
 
+def rights_ask(given: Input) -> Step | None:
+    """Lotse asking by itself about a request's deadline (`rights-ask:<id>`, the ask
+    job): like a transfer's result, before any invitation payload. The payload may be
+    forged; the flow reads only the person's own request."""
+    request_id = ask_id(given.payload)
+    return (
+        None if request_id is None else go("rights_due", data={"request": request_id, "ask": True})
+    )
+
+
+def internal_step(given: Input) -> Step | None:
+    """What Lotse itself put into the inbox: it comes whatever question is open."""
+    return transfer_result(given) or rights_ask(given)
+
+
 def code_step(given: Input) -> Step | None:
-    """A fetched transfer's result, a typed transfer code, an invitation code or a
-    link's token: to its flow."""
-    result = transfer_result(given)
+    """A fetched transfer's result, a deadline question, a typed transfer code, an
+    invitation code or a link's token: to its flow."""
+    result = internal_step(given)
     if result is not None:
         return result
     transfer = transfer_code(given)
@@ -119,7 +135,7 @@ class FlowRouter:
 
     def intercept(self, ctx: Context, given: Input) -> Step | None:
         # A result comes whatever question is open (it is no text the person wrote).
-        coded = transfer_result(given) or (None if self._reads_text(ctx) else code_step(given))
+        coded = internal_step(given) or (None if self._reads_text(ctx) else code_step(given))
         if coded is not None:
             return coded
         keyword = self._keyword(given)

@@ -2,7 +2,8 @@
 the AZR's kinds, consent refused then given, each part typed with the answers to what
 cannot go into a letter, "go on later" and going on, the kept address for letters, a
 correction too long, the letter here (its short link and what to do next) rather than
-by post; then a transfer block, posted, and an erasure at the health insurer, whose
+by post, then how and when it went (a wrong date, one in the future, today); then a
+transfer block, posted, and an erasure at the health insurer, whose
 address is not in the letter (the identity is carried over, so only the reasons are
 asked)."""
 
@@ -46,7 +47,11 @@ async def rights(person: Any) -> None:
     await say("request: a correction too long", "x" * 1200)
     await say("request: what is wrong saved, what is right asked", "Mein Geburtsort ist falsch.")
     await say("request: complete: summary, here or by post", "Geburtsort: Aleppo")
-    await choose("request: here: short link, what to do next", "here")
+    await choose("request: here: short link, what to do next, how it went", "here")
+    await choose("due: by post, the date asked", "post")
+    await say("due: a date that is no date", "32.13.2026")
+    await say("due: a date in the future", "01.01.2999")
+    await choose("due: sent today, the deadline as an estimate", "today")
     await _to_holder(person, "azr")
     await choose("request: a transfer block, consent asked", "transfer-block")
     await choose("request: agreed, the reasons asked", "agree")
@@ -58,4 +63,5 @@ async def rights(person: Any) -> None:
     await choose("request: an erasure, consent asked", "erasure")
     await choose("request: agreed, the reasons asked", "agree")
     await say("request: an erasure complete, here or by post", "Ich bin nicht mehr versichert.")
-    await choose("request: here: the address to add", "here")
+    await choose("request: here: the address to add, how it went", "here")
+    await choose("due: not sent yet", "unsent")

@@ -74,7 +74,7 @@ async def test_here_or_by_post_and_posted(bench: Bench, channel: Channel) -> Non
 async def test_here_gives_the_letter_as_before(bench: Bench) -> None:
     person, step = await complete(bench, Channel.WEBCHAT)
     done = await person.handle(FLOW, "send", Input(choice="here"), step.data)
-    assert done is not None and done.flow == "menu"
+    assert done is not None and (done.flow, done.step) == ("rights_due", "sent-by")
     assert done.replies[0].attachment is not None  # the letter's link under the message
     assert await posted_at(bench) == [None]
 
@@ -89,7 +89,7 @@ async def test_on_telegram_a_third_choice(bench: Bench) -> None:
 
 async def test_not_offered_without_a_kept_address(bench: Bench) -> None:
     person, step = await complete(bench, Channel.WEBCHAT, kept=False)
-    assert step.flow == "menu"  # the letter straight away, as without posting
+    assert step.flow == "rights_due"  # the letter straight away, as without posting
     forged = await person.handle(FLOW, "send", Input(choice="post"), {"request": 1, "post": True})
     assert forged is not None and msgids(forged.replies[0]) == [w.NO_LETTER.msgid]
     assert await posted_at(bench) == [None]
