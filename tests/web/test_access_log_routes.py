@@ -222,7 +222,6 @@ class Walk:
         }
         return response
 
-
     async def about(
         self, method: str, path: str, actor: Actor, people: set[int], **kwargs: Any
     ) -> None:
