@@ -1,8 +1,9 @@
 """A sent request's deadline, in conversation: whether an answer came, and the next letter.
 
 Lotse asks by itself: the ask job (bot/rights/asking.py) puts an internal message
-`rights-ask:<id>` into the inbox at the moment the request's clock names (its `ask`
-stage), and the router enters this flow with `{"request": id, "ask": True}`. The payload
+`rights-ask:<id>:<stage>` into the inbox at the moment the request's clock names (its
+`ask` stage), and the router enters this flow with `{"request": id, "ask": stage}` (the
+job has moved the request on to its next stage by then). The payload
 may be forged (a Telegram /start): the flow reads the request through the `Requests`
 port, which only ever sees the person's own, and says nothing where there is nothing to
 ask. "My requests" enters it with `{"request": id}` (the same question, by the request's
@@ -39,6 +40,8 @@ LINKED = (Channel.SMS, Channel.WHATSAPP)
 TEXT_STEPS = frozenset({"answer-on", "extended-on", "sent-on"})
 #: Statuses in which the letter went and an answer is awaited (bot.rights.RUNNING).
 WAITING = frozenset({"sent", "extended", "overdue", "reminded"})
+#: Statuses Lotse asks about by itself (after a complaint: whether it is settled).
+ASKED = WAITING | {"complaint"}
 #: Which next letter a status offers when no answer came.
 PROBLEMS: dict[str, Text] = {
     "date-future": w.DATE_FUTURE,
@@ -47,12 +50,25 @@ PROBLEMS: dict[str, Text] = {
 }
 
 
-def ask_id(payload: str | None) -> int | None:
-    """The request a `rights-ask:<id>` payload names; None for any other payload."""
+#: The stages a question is asked at (bot.rights.Ask values).
+STAGES = frozenset({w.SOON, w.DUE, w.REMINDER_DUE, w.COMPLAINED, w.OFFICE})
+
+
+def asked_about(payload: str | None) -> tuple[int, str | None] | None:
+    """The request and stage a `rights-ask:<id>:<stage>` payload names (the stage may be
+    left out); None for any other payload."""
     if not payload or not payload.startswith(ASK_PAYLOAD):
         return None
-    number = payload.removeprefix(ASK_PAYLOAD)
-    return int(number) if number.isdigit() and len(number) <= 18 else None
+    number, _, stage = payload.removeprefix(ASK_PAYLOAD).partition(":")
+    if not number.isdigit() or len(number) > 18 or (stage and stage not in STAGES):
+        return None
+    return int(number), stage or None
+
+
+def ask_id(payload: str | None) -> int | None:
+    """The request a `rights-ask:<id>` payload names; None for any other payload."""
+    found = asked_about(payload)
+    return None if found is None else found[0]
 
 
 def _day(value: object) -> date | None:
@@ -79,17 +95,23 @@ class RightsDue:
         if isinstance(data.get("sent"), str) and data["sent"] in w.HOW:
             return sent_question(ctx, view.request_id, data["sent"])
         if data.get("ask"):
-            return self._asked(ctx, view)
+            return self._asked(ctx, view, data["ask"])
         return self._question(ctx, view)
 
     # -- the question ----------------------------------------------------------------------
 
-    def _asked(self, ctx: Context, view: Any) -> Step:
+    def _asked(self, ctx: Context, view: Any, stage: object) -> Step:
         """Lotse writes first: the question of the request's stage, marked so it may go as
-        the approved template (WhatsApp) or by the next channel."""
-        if view.ask is None or view.clock is None:
+        the approved template (WhatsApp) or by the next channel. The stage is the one
+        the job asked (it moved the request on to its next stage as it asked); without
+        one, the request's own."""
+        if not isinstance(stage, str) or stage not in STAGES:
+            stage = None if view.ask is None else str(view.ask)
+        if stage is None or view.clock is None:
             return _unchanged(ctx)
-        step = self._news(ctx, view) if str(view.ask) == w.OFFICE else self._question(ctx, view)
+        if stage != w.OFFICE and str(view.status) not in ASKED:
+            return _unchanged(ctx)  # settled meanwhile: nothing to ask
+        step = self._news(ctx, view) if stage == w.OFFICE else self._question(ctx, view)
         first, *rest = step.replies
         marked = Reply(
             first.texts,

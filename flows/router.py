@@ -11,7 +11,7 @@ from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
 from bot.transfer import find_transfer_code, result_id
 from flows.common import go
-from flows.rights_due import ask_id
+from flows.rights_due import asked_about
 
 MENU = Keyword("keyword-menu")
 LANGUAGE = Keyword("keyword-language")
@@ -63,13 +63,14 @@ def transfer_result(given: Input) -> Step | None:
 
 
 def rights_ask(given: Input) -> Step | None:
-    """Lotse asking by itself about a request's deadline (`rights-ask:<id>`, the ask
-    job): like a transfer's result, before any invitation payload. The payload may be
+    """Lotse asking by itself about a request's deadline (`rights-ask:<id>:<stage>`, the
+    ask job): like a transfer's result, before any invitation payload. The payload may be
     forged; the flow reads only the person's own request."""
-    request_id = ask_id(given.payload)
-    return (
-        None if request_id is None else go("rights_due", data={"request": request_id, "ask": True})
-    )
+    found = asked_about(given.payload)
+    if found is None:
+        return None
+    request_id, stage = found
+    return go("rights_due", data={"request": request_id, "ask": stage or True})
 
 
 def internal_step(given: Input) -> Step | None:

@@ -2,8 +2,8 @@
 
 A scheduled job, every ASK_EVERY: first every request sent or extended whose deadline
 passed unanswered becomes overdue (at any hour); then, outside quiet hours, each request
-whose question is due (`ask_at`) is asked: an internal message `rights-ask:<id>` goes
-through the inbox to the person's preferred usable contact (consented to, reachable,
+whose question is due (`ask_at`) is asked: an internal message `rights-ask:<id>:<stage>`
+goes through the inbox to the person's preferred usable contact (consented to, reachable,
 not opted out, in their ranking order; a web chat is never written to first), and the
 conversation (flows/rights_due.py) asks it in their language. Its reply may have to go
 out as the approved WhatsApp template WHATSAPP_TEMPLATE, marked important, so it falls
@@ -69,8 +69,10 @@ class AskRun:
     postponed: int = 0
 
 
-def ask_payload(request_id: int) -> str:
-    return f"{ASK_PAYLOAD}{request_id}"
+def ask_payload(request_id: int, stage: Ask | None = None) -> str:
+    """`rights-ask:<id>:<stage>`: the stage travels with the message, as the request
+    moves on to its next one in the transaction that queues it."""
+    return f"{ASK_PAYLOAD}{request_id}" + ("" if stage is None else f":{stage.value}")
 
 
 def provider_id(row: RightsRequest, stage: Ask) -> str:
@@ -221,7 +223,7 @@ async def _ask_batch(
             session,
             InboundMessage(
                 channel=channel, address=address, provider_id=provider_id(row, stage),
-                payload=ask_payload(row.id), received_at=now, internal=True,
+                payload=ask_payload(row.id, stage), received_at=now, internal=True,
             ),
         )  # fmt: skip
         clock.asked(row, now=now, settings=settings)

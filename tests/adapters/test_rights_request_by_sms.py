@@ -12,63 +12,18 @@ import pytest
 from tests.support.rights_channels import (
     FUTURE,
     TYPED,
+    Texting,
     in_letter,
     nothing_typed_in,
+    onboard,
     pdf_text,
     stored,
 )
 from tests.support.twilio import (
     Lotse,
-    Phone,
     twilio_fake,  # noqa: F401  (the fixture `fake`)
     twilio_lotse,  # noqa: F401  (the fixture `lotse`)
 )
-
-NUMBERED = re.compile(r"^\u2067?(\d+)\. (.+?)\u2069?$")
-
-
-# -- SMS and WhatsApp -----------------------------------------------------------------
-
-
-def offered(bodies: list[str]) -> dict[str, str]:
-    """The numbered choices of the newest message that has any: label to number."""
-    for body in reversed(bodies):
-        found = {m[2]: m[1] for line in body.split("\n") if (m := NUMBERED.match(line))}
-        if found:
-            return found
-    return {}
-
-
-class Texting:
-    """Someone on a phone, answering by the labels of the numbered choices (English)."""
-
-    def __init__(self, lotse: Lotse, number: str, whatsapp: bool) -> None:
-        self.phone = Phone(lotse, number, whatsapp=whatsapp)
-        self.bodies: list[str] = []
-
-    async def say(self, text: str) -> list[str]:
-        seen = len(self.phone.lotse.fake.to(self.phone.address))
-        await self.phone.send(text)
-        await self.phone.lotse.dispatch()
-        sent = self.phone.lotse.fake.to(self.phone.address)[seen:]
-        self.bodies = [m.body or "" for m in sent]
-        return self.bodies
-
-    async def pick(self, label: str) -> list[str]:
-        choices = offered(self.bodies)
-        assert label in choices, (label, choices)
-        return await self.say(choices[label])
-
-
-async def onboard(person: Texting) -> None:
-    await person.say("Hello")
-    await person.pick("English")
-    await person.pick("Continue")
-    while set(offered(person.bodies)) == {"Yes", "No"}:
-        await person.pick("Yes")
-    while offered(person.bodies) and "Main menu" not in " ".join(person.bodies):
-        await person.say("1")  # the ranking: any order
-
 
 #: The way to the AZR's request kinds from the main menu; by SMS the names are short.
 LABELS = ("My data", "Who holds my data", "Protection granted", "Not sure", "Not sure")

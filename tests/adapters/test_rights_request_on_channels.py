@@ -69,7 +69,9 @@ async def test_web_chat_letter_link_under_the_message_opens_the_pdf(
     response = await client.get(document["href"])
     assert response.status == 200
     in_letter(pdf_text(await response.read()))
-    assert "Main menu. What would you like to do?" in person.last_bot["text"]
+    # Then how and when it went: the deadline clock starts from that.
+    assert "How did you send your letter?" in person.last_bot["text"]
+    assert person.offered == ["post", "electronic", "in-person", "unsent"]
     # Another chat session gets the same 404 as a made-up link.
     other = await onboarded(client, services)
     stolen = document["href"].replace(person.session, other.session)
@@ -96,8 +98,10 @@ async def test_telegram_sends_the_letter_only_after_yes(tg: Harness) -> None:
     refused = await person.send(person.callback("no"))
     assert refused[0]["text"].startswith("Nothing was sent.")
     assert tg.fake.calls_to("sendDocument") == []
-    [(request_id,)] = [row[:1] for row in await stored(tg.services)]
-    for choice in (*TO_AZR[:5], "requests", f"request:{request_id}", "again"):
+    assert len(await stored(tg.services)) == 1
+    # The request is listed by its number; with its letter never made, "Go on with it"
+    # makes it (nothing is left to type).
+    for choice in (*TO_AZR[:5], "requests", "request:1", "go-on"):
         sent = await person.send(person.callback(choice))
     assert sent[-1]["text"].startswith("The letter contains your name and date of birth")
     assert tg.fake.calls_to("sendDocument") == []

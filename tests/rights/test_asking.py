@@ -47,7 +47,7 @@ async def test_asked_a_week_before_the_deadline_then_the_day_after_it_once_each(
     assert await run(services, clock) == AskRun(asked=1)
     assert await run(services, clock) == AskRun()  # once
     [asked] = await questions(services)
-    expected = (SMS, "+4915112340000", f"rights-ask:{request_id}")
+    expected = (SMS, "+4915112340000", f"rights-ask:{request_id}:soon")
     assert (asked.channel, asked.address, asked.payload) == expected
     assert asked.internal and asked.text is None
     row = await row_of(services, request_id)

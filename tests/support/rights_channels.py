@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from sqlalchemy import select
 
 from bot.db.models import RightsRequest
 from bot.runtime.services import Services
+from tests.support.twilio import Lotse, Phone
 
 #: The way to the AZR's request kinds, by choice id, from the main menu.
 TO_AZR = ("my_data", "holders", "situation:protected", "unsure", "unsure", "holder:azr", "write")
@@ -23,6 +25,8 @@ TYPED = [
     ("place", "28195 Bremen"),
 ]
 FUTURE = "That date is in the future. Please write your date of birth."
+#: A numbered choice in an SMS (isolated in a right-to-left language).
+NUMBERED = re.compile(r"^\u2067?(\d+)\. (.+?)\u2069?$")
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -52,3 +56,50 @@ async def stored(services: Services) -> list[tuple[object, ...]]:
                    RightsRequest.updated_at).order_by(RightsRequest.id)
         )  # fmt: skip
         return [tuple(row) for row in rows]
+
+
+# -- by SMS and WhatsApp ------------------------------------------------------------------
+
+
+def offered(bodies: list[str]) -> dict[str, str]:
+    """The numbered choices of the newest message that has any: label to number."""
+    for body in reversed(bodies):
+        found = {m[2]: m[1] for line in body.split("\n") if (m := NUMBERED.match(line))}
+        if found:
+            return found
+    return {}
+
+
+class Texting:
+    """Someone on a phone, answering by the labels of the numbered choices (English)."""
+
+    def __init__(self, lotse: Lotse, number: str, whatsapp: bool = False) -> None:
+        self.phone = Phone(lotse, number, whatsapp=whatsapp)
+        self.bodies: list[str] = []
+
+    async def say(self, text: str) -> list[str]:
+        seen = len(self.phone.lotse.fake.to(self.phone.address))
+        await self.phone.send(text)
+        return await self.received(seen)
+
+    async def received(self, seen: int) -> list[str]:
+        """What reached the phone after its first `seen` messages, once the outbox ran."""
+        await self.phone.lotse.dispatch()
+        sent = self.phone.lotse.fake.to(self.phone.address)[seen:]
+        self.bodies = [m.body or "" for m in sent]
+        return self.bodies
+
+    async def pick(self, label: str) -> list[str]:
+        choices = offered(self.bodies)
+        assert label in choices, (label, choices)
+        return await self.say(choices[label])
+
+
+async def onboard(person: Texting) -> None:
+    await person.say("Hello")
+    await person.pick("English")
+    await person.pick("Continue")
+    while set(offered(person.bodies)) == {"Yes", "No"}:
+        await person.pick("Yes")
+    while offered(person.bodies) and "Main menu" not in " ".join(person.bodies):
+        await person.say("1")  # the ranking: any order

@@ -32,7 +32,7 @@ from adapters.telegram import SECRET_HEADER
 from adapters.twilio import INBOUND_PATH, SIGNATURE_HEADER, STATUS_PATH
 from adapters.webchat import WebChatAdapter
 from bot.audit import Actor
-from bot.db.models import AccessEntry, Contact, Invitation, Office
+from bot.db.models import AccessEntry, Contact, Invitation, Office, RightsRequest
 from bot.invitations.codes import code_of
 from bot.kernel.types import Channel
 from bot.messaging import reader_for
@@ -53,6 +53,7 @@ from tests.support.office_page import (
     invite,
     seed_office,
 )
+from tests.support.office_requests import link_office, sent_to_office
 from tests.support.telegram import WEBHOOK_SECRET, payload
 
 Client = TestClient[Any, Any]
@@ -113,6 +114,13 @@ ROUTES: dict[Route, Kind] = {
     ("GET", "/office/letters"): Kind.NONE,  # counts and batch ids
     ("POST", "/office/letters/download"): Kind.OTHERS,
     ("POST", "/office/letters/reprint"): Kind.OTHERS,
+    # Requests people sent to the office through Lotse: each look and each change is an
+    # access to the person's data (one entry per person listed or concerned).
+    ("GET", "/office/requests"): Kind.OTHERS,
+    ("GET", "/office/requests/{request_id}"): Kind.OTHERS,
+    ("POST", "/office/requests/{request_id}/extension"): Kind.OTHERS,
+    ("POST", "/office/requests/{request_id}/answer"): Kind.OTHERS,
+    ("POST", "/office/requests/{request_id}/letter"): Kind.OTHERS,
 }
 
 TWILIO_TOKEN = "t" * 32
@@ -214,6 +222,17 @@ class Walk:
         }
         return response
 
+    async def about(
+        self, method: str, path: str, actor: Actor, people: set[int], **kwargs: Any
+    ) -> None:
+        """The request writes one entry, by `actor`, for each of `people` (no invitation:
+        a request a person sent through Lotse), and nothing else."""
+        _, written = await self.call(method, path, **kwargs)
+        assert Counter(e.person_id for e in written) == Counter(people), (method, path)
+        assert {(e.role, e.actor, e.office_id) for e in written} == {
+            (actor.role.value, actor.ident, actor.office_id)
+        }
+
 
 def fixed(*public_ids: str) -> Whose:
     async def concerned(_: Any) -> list[str]:
@@ -312,6 +331,7 @@ async def test_each_route_writes_one_entry_per_person_concerned(walk: Walk) -> N
     batch_id = (await in_manifest_name(batch)).split("/")[0]
     await walk.each("POST", "/office/letters/reprint", staff, in_manifest,
                     data={"csrf": csrf, "batch": batch_id})  # fmt: skip
+    await office_requests(walk, staff, csrf)
     await walk.none("POST", "/office/language", data={"csrf": csrf, "lang": "en"})
     await walk.none("POST", "/office/logout", data={"csrf": csrf})
 
@@ -336,6 +356,37 @@ def api_body(reference: str) -> dict[str, Any]:
                            "postcode": "12345", "city": "Musterstadt"},
         "consent": {"recorded_at": "2026-11-20T10:00:00+01:00", "notice_version": "2026-01"},
     }  # fmt: skip
+
+
+async def office_requests(walk: Walk, staff: Actor, csrf: str) -> None:
+    """Two people's requests sent to the office: the list names both, one request's page,
+    its extension, its answer and its letter each the person it is about."""
+    services = walk.services
+    link_office(services)
+    requests = {
+        await sent_to_office(services, services.clock, staff.office_id or 0, address=phone):
+        phone for phone in ("+4915187650001", "+4915187650002")
+    }  # fmt: skip
+    people = {}
+    async with services.sessionmaker() as session:
+        for request_id in requests:
+            row = await session.get(RightsRequest, request_id)
+            assert row is not None
+            people[request_id] = row.person_id
+    mine, other = list(requests)
+    for method in ("GET", "HEAD"):
+        await walk.about(method, "/office/requests", staff, set(people.values()))
+        await walk.about(method, f"/office/requests/{mine}", staff, {people[mine]})
+    today = services.clock().date().isoformat()
+    forms = {
+        "extension": {"csrf": csrf, "on": today, "reasons": "Die Akte liegt im Archiv."},
+        "answer": {"csrf": csrf, "on": today, "outcome": "done", "note": ""},
+        "letter": {"csrf": csrf},
+    }
+    for action, form in forms.items():
+        request_id = other if action == "answer" else mine
+        path = f"/office/requests/{request_id}/{action}"
+        await walk.about("POST", path, staff, {people[request_id]}, data=form)
 
 
 async def _created(response: Any) -> list[str]:

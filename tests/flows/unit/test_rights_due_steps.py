@@ -19,6 +19,7 @@ from bot.conversation.step import StepRunner
 from bot.i18n import Catalogs
 from bot.kernel.types import Channel
 from bot.rights import Problem
+from bot.rights.asking import ask_payload
 from bot.rights.deadlines import SentBy
 from bot.rights.views import Ask, LetterKind, Outcome, RequestStatus
 from bot.runtime.services import feature_ports
@@ -67,6 +68,11 @@ def test_the_payload_names_one_request() -> None:
     assert routed is not None and (routed.flow, routed.data) == (
         "rights_due", {"request": 7, "ask": True},
     )  # fmt: skip
+    # The ask job names the stage it asked (the request has moved on to the next one).
+    assert ask_payload(7, Ask.REMINDER_DUE) == "rights-ask:7:reminder-due"
+    routed = code_step(Input(payload=ask_payload(7, Ask.REMINDER_DUE)))
+    assert routed is not None and routed.data == {"request": 7, "ask": "reminder-due"}
+    assert ask_id("rights-ask:7:later") is None and ask_id("rights-ask:7:office") == 7
 
 
 def test_a_typed_date_is_checked() -> None:
