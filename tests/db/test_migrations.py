@@ -246,3 +246,38 @@ def test_0012_adds_requests_that_go_with_their_person_and_their_chat(empty_datab
     assert [tuple(row) for row in rows] == [(None,)]
     asyncio.run(_run(url, ("DELETE FROM persons WHERE id = 1", {})))
     assert asyncio.run(_run(url, ("SELECT id FROM rights_requests", {}))) == []
+
+
+def test_0013_gives_existing_requests_their_clock_and_an_office_may_go(
+    empty_database: str,
+) -> None:
+    """On a database with requests made before the clock: they keep everything, open no
+    question and name the request letter; a request sent to an office outlives the
+    office (its link is cleared, the request stays with its person)."""
+    url = empty_database
+    migrate.upgrade(url, "0012")
+    now = datetime(2026, 11, 30, 10, 0)
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO persons (id, channel_ranking, created_at, last_active_at) "
+         "VALUES (1, '[]', :now, :now)", {"now": now}),
+        ("INSERT INTO offices (id, slug, name, street, postcode, city, contact, created_at) "
+         "VALUES (1, 'abh', 'Ausländerbehörde', '', '', '', '', :now)", {"now": now}),
+        ("INSERT INTO rights_requests (id, person_id, holder, kind, status, lang, channel, "
+         "created_at, updated_at, erase_at, consent_record_id) VALUES (1, 1, 'azr', "
+         "'access', 'ready', 'ar', 'sms', :now, :now, :now, 'c')", {"now": now}),
+    ))  # fmt: skip
+    migrate.upgrade(url)
+    rows = asyncio.run(_run(url, (
+        "SELECT status, letter_kind, ask, ask_at, sent_on, due_on, office_id "
+        "FROM rights_requests", {},
+    )))  # fmt: skip
+    assert [tuple(row) for row in rows] == [("ready", "request", None, None, None, None, None)]
+    asyncio.run(_run(url, (
+        "UPDATE rights_requests SET office_id = 1, status = 'sent', sent_on = :day, "
+        "sent_by = 'lotse', receipt_on = :day, due_on = :due, ask = 'soon', ask_at = :now",
+        {"day": now.date(), "due": datetime(2026, 12, 30).date(), "now": now},
+    )))  # fmt: skip
+    asyncio.run(_run(url, ("DELETE FROM offices WHERE id = 1", {})))
+    rows = asyncio.run(_run(url, ("SELECT office_id, status FROM rights_requests", {})))
+    assert [tuple(row) for row in rows] == [(None, "sent")]
