@@ -304,6 +304,11 @@ class Settings(BaseSettings):
             )
         return channel is Channel.WEBCHAT
 
+    def local_date(self, moment: datetime) -> date:
+        """The day it is (or was) at `moment` where the installation is: the dates of
+        deadlines and letters are days there."""
+        return moment.astimezone(ZoneInfo(self.timezone)).date()
+
     def quiet(self, now: datetime) -> bool:
         """Within quiet hours in local time: Lotse writes to no one first then."""
         local = now.astimezone(ZoneInfo(self.timezone)).hour

@@ -9,14 +9,13 @@ the spellings agree).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.conversation import Context
+from bot.kernel.dates import parse_day
 from bot.kernel.types import Channel, Choice, Reply, Text, t
 from flows.common import YES
 from flows.holders_requests import holder_name, kind_words
@@ -175,12 +174,10 @@ BEFORE_REQUEST = t("That date is earlier than your letter. Please check it and w
 NOT_NOW_POSSIBLE = t("That is not possible for this request now.")
 GONE = t("This request no longer exists. Nothing was saved.")
 
-_DATE = re.compile(r"\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})\s*")
-
 
 def today(settings: Settings, now: datetime) -> date:
     """The person's today: dates are days where the installation is."""
-    return now.astimezone(ZoneInfo(settings.timezone)).date()
+    return settings.local_date(now)
 
 
 def typed_date(text: str | None, choice: str | None, day: date) -> date | Text:
@@ -190,12 +187,8 @@ def typed_date(text: str | None, choice: str | None, day: date) -> date | Text:
         return day
     if choice == YESTERDAY.id:
         return day - timedelta(days=1)
-    match = _DATE.fullmatch(text or "")
-    if match is None:
-        return DATE_FORMAT
-    try:
-        found = date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
+    found = parse_day(text or "")
+    if found is None:
         return DATE_FORMAT
     return DATE_FUTURE if found > day else found
 

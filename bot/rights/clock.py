@@ -56,7 +56,7 @@ _EXTENDABLE = frozenset({_S.SENT, _S.EXTENDED, _S.OVERDUE, _S.REMINDED})
 
 
 def today(now: datetime, settings: Settings) -> date:
-    return now.astimezone(ZoneInfo(settings.timezone)).date()
+    return settings.local_date(now)
 
 
 def ask_time(day: date, settings: Settings) -> datetime:
@@ -148,7 +148,7 @@ def mark_sent(
     if letter is LetterKind.REQUEST:
         if row.office_id is not None:
             return Problem.WRONG_STATUS  # it went through Lotse: its date is known
-        earliest = row.created_at.astimezone(ZoneInfo(settings.timezone)).date()
+        earliest = settings.local_date(row.created_at)
         if problem := _dated(on, earliest, now, settings):
             return problem
         row.sent_on, row.sent_by = on, by.value

@@ -37,7 +37,7 @@ from bot.rights import letter_text as say
 from bot.rights.deadlines import SentBy, reminder_due
 from bot.rights.followup_guide import complaint_guide, reminder_guide
 from bot.rights.identity import Identity
-from bot.rights.letter import BINDING_LANGUAGE, FILE_WORDS, recipient, sender
+from bot.rights.letter import BINDING_LANGUAGE, FILE_WORDS, binding_blocks, recipient, sender
 from bot.rights.views import Clock, LetterKind
 
 _FILE_KINDS = {LetterKind.REMINDER: "erinnerung", LetterKind.COMPLAINT: "beschwerde"}
@@ -134,20 +134,7 @@ def _closing(regards: str, name: str) -> list[Block]:
 
 
 def _binding(pieces: list[follow.Piece], name: str) -> tuple[Block, ...]:
-    blocks: list[Block] = []
-    for piece in pieces:
-        match piece:
-            case say.Say(de, _, cite):
-                blocks.append(Paragraph(_with_cite(de, cite)))
-            case say.Head(de, _):
-                blocks.append(Heading(de))
-            case say.Items(items):
-                blocks.append(Steps(tuple(_with_cite(i.de, i.cite) for i in items)))
-            case say.Rows(rows):
-                blocks.append(DataBlock(tuple((r.de, r.value) for r in rows)))
-            case follow.Box(de, _):
-                blocks.append(BlankBox(de, height=45.0))
-    return (*blocks, *_closing(say.REGARDS[0], name))
+    return (*binding_blocks(pieces), *_closing(say.REGARDS[0], name))
 
 
 def _translated(pieces: list[follow.Piece], name: str, tr: Translator) -> tuple[Block, ...]:
@@ -173,13 +160,6 @@ def _translated(pieces: list[follow.Piece], name: str, tr: Translator) -> tuple[
             case follow.Box(_, en):
                 blocks.append(BlankBox(tr.text(en), height=20.0))
     return (*blocks, *_closing(tr.text(say.REGARDS[1]), name))
-
-
-def _with_cite(de: str, cite: str) -> str:
-    if not cite:
-        return de
-    end = de[-1] if de[-1] in ".:;" else ""
-    return f"{de.removesuffix(end)} ({cite}){end}"
 
 
 def _isolating(text: Text) -> Text:

@@ -11,7 +11,6 @@ the complaint about a holder of social data rests also on § 81 Abs. 1 SGB X.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from bot.holders import Holder, RequestKind, Supervisor
@@ -43,15 +42,8 @@ _HOW_DE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
-    """An empty framed box the person fills in by hand."""
-
-    de: str
-    en: Text
-
-
-Piece = say.Piece | Box
+Box = say.Box
+Piece = say.Piece
 
 
 def social(holder: Holder) -> bool:

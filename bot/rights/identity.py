@@ -7,11 +7,11 @@ part is typed on its own and checked here; a problem changes nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from bot.kernel.dates import parse_day
 from bot.kernel.postal import LineProblem, check_line, check_street, split_place
 
 #: Free text (what is wrong, what is right, reasons for a block): a letter's paragraph.
@@ -58,9 +58,6 @@ class Problem(StrEnum):
     WRONG_STATUS = "wrong-status"  # not possible in the request's status
 
 
-_DATE = re.compile(r"\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})\s*")
-
-
 @dataclass(frozen=True, slots=True)
 class Identity:
     """The person as the letter names them. Parts not typed yet are empty."""
@@ -98,13 +95,8 @@ class Details:
 
 
 def parse_birth_date(text: str, today: date) -> date | Problem:
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return Problem.DATE_FORMAT
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        born = date(year, month, day)
-    except ValueError:
+    born = parse_day(text)
+    if born is None:
         return Problem.DATE_FORMAT
     if born > today:
         return Problem.DATE_FUTURE

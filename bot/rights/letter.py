@@ -162,7 +162,8 @@ def _closing(request: LetterRequest, regards: str) -> list[Block]:
     return blocks
 
 
-def _binding(pieces: list[say.Piece], request: LetterRequest) -> tuple[Block, ...]:
+def binding_blocks(pieces: list[say.Piece]) -> list[Block]:
+    """The binding German of a letter's pieces (the request and its follow-ups)."""
     blocks: list[Block] = []
     for piece in pieces:
         match piece:
@@ -176,7 +177,13 @@ def _binding(pieces: list[say.Piece], request: LetterRequest) -> tuple[Block, ..
                 blocks.append(OwnWords(text, say.OWN_WORDS_DE))
             case say.Rows(rows):
                 blocks.append(DataBlock(tuple((r.de, r.value) for r in rows)))
-    blocks += _closing(request, say.REGARDS[0])
+            case say.Box(de, _):
+                blocks.append(BlankBox(de, height=45.0))
+    return blocks
+
+
+def _binding(pieces: list[say.Piece], request: LetterRequest) -> tuple[Block, ...]:
+    blocks = binding_blocks(pieces) + _closing(request, say.REGARDS[0])
     if request.holder.identity_proof is IdentityProof.CERTIFIED_SIGNATURE:
         blocks.append(BlankBox(say.CERTIFICATION[0]))
     return tuple(blocks)

@@ -58,7 +58,15 @@ class Rows:
     rows: tuple[Row, ...]
 
 
-Piece = Say | Head | Items | Words | Rows
+@dataclass(frozen=True, slots=True)
+class Box:
+    """An empty framed box the person fills in by hand (the follow-up letters)."""
+
+    de: str
+    en: Text
+
+
+Piece = Say | Head | Items | Words | Rows | Box
 
 SALUTATION = Say("Sehr geehrte Damen und Herren,", t("Dear Sir or Madam,"))
 OWN_WORDS_DE = "(Angaben der antragstellenden Person in eigenen Worten)"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -55,7 +54,7 @@ def _id(request: web.Request) -> int | None:
 
 def _today(services: Services) -> date:
     """Today where the installation is (the clock's dates are local)."""
-    return services.clock().astimezone(ZoneInfo(services.settings.timezone)).date()
+    return services.settings.local_date(services.clock())
 
 
 def _not_found(_: Words, staff: StaffMember) -> web.Response:

@@ -297,29 +297,15 @@ def answer_form(
     mine = typed.form == "answer"
     on = typed.on if mine else today.isoformat()
     chosen = typed.outcome if mine else ""
-    outcomes = [(key, _(label)) for key, label in OUTCOME.items()]
-    radios = "".join(
-        f'<div><input type="radio" id="outcome-{key}" name="outcome" value="{key}" required'
-        f"{' checked' if key == chosen else ''}>"
-        f'<label for="outcome-{key}">{e(label)}</label></div>'
-        for key, label in outcomes
-    )
+    radios = _radios("outcome", [(key, _(label)) for key, label in OUTCOME.items()], chosen)
     named = ""
     if found.request.kind == "correction":
         choice = typed.named if mine else ""
         question = _(
             "Did the answer name the recipients who were told of the correction (Art. 19 GDPR)?"
         )
-        named = (
-            f"<fieldset><legend>{e(question)}</legend>"
-            + "".join(
-                f'<div><input type="radio" id="named-{key}" name="named" value="{key}" required'
-                f"{' checked' if key == choice else ''}>"
-                f'<label for="named-{key}">{e(label)}</label></div>'
-                for key, label in (("yes", _("Yes")), ("no", _("No")))
-            )
-            + "</fieldset>"
-        )
+        answers = _radios("named", [("yes", _("Yes")), ("no", _("No"))], choice)
+        named = f"<fieldset><legend>{e(question)}</legend>{answers}</fieldset>"
     note = typed.text if mine else ""
     help_text = _(
         "Send your answer to the person as usual. Record it here too: Lotse tells the "
@@ -337,6 +323,16 @@ def answer_form(
         + f'<label for="answer-note">{e(label)}</label>'
         f'<textarea id="answer-note" name="note" rows="4" maxlength="{NOTE_MAX}"{bad}>'
         f'{e(note)}</textarea><button type="submit">{e(heading)}</button></form>'
+    )
+
+
+def _radios(name: str, options: list[tuple[str, str]], chosen: str) -> str:
+    """Required radio buttons, each with its label; `chosen` checked."""
+    return "".join(
+        f'<div><input type="radio" id="{name}-{key}" name="{name}" value="{key}" required'
+        f"{' checked' if key == chosen else ''}>"
+        f'<label for="{name}-{key}">{e(label)}</label></div>'
+        for key, label in options
     )
 
 
