@@ -11,9 +11,10 @@ from bot.conversation.flow import (
     Router,
     Step,
 )
-from bot.conversation.scope import MyData, Ports, Requests, StepScope
+from bot.conversation.scope import Advice, MyData, Ports, Requests, StepScope
 
 __all__ = [
+    "Advice",
     "Context",
     "ConversationView",
     "Duplicate",

@@ -74,6 +74,41 @@ class MyData:
         raise NotImplementedError
 
 
+class Advice:
+    """The advice directory (bot.advice) for "Find advice", read for one step. Flows may
+    not import bot.advice (it reads the database), so the values are its words as strings
+    (`Topic`, `AgeGroup`, `holders.Situation`, language codes) and the results are
+    duck-typed `bot.advice` objects. Nothing the person answers is stored."""
+
+    async def topics(self) -> Any:
+        """The topics (`Topic` values) at least one service advises on, in the
+        taxonomy's order; every topic when a general service exists."""
+        raise NotImplementedError
+
+    async def questions(self, topic: str) -> Any:
+        """The eligibility questions worth asking for `topic`: a tuple of "age" and
+        "situation" (`bot.advice.questions`)."""
+        raise NotImplementedError
+
+    async def languages(self) -> Any:
+        """The language codes some service speaks, sorted (for the second-language
+        question)."""
+        raise NotImplementedError
+
+    async def find(
+        self,
+        *,
+        topic: str,
+        languages: tuple[str, ...],
+        age: str | None = None,
+        situation: str | None = None,
+        postcode: str | None = None,
+    ) -> Any:
+        """Up to three fitting services, best first, as a `bot.advice.Found` (`matches`,
+        `spoken`). Unknown words (a stale state) count as not answered."""
+        raise NotImplementedError
+
+
 class Requests:
     """Requests to data holders (bot.rights), for the person of one step: a flow can
     neither name another person nor reach another person's request (a request id that
