@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web_app
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -43,6 +44,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _forget_finished_apps() -> Iterator[None]:
+    """aiohttp keeps each application's middleware chain in a process-wide cache of 1024
+    entries, and with it the application: harmless for a server's one app, but a test run
+    builds hundreds, each holding its services, database engine and compiled statements.
+    A run that kept them grew past a gigabyte per process and slowed every test."""
+    yield
+    web_app._cached_build_middleware.cache_clear()
 
 
 @pytest.fixture

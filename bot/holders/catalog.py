@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings
 from bot.holders import parse
-from bot.holders.checks import DATA_DIR, read_shipped
+from bot.holders.checks import DATA_DIR, Shipped, read_shipped
 from bot.holders.local import (
     LOCAL_SLUGS,
     Local,
@@ -116,8 +118,15 @@ def _merge(holder: Holder, local: Local, verified: date) -> Holder:
     )
 
 
+@lru_cache(maxsize=2)
+def _shipped(today: date) -> Shipped:
+    """The shipped records are package data, the same while Lotse runs: read and
+    validated once a day (their checks compare dates with today), not per local file."""
+    return read_shipped(DATA_DIR, today)
+
+
 def _problems(settings: Settings, today: date) -> tuple[Catalog | None, list[str], list[str]]:
-    shipped = read_shipped(DATA_DIR, today)
+    shipped = _shipped(today)
     path = local_path(settings)
     local, local_errors = read_local(path)
     errors = [*shipped.errors, *local_errors]
@@ -163,7 +172,10 @@ def check_catalog(settings: Settings) -> tuple[list[str], list[str]]:
 
 
 log = logging.getLogger(__name__)
-_cache: dict[Path, tuple[int | None, Catalog]] = {}
+# A process reads one local file (a second only in tools and tests, which read many):
+# the least recently read beyond a few are dropped, so the cache never grows.
+_cache: OrderedDict[Path, tuple[int | None, Catalog]] = OrderedDict()
+_KEEP = 4
 _lock = threading.Lock()
 
 
@@ -185,6 +197,7 @@ def catalog(settings: Settings) -> Catalog:
     with _lock:
         cached = _cache.get(path)
         if cached is not None and cached[0] == stamp:
+            _cache.move_to_end(path)
             return cached[1]
     try:
         loaded = load_catalog(settings)
@@ -198,6 +211,9 @@ def catalog(settings: Settings) -> Catalog:
         loaded = cached[1]
     with _lock:
         _cache[path] = (stamp, loaded)
+        _cache.move_to_end(path)
+        while len(_cache) > _KEEP:
+            _cache.popitem(last=False)
     return loaded
 
 

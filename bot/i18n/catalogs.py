@@ -12,7 +12,7 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,19 @@ def placeholders(message: str) -> set[str]:
 
 
 def compile_po(po_path: Path) -> Translations:
-    """Compile a .po file in memory; the .po files are the only source."""
+    """Compile a .po file in memory; the .po files are the only source.
+
+    Compiling every catalog takes over a second, and a process builds its `Catalogs`
+    more than once (the runtime, the consent records' sentences, tools): each version of
+    a file is compiled once per process. Translations are only read after this, so the
+    same object may serve them all."""
+    stat = po_path.stat()
+    return _compiled(str(po_path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=128)
+def _compiled(path: str, _mtime_ns: int, _size: int) -> Translations:
+    po_path = Path(path)
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=po_path.parent.parent.name)
     buffer = io.BytesIO()
