@@ -227,7 +227,7 @@ def _service(row: int, raw: dict[str, Any], problems: list[Problem], today: date
         missing = ", ".join(k for k in _PLACE if k not in raw)
         refuse(None, f"an address needs street, postcode and city: {missing} missing")
     for key in ("hours", "appointment"):
-        if key in raw and not given:
+        if found.get(key) and not given:
             refuse(key, "is given, but there is no address (street, postcode, city)")
     if "phone_hours" in raw and "phone" not in raw:
         refuse("phone_hours", "is given, but there is no phone number")
