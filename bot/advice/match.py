@@ -72,7 +72,8 @@ def eligible(service: Service, age: AgeGroup | None, situation: Situation | None
 
 
 def _age_fits(service: Service, age: AgeGroup | None) -> Eligible:
-    low, high = service.min_age or 0, service.max_age or 200
+    low = service.min_age or 0
+    high = 200 if service.max_age is None else service.max_age
     if low <= 12 and high >= 120:
         return Eligible.YES
     if age is None:
