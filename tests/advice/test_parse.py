@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import time
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +212,14 @@ def test_flags_and_blank_rows() -> None:
     (service,) = parse(data, name="f.csv", today=TODAY)
     assert service.place is not None and service.place.appointment
     assert not service.lotse and service.gender_choice
+
+
+def test_the_examples_of_the_guide_are_valid() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "advice-services.md").read_text()
+    csv_example = re.search(r"```csv\n(.*?)```", guide, re.S)
+    json_example = re.search(r"```json\n(.*?)```", guide, re.S)
+    assert csv_example and json_example
+    (mbe,) = parse(csv_example.group(1).encode(), name="x.csv", today=TODAY)
+    assert mbe.languages == {"de", "ar", "ku", "ckb"} and mbe.place and len(mbe.place.hours) == 6
+    (jmd,) = parse(json_example.group(1).encode(), name="x.json", today=TODAY)
+    assert (jmd.min_age, jmd.max_age, jmd.reply_hours) == (12, 26, 48)
