@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.advice import (
+    FIELDS,
+    LISTS,
     AgeGroup,
     Directory,
     Hours,
@@ -42,12 +44,12 @@ from bot.advice import (
     Query,
     Service,
     Topic,
+    encode,
     find,
     import_file,
     parse,
     questions,
 )
-from bot.advice.codec import FIELDS, LISTS, encode
 from bot.db import migrate
 from bot.db.session import make_engine, make_sessionmaker
 from bot.holders import Situation

@@ -19,6 +19,7 @@ from bot.advice import (
     ParseError,
     Service,
     Stored,
+    encode,
     import_file,
     imports,
     recheck_before,
@@ -26,7 +27,6 @@ from bot.advice import (
     seed_demo,
     stored,
 )
-from bot.advice.codec import encode
 from bot.cli.common import Stop, run_in_session
 from bot.config import Settings, load_settings
 from bot.kernel.clock import utcnow
