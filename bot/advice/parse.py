@@ -184,6 +184,10 @@ def _service(row: int, raw: dict[str, Any], problems: list[Problem], today: date
             problems.append(Problem(row, slug, key, "write a list of words"))
             failed = True
             return
+        if key in LISTS and any(mark in item for item in value for mark in ",;"):
+            problems.append(Problem(row, slug, key, "separate the items by | (de|ar|ku)"))
+            failed = True
+            return
         try:
             found[key] = convert(value)
         except check.Bad as error:

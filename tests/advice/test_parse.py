@@ -112,6 +112,8 @@ def test_the_demo_file_is_valid_and_covers_what_it_should() -> None:
         ({"languages": "de|kurdish"}, "row 2 (caritas-mitte), languages: 'kurdish' is ambiguous: "
                                       "write ku for Kurmanji or ckb for Sorani"),
         ({"languages": "kur"}, "'kur' is ambiguous"),
+        ({"languages": "de;ar"}, "languages: separate the items by | (de|ar|ku)"),
+        ({"topics": "work, housing"}, "topics: separate the items by |"),
         ({"languages": "kmr"}, "languages: 'kmr': write ku, Lotse's code for it"),
         ({"languages": "sorani"}, "'sorani': write ckb"),
         ({"languages": "arabic"}, "'arabic' is not a language code"),
