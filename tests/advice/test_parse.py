@@ -75,7 +75,7 @@ def test_a_good_csv_reads_every_field() -> None:
 
 def test_semicolons_a_bom_and_german_days_read_the_same_as_commas() -> None:
     german = _csv({**GOOD, "hours": "Mo-Fr 09:00-12:00; Di 14:00-16:00"}, delimiter=";", bom=True)
-    english = _csv({**GOOD, "hours": "mo-fr 09:00-12:00; TU 14:00-16:00"})
+    english = _csv({**GOOD, "hours": "mo.–fr. 9:00-12:00; TU 14:00–16:00"})
     assert parse(german, name="x.csv", today=TODAY) == parse(english, name="x.csv", today=TODAY)
 
 
