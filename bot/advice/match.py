@@ -55,7 +55,8 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class Found:
     matches: tuple[Match, ...]
-    #: Some fitting service speaks one of the person's languages.
+    #: One of the services shown speaks one of the person's languages (when none does,
+    #: the flow says so and may ask for another language).
     spoken: bool
 
 
@@ -107,9 +108,11 @@ def questions(services: Iterable[Service], topic: Topic) -> tuple[str, ...]:
 
 def find(services: Iterable[Service], query: Query, limit: int = LIMIT) -> Found:
     fitting = [m for s in services if (m := _match(s, query)) is not None]
-    spoken = any(m.language is not None for m in fitting)
     # The best `limit` without sorting them all (a directory may hold thousands).
-    return Found(tuple(heapq.nsmallest(limit, fitting, key=lambda m: _rank(m, query))), spoken)
+    best = tuple(heapq.nsmallest(limit, fitting, key=lambda m: _rank(m, query)))
+    # Of those shown: a service further down that speaks the language helps nobody who
+    # is not told of it.
+    return Found(best, any(m.language is not None for m in best))
 
 
 def _match(service: Service, query: Query) -> Match | None:

@@ -111,6 +111,16 @@ def test_spoken_is_false_when_no_fitting_service_speaks_a_language_of_the_person
     assert not find([], q()).spoken
 
 
+def test_spoken_counts_only_the_services_shown() -> None:
+    # Three certainly eligible services in German push out the one that speaks Arabic
+    # but may not take the person (eligibility ranks before language): not "spoken".
+    german = [service(f"g{i}", languages=frozenset({"de"})) for i in range(3)]
+    arabic = service("ar", languages=frozenset({"ar"}), min_age=27)
+    found = find([*german, arabic], q(languages=("ar",)))
+    assert [m.service.slug for m in found.matches] == ["g0", "g1", "g2"]
+    assert not found.spoken
+
+
 def test_language_goes_before_topic() -> None:
     on_topic = service("on-topic", topics=topics("work"), languages=frozenset({"de"}))
     general_in_arabic = service("general", languages=frozenset({"ar"}))
