@@ -57,49 +57,44 @@ class LoadedModel:
         )
 
     def translate(self, text: str) -> str:
-        """The text translated sentence by sentence in one batch, line breaks kept."""
+        """The text translated sentence by sentence in one batch, line breaks kept. As
+        argostranslate does, a line's output tokens are decoded together."""
         parts = split_lines(text)
-        lines = [split_sentences(part) for part in parts[::2]]
-        sentences = [sentence for line in lines for sentence in line]
-        translated = iter(self._batch(sentences))
-        for index, line in enumerate(lines):
-            parts[index * 2] = " ".join(next(translated) for _ in line)
+        pieces: list[tuple[int, list[str]]] = []  # (line, tokens)
+        for line in range(0, len(parts), 2):
+            for sentence in split_sentences(parts[line]):
+                tokens = self._tokenizer.encode(sentence, out_type=str)
+                for start in range(0, max(len(tokens), 1), MAX_INPUT_TOKENS):
+                    pieces.append((line, tokens[start : start + MAX_INPUT_TOKENS]))
+            parts[line] = ""
+        outputs = self._run(pieces)
+        for line in range(0, len(parts), 2):
+            tokens = [token for (owner, _), out in zip(pieces, outputs, strict=True)
+                      if owner == line for token in out]  # fmt: skip
+            parts[line] = self._tokenizer.decode(tokens).strip() if tokens else ""
         return "".join(parts)
 
-    def _batch(self, sentences: list[str]) -> list[str]:
-        pieces: list[tuple[int, list[str]]] = []
-        for index, sentence in enumerate(sentences):
-            tokens = self._tokenizer.encode(sentence, out_type=str)
-            for start in range(0, max(len(tokens), 1), MAX_INPUT_TOKENS):
-                pieces.append((index, tokens[start : start + MAX_INPUT_TOKENS]))
-        # One batch per output bound, so that a sentence's translation never depends on
-        # the sentences beside it.
-        groups: dict[int, list[tuple[int, list[str]]]] = {}
-        for piece in pieces:
-            groups.setdefault(output_bound(len(piece[1])), []).append(piece)
-        out = [""] * len(sentences)
-        for bound, group in sorted(groups.items()):
-            for (owner, _), decoded in zip(
-                group, self._run([p for _, p in group], bound), strict=True
-            ):
-                out[owner] = f"{out[owner]} {decoded}".strip()
-        return out
-
-    def _run(self, pieces: list[list[str]], bound: int) -> list[str]:
+    def _run(self, pieces: list[tuple[int, list[str]]]) -> list[list[str]]:
+        """The output tokens of each piece. One batch per output bound, so that a
+        sentence's translation never depends on the sentences beside it."""
+        groups: dict[int, list[int]] = {}
+        for index, (_, tokens) in enumerate(pieces):
+            groups.setdefault(output_bound(len(tokens)), []).append(index)
         prefix = [self.info.target_prefix] if self.info.target_prefix else None
-        results = self._translator.translate_batch(
-            pieces,
-            target_prefix=[prefix] * len(pieces) if prefix else None,
-            beam_size=BEAM_SIZE,
-            length_penalty=LENGTH_PENALTY,
-            replace_unknowns=True,
-            max_decoding_length=bound,
-            max_batch_size=32,
-        )
-        return [
-            self._tokenizer.decode(r.hypotheses[0][1:] if prefix else r.hypotheses[0]).strip()
-            for r in results
-        ]
+        outputs: list[list[str]] = [[] for _ in pieces]
+        for bound, members in groups.items():
+            results = self._translator.translate_batch(
+                [pieces[i][1] for i in members],
+                target_prefix=[prefix] * len(members) if prefix else None,
+                beam_size=BEAM_SIZE,
+                length_penalty=LENGTH_PENALTY,
+                replace_unknowns=True,
+                max_decoding_length=bound,
+                max_batch_size=32,
+            )
+            for index, result in zip(members, results, strict=True):
+                outputs[index] = list(result.hypotheses[0][1:] if prefix else result.hypotheses[0])
+        return outputs
 
 
 def output_bound(tokens: int) -> int:

@@ -52,7 +52,7 @@ def _shape(name: str, vocabulary: int) -> tuple[int, ...]:
     return (out, inner) if last == "weight" else (out,)
 
 
-def _model(directory: Path, vocabulary: list[str], seed: int) -> None:
+def _model(directory: Path, vocabulary: list[str], seed: int, eos_bias: float) -> None:
     import numpy as np
     from ctranslate2.specs import model_spec, transformer_spec
 
@@ -66,6 +66,7 @@ def _model(directory: Path, vocabulary: list[str], seed: int) -> None:
             array = np.ones(shape) if last == "gamma" else rng.standard_normal(shape) * 0.5
             if name == "decoder/projection/bias":
                 array[:2] = -1e4  # never <unk> or <s>: a visible, non-empty output
+                array[2] = eos_bias  # </s>: the higher, the shorter the output
             setattr(layer, last, array.astype(np.float32))
 
     model_spec.visit_spec(spec, fill)
@@ -83,6 +84,7 @@ def build_package(
     version: str = "1.0",
     *,
     seed: int = 1,
+    eos_bias: float = 3.0,
     metadata: dict[str, object] | None = None,
     extra: dict[str, bytes] | None = None,
 ) -> Path:
@@ -100,7 +102,7 @@ def build_package(
     }  # fmt: skip
     fields.update(metadata or {})
     with tempfile.TemporaryDirectory() as scratch, zipfile.ZipFile(path, "w") as archive:
-        _model(Path(scratch), vocabulary, seed)
+        _model(Path(scratch), vocabulary, seed, eos_bias)
         for file in sorted(Path(scratch).iterdir()):
             archive.write(file, f"{top}/model/{file.name}")
         archive.writestr(f"{top}/sentencepiece.model", tokenizer)
