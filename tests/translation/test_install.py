@@ -147,8 +147,9 @@ def test_a_link_member_is_refused(packages: Packages, tmp_path: Path, mt_dir: Pa
     ],
 )
 def test_bad_metadata_is_refused(
-    tmp_path: Path, mt_dir: Path, fields: dict[str, object], message: str
+    packages: Packages, tmp_path: Path, mt_dir: Path, fields: dict[str, object], message: str
 ) -> None:
+    # Built here, with its own metadata; `packages` skips (or fails) without the engine.
     file = build_package(tmp_path / "bad.argosmodel", "fa", "en", metadata=fields)
     with pytest.raises(PackageError, match=message):
         read_package(file)
