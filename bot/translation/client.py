@@ -45,6 +45,20 @@ class WorkerGone(Exception):
     pass
 
 
+def _running(process: Process) -> bool:
+    """The worker is alive: asyncio learns of an exit only a moment later, so a worker
+    killed just now is recognised by its process state (Linux: Z, or gone)."""
+    if process.returncode is not None:
+        return False
+    try:
+        state = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        return True  # no /proc here: asyncio's return code is all there is
+    return state not in ("Z", "X")
+
+
 class TranslationService:
     def __init__(self, settings: Settings, *, python: str = sys.executable) -> None:
         self.mt_dir = mt_path(settings)
@@ -176,8 +190,9 @@ class TranslationService:
         return True
 
     async def _started(self) -> Process:
-        if self._process is not None and self._process.returncode is None:
+        if self._process is not None and _running(self._process):
             return self._process
+        await self._kill()  # one that died while idle: reaped, then replaced
         path = os.pathsep.join(filter(None, (CODE_ROOT, os.environ.get("PYTHONPATH"))))
         self._process = await asyncio.create_subprocess_exec(
             *self._command,
