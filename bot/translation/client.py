@@ -107,11 +107,16 @@ class TranslationService:
         reply = await self._ask(request, limit)
         if isinstance(reply, Outcome):
             return Translation(reply, text, source, target, path=found.path)
-        models = tuple(ModelUsed(*model) for model in reply["models"])
-        engine = EngineInfo(*reply["engine"])
+        try:
+            models = tuple(ModelUsed(*map(str, model)) for model in reply["models"])
+            engine = EngineInfo(*map(str, reply["engine"]))
+            translated, cached = str(reply["text"]), bool(reply["cached"])
+        except (KeyError, TypeError, ValueError):
+            log.error("translation: the worker's answer is malformed")
+            return Translation(Outcome.FAILED, text, source, target, path=found.path)
         return Translation(
-            Outcome.TRANSLATED, text, source, target, text=reply["text"],
-            path=found.path, models=models, engine=engine, cached=bool(reply["cached"]),
+            Outcome.TRANSLATED, text, source, target, text=translated,
+            path=found.path, models=models, engine=engine, cached=cached,
         )  # fmt: skip
 
     async def echo(self, text: str, *, limit: float | None = None) -> str | None:
