@@ -14,20 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.kernel.postal import LineProblem, check_street, split_place
+from bot.kernel.postal import return_address
 from bot.kernel.types import Channel
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRET_FILE = "secret.key"
-
-
-def return_address(value: str) -> tuple[str, str, str] | None:
-    """(street, postcode, city) from "Musterstraße 1, 12345 Musterstadt"; None if not so."""
-    street, _, place = value.rpartition(",")
-    split = split_place(place)
-    if check_street(street) is not None or isinstance(split, LineProblem):
-        return None
-    return street.strip(), *split
 
 
 class ConfigError(Exception):
@@ -155,6 +146,15 @@ class Settings(BaseSettings):
     transfer_code_hours: int = Field(72, ge=1, le=24 * 30)
     #: How long a claim to a peer may take before the person is told it is unreachable.
     transfer_timeout_seconds: float = Field(10.0, gt=0, le=60)
+
+    # Offline translation (docs/translation.md): installed models, default LOTSE_DATA_DIR/mt.
+    mt_dir: Path | None = None
+    #: How long one translation may take, a needed start of the worker included.
+    mt_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    #: Translations the worker keeps in its memory (0: none); never written to disk.
+    mt_cache_entries: int = Field(1000, ge=0, le=100_000)
+    #: CPU threads one translation uses (CTranslate2's intra_threads).
+    mt_threads: int = Field(2, ge=1, le=64)
 
     # The accessibility statement (/accessibility, Directive (EU) 2016/2102, BITV 2.0):
     # where people report barriers, and the enforcement body they may turn to. The

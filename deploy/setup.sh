@@ -4,7 +4,8 @@
 #   deploy/setup.sh                the service: .venv with Lotse and its locked dependencies
 #   deploy/setup.sh --test         also the test tools and PostgreSQL, Chromium, poppler, zbar,
 #                                  gettext (msgfmt), git
-#                                  and axe-core (deploy/axe-core.sh)
+#                                  and axe-core (deploy/axe-core.sh), and the extra mt
+#                                  (offline translation) so its tests run
 #   deploy/setup.sh --extra NAME   also an optional extra of pyproject.toml (repeatable)
 # Safe to run again: it installs what is missing and makes .venv match the lock.
 # Each step says what it does; a failure ends with one line naming the cause and the fix.
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ "$WITH_TEST" = 1 ] && extras+=(dev)
+[ "$WITH_TEST" = 1 ] && extras+=(dev mt)
 
 log=$(mktemp -t lotse-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from adapters import build_adapters, webhook_routes
 from bot.cli import holders as cli_holders
 from bot.cli import letters as cli_letters
+from bot.cli import mt as cli_mt
 from bot.cli import office as cli_office
 from bot.cli import requests as cli_requests
 from bot.cli import security as cli_security
@@ -330,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
     cli_security.register(commands, _check_schema)
     cli_transfer.register(commands)
     cli_holders.register(commands)
+    cli_mt.register(commands)
     cli_requests.register(commands, _check_schema)
     cli_services.register(commands, _check_schema)
     return root

@@ -128,3 +128,12 @@ class MaskedAddress:
     @classmethod
     def of(cls, address: PostalAddress) -> MaskedAddress:
         return cls(street_name(address.street), address.postcode, address.city)
+
+
+def return_address(value: str) -> tuple[str, str, str] | None:
+    """(street, postcode, city) from "Musterstraße 1, 12345 Musterstadt"; None if not so."""
+    street, _, place = value.rpartition(",")
+    split = split_place(place)
+    if check_street(street) is not None or isinstance(split, LineProblem):
+        return None
+    return street.strip(), *split

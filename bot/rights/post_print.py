@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import holders
 from bot.audit import Actor
-from bot.config import Settings, return_address
+from bot.config import Settings
 from bot.db.models import Municipality
 from bot.documents import (
     Block,
@@ -42,6 +42,7 @@ from bot.documents import (
 from bot.holders import Holder, IdentityProof
 from bot.i18n import Catalogs, Translator
 from bot.kernel.crypto import Vault
+from bot.kernel.postal import return_address
 from bot.kernel.types import Text, t
 from bot.rights.delivery import reference
 from bot.rights.letter import LetterRequest, request_letter

@@ -33,6 +33,7 @@ from bot.rights import (
 )
 from bot.runtime.attachments import by_prefix
 from bot.transfer import TransferFetcher, Transfers, load_identity, transfers_port
+from bot.translation import TranslationService
 
 
 class NotConfigured(Exception):
@@ -59,6 +60,8 @@ class Services:
     letter_pdfs: LetterPdfs
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
+    #: Offline machine translation; its worker process starts at the first request.
+    translation: TranslationService = field(init=False)
 
     def __post_init__(self) -> None:
         self.invitations = InvitationSender(
@@ -67,8 +70,10 @@ class Services:
             catalogs=self.catalogs,
             available=frozenset(self.adapters),
         )
+        self.translation = TranslationService(self.settings)
 
     async def close(self) -> None:
+        await self.translation.close()
         await self.db.dispose()
 
 
