@@ -19,6 +19,7 @@ from bot.cli import letters as cli_letters
 from bot.cli import office as cli_office
 from bot.cli import requests as cli_requests
 from bot.cli import security as cli_security
+from bot.cli import services as cli_services
 from bot.cli import transfer as cli_transfer
 from bot.cli.common import Stop
 from bot.config import ConfigError, Settings, load_settings
@@ -175,6 +176,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     private_data_dir(settings.data_dir)
     migrate.upgrade(settings.database_url, secret_key=settings.secret_key)
     asyncio.run(set_municipality(settings, DEMO_MUNICIPALITY, only_if_missing=True))
+    cli_services.seed_demo_services(settings)
     url = f"http://{settings.host}:{settings.port}"
     banner = [
         "Lotse demo is running (stop with Ctrl+C).",

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import holders
+from bot.advice import advice_port
 from bot.config import Settings
-from bot.conversation import Engine, MyData, Operator, Ports, Requests, Router
+from bot.conversation import Advice, Engine, MyData, Operator, Ports, Requests, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
@@ -95,6 +96,7 @@ def feature_ports(settings: Settings) -> Ports:
         MyData: my_data_port(settings),
         Transfers: transfers_port(settings),
         Requests: requests_port(settings, holder_catalog(settings)),
+        Advice: advice_port(settings),
     }
 
 

@@ -2,6 +2,7 @@
 or keyed hashes (`*_index`). Importing this package registers every table.
 """
 
+from bot.db.models.advice import AdviceImport, AdviceService
 from bot.db.models.audit import AccessEntry
 from bot.db.models.base import Base, BigId, UTCDateTime
 from bot.db.models.consent import ConsentRecord
@@ -26,6 +27,8 @@ from bot.db.models.transfer import TransferCode, TransferFetch, TransferReceived
 __all__ = [
     "TOMBSTONE_COLUMN",
     "AccessEntry",
+    "AdviceImport",
+    "AdviceService",
     "Base",
     "BigId",
     "ConsentRecord",
