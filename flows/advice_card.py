@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from datetime import time
 from typing import Any
 
+import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names
 
 from bot.documents import isolated
 from bot.i18n import LANGUAGES, direction, listed, native_name
-from bot.kernel.types import Text, t, verbatim
+from bot.kernel.types import Text, t, tn, verbatim
 from flows import advice_words as words
 
 #: Three UCS-2 segments: what an SMS of any language may cost.
@@ -61,27 +62,32 @@ class Card:
             name = None
         return verbatim(name or code)
 
-    def languages(self, codes: Sequence[str], first: str | None) -> Text:
+    def languages(self, codes: Sequence[str], first: str | None, most: int = 99) -> Text:
         """The languages a service advises in: the one matching the person's first, then
-        Lotse's languages in their order, then the others."""
+        Lotse's languages in their order, then the others; beyond `most`, how many more."""
         ordered = sorted(
             codes,
             key=lambda c: (c != first, LANGUAGES.index(c) if c in LANGUAGES else 99, c),
         )
-        return listed([self.language(code) for code in ordered])
+        names = [self.language(code) for code in ordered[:most]]
+        if len(ordered) > most:
+            more = len(ordered) - most
+            names.append(tn("and {n} more", "and {n} more", more))
+        return listed(names)
 
     def hours(self, hours: Sequence[Any]) -> list[str]:
-        """Opening hours (bot.advice.Hours) as lines: days with the same hours together,
-        consecutive days as a range, the day's times in order."""
-        by_day: dict[int, list[tuple[time, time]]] = {}
-        for slot in sorted(hours, key=lambda h: (h.day, h.opens)):
-            by_day.setdefault(slot.day, []).append((slot.opens, slot.closes))
-        groups: dict[tuple[tuple[time, time], ...], list[int]] = {}
-        for day, slots in sorted(by_day.items()):
-            groups.setdefault(tuple(slots), []).append(day)
+        """Opening hours (bot.advice.Hours) as lines: the days that share a time span
+        together ("Mon–Thu 09:00–12:00", "Tue 14:00–17:00"), and the spans of the same
+        days on one line ("Mon–Fri 09:00–12:00, 14:00–16:00")."""
+        days_of: dict[tuple[time, time], list[int]] = {}
+        for slot in sorted(hours, key=lambda h: (h.opens, h.closes, h.day)):
+            days_of.setdefault((slot.opens, slot.closes), []).append(slot.day)
+        spans_of: dict[tuple[int, ...], list[tuple[time, time]]] = {}
+        for span, on_days in days_of.items():
+            spans_of.setdefault(tuple(sorted(set(on_days))), []).append(span)
         lines = []
-        for group, days in sorted(groups.items(), key=lambda item: item[1][0]):
-            times = ", ".join(f"{_hm(opens)}–{_hm(closes)}" for opens, closes in group)
+        for days, spans in sorted(spans_of.items(), key=lambda item: (item[0][0], item[1][0])):
+            times = ", ".join(f"{_hm(opens)}–{_hm(closes)}" for opens, closes in sorted(spans))
             lines.append(f"{self._days_text(days)} {self.data(times)}")
         return lines
 
@@ -100,11 +106,7 @@ class Card:
     def opening(self, place: Any) -> list[Text]:
         """A place's opening hours and appointments, as lines."""
         lines = self.hours(place.hours)
-        shown: list[Text] = []
-        if len(lines) == 1:
-            shown.append(t(words.HOURS.msgid, hours=lines[0]))
-        elif lines:
-            shown += [words.HOURS_LINES, *(verbatim(line) for line in lines)]
+        shown = _labelled(words.HOURS, words.HOURS_LINES, lines)
         if place.appointment:
             shown.append(words.ALSO_APPOINTMENT if lines else words.APPOINTMENT)
         return shown
@@ -122,9 +124,10 @@ class Card:
             lines.append(t(words.ADDRESS.msgid, address=self.address(service.place)))
             lines += self.opening(service.place)
         if service.phone:
-            lines.append(t(words.PHONE.msgid, phone=self.data(service.phone)))
-            for line in self.hours(service.phone_hours):
-                lines.append(t(words.PHONE_HOURS.msgid, hours=line))
+            lines.append(t(words.PHONE.msgid, phone=self.data(phone(service.phone))))
+            lines += _labelled(
+                words.PHONE_HOURS, words.PHONE_HOURS_LINES, self.hours(service.phone_hours)
+            )
         if service.email:
             lines.append(t(words.EMAIL.msgid, email=self.data(service.email)))
         if service.online:
@@ -156,37 +159,61 @@ class Card:
 
     def full(self, match: Any) -> Text:
         """The whole card: a chat message of its own."""
-        return _lines(self._items(match)[0])
-
-    def short(self, match: Any) -> Text:
-        """The card as one SMS: the name and how to reach it, then, in the order they
-        matter, as much of the rest as fits (languages, notes, the check's date, the
-        promises, who runs it, the programme), each in its place of the whole card."""
-        items, needed, optional = self._items(match)
-        budget = SMS_UNITS - cost(_lines([items[i] for i in needed]))
-        kept = set(needed)
-        for i in optional:
-            price = cost(items[i]) + 1
-            if price <= budget:
-                kept.add(i)
-                budget -= price
-        return _lines([item for i, item in enumerate(items) if i in kept])
-
-    def _items(self, match: Any) -> tuple[list[Text], list[int], list[int]]:
-        """The card's lines in order, which of them an SMS always has, and the others
-        by how much they matter."""
         service = match.service
         name = verbatim(self.data(service.name))
-        about, reach, promises = self.about(match), self.reach(service), self.promises(service)
-        items = [name, *about, *reach, *promises]
-        first_reach = 1 + len(about)
-        first_promise = first_reach + len(reach)
-        needed = [0, *range(first_reach, first_promise)]
-        # items: the name; programme 1, provider 2, languages 3, notes; how to reach it;
-        # the promises (reply time, counsellor's gender), the check's date last.
-        checked = len(items) - 1
-        optional = [3, *range(4, first_reach), checked, *range(first_promise, checked), 2, 1]
-        return items, needed, optional
+        return _lines([name, *self.about(match), *self.reach(service), *self.promises(service)])
+
+    def short(self, match: Any) -> Text:
+        """The card as one SMS: the name, the address with its hours and the phone (or,
+        without both, e-mail and online counselling); then, by how much they matter, as
+        much of the rest as fits, each in its place of the whole card."""
+        service, place = match.service, match.service.place
+        programme, provider, _spoken, *notes = self.about(match)
+        spoken = (
+            t(words.ADVISES_IN.msgid, language=self.language(match.language))
+            if match.language
+            else t(words.LANGUAGES.msgid, languages=self.languages(service.languages, None, 3))
+        )
+        visit: list[Text] = []
+        if place is not None:
+            visit.append(verbatim(self.address(place)))
+            visit += [verbatim(line) for line in self.hours(place.hours)]
+            if place.appointment:
+                visit.append(words.ALSO_APPOINTMENT if place.hours else words.APPOINTMENT)
+        call = (
+            [t(words.PHONE.msgid, phone=self.data(phone(service.phone)))] if service.phone else []
+        )
+        call_hours = _labelled(
+            words.PHONE_HOURS, words.PHONE_HOURS_LINES, self.hours(service.phone_hours)
+        )
+        write = [t(words.EMAIL.msgid, email=self.data(service.email))] if service.email else []
+        online = [t(words.ONLINE.msgid, link=self.data(service.online))] if service.online else []
+        *promised, checked = self.promises(service)
+        # In the card's order; the parts an SMS always has are marked 0, the others by
+        # how much they matter (1 first).
+        parts: list[tuple[int, list[Text]]] = [
+            (0, [verbatim(self.data(service.name))]), (9, [programme]), (8, [provider]),
+            (1, [spoken]), (5, notes), (0, visit), (0, call), (2, call_hours),
+            (0 if not (visit or call) else 3, write), (0 if not (visit or call) else 4, online),
+            (7, promised), (6, [checked]),
+        ]  # fmt: skip
+        budget = SMS_UNITS - cost(
+            _lines([line for rank, part in parts if not rank for line in part])
+        )
+        kept = {i for i, (rank, _) in enumerate(parts) if not rank}
+        for i, (_, part) in sorted(enumerate(parts), key=lambda item: item[1][0]):
+            price = sum(cost(line) + 1 for line in part)
+            if i not in kept and part and price <= budget:
+                kept.add(i)
+                budget -= price
+        return _lines([line for i, (_, part) in enumerate(parts) if i in kept for line in part])
+
+
+def _labelled(one: Text, label: Text, lines: Sequence[str]) -> list[Text]:
+    """Hours after their label: on its line when there is one, else beneath it."""
+    if len(lines) == 1:
+        return [t(one.msgid, hours=lines[0])]
+    return [label, *(verbatim(line) for line in lines)] if lines else []
 
 
 def _maybe(match: Any) -> bool:
@@ -195,7 +222,19 @@ def _maybe(match: Any) -> bool:
 
 
 def _hm(moment: time) -> str:
+    # The directory keeps a day's end (24:00) as 23:59.
+    if moment == time(23, 59):
+        return "24:00"
     return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def phone(e164: str) -> str:
+    """A number as people write it internationally ("+49 30 1234567")."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _lines(lines: Sequence[Text]) -> Text:

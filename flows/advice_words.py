@@ -74,13 +74,16 @@ PROGRAMMES: dict[str, Text] = {
 }
 RUN_BY = t("Run by {provider}")
 LANGUAGES = t("Languages: {languages}")
+# TRANSLATORS: by SMS, the one language of the person's that a service speaks.
+ADVISES_IN = t("Advises in {language}")
 ADDRESS = t("Address: {address}")
 HOURS = t("Opening hours: {hours}")
 HOURS_LINES = t("Opening hours:")
 APPOINTMENT = t("By appointment")
 ALSO_APPOINTMENT = t("Also by appointment")
 PHONE = t("Phone: {phone}")
-PHONE_HOURS = t("By phone: {hours}")
+PHONE_HOURS = t("Phone hours: {hours}")
+PHONE_HOURS_LINES = t("Phone hours:")
 EMAIL = t("E-mail: {email}")
 ONLINE = t("Online counselling: {link}")
 GENDER = t("You can ask for a woman or a man as your counsellor.")
