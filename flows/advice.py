@@ -72,22 +72,26 @@ class AdviceFlow:
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         back = self._back(ctx)
         if step == "topic":
-            topics = [topic for topic in data.get("topics", ()) if topic in words.TOPICS]
-            labels = tuple(
-                Choice(words.TOPIC_CHOICE + topic, words.TOPICS[topic]) for topic in topics
-            )
+            named = words.SMS_TOPICS if ctx.channel is Channel.SMS else words.TOPICS
+            topics = [topic for topic in data.get("topics", ()) if topic in named]
+            labels = tuple(Choice(words.TOPIC_CHOICE + topic, named[topic]) for topic in topics)
             return Reply((words.TOPIC,), (*labels, *back))
         if step == "age":
             ages = tuple(Choice(words.AGE_CHOICE + age, label) for age, label in words.AGES.items())
             return Reply((words.AGE,), (*ages, UNSURE, *back))
         if step == "situation":
-            return Reply((SITUATION,), (*situation_choices(), UNSURE, *back))
+            return Reply((SITUATION,), (*_situations(ctx), UNSURE, *back))
         if step == "postcode":
             skip = words.SKIP.label
             return Reply((t(words.POSTCODE.msgid, skip=skip),), (words.SKIP, *back))
         if step == "second":
             codes = [code for code in data.get("languages", ()) if isinstance(code, str)]
             choices = tuple(Choice(LANGUAGE_CHOICE + code, native(code)) for code in codes)
+            if ctx.channel is Channel.SMS:
+                # Only the languages are numbered (as in the language menu, which fits
+                # three segments); "none of these" is 0, written above them.
+                none = Card(ctx.lang, sms=True).numbered(0, words.NONE.label)
+                return Reply((none,), choices)
             return Reply((words.SECOND,), (*choices, words.NONE, *back))
         return Reply((words.NEXT,), (words.ANOTHER, BACK))
 
@@ -156,7 +160,7 @@ class AdviceFlow:
     async def _second(self, ctx: Context, data: Mapping[str, Any], given: Input) -> Step | None:
         choice = given.choice or ""
         code = choice.removeprefix(LANGUAGE_CHOICE)
-        if choice == words.NONE.id:
+        if choice == words.NONE.id or (given.choice is None and (given.text or "").strip() == "0"):
             return await self._results(ctx, _answers(data), (ctx.lang,), asked=True)
         if not choice.startswith(LANGUAGE_CHOICE) or code not in data.get("languages", ()):
             return None
@@ -199,7 +203,7 @@ class AdviceFlow:
         told = t(words.NOT_SPOKEN.msgid, language=card.language(ctx.lang))
         question = self.prompt(ctx, "second", state)
         if ctx.channel is Channel.SMS:
-            replies: tuple[Reply, ...] = (Reply((told,)), question)
+            replies: tuple[Reply, ...] = (Reply((told, words.SECOND)), question)
         else:
             replies = (Reply((told, *question.texts), question.choices),)
         return Step(replies, NAME, "second", state)
@@ -213,6 +217,16 @@ class AdviceFlow:
         operator = ctx.operator
         return t(words.ASK_OPERATOR.msgid, operator=card.data(operator.name),
                  contact=card.data(operator.contact))  # fmt: skip
+
+
+def _situations(ctx: Context) -> tuple[Choice, ...]:
+    """The residence situations of "Who holds my data"; by SMS the asylum procedure
+    without the paper's German name, so that "not sure" fits too."""
+    choices = situation_choices()
+    if ctx.channel is not Channel.SMS:
+        return choices
+    asylum = SITUATION_CHOICE + Situation.ASYLUM.value
+    return tuple(Choice(c.id, words.TOPICS["asylum"]) if c.id == asylum else c for c in choices)
 
 
 def _answers(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,8 @@ from flows import advice_words as words
 SMS_UNITS = 201
 #: How much longer than the English a translation may run.
 STRETCH = 1.5
+#: A right-to-left isolate, as the SMS renderer puts around numbered choices.
+RLI, PDI = "\u2067", "\u2069"
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
@@ -51,6 +53,12 @@ class Card:
     def data(self, value: str) -> str:
         """A name, number or address as written, kept in place in right-to-left text."""
         return isolated(value) if self.rtl else value
+
+    def numbered(self, number: int, label: Text | str) -> Text:
+        """A numbered line as the SMS choices are written ("0. None of these"), kept in
+        its place in right-to-left text as they are."""
+        line = Text(f"{number}. {{label}}", {"label": label})
+        return Text(f"{RLI}{{line}}{PDI}", {"line": line}) if self.rtl else line
 
     def language(self, code: str) -> Text:
         """A language's name in the person's language (Kurmanji and Sorani told apart)."""

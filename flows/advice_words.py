@@ -27,6 +27,18 @@ TOPICS: dict[str, Text] = {
     "money": t("Money and benefits"),
     "violence": t("Violence and protection"),
 }
+# TRANSLATORS: the same topics by SMS, where ten of them and the question must fit
+# three short messages: one or two words each.
+SMS_TOPICS: dict[str, Text] = {
+    **TOPICS,
+    "asylum": t("Asylum"),
+    "residence": t("Residence"),
+    "german": t("German course"),
+    "family": t("Family reunion"),
+    "school": t("School"),
+    "money": t("Money"),
+    "violence": t("Violence"),
+}
 TOPIC_CHOICE = "topic:"
 
 AGE = t("How old are you? Some services are only for young people, others only for adults.")
