@@ -226,7 +226,7 @@ def _situations(ctx: Context) -> tuple[Choice, ...]:
     if ctx.channel is not Channel.SMS:
         return choices
     asylum = SITUATION_CHOICE + Situation.ASYLUM.value
-    return tuple(Choice(c.id, words.TOPICS["asylum"]) if c.id == asylum else c for c in choices)
+    return tuple(Choice(c.id, words.SMS_ASYLUM) if c.id == asylum else c for c in choices)
 
 
 def _answers(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,9 @@ SMS_TOPICS: dict[str, Text] = {
     "violence": t("Violence"),
 }
 TOPIC_CHOICE = "topic:"
+# TRANSLATORS: by SMS, an answer to "What is your residence status?" (on the web the
+# answer names the paper, Aufenthaltsgestattung).
+SMS_ASYLUM = t("In the asylum procedure")
 
 AGE = t("How old are you? Some services are only for young people, others only for adults.")
 AGES: dict[str, Text] = {
