@@ -55,7 +55,7 @@ class AdviceFlow:
         topics = [str(topic) for topic in await ctx.port(Advice).topics()]
         topics = [topic for topic in topics if topic in words.TOPICS]
         if not topics:
-            return go("menu", Reply((words.EMPTY, self._operator(ctx))))
+            return go("menu", *self.with_help(ctx, words.EMPTY))
         state = {"topics": topics}
         question = self.prompt(ctx, "topic", state)
         if ctx.channel is Channel.SMS:
@@ -186,19 +186,19 @@ class AdviceFlow:
         )
         card = Card(ctx.lang, ctx.channel is Channel.SMS)
         if not found.matches:
-            texts = (words.NOTHING, self._operator(ctx))
-            return self._done(ctx, Reply(texts))
+            return self.done(ctx, *self.with_help(ctx, words.NOTHING))
         if not found.spoken and not asked:
             others = [str(code) for code in await port.languages() if code != ctx.lang]
             if others:
-                return self._ask_language(ctx, card, answers, others)
+                return self.ask_language(ctx, answers, others)
         header = words.FOUND if found.spoken else words.FOUND_OTHER
         cards = [card.short(m) if card.sms else card.full(m) for m in found.matches]
-        return self._done(ctx, Reply((header,)), *(Reply((shown,)) for shown in cards))
+        return self.done(ctx, Reply((header,)), *(Reply((shown,)) for shown in cards))
 
-    def _ask_language(
-        self, ctx: Context, card: Card, answers: Mapping[str, Any], others: list[str]
-    ) -> Step:
+    def ask_language(self, ctx: Context, answers: Mapping[str, Any], others: list[str]) -> Step:
+        """No fitting service speaks the person's language: say so, and ask which of
+        `others` they read."""
+        card = Card(ctx.lang, ctx.channel is Channel.SMS)
         state = {**answers, "languages": others}
         told = t(words.NOT_SPOKEN.msgid, language=card.language(ctx.lang))
         question = self.prompt(ctx, "second", state)
@@ -208,15 +208,20 @@ class AdviceFlow:
             replies = (Reply((told, *question.texts), question.choices),)
         return Step(replies, NAME, "second", state)
 
-    def _done(self, ctx: Context, *replies: Reply) -> Step:
+    def done(self, ctx: Context, *replies: Reply) -> Step:
         """The services (or that there are none), then what next: the answers are dropped."""
         return Step((*replies, self.prompt(ctx, "results", {})), NAME, "results", {})
 
-    def _operator(self, ctx: Context) -> Text:
+    def with_help(self, ctx: Context, said: Text) -> tuple[Reply, ...]:
+        """`said`, and who can help instead (the operator); by SMS as two messages, the
+        operator's name and contact being as long as they are."""
         card = Card(ctx.lang, ctx.channel is Channel.SMS)
         operator = ctx.operator
-        return t(words.ASK_OPERATOR.msgid, operator=card.data(operator.name),
-                 contact=card.data(operator.contact))  # fmt: skip
+        helper = t(words.ASK_OPERATOR.msgid, operator=card.data(operator.name),
+                   contact=card.data(operator.contact))  # fmt: skip
+        if card.sms:
+            return (Reply((said,)), Reply((helper,)))
+        return (Reply((said, helper)),)
 
 
 def _situations(ctx: Context) -> tuple[Choice, ...]:

@@ -210,6 +210,12 @@ async def test_no_fitting_service_says_so_and_offers_another_topic(bench: Bench)
     assert (done.step, done.data) == ("results", {})
     [nothing, after] = done.replies
     assert msgids(nothing) == [words.NOTHING.msgid, words.ASK_OPERATOR.msgid]
+    by_sms = await walk(
+        await speaking(bench, "ps", Channel.SMS), "topic:work", "situation:eu", "skip"
+    )
+    assert [msgids(r) for r in by_sms.replies] == [
+        [words.NOTHING.msgid], [words.ASK_OPERATOR.msgid], [words.NEXT.msgid],
+    ]  # fmt: skip
     assert "Stadt Musterstadt" in shown(bench, "en", nothing)[0]
     assert choice_ids(after) == ["topics", "back"]
 
