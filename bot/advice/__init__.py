@@ -1,7 +1,7 @@
 """The advice directory: the advice services of the operator's area, loaded from a file
 the operator keeps (`lotse services import`), and which of them fit a person."""
 
-from bot.advice.codec import FIELDS
+from bot.advice.codec import FIELDS, LISTS, encode
 from bot.advice.directory import (
     Counts,
     Directory,
@@ -26,6 +26,7 @@ __all__ = [
     "DEMO_FILE",
     "FIELDS",
     "LIMIT",
+    "LISTS",
     "MAX_BYTES",
     "AgeGroup",
     "Counts",
@@ -46,6 +47,7 @@ __all__ = [
     "Stored",
     "Topic",
     "advice_port",
+    "encode",
     "find",
     "format_hours",
     "import_file",

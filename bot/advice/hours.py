@@ -3,8 +3,9 @@
 Rules are separated by `;`. A rule is the days (a day, a range `Mo-Fr`, or several of
 them separated by `,`: `Mo,Mi`), a space, and one or more times `HH:MM-HH:MM`
 separated by `,`. Days are German (Mo Di Mi Do Fr Sa So) or English (Mo Tu We Th Fr Sa
-Su) abbreviations, in any case. Each time must open before it closes (no hours past
-midnight). Lotse writes hours back in German abbreviations, one rule per day."""
+Su) abbreviations, in any case, with or without a dot; a dash counts as a hyphen. Each
+time must open before it closes (no hours past midnight). Lotse writes hours back in
+German abbreviations, days with the same times joined."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class HoursError(ValueError):
 def parse_hours(text: str) -> tuple[Hours, ...]:
     """The hours of `text`, ordered by day and time; empty text: none."""
     found: list[Hours] = []
+    # Spreadsheets and word processors turn hyphens into dashes; "Mo." is still Monday.
+    text = text.replace("–", "-").replace("—", "-")
     for rule in (part.strip() for part in text.split(";")):
         if not rule:
             continue
@@ -50,7 +53,7 @@ def parse_hours(text: str) -> tuple[Hours, ...]:
 def _days(text: str) -> list[int]:
     days: list[int] = []
     for item in text.split(","):
-        first, dash, last = item.strip().lower().partition("-")
+        first, dash, last = item.strip().lower().replace(".", "").partition("-")
         if first not in _DAY or (dash and last not in _DAY):
             raise HoursError(
                 f"{item.strip()!r} is not a day: write Mo Di Mi Do Fr Sa So "

@@ -9,6 +9,7 @@ that speaks none of the person's languages is still shown (after those that do),
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -72,7 +73,8 @@ def eligible(service: Service, age: AgeGroup | None, situation: Situation | None
 
 
 def _age_fits(service: Service, age: AgeGroup | None) -> Eligible:
-    low, high = service.min_age or 0, service.max_age or 200
+    low = service.min_age or 0
+    high = 200 if service.max_age is None else service.max_age
     if low <= 12 and high >= 120:
         return Eligible.YES
     if age is None:
@@ -106,14 +108,17 @@ def questions(services: Iterable[Service], topic: Topic) -> tuple[str, ...]:
 def find(services: Iterable[Service], query: Query, limit: int = LIMIT) -> Found:
     fitting = [m for s in services if (m := _match(s, query)) is not None]
     spoken = any(m.language is not None for m in fitting)
-    fitting.sort(key=lambda m: _rank(m, query))
-    return Found(tuple(fitting[:limit]), spoken)
+    # The best `limit` without sorting them all (a directory may hold thousands).
+    return Found(tuple(heapq.nsmallest(limit, fitting, key=lambda m: _rank(m, query))), spoken)
 
 
 def _match(service: Service, query: Query) -> Match | None:
-    fit = eligible(service, query.age, query.situation)
+    # The topic first: the cheapest test, and the one that leaves out the most.
     on_topic = query.topic in service.topics
-    if fit is Eligible.NO or not (on_topic or not service.topics):
+    if not (on_topic or not service.topics):
+        return None
+    fit = eligible(service, query.age, query.situation)
+    if fit is Eligible.NO:
         return None
     local = None if query.postcode is None else service.serves(query.postcode)
     if local is False and not service.remote:

@@ -184,6 +184,10 @@ def _service(row: int, raw: dict[str, Any], problems: list[Problem], today: date
             problems.append(Problem(row, slug, key, "write a list of words"))
             failed = True
             return
+        if key in LISTS and any(mark in item for item in value for mark in ",;"):
+            problems.append(Problem(row, slug, key, "separate the items by | (de|ar|ku)"))
+            failed = True
+            return
         try:
             found[key] = convert(value)
         except check.Bad as error:
@@ -227,7 +231,7 @@ def _service(row: int, raw: dict[str, Any], problems: list[Problem], today: date
         missing = ", ".join(k for k in _PLACE if k not in raw)
         refuse(None, f"an address needs street, postcode and city: {missing} missing")
     for key in ("hours", "appointment"):
-        if key in raw and not given:
+        if found.get(key) and not given:
             refuse(key, "is given, but there is no address (street, postcode, city)")
     if "phone_hours" in raw and "phone" not in raw:
         refuse("phone_hours", "is given, but there is no phone number")

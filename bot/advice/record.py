@@ -83,8 +83,8 @@ class Service:
 
     @property
     def remote(self) -> bool:
-        """Reachable without going there."""
-        return any(way is not Reach.IN_PERSON for way in self.reach)
+        """Reachable without going there (any way of `reach` but in person)."""
+        return bool(self.phone or self.email or self.online or self.lotse)
 
     def serves(self, postcode: str) -> bool:
         """Whether `postcode` lies in the area it serves (every postcode when none given)."""

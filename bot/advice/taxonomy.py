@@ -40,7 +40,10 @@ class AgeGroup(StrEnum):
     def years(self) -> tuple[int, int]:
         """The ages the group spans, both ends included (12: the youngest who use Lotse
         themselves; 120: no upper end)."""
-        return {"under-18": (12, 17), "18-26": (18, 26), "27+": (27, 120)}[self.value]
+        return _YEARS[self.value]
+
+
+_YEARS = {"under-18": (12, 17), "18-26": (18, 26), "27+": (27, 120)}
 
 
 class Reach(StrEnum):

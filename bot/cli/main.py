@@ -331,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
     cli_transfer.register(commands)
     cli_holders.register(commands)
     cli_requests.register(commands, _check_schema)
+    cli_services.register(commands, _check_schema)
     return root
 
 
