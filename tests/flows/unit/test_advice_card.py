@@ -9,7 +9,7 @@ from datetime import date, time
 import pytest
 
 from adapters.twilio import TwilioSmsAdapter
-from bot.advice import DEMO_FILE, Eligible, Hours, Match, Place, parse
+from bot.advice import DEMO_FILE, Eligible, Hours, Match, parse
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Catalogs
 from bot.kernel import sms
@@ -87,7 +87,6 @@ def test_each_demo_service_by_sms_fits_three_segments(catalogs: Catalogs, lang: 
     capabilities = TwilioSmsAdapter(settings).capabilities
     card = Card(lang, sms=True)
     demo = parse(DEMO_FILE.read_bytes(), name=DEMO_FILE.name, today=date(2026, 11, 30))
-    far = Place("Weg 1", "99999", "Fernstadt")
     for found in demo:
         for match in (
             Match(found, Eligible.YES, lang, True, True),
@@ -98,4 +97,3 @@ def test_each_demo_service_by_sms_fits_three_segments(catalogs: Catalogs, lang: 
             message = OutboundMessage(0, Channel.SMS, "", text, (), lang)
             shown = rendered_text(message, capabilities, catalogs)
             assert sms.segments(shown) <= 3, (lang, found.slug, sms.units(shown), shown)
-    assert far.city == "Fernstadt"
