@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Catalogs
 from bot.invitations import Connector
+from flows.advice import AdviceFlow
 from flows.delete import Delete
 from flows.help import Help
 from flows.holders import HoldersFlow
@@ -37,6 +38,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             MyDataFlow(),
             MyDataExportFlow(),
             HoldersFlow(),
+            AdviceFlow(),
             Delete(),
             Help(),
             InvitationFlow(),

@@ -21,6 +21,7 @@ class Entry:
 
 
 ENTRIES: tuple[Entry, ...] = (
+    Entry("advice", t("Find advice")),
     Entry("settings", t("Settings: language, contact, consent")),
     Entry("my_consents", t("My consents")),
     Entry("my_data", t("My data")),

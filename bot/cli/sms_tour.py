@@ -28,6 +28,9 @@ from typing import Any
 
 from adapters.twilio import TwilioSmsAdapter
 from adapters.webchat import WebChatAdapter
+from bot.advice import seed_demo
+from bot.cli.sms_tour_advice import advice
+from bot.cli.sms_tour_advice import listed as advice_listed
 from bot.cli.sms_tour_holders import holders
 from bot.cli.sms_tour_office import invite, remind, rows_for
 from bot.cli.sms_tour_rights import rights
@@ -129,6 +132,7 @@ async def _tour(settings: Settings, langs: tuple[str, ...]) -> list[SmsStep]:
     engine = make_engine(settings.database_url)
     async with make_sessionmaker(engine)() as session, session.begin():
         session.add(Municipality(**OPERATOR))
+        await seed_demo(session, now=START, today=START.date())
     await engine.dispose()
     clock = _Clock()
     sms = TwilioSmsAdapter(settings)
@@ -147,6 +151,9 @@ async def _tour(settings: Settings, langs: tuple[str, ...]) -> list[SmsStep]:
             await person.invited()
             steps.extend(person.steps)
             steps.extend(_listed(services, sms, lang))
+            operator = services.operator
+            found = advice_listed(services, sms, lang, operator)
+            steps.extend(SmsStep(lang, where, text) for where, text in found)
         return steps
     finally:
         await services.close()
@@ -296,6 +303,7 @@ class _Person:
         await self.choose("my data: back to the main menu", "back")
         await self.correcting()
         await holders(self)
+        await advice(self)
         await rights(self)
         await self.choose("my data", "my_data")
         await self.choose("transfer: taking or bringing", "move")

@@ -55,6 +55,7 @@ from flows.common import NO, YES, language_choices, language_set
 from flows.router import HELP, LANGUAGE, MENU
 from tests.fakes.telegram import FakeTelegram, Params
 from tests.fakes.twilio import FakeTwilio
+from tests.support.advice import advice_choices
 from tests.support.clock import Clock
 from tests.support.factories import seed_municipality
 from tests.support.holders import holders_choices
@@ -89,7 +90,7 @@ SCRIPT = {"ar": ARABIC_SCRIPT, "fa": ARABIC_SCRIPT, "ru": CYRILLIC, "uk": CYRILL
 PHONES = {"ar": "+963944567890", "fa": "+989121234567", "ru": "+79123456789", "uk": "+380501234567"}
 CHATS = {"ar": 6234567001, "fa": 6234567002, "ru": 6234567003, "uk": 6234567004}
 HELLO = {"ar": "مرحبا", "fa": "سلام", "ru": "Привет", "uk": "Привіт"}
-MAIN_MENU = ["settings", "my_consents", "my_data", "delete", "help"]
+MAIN_MENU = ["advice", "settings", "my_consents", "my_data", "delete", "help"]
 TODAY = date(2026, 11, 23)  # the tests' clock
 ODD_TEXTS = ["hi", "مرحبا", "🙂👍🏽🎉", "ж" * 2000]
 #: A numbered choice on a channel without buttons: "3. Label", RTL lines isolated.
@@ -106,6 +107,7 @@ def choice_labels(catalogs: Catalogs, lang: str, settings: Settings) -> dict[str
     """Every choice label a person can be shown in `lang`, mapped to its choice id."""
     choices: list[Choice] = [
         *holders_choices(settings),
+        *advice_choices(),
         *(Choice(entry.flow, entry.label) for entry in menu_flow.ENTRIES),
         settings_flow.LANGUAGE,
         settings_flow.CONSENT,

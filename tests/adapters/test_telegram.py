@@ -46,7 +46,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"
 )
 SCRIPTS = {"ar": re.compile("[\u0600-\u06ff]"), "ru": re.compile("[\u0400-\u04ff]")}
-ONBOARDED_MENU = ["settings", "my_consents", "my_data", "delete", "help"]
+ONBOARDED_MENU = ["advice", "settings", "my_consents", "my_data", "delete", "help"]
 
 
 # -- fixtures ---------------------------------------------------------------

@@ -37,7 +37,7 @@ async def test_restart_mid_conversation_loses_nothing(client, services, settings
             assert again.offered == ["yes", "no"]
             bot = await again.choose("yes")
             assert bot[0]["lang"] == "uk"
-            assert again.offered[0] == "settings"
+            assert again.offered[0] == "advice"
     finally:
         await restarted.close()
 
@@ -50,7 +50,7 @@ async def test_stale_conversation_times_out_to_the_menu(client, services, clock)
     clock.advance(minutes=services.settings.conversation_timeout_minutes + 1)
     bot = await person.say("yes")
     assert "We have not heard from you for a while" in bot[0]["text"]
-    assert person.offered[0] == "settings"  # the menu, nothing deleted
+    assert person.offered[0] == "advice"  # the menu, nothing deleted
     async with services.sessionmaker() as session:
         conversation = await session.scalar(select(Conversation))
     assert conversation is not None and conversation.flow == "menu"

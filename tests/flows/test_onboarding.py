@@ -19,7 +19,7 @@ async def test_onboarding_in_every_language(client, services: Services, lang: st
     assert native_name(lang) in welcome[0]["text"]
     en_catalog = services.catalogs["en"]
     bot = await onboard(person, ["yes"])
-    assert person.offered == ["settings", "my_consents", "my_data", "delete", "help"]
+    assert person.offered == ["advice", "settings", "my_consents", "my_data", "delete", "help"]
     texts = " ".join(m["text"] for m in person.seen if m["from"] == "bot")
     if lang != "en":
         # Really translated: the English sentences do not appear.
@@ -73,7 +73,7 @@ async def test_refusing_is_respected(client, services) -> None:
     texts = [m["text"] for m in bot]
     assert any("no" in t and "web chat" in t for t in texts)  # the receipt names the decision
     assert any("You said no to being contacted" in t for t in texts)
-    assert person.offered[0] == "settings"
+    assert person.offered[0] == "advice"
     async with services.sessionmaker() as session:
         states = list(await session.scalars(select(ConsentRecord.state)))
         person_row = await session.scalar(select(Person))

@@ -13,7 +13,7 @@ async def test_change_language_in_settings(client, services) -> None:
     await person.choose("language")
     bot = await person.choose("lang:ru")
     assert bot[0]["lang"] == "ru"
-    assert person.offered[0] == "settings"  # back at the menu, now in Russian
+    assert person.offered[0] == "advice"  # back at the menu, now in Russian
 
 
 async def test_language_keyword_works_in_any_language_at_any_step(client, services) -> None:
@@ -50,7 +50,7 @@ async def test_my_consents_lists_date_and_notice_version(client, services) -> No
     text = bot[0]["text"]
     assert "23. November 2026" in text
     assert "2026-12-01" in text  # NOTICE_VERSION, not the date
-    assert person.offered[0] == "settings"
+    assert person.offered[0] == "advice"
 
 
 async def test_withdrawing_removes_the_channel_from_the_ranking(client, services) -> None:

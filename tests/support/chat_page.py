@@ -8,7 +8,7 @@ from typing import Any
 from playwright.async_api import Browser, Page, expect
 
 #: The menu after onboarding.
-MENU = ["settings", "my_consents", "my_data", "delete", "help"]
+MENU = ["advice", "settings", "my_consents", "my_data", "delete", "help"]
 
 #: Where the focused element is and what is drawn at its centre.
 _FOCUS = """() => {

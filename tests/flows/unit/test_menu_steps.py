@@ -19,12 +19,12 @@ async def test_the_menu_offers_every_entry(bench: Bench) -> None:
     assert (step.flow, step.step, step.data) == ("menu", "choose", {})
     [menu] = step.replies
     assert msgids(menu) == ["Main menu. What would you like to do?"]
-    assert choice_ids(menu) == ["settings", "my_consents", "my_data", "delete", "help"]
+    assert choice_ids(menu) == ["advice", "settings", "my_consents", "my_data", "delete", "help"]
 
 
 async def test_a_choice_hands_over_to_its_flow(bench: Bench) -> None:
     someone = bench.person()
-    for entry in ("settings", "my_consents", "my_data", "delete", "help"):
+    for entry in ("advice", "settings", "my_consents", "my_data", "delete", "help"):
         step = await someone.handle(FLOW, "choose", Input(choice=entry))
         assert step is not None and (step.flow, step.step, step.replies) == (entry, None, ())
 
@@ -41,9 +41,9 @@ async def test_an_entry_shown_to_some_is_taken_from_them_only(bench: Bench) -> N
     )
     menu = Menu((ENTRIES[0], later))
     someone = bench.person()
-    assert choice_ids((await someone.enter(menu)).replies[0]) == ["settings"]
+    assert choice_ids((await someone.enter(menu)).replies[0]) == ["advice"]
     assert await someone.handle(menu, "choose", Input(choice="my_consents")) is None
     await someone.step(onboarded)
-    assert choice_ids((await someone.enter(menu)).replies[0]) == ["settings", "my_consents"]
+    assert choice_ids((await someone.enter(menu)).replies[0]) == ["advice", "my_consents"]
     taken = await someone.handle(menu, "choose", Input(choice="my_consents"))
     assert taken is not None and taken.flow == "my_consents"
