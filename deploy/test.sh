@@ -22,5 +22,7 @@ step "mypy"
 .venv/bin/mypy
 step "import contracts"
 .venv/bin/lint-imports --no-cache
-step "pytest"
-exec .venv/bin/python -m pytest "$@"
+# One pytest worker per core (pytest-xdist; each has its own PostgreSQL database and
+# SQLite files); LOTSE_TEST_WORKERS=0 runs everything in this one process.
+step "pytest (${LOTSE_TEST_WORKERS:-auto} workers)"
+exec .venv/bin/python -m pytest -n "${LOTSE_TEST_WORKERS:-auto}" "$@"
