@@ -80,7 +80,7 @@ async def test_keyboard_only_through_onboarding_with_focus_in_sight(
     assert await answer(page, None, key="Enter") == ["yes", "no"]
     await check_focus(page, "yes", f"{where}: the consent question ({lang})")
     assert await answer(page, None, key="Space") == MENU
-    await check_focus(page, "settings", f"{where}: the menu ({lang})")
+    await check_focus(page, "advice", f"{where}: the menu ({lang})")
     await assert_accessible(page, f"the menu at {where} ({lang})")
     await page.screenshot(path=f"/tmp/lotse-chat-keyboard-{lang}.png")
     assert not problems
