@@ -5,6 +5,7 @@ or keyed hashes (`*_index`). Importing this package registers every table.
 from bot.db.models.advice import AdviceImport, AdviceService
 from bot.db.models.audit import AccessEntry
 from bot.db.models.base import Base, BigId, UTCDateTime
+from bot.db.models.cases import Case, CaseMessage, CaseNote, ServiceLevel
 from bot.db.models.consent import ConsentRecord
 from bot.db.models.erasure import (
     TOMBSTONE_COLUMN,
@@ -20,7 +21,7 @@ from bot.db.models.offices import Office, OfficeApiKey
 from bot.db.models.people import Contact, Conversation, ErasureTombstone, Municipality, Person
 from bot.db.models.pipeline import InboxEntry, JobRun
 from bot.db.models.rights import RightsRequest
-from bot.db.models.staff import StaffSession, StaffUser
+from bot.db.models.staff import StaffServiceMember, StaffSession, StaffUser
 from bot.db.models.throttle import ThrottleEvent
 from bot.db.models.transfer import TransferCode, TransferFetch, TransferReceived
 
@@ -31,6 +32,9 @@ __all__ = [
     "AdviceService",
     "Base",
     "BigId",
+    "Case",
+    "CaseMessage",
+    "CaseNote",
     "ConsentRecord",
     "Contact",
     "Conversation",
@@ -49,6 +53,8 @@ __all__ = [
     "Person",
     "PersonReference",
     "RightsRequest",
+    "ServiceLevel",
+    "StaffServiceMember",
     "StaffSession",
     "StaffUser",
     "ThrottleEvent",

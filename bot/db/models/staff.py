@@ -10,16 +10,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.models.base import Base
+from bot.db.models.base import Base, BigId
 from bot.kernel.clock import utcnow
 
 
 class StaffUser(Base):
-    """A staff login for the office web page."""
+    """A staff login: office staff (one office each), or an advisor or service admin
+    (no office; the advice services they belong to are `StaffServiceMember` rows)."""
 
     __tablename__ = "staff_users"
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), index=True
+    )
+    #: bot.staff.StaffRole value: "office", "advisor" or "service-admin".
+    role: Mapped[str] = mapped_column(String(16), default="office", server_default="office")
+    #: Lotse language codes an advisor reads (cases in other languages are flagged).
+    languages: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: argon2id
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -41,3 +48,15 @@ class StaffSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StaffServiceMember(Base):
+    """An advisor or service admin belongs to an advice service: they see its cases."""
+
+    __tablename__ = "staff_services"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("advice_services.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
