@@ -19,10 +19,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.audit import Actor
-from bot.db.models import Office, StaffSession, StaffUser
+from bot.db.models import Office, StaffServiceMember, StaffSession, StaffUser
 from bot.kernel.crypto import Vault
 from bot.staff.accounts import verify_password
 from bot.staff.login_throttle import login_allowed, login_failed, login_succeeded
+from bot.staff.roles import StaffRole
 
 IDLE: Final = timedelta(hours=8)
 ABSOLUTE: Final = timedelta(hours=12)
@@ -30,14 +31,38 @@ ABSOLUTE: Final = timedelta(hours=12)
 
 @dataclass(frozen=True, slots=True)
 class StaffMember:
-    """The logged-in staff member of a session, with their office."""
+    """The logged-in staff member of a session: office staff with their office, or an
+    advisor or service admin with the services they belong to."""
 
     user_id: int
-    office: Office
+    #: The office of office staff; None for advisors and service admins.
+    office_row: Office | None
     #: The session's CSRF token.
     csrf: str
-    #: The office pages' language this login chose, None if it has not chosen.
+    #: The staff pages' language this login chose, None if it has not chosen.
     language: str | None = None
+    role: StaffRole = StaffRole.OFFICE
+    #: Ids of the advice services an advisor or service admin belongs to.
+    service_ids: tuple[int, ...] = ()
+    #: Lotse codes of the languages an advisor reads.
+    languages: tuple[str, ...] = ()
+
+    @property
+    def is_office(self) -> bool:
+        return self.role is StaffRole.OFFICE and self.office_row is not None
+
+    @property
+    def home(self) -> str:
+        """The first page after login: the office pages, or the advisor inbox."""
+        return "/office" if self.is_office else "/advice/inbox"
+
+    @property
+    def office(self) -> Office:
+        """The office of office staff; anyone else has none (the office pages check
+        `is_office` first, so this never serves an advisor an office's data)."""
+        if self.role is not StaffRole.OFFICE or self.office_row is None:
+            raise PermissionError("not a member of an office's staff")
+        return self.office_row
 
     @property
     def office_id(self) -> int:
@@ -49,6 +74,7 @@ class StaffMember:
 
     @property
     def actor(self) -> Actor:
+        """Office staff's actor; an advisor's depends on the case's service (bot.cases)."""
         return Actor.staff(self.office.id, self.user_id)
 
 
@@ -142,7 +168,7 @@ async def staff_member(
             await session.execute(
                 select(StaffSession, StaffUser, Office)
                 .join(StaffUser, StaffUser.id == StaffSession.user_id)
-                .join(Office, Office.id == StaffUser.office_id)
+                .outerjoin(Office, Office.id == StaffUser.office_id)
                 .where(StaffSession.token_index == _token_index(vault, token))
             )
         ).first()
@@ -153,7 +179,20 @@ async def staff_member(
             await session.delete(staff_session)
             return None
         staff_session.expires_at = min(now + IDLE, staff_session.created_at + ABSOLUTE)
-        return StaffMember(user.id, office, staff_session.csrf_token, user.language)
+        services: tuple[int, ...] = ()
+        role = StaffRole(user.role)
+        if role.advises:
+            services = tuple(
+                await session.scalars(
+                    select(StaffServiceMember.service_id)
+                    .where(StaffServiceMember.user_id == user.id)
+                    .order_by(StaffServiceMember.service_id)
+                )
+            )
+        return StaffMember(
+            user.id, office, staff_session.csrf_token, user.language, role, services,
+            tuple(user.languages or ()),
+        )  # fmt: skip
 
 
 async def log_out(sessionmaker: async_sessionmaker[AsyncSession], vault: Vault, token: str) -> None:

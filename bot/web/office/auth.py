@@ -2,8 +2,11 @@
 
 - The session cookie `lotse_office` carries a random token (`bot.staff` keeps
   sessions, by the token's keyed hash, and their lifetime). The cookie is HttpOnly,
-  SameSite=Strict, Path=/office, and Secure when LOTSE_PUBLIC_URL is https; logging
-  out deletes the session.
+  SameSite=Strict, Path=/ (office staff and advisors share the login; the advisor
+  inbox lives under /advice), and Secure when LOTSE_PUBLIC_URL is https; logging out
+  deletes the session.
+- The office pages are office staff's only (`require_staff`): an advisor or service
+  admin who asks for one is sent to the inbox, and never sees an office's data.
 - CSRF: every POST form carries the session's `csrf_token` (the upload script also
   sends it as the `X-CSRF-Token` header); a missing or wrong token is a 403. The
   login form, before any session exists, uses a double-submit cookie.
@@ -44,6 +47,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CSRF_HEADER: Final = "X-CSRF-Token"
 PATH: Final = "/office"
+#: The session cookie's path: the office pages and the advisor inbox.
+SESSION_PATH: Final = "/"
 
 #: Content-Security-Policy of every office page: nothing inline, nothing foreign.
 CSP: Final = (
@@ -75,7 +80,7 @@ def message_page(
         again = _("Log in")
         body += f'<p><a href="/office/login?lang={_.lang}">{e(again)}</a></p>'
     csrf = None if staff is None else staff.csrf
-    office = None if staff is None else staff.office_name
+    office = None if staff is None or staff.office_row is None else staff.office_row.name
     return html(page(_, title, body, office=office, csrf=csrf), status=status)
 
 
@@ -83,11 +88,13 @@ def _secure(services: Services) -> bool:
     return services.settings.public_url.startswith("https://")
 
 
-def _set_cookie(response: web.StreamResponse, services: Services, name: str, value: str) -> None:
+def _set_cookie(
+    response: web.StreamResponse, services: Services, name: str, value: str, path: str = PATH
+) -> None:
     response.set_cookie(
         name,
         value,
-        path=PATH,
+        path=path,
         httponly=True,
         samesite="Strict",
         secure=_secure(services),
@@ -104,10 +111,19 @@ async def current_staff(request: web.Request) -> StaffMember | None:
     return await staff_member(services.sessionmaker, services.vault, token, services.clock())
 
 
-async def require_staff(request: web.Request) -> StaffMember:
+async def require_any_staff(request: web.Request) -> StaffMember:
+    """Any logged-in staff member: office staff, advisor or service admin."""
     staff = await current_staff(request)
     if staff is None:
         raise web.HTTPSeeOther("/office/login?ended=1")
+    return staff
+
+
+async def require_staff(request: web.Request) -> StaffMember:
+    """A member of an office's staff: the office pages are theirs only."""
+    staff = await require_any_staff(request)
+    if not staff.is_office:
+        raise web.HTTPSeeOther(staff.home)
     return staff
 
 
@@ -190,8 +206,8 @@ def _login_response(
 
 @routes.get("/office/login")
 async def login_form(request: web.Request) -> web.Response:
-    if await current_staff(request) is not None:
-        raise web.HTTPSeeOther("/office")
+    if (staff := await current_staff(request)) is not None:
+        raise web.HTTPSeeOther(staff.home)
     _ = words_for(request, None)
     info = ""
     if "bye" in request.query:
@@ -229,8 +245,9 @@ async def login(request: web.Request) -> web.Response:
         return _login_response(request, _, 401, email, wrong, chosen=chosen)
     if chosen:
         await _remember_first_choice(services, outcome, chosen)
+    # The office pages send an advisor on to the inbox.
     response = web.HTTPSeeOther("/office")
-    _set_cookie(response, services, COOKIE, outcome)
+    _set_cookie(response, services, COOKIE, outcome, SESSION_PATH)
     response.del_cookie(LOGIN_COOKIE, path=PATH)
     raise response
 
@@ -238,11 +255,11 @@ async def login(request: web.Request) -> web.Response:
 @routes.post("/office/logout")
 async def logout(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    staff = await require_staff(request)
+    staff = await require_any_staff(request)
     await checked_form(request, staff)
     await log_out(services.sessionmaker, services.vault, request.cookies[COOKIE])
     response = web.HTTPSeeOther("/office/login?bye=1")
-    response.del_cookie(COOKIE, path=PATH)
+    response.del_cookie(COOKIE, path=SESSION_PATH)
     raise response
 
 
@@ -253,20 +270,20 @@ async def _remember_first_choice(services: Services, token: str, chosen: str) ->
         await set_language(services.sessionmaker, staff.user_id, chosen)
 
 
-#: Where the language switch may send back to: an office page, nothing else.
-_BACK = re.compile(r"/office(?:/[A-Za-z0-9/_-]*)?(?:\?[A-Za-z0-9=&%+._-]*)?")
+#: Where the language switch may send back to: a staff page, nothing else.
+_BACK = re.compile(r"/(?:office|advice)(?:/[A-Za-z0-9/_-]*)?(?:\?[A-Za-z0-9=&%+._-]*)?")
 
 
 @routes.post("/office/language")
 async def choose_language(request: web.Request) -> web.Response:
     """The language switch: remembered on the login, so every later session has it."""
     services = request.app[SERVICES]
-    staff = await require_staff(request)
+    staff = await require_any_staff(request)
     form = await checked_form(request, staff)
     if form.get("lang") in LANGUAGES:
         await set_language(services.sessionmaker, staff.user_id, form["lang"])
     back = form.get("next", "")
-    raise web.HTTPSeeOther(back if _BACK.fullmatch(back) and "//" not in back else "/office")
+    raise web.HTTPSeeOther(back if _BACK.fullmatch(back) and "//" not in back else staff.home)
 
 
 def staff_page(

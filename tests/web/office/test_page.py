@@ -279,7 +279,7 @@ async def test_cookies(client: Client, services: Services) -> None:
     assert "Secure" not in pre  # LOTSE_PUBLIC_URL is http here
     response = await login(client)
     cookie = response.cookies[office_auth.COOKIE]
-    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/office"
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
     assert not cookie["secure"]
     async with services.sessionmaker() as session:
         stored = list(await session.scalars(select(StaffSession)))
