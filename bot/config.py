@@ -12,8 +12,9 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
+from bot.config_accessibility import AccessibilitySettings
 from bot.kernel.postal import return_address
 from bot.kernel.types import Channel
 
@@ -29,7 +30,7 @@ class ConfigError(Exception):
 LINKED_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
-class Settings(BaseSettings):
+class Settings(AccessibilitySettings):
     model_config = SettingsConfigDict(
         env_prefix="LOTSE_", env_file=".env", extra="ignore", frozen=True
     )
@@ -120,6 +121,9 @@ class Settings(BaseSettings):
     #: days after closing: long enough to complain to the supervisory authority about
     #: the answer, or to ask again with the same details (privacy notice).
     request_closed_days: int = Field(90, ge=1, le=365)
+    #: A case's content (what the person shared with an advice service, the messages,
+    #: the notes) is erased this many days after the case was resolved (privacy notice).
+    case_days: int = Field(180, ge=1, le=3 * 365)
     #: The operator prints request letters and posts them to people who ask, to the
     #: address Lotse keeps for letters (`lotse requests print`).
     request_post: bool = False
@@ -156,22 +160,6 @@ class Settings(BaseSettings):
     #: CPU threads one translation uses (CTranslate2's intra_threads).
     mt_threads: int = Field(2, ge=1, le=64)
 
-    # The accessibility statement (/accessibility, Directive (EU) 2016/2102, BITV 2.0):
-    # where people report barriers, and the enforcement body they may turn to. The
-    # defaults are the demo's placeholders (*.example): set them before going live.
-    accessibility_email: str = "barrierefreiheit@musterstadt.example"
-    accessibility_phone: str = "0123 456789"
-    accessibility_address: str = (
-        "Stadt Musterstadt, Integrationsbüro, Musterstraße 1, 12345 Musterstadt"
-    )
-    accessibility_enforcement_body: str = "Durchsetzungsstelle Barrierefreiheit Musterland"
-    accessibility_enforcement_contact: str = (
-        "durchsetzung@musterland.example, Musterweg 2, 12345 Musterland"
-    )
-    accessibility_enforcement_url: str = ""
-    #: When the statement was prepared, and last reviewed (default: when prepared).
-    accessibility_prepared: date = date(2026, 11, 30)
-    accessibility_reviewed: date | None = None
 
     @field_validator("contact_channels", mode="before")
     @classmethod
@@ -250,14 +238,6 @@ class Settings(BaseSettings):
         # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
         if value and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
             raise ValueError("must be 16 to 256 letters, digits, _ or -")
-        return value
-
-    @field_validator("accessibility_enforcement_url")
-    @classmethod
-    def _check_enforcement_url(cls, value: str) -> str:
-        parsed = urlparse(value)
-        if value and (parsed.scheme not in ("http", "https") or not parsed.netloc):
-            raise ValueError("must be an http(s) URL")
         return value
 
     @field_validator("telegram_api_url", "twilio_api_url")

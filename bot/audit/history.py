@@ -31,7 +31,8 @@ class AccessLine:
     #: Pass as `before_id` to continue after this line.
     id: int
     at: datetime
-    #: The office's name, or the other Lotse's (role PEER); None for the operator of this
+    #: The office's name, the other Lotse's (role PEER) or the advice service's (roles
+    #: ADVISOR, SERVICE_ADMIN); None for the operator of this
     #: Lotse and the person themselves, or for an office that has since been removed.
     organisation: str | None
     role: Role
@@ -113,8 +114,10 @@ def _key(row: Any) -> tuple[object, ...]:
 def _line(group: list[Any]) -> AccessLine:
     first, last = group[0], group[-1]
     role = Role(first.role)
-    # Another Lotse is no office here: its name is what the entry's detail records.
-    organisation = first.detail if role is Role.PEER else first.name
+    # Another Lotse, or an advice service, is no office here: its name is what the
+    # entry's detail records.
+    named = role in (Role.PEER, Role.ADVISOR, Role.SERVICE_ADMIN)
+    organisation = first.detail if named else first.name
     categories: dict[Category, None] = {}
     for row in group:
         categories.update(dict.fromkeys(Category(c) for c in row.categories or ()))

@@ -19,7 +19,7 @@ from bot.db.models import AccessEntry, ErasureTombstone
 
 
 class Role(StrEnum):
-    """In which role the actor acted (advisors will follow)."""
+    """In which role the actor acted."""
 
     OFFICE_API = "office-api"
     OFFICE_STAFF = "office-staff"
@@ -28,6 +28,10 @@ class Role(StrEnum):
     PERSON = "person"
     #: Another installation of Lotse (a transfer); its name is the entry's detail.
     PEER = "peer"
+    #: An advice service's advisor or admin (a hand-off); the service's name is the
+    #: entry's detail, as a peer's is.
+    ADVISOR = "advisor"
+    SERVICE_ADMIN = "service-admin"
 
 
 class Category(StrEnum):
@@ -45,6 +49,8 @@ class Category(StrEnum):
     IDENTITY = "identity"
     #: What a request to a data holder says in the person's own words (bot.rights).
     REQUEST = "request"
+    #: What the person shared with an advice service, and the casework on it (bot.cases).
+    CASE = "case"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,11 @@ class Actor:
     def person(cls) -> Actor:
         """The person acting on their own data (whose it is, the entry's person says)."""
         return cls(Role.PERSON, "self", None)
+
+    @classmethod
+    def advisor(cls, user_id: int, *, admin: bool = False) -> Actor:
+        """A member of an advice service (no office: the service is the entry's detail)."""
+        return cls(Role.SERVICE_ADMIN if admin else Role.ADVISOR, f"user:{user_id}", None)
 
     @classmethod
     def peer(cls, peer_id: str) -> Actor:

@@ -2,6 +2,8 @@
 
 from bot.consent.book import (
     CONTACT,
+    HANDOFF,
+    HANDOFF_NOTICE_ID,
     NOTICE_VERSION,
     OFFICE_NOTICE_ID,
     REQUESTS,
@@ -23,6 +25,8 @@ from bot.consent.person_export import export_for_person
 
 __all__ = [
     "CONTACT",
+    "HANDOFF",
+    "HANDOFF_NOTICE_ID",
     "NOTICE_VERSION",
     "OFFICE_NOTICE_ID",
     "PRIVACY_PATH",

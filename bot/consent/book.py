@@ -47,7 +47,19 @@ REQUESTS = Purpose(
         "dpv-pd:PhysicalAddress",
     ),
 )  # fmt: skip
-PURPOSES = {CONTACT.id: CONTACT, REQUESTS.id: REQUESTS}
+#: A hand-off to an advice service (bot.cases): one record per hand-off; the recipient,
+#: the fields shared and the expiry (ISO/IEC TS 27560) live on the case.
+HANDOFF = Purpose(
+    id="handoff",
+    name=PURPOSE_NAMES["handoff"],
+    data_categories=(
+        "dpv-pd:Name", "dpv-pd:Language", "dpv-pd:Contact", "dpv-pd:CommunicationsMetadata",
+        "dpv-pd:Communication",
+    ),
+)  # fmt: skip
+#: The notice shown before a hand-off (what goes, to whom, for how long).
+HANDOFF_NOTICE_ID = "lotse-handoff"
+PURPOSES = {CONTACT.id: CONTACT, REQUESTS.id: REQUESTS, HANDOFF.id: HANDOFF}
 
 
 @dataclass(frozen=True, slots=True)

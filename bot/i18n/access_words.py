@@ -14,6 +14,8 @@ ROLES: dict[str, Text] = {
     "office-staff": t("office staff"),
     "operator": t("operator"),
     "peer": t("another Lotse"),
+    "advisor": t("advisor"),
+    "service-admin": t("advice service admin"),
 }
 CATEGORIES: dict[str, Text] = {
     "invitation": t("invitation"),
@@ -26,6 +28,7 @@ CATEGORIES: dict[str, Text] = {
     "contact": t("contact channels"),
     "identity": t("date and place of birth, nationality"),
     "request": t("what your request to an agency says"),
+    "case": t("what you shared with an advice service"),
 }
 ACTIONS: dict[str, Text] = {
     "invitation.create": t("created your invitation"),
@@ -47,6 +50,12 @@ ACTIONS: dict[str, Text] = {
     # The actor is the other Lotse (role "peer"; its name is the entry's organisation).
     "transfer.sent": t("received the data you chose to take along"),
     "transfer.received": t("sent the data you chose to bring along"),
+    # An advice service's advisors (roles "advisor", "service-admin"; bot.cases).
+    "case.list": t("saw your request for advice in a list"),
+    "case.read": t("looked at your request for advice"),
+    "case.assign": t("assigned your request for advice to an advisor"),
+    "case.status": t("changed the status of your request for advice"),
+    "case.note": t("wrote an internal note on your request for advice"),
     # The person's own actions (role "person"): whole clauses, said to the person.
     "mydata.export": t("You made an export of your data"),
     "mydata.download": t("You received the export of your data"),
@@ -68,6 +77,8 @@ ACTIONS: dict[str, Text] = {
     "rights.no-answer": t("You said that no answer to your request came yet"),
     "rights.close": t("You closed a request to an agency"),
     "rights.office": t("You sent a request to an office through Lotse"),
+    "case.handoff": t("You asked an advice service to contact you"),
+    "case.withdraw": t("You withdrew what you shared with an advice service"),
 }
 OTHER_ACTION = t("processed your data")
 #: The person's own actions (role "person"), each a whole sentence: {when}, {channel}

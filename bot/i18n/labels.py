@@ -51,6 +51,7 @@ STATE_NAMES: dict[ConsentState, Text] = {
 PURPOSE_NAMES: dict[str, Text] = {
     "contact": t("information and invitations"),
     "requests": t("letters to agencies about your data"),
+    "handoff": t("sharing what you chose with an advice service"),
 }
 #: What a request to a data holder asks for (bot.holders.RequestKind values).
 REQUEST_KIND_NAMES: dict[str, Text] = {

@@ -11,6 +11,7 @@ import asyncio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.audit import audit_jobs
+from bot.cases import case_jobs
 from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
@@ -29,6 +30,7 @@ def registered_jobs(services: Services) -> list[Job]:
         *invitation_jobs(services.sessionmaker, services.invitations, services.clock),
         *transfer_jobs(services.sessionmaker, services.clock),
         *export_jobs(services.sessionmaker, services.clock),
+        *case_jobs(services.sessionmaker, services.settings, services.clock),
         *request_jobs(
             services.sessionmaker,
             services.clock,

@@ -1,0 +1,57 @@
+"""Cases: a hand-off to an advice service that shares only what the person chose, and
+the casework of the service's advisors on it. Who may see a case is decided in one
+place (bot.cases.access); flows reach this package only through a port."""
+
+from bot.cases.access import CaseNotFound, Member, may_see, member
+from bot.cases.handoff import (
+    MAX_VALUE,
+    HandoffRefused,
+    Refusal,
+    Request,
+    hand_off,
+    mine,
+    withdraw,
+)
+from bot.cases.retention import case_jobs, purge_cases
+from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
+from bot.cases.views import (
+    CaseDetail,
+    CaseRow,
+    CaseStatus,
+    Direction,
+    Field,
+    Handoff,
+    Note,
+    View,
+)
+
+__all__ = [
+    "MAX_VALUE",
+    "PAGE",
+    "CaseDetail",
+    "CaseNotFound",
+    "CaseRow",
+    "CaseStatus",
+    "Direction",
+    "Field",
+    "Handoff",
+    "HandoffRefused",
+    "Member",
+    "Note",
+    "Refusal",
+    "Request",
+    "View",
+    "add_note",
+    "assign",
+    "case_jobs",
+    "colleagues",
+    "hand_off",
+    "list_cases",
+    "may_see",
+    "member",
+    "mine",
+    "open_case",
+    "purge_cases",
+    "set_status",
+    "withdraw",
+]
