@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters import build_adapters, webhook_routes
+from bot.cli import advisors as cli_advisors
 from bot.cli import holders as cli_holders
 from bot.cli import letters as cli_letters
 from bot.cli import mt as cli_mt
@@ -327,6 +328,7 @@ def parser() -> argparse.ArgumentParser:
     telegram.add_argument("action", choices=["set-webhook"])
     telegram.set_defaults(func=cmd_telegram)
     cli_office.register(commands, _check_schema)
+    cli_advisors.register(commands, _check_schema)
     cli_letters.register(commands, _check_schema)
     cli_security.register(commands, _check_schema)
     cli_transfer.register(commands)
