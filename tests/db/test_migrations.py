@@ -281,3 +281,43 @@ def test_0013_gives_existing_requests_their_clock_and_an_office_may_go(
     asyncio.run(_run(url, ("DELETE FROM offices WHERE id = 1", {})))
     rows = asyncio.run(_run(url, ("SELECT office_id, status FROM rights_requests", {})))
     assert [tuple(row) for row in rows] == [(None, "sent")]
+
+
+def test_0015_keeps_office_staff_as_they_were_and_advisors_need_no_office(
+    empty_database: str,
+) -> None:
+    """Logins from before roles stay office staff (reading no case), with their sessions;
+    a login without an office is possible now, and goes with its services' memberships."""
+    url = empty_database
+    migrate.upgrade(url, "0014")
+    now = datetime(2026, 11, 30, 10, 0)
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO offices (id, slug, name, street, postcode, city, contact, created_at) "
+         "VALUES (1, 'amt', 'Bürgeramt', '', '', '', '', :now)", {"now": now}),
+        ("INSERT INTO staff_users (id, office_id, email, password_hash, known_clients, "
+         "created_at) VALUES (1, 1, 'amt@x.example', 'h', '[]', :now)", {"now": now}),
+        ("INSERT INTO staff_sessions (id, token_index, user_id, csrf_token, created_at, "
+         "expires_at) VALUES (1, 't', 1, 'c', :now, :now)", {"now": now}),
+    ))  # fmt: skip
+    migrate.upgrade(url)
+    rows = asyncio.run(_run(url, ("SELECT office_id, role, languages FROM staff_users", {})))
+    assert [(row[0], row[1], json.loads(row[2]) if isinstance(row[2], str) else row[2])
+            for row in rows] == [(1, "office", [])]  # fmt: skip
+    assert len(asyncio.run(_run(url, ("SELECT id FROM staff_sessions", {})))) == 1
+    asyncio.run(_run(
+        url,
+        ("INSERT INTO advice_imports (id, imported_at, action, file_name, added, updated, "
+         "unchanged, removed) VALUES (1, :now, 'import', 'f', 1, 0, 0, 0)", {"now": now}),
+        ("INSERT INTO advice_services (id, slug, programme, record, verified_at, updated_at, "
+         "import_id) VALUES (1, 'svc', 'mbe', '{}', :day, :now, 1)",
+         {"now": now, "day": now.date()}),
+        ("INSERT INTO staff_users (id, office_id, email, password_hash, known_clients, "
+         "created_at, role, languages) VALUES (2, NULL, 'b@x.example', 'h', '[]', :now, "
+         "'advisor', '[\"de\"]')", {"now": now}),
+        ("INSERT INTO staff_services (user_id, service_id) VALUES (2, 1)", {}),
+    ))  # fmt: skip
+    if url.startswith("sqlite"):
+        asyncio.run(_run(url, ("PRAGMA foreign_keys = ON", {})))
+    asyncio.run(_run(url, ("DELETE FROM staff_users WHERE id = 2", {})))
+    assert asyncio.run(_run(url, ("SELECT user_id FROM staff_services", {}))) == []

@@ -14,6 +14,8 @@ Create Date: 2026-11-30 18:30:00.000000
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,13 +27,37 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def _keeping_sessions(change: Callable[[], None]) -> None:
+    """On SQLite a column made nullable rebuilds `staff_users`; with foreign keys on,
+    dropping the old table would cascade to every staff session (logging everyone out):
+    they are kept aside meanwhile."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("CREATE TEMP TABLE staff_sessions_0015 AS SELECT * FROM staff_sessions")
+    change()
+    if sqlite:
+        op.execute("INSERT INTO staff_sessions SELECT * FROM staff_sessions_0015")
+        op.execute("DROP TABLE staff_sessions_0015")
+
+
+def _roles() -> None:
     with op.batch_alter_table("staff_users") as batch_op:
         batch_op.alter_column("office_id", existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(
             sa.Column("role", sa.String(length=16), nullable=False, server_default="office")
         )
         batch_op.add_column(sa.Column("languages", sa.JSON(), nullable=False, server_default="[]"))
+
+
+def _no_roles() -> None:
+    with op.batch_alter_table("staff_users") as batch_op:
+        batch_op.drop_column("languages")
+        batch_op.drop_column("role")
+        batch_op.alter_column("office_id", existing_type=sa.Integer(), nullable=False)
+
+
+def upgrade() -> None:
+    _keeping_sessions(_roles)
     op.create_table(
         "staff_services",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -133,7 +159,4 @@ def downgrade() -> None:
     op.drop_table("service_levels")
     op.drop_table("staff_services")
     op.execute("DELETE FROM staff_users WHERE office_id IS NULL")
-    with op.batch_alter_table("staff_users") as batch_op:
-        batch_op.drop_column("languages")
-        batch_op.drop_column("role")
-        batch_op.alter_column("office_id", existing_type=sa.Integer(), nullable=False)
+    _keeping_sessions(_no_roles)
