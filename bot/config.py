@@ -160,7 +160,6 @@ class Settings(AccessibilitySettings):
     #: CPU threads one translation uses (CTranslate2's intra_threads).
     mt_threads: int = Field(2, ge=1, le=64)
 
-
     @field_validator("contact_channels", mode="before")
     @classmethod
     def _split_channels(cls, value: object) -> object:

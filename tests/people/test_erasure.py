@@ -17,6 +17,7 @@ from bot.db.models import (
     TOMBSTONE_COLUMN,
     AccessEntry,
     Base,
+    Case,
     ConsentRecord,
     Contact,
     Conversation,
@@ -130,6 +131,10 @@ async def someone_everywhere(session: AsyncSession, office_id: int, now: datetim
                       lang="ar", contact_id=contact.id, channel="webchat", identity_enc="e",
                       created_at=now, updated_at=now, erase_at=now + timedelta(days=180),
                       consent_record_id=f"r{tag}"),
+        Case(service_slug="svc", service_name="Beratung", person_id=person.id, status="new",
+             language="ar", channel="webchat", fields=["first-name"], shared_enc="e",
+             special_consent=False, consent_record_id=f"r{tag}", created_at=now,
+             expires_at=now + timedelta(days=30), paused_minutes=0),
     ])  # fmt: skip
     await record(session, Actor.api_key(office_id, "abc"), "invitation.read", now,
                  concerns=[Concerned(person.id), Concerned(person.id)])  # fmt: skip
