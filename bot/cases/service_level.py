@@ -16,6 +16,7 @@ Everything here is pure: times come in as aware datetimes, "now" included.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class BusinessCalendar:
         if len(self.week) != 7:
             raise HoursError("needs the spans of all seven weekdays")
         for spans in self.week:
-            for earlier, later in zip(spans, spans[1:], strict=False):
+            for earlier, later in itertools.pairwise(spans):
                 if later.open < earlier.close:
                     raise HoursError(
                         f"{_clock(later.open)} starts before {_clock(earlier.close)} ends"
@@ -155,9 +156,7 @@ class BusinessCalendar:
             day += timedelta(days=1)
         raise HoursError(f"no open minute in {HORIZON_DAYS} days")
 
-    def add(
-        self, start: datetime, minutes: float, *, pauses: Sequence[Pause] = ()
-    ) -> datetime:
+    def add(self, start: datetime, minutes: float, *, pauses: Sequence[Pause] = ()) -> datetime:
         """The moment `minutes` business minutes after `start`, time in `pauses` not
         counted. 0 minutes: `start` itself, open or not."""
         if minutes < 0:
@@ -176,9 +175,7 @@ class BusinessCalendar:
         `pauses` not counted."""
         return int(self.seconds_between(a, b, pauses=pauses) // 60)
 
-    def seconds_between(
-        self, a: datetime, b: datetime, *, pauses: Sequence[Pause] = ()
-    ) -> float:
+    def seconds_between(self, a: datetime, b: datetime, *, pauses: Sequence[Pause] = ()) -> float:
         _aware(b)
         total = timedelta()
         if b <= a:
@@ -221,7 +218,7 @@ def _without(
             stop = pause.end
             next_pieces = []
             for a, b in pieces:
-                if stop is not None and stop <= a or pause.start >= b:
+                if (stop is not None and stop <= a) or pause.start >= b:
                     next_pieces.append((a, b))
                     continue
                 if a < pause.start:
@@ -296,16 +293,18 @@ class Due:
         return self.target_minutes - self.elapsed_minutes
 
 
-def due(
-    case: CaseClock, targets: Targets, calendar: BusinessCalendar, now: datetime
-) -> Due | None:
+def due(case: CaseClock, targets: Targets, calendar: BusinessCalendar, now: datetime) -> Due | None:
     """The answer due now, or None: resolved, answered, or no target set for it."""
     if case.resolved_at is not None:
         return None
     if case.first_responded_at is None:
         kind, start, target = Kind.FIRST_RESPONSE, case.created_at, targets.first_response_minutes
     elif case.unanswered_since is not None:
-        kind, start, target = Kind.NEXT_RESPONSE, case.unanswered_since, targets.next_response_minutes
+        kind, start, target = (
+            Kind.NEXT_RESPONSE,
+            case.unanswered_since,
+            targets.next_response_minutes,
+        )
     else:
         return None
     if target == 0:
