@@ -78,6 +78,11 @@ def _holidays(land: str | None, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("DE", subdiv=subdiv, years=year).keys())
 
 
+def is_working_day(day: date, land: str | None) -> bool:
+    """Monday to Friday and no public holiday in `land` (None: in all of Germany)."""
+    return day.weekday() < 5 and day not in _holidays(land, day.year)
+
+
 @dataclass(frozen=True, slots=True)
 class BusinessCalendar:
     """A service's business hours: spans per weekday (Monday first), its time zone and Land."""
