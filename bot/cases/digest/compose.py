@@ -112,7 +112,7 @@ def compose(
     intro = _("Your advice inbox on {date}:").format(date=today)
     lines = [_("Hello,"), "", intro]
     for service in recipient.services:
-        lines += ["", service.name]
+        lines += ["", " ".join(service.name.split())]  # one line, whatever it holds
         for view in View:
             count = service.count(view)
             lines.append(f"- {labels[view]}: {count}")
@@ -134,6 +134,7 @@ def compose(
     message["Message-ID"] = make_msgid("digest", domain=sender.rpartition("@")[2])
     # RFC 3834: sent by a program; out-of-office replies should not answer it.
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = lang
     message.set_content("\n".join(lines) + "\n")
+    # After set_content, which replaces every Content-* header.
+    message["Content-Language"] = lang
     return message
