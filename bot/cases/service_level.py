@@ -328,3 +328,29 @@ def due(case: CaseClock, targets: Targets, calendar: BusinessCalendar, now: date
     else:
         state = DueState.ON_TRACK
     return Due(kind, target, used, due_at, state)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLevel:
+    """A service's targets and hours together, as its `service_levels` row holds them."""
+
+    targets: Targets
+    calendar: BusinessCalendar
+
+    @classmethod
+    def from_row(
+        cls,
+        first_response_minutes: int,
+        next_response_minutes: int,
+        hours: Mapping[str, Sequence[Sequence[str]]] | None,
+        *,
+        land: str | None,
+        timezone: str = "Europe/Berlin",
+    ) -> ServiceLevel:
+        return cls(
+            Targets(first_response_minutes, next_response_minutes),
+            BusinessCalendar.from_hours(hours, timezone=timezone, land=land),
+        )
+
+    def due(self, case: CaseClock, now: datetime) -> Due | None:
+        return due(case, self.targets, self.calendar, now)

@@ -14,6 +14,7 @@ from bot.cases.service_level import (
     HoursError,
     Kind,
     Pause,
+    ServiceLevel,
     Span,
     Targets,
     due,
@@ -327,3 +328,14 @@ def test_targets_are_validated() -> None:
     half = Targets(240, 120, due_soon_share=0.5)
     found = due(CaseClock(created_at=at(2026, 12, 1, 9)), half, OFFICE, at(2026, 12, 1, 11))
     assert found is not None and found.state is DueState.DUE_SOON
+
+
+def test_a_service_level_from_its_row() -> None:
+    level = ServiceLevel.from_row(60, 30, {"mon": [["10:00", "12:00"]]}, land="nw")
+    found = level.due(CaseClock(created_at=at(2026, 11, 30, 11, 30)), at(2026, 11, 30, 11, 45))
+    assert found is not None
+    assert found.due_at == at(2026, 12, 7, 10, 30)
+    assert found.state is DueState.ON_TRACK
+    # No hours stored: Monday to Friday, 9 to 16.
+    default = ServiceLevel.from_row(60, 30, None, land=None)
+    assert default.calendar == BusinessCalendar.from_hours()
