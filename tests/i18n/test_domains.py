@@ -77,7 +77,7 @@ def test_markers_across_domains_are_reported(tmp_path: Path) -> None:
         "source: 'For people' (bot/web/office/page.py:2) is marked for the messages domain "
         "in the staff pages; use _() there",
         "source: 'For staff' (flows/menu.py:2) is marked as a staff string outside "
-        "bot/web/office; use t() for what people read",
+        "bot/web/office, bot/cases/digest; use t() for what people read",
     ]
 
 
