@@ -1,0 +1,1 @@
+"""Cases: a person's hand-off to an advice service, and the advisors' casework."""
