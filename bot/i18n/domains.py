@@ -3,7 +3,7 @@
 - `messages`: everything a person reads, in all 13 languages, marked with `t`, `tn`
   and `Keyword` anywhere in bot/, flows/ and adapters/.
 - `staff`: the office pages that only staff read, in German and English, marked with
-  `_`, `N_` and `ngettext` in bot/web/office/ only.
+  `_`, `N_` and `ngettext` in bot/web/office/ and bot/cases/charts/ only.
 
 A string belongs to one domain: `lotse i18n check` reports a staff marker outside the
 staff sources and a person's marker inside them (`check.check_separation`).
@@ -36,7 +36,8 @@ class Domain:
         return f"{lang}/LC_MESSAGES/{self.name}.po"
 
 
-STAFF_SOURCES = ("bot/web/office",)
+#: The office pages, and the service admins' overview charts.
+STAFF_SOURCES = ("bot/web/office", "bot/cases/charts")
 
 MESSAGES = Domain(
     DOMAIN,

@@ -22,6 +22,21 @@ LINE = PALETTE[0]
 TARGET = PALETTE[5]
 
 
+def legend(frame: Frame, target: str, within: str, over: str) -> str:
+    """Below the weeks, one entry a line: the target's dashed line, the two marks."""
+    x, y = frame.left, frame.base + 40
+    return (
+        f'<line x1="{num(x)}" x2="{num(x + 24)}" y1="{num(y)}" y2="{num(y)}" stroke="{TARGET}" '
+        f'stroke-width="2.5" stroke-dasharray="8 4"/>'
+        f'<text x="{num(x + 32)}" y="{num(y + 4)}" class="legend">{esc(target)}</text>'
+        f'<circle cx="{num(x + 12)}" cy="{num(y + 20)}" r="5" fill="{LINE}" stroke="{INK}"/>'
+        f'<text x="{num(x + 32)}" y="{num(y + 24)}" class="legend">{esc(within)}</text>'
+        f'<rect x="{num(x + 7)}" y="{num(y + 35)}" width="10" height="10" fill="{LINE}" '
+        f'stroke="{INK}"/>'
+        f'<text x="{num(x + 32)}" y="{num(y + 44)}" class="legend">{esc(over)}</text>'
+    )
+
+
 def first_response_chart(
     figures: FirstResponse, words: Words, key: str = "first-response"
 ) -> Chart:
@@ -60,7 +75,7 @@ def first_response_chart(
     )
     if note:
         desc += " " + note
-    parts = [open_svg(key, frame.width, frame.base + 32, title, desc)]
+    parts = [open_svg(key, frame.width, frame.base + 96, title, desc)]
     parts.append(
         value_axis(
             axis, frame.left, frame.right, frame.base, frame.plot, lambda v: hours(words, v * 60)
@@ -71,8 +86,6 @@ def first_response_chart(
         f'<line class="target" data-value="{figures.target_minutes}" x1="{num(frame.left)}" '
         f'x2="{num(frame.right)}" y1="{num(ty)}" y2="{num(ty)}" stroke="{TARGET}" '
         f'stroke-width="2.5" stroke-dasharray="8 4"/>'
-        f'<text x="{num(frame.right)}" y="{num(ty - 6)}" text-anchor="end">'
-        f"{esc(_('Target: {time}').format(time=target))}</text>"
     )
     run: list[str] = []
     runs: list[list[str]] = [run]
@@ -108,6 +121,14 @@ def first_response_chart(
             f"{'</rect>' if late else '</circle>'}" + label(x, y - 9, shown)
         )
     parts.append(week_labels(frame, weeks, words))
+    parts.append(
+        legend(
+            frame,
+            _("Target: {time}").format(time=target),
+            _("Median within the target"),
+            _("Median over the target"),
+        )
+    )
     parts.append("</svg>")
     rows = []
     for w in figures.weeks:

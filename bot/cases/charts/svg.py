@@ -118,7 +118,8 @@ def value_axis(
 def under_mark(x: float, base: float, mark: str) -> str:
     """Where a hidden figure's bar or point would be: its mark on the baseline."""
     return (
-        f'<text x="{num(x)}" y="{num(base - 6)}" text-anchor="middle" class="hidden">{esc(mark)}</text>'
+        f'<text x="{num(x)}" y="{num(base - 6)}" text-anchor="middle" class="hidden">'
+        f"{esc(mark)}</text>"
     )
 
 
