@@ -3,8 +3,10 @@
 Every figure here counts people (one case is one person's request). A count of 1 to 4 is
 never shown: it could point at a person ("the two Tigrinya speakers this week"). Where a
 total is shown beside its parts, hiding one part is not enough (total minus the others
-gives it back), so more parts are hidden until the hidden ones add up to at least 5
-and are never a single cell: complementary suppression. Zero is shown; it points at nobody.
+gives it back), so more parts are hidden until none of the hidden ones can be worked
+out: complementary suppression. Zero is shown; it points at nobody. Totals over the
+weeks per category are not offered: they would need the same rule across the other
+dimension too.
 """
 
 from __future__ import annotations
@@ -126,19 +128,27 @@ class ProtectedRow:
 
 def protect_row(week: date, counts: Sequence[int]) -> ProtectedRow:
     """Hides every count of 1 to 4, then (the total being shown) the smallest shown
-    counts until the hidden cells are not a single one and add up to at least 5.
+    counts until no hidden count can be worked out from the total and the others.
     A total under 5 is hidden, and with it every part that is not zero."""
     total = sum(counts)
     if small(total):
         return ProtectedRow(week, None, tuple(None if n else 0 for n in counts))
     hidden = {c for c, n in enumerate(counts) if small(n)}
-    while hidden and (len(hidden) < 2 or sum(counts[c] for c in hidden) < THRESHOLD):
+    while hidden and not _covered([counts[c] for c in hidden]):
         shown = [c for c, n in enumerate(counts) if n and c not in hidden]
         if not shown:  # cannot happen with a total of 5 or more; fail closed regardless
             return ProtectedRow(week, None, tuple(None if n else 0 for n in counts))
         hidden.add(min(shown, key=lambda c: (counts[c], c)))
     cells = tuple(None if c in hidden else n for c, n in enumerate(counts))
     return ProtectedRow(week, total, cells)
+
+
+def _covered(hidden: list[int]) -> bool:
+    """Hidden cells nobody can work out: at least two, adding up to 5 or more, and to
+    more than their number (a hidden cell is never 0, so five hidden cells adding up
+    to 5 would each be 1)."""
+    total = sum(hidden)
+    return len(hidden) >= 2 and total >= THRESHOLD and total > len(hidden)
 
 
 def protect(breakdown: Breakdown) -> tuple[ProtectedRow, ...]:
