@@ -92,7 +92,7 @@ def open_svg(prefix: str, width: float, height: float, title: str, desc: str) ->
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'id="{prefix}" viewBox="0 0 {num(width)} {num(height)}" width="{num(width)}" '
-        f'height="{num(height)}" aria-labelledby="{prefix}-title {prefix}-desc" '
+        f'height="{num(height)}" aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc" '
         f'direction="ltr" font-family="sans-serif" font-size="12" fill="{INK}">'
         f'<title id="{prefix}-title">{esc(title)}</title>'
         f'<desc id="{prefix}-desc">{esc(desc)}</desc>'
@@ -125,4 +125,8 @@ def under_mark(x: float, base: float, mark: str) -> str:
 
 def label(x: float, y: float, text: str) -> str:
     """A value written above its bar or point."""
-    return f'<text x="{num(x)}" y="{num(y)}" text-anchor="middle">{esc(text)}</text>'
+    # A white halo keeps the figure legible where it crosses a line or a gridline.
+    return (
+        f'<text x="{num(x)}" y="{num(y)}" text-anchor="middle" paint-order="stroke" '
+        f'stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round">{esc(text)}</text>'
+    )
