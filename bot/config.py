@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config_canned import CannedSettings
 from bot.kernel.postal import return_address
 from bot.kernel.types import Channel
 
@@ -29,7 +30,7 @@ class ConfigError(Exception):
 LINKED_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
-class Settings(BaseSettings):
+class Settings(CannedSettings, BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LOTSE_", env_file=".env", extra="ignore", frozen=True
     )
