@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from babel.dates import format_date, format_time, get_datetime_format
 
+from bot.config import ConfigError
 from bot.i18n import LANGUAGES
 
 SHIPPED: Final = Path(__file__).parent / "data" / "canned.json"
@@ -36,9 +37,14 @@ _REPLY_KEYS = frozenset({"title", "text", "review"})
 Value = str | date | datetime
 
 
-class CannedError(ValueError):
-    """A canned-replies file that cannot be used, or a reply that cannot be rendered;
-    the message names the file, the reply and what is wrong."""
+class CannedError(ConfigError):
+    """A canned-replies file that cannot be used (Lotse does not start with it); the
+    message names the file, the reply, the language and what is wrong."""
+
+
+class MissingValue(ValueError):
+    """A reply rendered without a value for a placeholder it names, or in a language
+    it has no text in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +74,10 @@ class CannedReply:
         """The reply in the person's language with the values filled in (text on one
         line each, dates as the language writes them)."""
         if lang not in self.texts:
-            raise CannedError(f"canned reply {self.code!r}: no text in {lang!r}")
+            raise MissingValue(f"canned reply {self.code!r}: no text in {lang!r}")
         missing = self.missing(values)
         if missing:
-            raise CannedError(f"canned reply {self.code!r}: needs {', '.join(missing)}")
+            raise MissingValue(f"canned reply {self.code!r}: needs {', '.join(missing)}")
         shown = {name: _shown(values[name], lang) for name in self.placeholders}
         # Field names are checked plain names: format_map reads no attribute or index,
         # and braces inside a value are not read as placeholders.
@@ -84,8 +90,8 @@ def _blank(value: Value | None) -> bool:
 
 def _shown(value: Value | None, lang: str) -> str:
     if isinstance(value, datetime):
-        # The language's own way of joining a date and a time ("{1}، ساعت {0}").
-        joined = get_datetime_format("full", locale=lang).replace("'", "")
+        # In its own time zone, joined as the language joins a date and a time.
+        joined = str(get_datetime_format("full", locale=lang)).replace("'", "")
         day = format_date(value, "full", locale=lang)
         return joined.replace("{1}", day).replace("{0}", format_time(value, "short", locale=lang))
     if isinstance(value, date):
