@@ -226,3 +226,17 @@ def test_two_charts_on_one_page_keep_their_own_patterns(en: Translator) -> None:
     two = breakdown_chart(Breakdown(WEEKS[:1], cats, ((9, 6),)), en, LANGUAGES_TITLE, key="langs")
     ids = re.findall(r'id="([^"]+)"', one.html() + two.html())
     assert len(ids) == len(set(ids))
+
+
+def test_the_legend_names_the_hidden_part_only_where_one_is_drawn(en: Translator) -> None:
+    cats = (Category("a", "A"), Category("b", "B"))
+    small_week = breakdown_chart(Breakdown(WEEKS[:2], cats, ((9, 6), (1, 2))), en, TOPICS_TITLE)
+    legend = [
+        t.text for t in parse(small_week.svg).iter(f"{SVG}text") if t.get("class") == "legend"
+    ]
+    assert legend == ["A", "B"] and "<5" in small_week.note
+    complement = breakdown_chart(Breakdown(WEEKS[:1], cats, ((9, 2),)), en, TOPICS_TITLE)
+    legend = [
+        t.text for t in parse(complement.svg).iter(f"{SVG}text") if t.get("class") == "legend"
+    ]
+    assert legend == ["A", "B", "hidden"]

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from bot.cases.charts.figures import Breakdown, Category, OpenCases, grouped, protect, shown
+from bot.cases.charts.figures import (
+    OTHER,
+    Breakdown,
+    Category,
+    OpenCases,
+    grouped,
+    protect,
+    shown,
+)
 from bot.cases.charts.svg import (
     HIDDEN_COLOUR,
     INK,
@@ -159,7 +167,8 @@ def category_text(category: Category, words: Words) -> str:
 def breakdown_chart(figures: Breakdown, words: Words, title: str, key: str = "breakdown") -> Chart:
     """New cases per week, one stacked bar each: the largest categories in the palette's
     colours and patterns, the rest as "Other"; hidden counts as one "hidden" segment
-    (the total is shown, so their sum is no secret), and a week under 5 not at all."""
+    (the total is shown, so their sum is no secret), and a week under 5 not at all.
+    `title` is the staff msgid (LANGUAGES_TITLE, TOPICS_TITLE), translated here."""
     _ = words.gettext
     data = grouped(figures, _(OTHER_LABEL))
     rows = protect(data)
@@ -167,7 +176,7 @@ def breakdown_chart(figures: Breakdown, words: Words, title: str, key: str = "br
     axis = Axis.to(max((r.total for r in rows if r.total is not None), default=0))
     count = len(data.categories)
     colours = tuple(
-        OTHER_COLOUR if c.key == "other" and c.lang is None else PALETTE[i % len(PALETTE)]
+        OTHER_COLOUR if c.key == OTHER and c.lang is None else PALETTE[i % len(PALETTE)]
         for i, c in enumerate(data.categories)
     )
     kinds = tuple(PATTERNS[i % len(PATTERNS)] for i in range(count))
@@ -192,7 +201,9 @@ def breakdown_chart(figures: Breakdown, words: Words, title: str, key: str = "br
     if note:
         desc += " " + note
     per_row = max(1, int((frame.width - frame.left) // LEGEND))
-    legend_rows = -(-(count + (1 if hidden else 0)) // per_row)
+    # The legend names the "hidden" segment only where one is drawn.
+    segment = any(r.hidden for r in rows)
+    legend_rows = -(-(count + (1 if segment else 0)) // per_row)
     height = frame.base + 32 + legend_rows * 20
     parts = [open_svg(key, frame.width, height, _(title), desc)]
     parts.append(pattern_defs(key, (*colours, HIDDEN_COLOUR), (*kinds, "hidden")))
@@ -225,7 +236,7 @@ def breakdown_chart(figures: Breakdown, words: Words, title: str, key: str = "br
             level += n
         parts.append(label(frame.centre(i), frame.y(level, axis) - 5, number(words, row.total)))
     parts.append(week_labels(frame, data.weeks, words))
-    names = [category_text(c, words) for c in data.categories] + ([_(NOT_SHOWN)] if hidden else [])
+    names = [category_text(c, words) for c in data.categories] + ([_(NOT_SHOWN)] if segment else [])
     for n, name in enumerate(names):
         lx = frame.left + (n % per_row) * LEGEND
         ly = frame.base + 36 + (n // per_row) * 20
