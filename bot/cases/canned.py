@@ -93,10 +93,13 @@ def _shown(value: Value | None, lang: str) -> str:
         # In its own time zone, joined as the language joins a date and a time.
         joined = str(get_datetime_format("full", locale=lang)).replace("'", "")
         day = format_date(value, "full", locale=lang)
-        return joined.replace("{1}", day).replace("{0}", format_time(value, "short", locale=lang))
-    if isinstance(value, date):
-        return format_date(value, "full", locale=lang)
-    return " ".join(str(value).split())
+        text = joined.replace("{1}", day).replace("{0}", format_time(value, "short", locale=lang))
+    elif isinstance(value, date):
+        text = format_date(value, "full", locale=lang)
+    else:
+        text = str(value)
+    # One line, plain spaces: CLDR's narrow no-break spaces would make an SMS cost double.
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import pytest
 
 from bot.cases.canned import CannedError, MissingValue, Value, load_canned
 from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, step_cost
 from bot.runtime import build_services
 from flows import build_router
 
@@ -159,3 +159,19 @@ async def test_a_bad_file_stops_the_start(tmp_path: Path, monkeypatch: pytest.Mo
     assert settings.canned_file == path
     with pytest.raises(ConfigError, match="reply 'hours': text needs all"):
         await build_services(settings, router_factory=build_router, adapters={})
+
+
+def test_with_everyday_values_every_reply_fits_3_sms() -> None:
+    values: dict[str, Value] = {
+        "first_name": "Amal",
+        "advisor": "Frau Weber",
+        "service": "Caritas",
+        "date": datetime(2026, 12, 7, 10, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+    }
+    over = [
+        (reply.code, lang, cost.segments)
+        for reply in load_canned()
+        for lang in LANGUAGES
+        if (cost := step_cost(lang, reply.code, reply.render(lang, values))).segments > 3
+    ]
+    assert not over
