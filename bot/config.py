@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from bot.config_accessibility import AccessibilitySettings
+from bot.config_canned import CannedSettings
 from bot.config_mail import MailSettings
 from bot.kernel.postal import return_address
 from bot.kernel.types import Channel
@@ -31,7 +32,7 @@ class ConfigError(Exception):
 LINKED_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
-class Settings(MailSettings, AccessibilitySettings):
+class Settings(MailSettings, CannedSettings, AccessibilitySettings):
     model_config = SettingsConfigDict(
         env_prefix="LOTSE_", env_file=".env", extra="ignore", frozen=True
     )

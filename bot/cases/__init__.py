@@ -3,6 +3,7 @@ the casework of the service's advisors on it. Who may see a case is decided in o
 place (bot.cases.access); flows reach this package only through a port."""
 
 from bot.cases.access import CaseNotFound, Member, may_see, member
+from bot.cases.canned import CannedError, CannedReplies, CannedReply, MissingValue, load_canned
 from bot.cases.handoff import (
     MAX_VALUE,
     HandoffRefused,
@@ -28,6 +29,9 @@ from bot.cases.views import (
 __all__ = [
     "MAX_VALUE",
     "PAGE",
+    "CannedError",
+    "CannedReplies",
+    "CannedReply",
     "CaseDetail",
     "CaseNotFound",
     "CaseRow",
@@ -37,6 +41,7 @@ __all__ = [
     "Handoff",
     "HandoffRefused",
     "Member",
+    "MissingValue",
     "Note",
     "Refusal",
     "Request",
@@ -47,6 +52,7 @@ __all__ = [
     "colleagues",
     "hand_off",
     "list_cases",
+    "load_canned",
     "may_see",
     "member",
     "mine",

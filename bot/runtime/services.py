@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import holders
 from bot.advice import advice_port
+from bot.cases import CannedReplies, load_canned
 from bot.config import Settings
 from bot.conversation import Advice, Engine, MyData, Operator, Ports, Requests, Router
 from bot.db.models import Municipality
@@ -58,6 +59,8 @@ class Services:
     transfers: TransferFetcher
     #: The PDFs of recent request letters, laid out once (bot.rights.LetterPdfs).
     letter_pdfs: LetterPdfs
+    #: The advisors' canned replies (shipped, and LOTSE_CANNED_FILE's).
+    canned: CannedReplies
     adapters: Mapping[Channel, ChannelAdapter] = field(default_factory=dict)
     invitations: InvitationSender = field(init=False)
     #: Offline machine translation; its worker process starts at the first request.
@@ -115,6 +118,7 @@ async def build_services(
     # A broken operator holder file stops the start with its problems (a ConfigError),
     # as a bad peers file does; later a broken edit keeps the catalog read here.
     holders.catalog(settings)
+    canned = load_canned(settings.canned_file)  # so does a bad canned-replies file
     db = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(db)
     vault = Vault(settings.secret_key)
@@ -193,5 +197,6 @@ async def build_services(
         export_pdfs,
         transfers,
         letter_pdfs,
+        canned,
         adapters,
     )
