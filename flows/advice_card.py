@@ -24,8 +24,8 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names
 
-from bot.documents import isolated
 from bot.i18n import LANGUAGES, direction, listed, native_name
+from bot.kernel.bidi import PDI, RLI, isolated
 from bot.kernel.types import Text, t, tn, verbatim
 from flows import advice_words as words
 
@@ -34,8 +34,6 @@ SMS_UNITS = 201
 #: How much longer than the English a translation may run.
 STRETCH = 1.3
 SHORT_EXTRA = 10
-#: A right-to-left isolate, as the SMS renderer puts around numbered choices.
-RLI, PDI = "\u2067", "\u2069"
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
 

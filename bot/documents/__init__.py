@@ -26,7 +26,6 @@ from bot.documents.letter import (
     QrBox,
     SignatureLine,
     Steps,
-    isolated,
     render_letters,
 )
 from bot.documents.report import Entry, Report, Section, render_report, report_html
@@ -57,7 +56,6 @@ __all__ = [
     "batch_files",
     "csv_bytes",
     "cut_batch",
-    "isolated",
     "missing_fonts",
     "new_batch_id",
     "render_letters",

@@ -45,14 +45,6 @@ QR_SIZE = 34.0
 #: depends on it, and Babel's answer is checked against it in the tests).
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb"})
 
-# Isolates keep a Latin code, URL or number intact inside a right-to-left sentence.
-_LRI, _PDI = "\u2066", "\u2069"
-
-
-def isolated(value: str) -> str:
-    """`value` as an isolated left-to-right run inside a sentence of any direction."""
-    return f"{_LRI}{value}{_PDI}"
-
 
 @dataclass(frozen=True, slots=True)
 class Letterhead:

@@ -6,7 +6,7 @@ The whole document is laid out in the language's direction (right to left for ar
 ps, ckb) and set in the letter fonts (Arabic script in Noto Naskh Arabic, Ethiopic in
 Noto Sans Ethiopic). Values that may be in another script than the document (a text
 the person wrote) take the direction of their first strong character; numbers, addresses and
-links are isolated left to right where they sit inside a sentence (`isolated`).
+links are isolated left to right where they sit inside a sentence (`bot.kernel.bidi.isolated`).
 """
 
 from __future__ import annotations

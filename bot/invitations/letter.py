@@ -25,13 +25,13 @@ from bot.documents import (
     Paragraph,
     QrBox,
     Steps,
-    isolated,
     render_letters,
 )
 from bot.i18n import Catalogs, Translator
 from bot.invitations.codes import code_of, display_code
 from bot.invitations.links import entry_link, sms_number
 from bot.invitations.request import personal_of
+from bot.kernel.bidi import isolated
 from bot.kernel.crypto import Vault
 from bot.kernel.postal import PostalAddress
 from bot.kernel.types import Text, t

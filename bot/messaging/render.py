@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.i18n import Catalogs
 from bot.kernel import sms
+from bot.kernel.bidi import PDI, RLI
 from bot.kernel.types import (
     LANGUAGE_CHOICE,
     Capabilities,
@@ -23,9 +24,6 @@ SMS_REPLY_WITH_NUMBER = t("Reply with a number.")
 #: names the numbers only (the globe stands for "language" on many phones).
 LANGUAGE_HINT = "🌐 1–{last}"
 
-# Bidirectional isolates keep numbers and Latin labels in place inside RTL text
-# on channels that show plain text without the page's dir attribute.
-RLI, PDI = "\u2067", "\u2069"
 
 #: Where a text may be cut: after a sentence's end (not after a choice number such
 #: as "1. "), or at a line break.

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.documents import Entry, Report, Section, isolated, render_report
+from bot.documents import Entry, Report, Section, render_report
 from bot.i18n import REQUEST_KIND_NAMES, Translator, access_sentence, channel_name, native_name
+from bot.kernel.bidi import isolated
 from bot.kernel.types import Channel, Text, t, tn
 
 JSON_NAME, PDF_NAME = "lotse-my-data.json", "lotse-my-data.pdf"

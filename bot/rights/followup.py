@@ -26,11 +26,11 @@ from bot.documents import (
     Paragraph,
     SignatureLine,
     Steps,
-    isolated,
     render_letters,
 )
 from bot.holders import Holder, RequestKind, Supervisor
 from bot.i18n import Translator
+from bot.kernel.bidi import isolated
 from bot.kernel.types import Text, t
 from bot.rights import followup_text as follow
 from bot.rights import letter_text as say

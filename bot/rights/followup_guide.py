@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.documents import Block, Heading, Paragraph, Steps, isolated
+from bot.documents import Block, Heading, Paragraph, Steps
 from bot.holders import IdentityProof, Transport
 from bot.i18n import Translator
+from bot.kernel.bidi import isolated
 from bot.kernel.types import Text, t
 from bot.rights.views import Outcome
 

@@ -28,11 +28,11 @@ from bot.documents import (
     Paragraph,
     SignatureLine,
     Steps,
-    isolated,
     render_letters,
 )
 from bot.holders import Holder, IdentityProof, RequestKind, Supervisor
 from bot.i18n import Translator
+from bot.kernel.bidi import isolated
 from bot.kernel.types import Text, t
 from bot.rights import letter_text as say
 from bot.rights.identity import Details, Identity

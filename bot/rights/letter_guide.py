@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.documents import Block, Closing, Heading, Paragraph, Steps, isolated
+from bot.documents import Block, Closing, Heading, Paragraph, Steps
 from bot.holders import IdentityProof, RequestKind, Transport
 from bot.i18n import Translator
+from bot.kernel.bidi import isolated
 from bot.kernel.types import Text, t
 
 if TYPE_CHECKING:

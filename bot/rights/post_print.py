@@ -35,12 +35,12 @@ from bot.documents import (
     LetterPart,
     Paragraph,
     cut_batch,
-    isolated,
     new_batch_id,
     render_letters,
 )
 from bot.holders import Holder, IdentityProof
 from bot.i18n import Catalogs, Translator
+from bot.kernel.bidi import isolated
 from bot.kernel.crypto import Vault
 from bot.kernel.postal import return_address
 from bot.kernel.types import Text, t

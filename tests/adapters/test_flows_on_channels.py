@@ -40,8 +40,9 @@ from bot.db.models import (
 )
 from bot.i18n.catalogs import LANGUAGES, Catalogs, direction, native_name, upper
 from bot.i18n.labels import CHANNEL_NAMES, STATE_NAMES, channel_name
+from bot.kernel.bidi import PDI, RLI
 from bot.kernel.types import Channel, Choice, ConsentState, Keyword, Text, t, tn
-from bot.messaging.render import LANGUAGE_HINT, PDI, RLI, SMS_REPLY_WITH_NUMBER
+from bot.messaging.render import LANGUAGE_HINT, SMS_REPLY_WITH_NUMBER
 from bot.people.retention import apply_retention
 from bot.runtime.services import Services, build_services
 from bot.web.app import make_app
