@@ -78,6 +78,49 @@ class Note:
     created_at: datetime
 
 
+class MessageState(StrEnum):
+    """Where a relayed message stands (`case_messages.state`)."""
+
+    #: Written; its translation is still to be made (outside any transaction).
+    STORED = "stored"
+    #: Translated (or found untranslatable); from the person: ready for the advisor.
+    TRANSLATED = "translated"
+    #: An advisor's message, handed to the outbox for the person.
+    QUEUED = "queued"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """A message's translation as stored: the text (None when there is none) and its
+    provenance, never recomputed for display."""
+
+    outcome: str
+    text: str | None
+    engine: str | None
+    #: "fa-en 1.9", "en-de 1.9": each model and its version.
+    models: tuple[str, ...]
+    #: ("fa", "en", "de"); empty when nothing was translated.
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    """One message of a case as its advisors see it: the original (None once erased)
+    and, beside it, the German (or the person's language) rendering with provenance."""
+
+    id: int
+    direction: Direction
+    author_id: int | None
+    language: str
+    original: str | None
+    #: The canned reply's code when the advisor chose one (then no machine translation).
+    canned: str | None
+    #: None while the translation is still being made.
+    rendering: Rendering | None
+    state: MessageState
+    created_at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class CaseDetail:
     """One case opened by an advisor of its service (the look is logged)."""
@@ -90,6 +133,8 @@ class CaseDetail:
     expires_at: datetime
     history_from: int | None
     notes: tuple[Note, ...]
+    #: The relay's messages, oldest first.
+    messages: tuple[ThreadMessage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
