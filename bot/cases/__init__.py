@@ -4,6 +4,8 @@ place (bot.cases.access); flows reach this package only through a port."""
 
 from bot.cases.access import CaseNotFound, Member, may_see, member
 from bot.cases.canned import CannedError, CannedReplies, CannedReply, MissingValue, load_canned
+from bot.cases.digest import digest_jobs, send_digests, staff_catalogs
+from bot.cases.digest_store import CaseDigestSource
 from bot.cases.handoff import (
     MAX_VALUE,
     HandoffRefused,
@@ -13,6 +15,7 @@ from bot.cases.handoff import (
     mine,
     withdraw,
 )
+from bot.cases.levels import Level, LevelError, describe_hours, get_level, parse_hours, set_level
 from bot.cases.retention import case_jobs, purge_cases
 from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
 from bot.cases.views import (
@@ -36,6 +39,7 @@ __all__ = [
     "CannedReplies",
     "CannedReply",
     "CaseDetail",
+    "CaseDigestSource",
     "CaseNotFound",
     "CaseRow",
     "CaseStatus",
@@ -43,6 +47,8 @@ __all__ = [
     "Field",
     "Handoff",
     "HandoffRefused",
+    "Level",
+    "LevelError",
     "Member",
     "MessageState",
     "MissingValue",
@@ -56,6 +62,9 @@ __all__ = [
     "assign",
     "case_jobs",
     "colleagues",
+    "describe_hours",
+    "digest_jobs",
+    "get_level",
     "hand_off",
     "list_cases",
     "load_canned",
@@ -63,7 +72,11 @@ __all__ = [
     "member",
     "mine",
     "open_case",
+    "parse_hours",
     "purge_cases",
+    "send_digests",
+    "set_level",
     "set_status",
+    "staff_catalogs",
     "withdraw",
 ]

@@ -11,10 +11,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import Actor, record
-from bot.cases.levels import Level, LevelError, describe_hours, get_level, set_level
+from bot.cases import (
+    CaseDigestSource,
+    Level,
+    LevelError,
+    describe_hours,
+    get_level,
+    send_digests,
+    set_level,
+    staff_catalogs,
+)
 from bot.cli.common import Stop, run_in_session
 from bot.cli.office import _password
 from bot.config import Settings, load_settings
+from bot.db.session import make_engine, make_sessionmaker
 from bot.kernel.clock import utcnow
 from bot.staff import (
     StaffRole,
@@ -77,6 +87,24 @@ def cmd_advisor(args: argparse.Namespace, check_schema: Callable[[Settings], Any
         print(f"{args.email.strip().lower()} disabled")
     elif args.action == "service-level":
         _service_level(settings, args)
+    elif args.action == "digest":
+        _digest(settings)
+
+
+def _digest(settings: Settings) -> None:
+    if not settings.mail_configured:
+        raise Stop("no SMTP server set (LOTSE_SMTP_HOST): the digest is off")
+
+    async def work() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            source = CaseDigestSource(make_sessionmaker(engine))
+            catalogs = staff_catalogs(settings.locales_dir)
+            return await send_digests(source, settings, catalogs, utcnow(), at_once=True)
+        finally:
+            await engine.dispose()
+
+    print(f"{asyncio.run(work())} digest e-mails sent (each advisor gets at most one a day)")
 
 
 def _service_level(settings: Settings, args: argparse.Namespace) -> None:
@@ -156,4 +184,7 @@ def register(
     level.add_argument("--land", help="the Land whose public holidays close it, e.g. NW")
     level.add_argument("--timezone", default="Europe/Berlin")
     level.add_argument("--digest-to", help="addresses for the service's digest, comma-separated")
+    digest = actions.add_parser("digest", help="the advisors' daily e-mail (counts and links)")
+    digest.add_argument("--now", action="store_true", required=True,
+                        help="send today's digests at once (not twice on one day)")  # fmt: skip
     advisor.set_defaults(func=lambda args: cmd_advisor(args, check_schema))

@@ -51,10 +51,18 @@ def digest_due(settings: Settings, now: datetime) -> date | None:
 
 
 async def send_digests(
-    source: DigestSource, settings: Settings, catalogs: Catalogs, now: datetime
+    source: DigestSource,
+    settings: Settings,
+    catalogs: Catalogs,
+    now: datetime,
+    *,
+    at_once: bool = False,
 ) -> int:
-    """Send today's digests that are due; how many the server accepted."""
+    """Send today's digests that are due; how many the server accepted. `at_once`: on
+    any day and hour (the operator's `lotse advisor digest --now`), still once a day."""
     day = digest_due(settings, now)
+    if at_once and settings.mail_configured:
+        day = now.astimezone(ZoneInfo(settings.timezone)).date()
     if day is None:
         return 0
     recipients = await source.claim_digests(day, now)

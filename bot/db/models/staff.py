@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     ForeignKey,
@@ -37,6 +37,9 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The language of the office pages this login chose (None: the browser's).
     language: Mapped[str | None] = mapped_column(String(8))
+    #: The local day whose advisors' digest was last tried for this login (at most one
+    #: a day, however many processes run the job).
+    digest_on: Mapped[date | None]
 
 
 class StaffSession(Base):

@@ -5,7 +5,8 @@ Revises: 0014
 Create Date: 2026-11-30 18:30:00.000000
 
 - `staff_users`: `office_id` may be NULL (advisors and service admins have no office),
-  `role` ("office" for every existing login), `languages` (JSON list, empty).
+  `role` ("office" for every existing login), `languages` (JSON list, empty),
+  `digest_on` (the day whose digest was last tried for the login).
 - `staff_services`: which advice services an advisor or service admin belongs to.
 - `service_levels`: a service's response targets, business hours, Land and digest.
 - `cases`, `case_messages`, `case_notes`: the hand-offs and their casework; content
@@ -47,10 +48,12 @@ def _roles() -> None:
             sa.Column("role", sa.String(length=16), nullable=False, server_default="office")
         )
         batch_op.add_column(sa.Column("languages", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("digest_on", sa.Date(), nullable=True))
 
 
 def _no_roles() -> None:
     with op.batch_alter_table("staff_users") as batch_op:
+        batch_op.drop_column("digest_on")
         batch_op.drop_column("languages")
         batch_op.drop_column("role")
         batch_op.alter_column("office_id", existing_type=sa.Integer(), nullable=False)
