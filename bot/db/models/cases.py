@@ -20,6 +20,8 @@ class Case(Base):
     # Pages name a case by id: SQLite must never give an erased one's id again.
     __table_args__ = (
         Index("ix_cases_service_status", "service_id", "status"),
+        # The inbox's pages: a service's cases newest first, without a sort.
+        Index("ix_cases_service_id", "service_id", "id"),
         {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -117,6 +117,7 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_cases_service_status", "cases", ["service_id", "status"])
+    op.create_index("ix_cases_service_id", "cases", ["service_id", "id"])
     op.create_index("ix_cases_person_id", "cases", ["person_id"])
     op.create_index("ix_cases_assigned_to", "cases", ["assigned_to"])
     op.create_index("ix_cases_expires_at", "cases", ["expires_at"])
