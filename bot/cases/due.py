@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases.service_level import BusinessCalendar, ServiceLevel
-from bot.cases.views import CaseStatus, Direction
-from bot.db.models import Case, CaseMessage
+from bot.cases.views import CaseStatus
+from bot.db.models import Case
 from bot.db.models import ServiceLevel as ServiceLevelRow
 
 #: The calendar that counts paused minutes of a service without a row.
@@ -48,20 +47,19 @@ async def started(session: AsyncSession, case: Case, now: datetime) -> None:
 
 
 async def person_wrote(session: AsyncSession, case: Case, now: datetime) -> None:
-    """The person wrote: after the first response, the next one is due (unless one is
-    already running — it counts from their oldest unanswered message). While the case
-    waits for them, the clock starts when the wait ends (status_changed)."""
-    if (
-        case.first_responded_at is None
-        or case.next_response_due is not None
-        or case.status == CaseStatus.RESOLVED.value
-        or case.waiting_since is not None
-    ):
+    """The person wrote. A case waiting for them is open again (they answered): the
+    clock runs on. After the first response the next one is due, unless one is already
+    running (it counts from their oldest unanswered message)."""
+    if case.status == CaseStatus.RESOLVED.value:
         return
     level = await _level(session, case)
-    minutes = level.targets.next_response_minutes if level else 0
-    if level and minutes:
-        case.next_response_due = level.calendar.add(now, minutes)
+    if case.waiting_since is not None:
+        case.status = CaseStatus.OPEN.value
+        _resume(level.calendar if level else _DEFAULT, case, now)
+    if case.first_responded_at is not None and case.next_response_due is None:
+        minutes = level.targets.next_response_minutes if level else 0
+        if level and minutes:
+            case.next_response_due = level.calendar.add(now, minutes)
 
 
 async def advisor_replied(session: AsyncSession, case: Case, now: datetime) -> None:
@@ -76,21 +74,26 @@ async def status_changed(session: AsyncSession, case: Case, now: datetime) -> No
     """After `case.status` changed: waiting pauses the clock; leaving "waiting" moves
     the running due times on by the paused business minutes; resolved clears them."""
     status = CaseStatus(case.status)
-    level = await _level(session, case)
-    calendar = level.calendar if level else _DEFAULT
     if status is CaseStatus.WAITING:
         if case.waiting_since is None:
             case.waiting_since = now
         return
     if case.waiting_since is not None:
-        since, case.waiting_since = case.waiting_since, None
-        case.paused_minutes += calendar.between(since, now)
-        case.first_response_due = _moved(calendar, case.first_response_due, since, now)
-        case.next_response_due = _moved(calendar, case.next_response_due, since, now)
-        if status is not CaseStatus.RESOLVED:
-            await _unanswered_while_waiting(session, case, now)
+        level = await _level(session, case)
+        _resume(level.calendar if level else _DEFAULT, case, now)
     if status is CaseStatus.RESOLVED:
         case.first_response_due = case.next_response_due = None
+
+
+def _resume(calendar: BusinessCalendar, case: Case, now: datetime) -> None:
+    """The wait ends: its business minutes are added to the paused ones, and each due
+    time that was running moves on by them."""
+    since, case.waiting_since = case.waiting_since, None
+    if since is None:
+        return
+    case.paused_minutes += calendar.between(since, now)
+    case.first_response_due = _moved(calendar, case.first_response_due, since, now)
+    case.next_response_due = _moved(calendar, case.next_response_due, since, now)
 
 
 def _moved(
@@ -101,17 +104,3 @@ def _moved(
     if due_at is None or due_at <= since:
         return due_at
     return calendar.add(now, calendar.seconds_between(since, due_at) / 60)
-
-
-async def _unanswered_while_waiting(session: AsyncSession, case: Case, now: datetime) -> None:
-    """The person answered while the case waited: their next response is due from now."""
-    if case.first_responded_at is None or case.next_response_due is not None:
-        return
-    latest = await session.scalar(
-        select(CaseMessage.direction)
-        .where(CaseMessage.case_id == case.id, CaseMessage.direction != Direction.EVENT.value)
-        .order_by(CaseMessage.id.desc())
-        .limit(1)
-    )
-    if latest == Direction.IN.value:
-        await person_wrote(session, case, now)

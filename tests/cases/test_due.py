@@ -4,13 +4,13 @@ public holidays), with a clock the test moves."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from bot.cases import CaseStatus, set_status
 from bot.cases.due import advisor_replied, person_wrote
-from bot.db.models import AdviceService, Case, CaseMessage, ServiceLevel
+from bot.db.models import AdviceService, Case, ServiceLevel
 from bot.runtime.services import Services
 from tests.support.cases import handed_off, new_person, seed_world
 from tests.support.clock import Clock
@@ -119,28 +119,17 @@ async def test_replies_and_the_persons_messages_drive_the_next_response(
         await advisor_replied(session, case, clock.now)
         assert case.next_response_due is None
         assert case.first_responded_at == utc(2026, 11, 23, 9, 30)
-    # The person answers while the case waits for them: due from the end of the wait.
+    # The person answers while the case waits for them: it is open again, and their
+    # next response is due from now (60 business minutes).
     await _status(services, advisor, case_id, CaseStatus.WAITING)
     clock.advance(minutes=20)
     async with services.sessionmaker() as session, session.begin():
         case = await session.get(Case, case_id)
         assert case is not None
-        session.add(
-            CaseMessage(
-                case_id=case_id,
-                direction="out",
-                language="de",
-                state="shown",
-                created_at=clock.now - timedelta(minutes=25),
-            )
-        )
-        session.add(CaseMessage(case_id=case_id, direction="in", language="ar",
-                                state="stored", created_at=clock.now))  # fmt: skip
         await person_wrote(session, case, clock.now)
-        assert case.next_response_due is None  # paused
-    clock.advance(minutes=10)
-    await _status(services, advisor, case_id, CaseStatus.OPEN)
-    assert (await _case(services, case_id)).next_response_due == utc(2026, 11, 23, 11, 15)
+        assert case.status == "open" and case.waiting_since is None
+        assert case.paused_minutes == 20
+        assert case.next_response_due == utc(2026, 11, 23, 11, 5)
 
 
 async def test_resolving_clears_the_due_times(services: Services, clock: Clock) -> None:
