@@ -4,21 +4,35 @@ links only; nobody gets two on one day; disabled logins and office staff get non
 
 from __future__ import annotations
 
+import asyncio
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.cases import CaseDigestSource, Field, assign, digest_jobs, withdraw
+from bot.cases import CaseDigestSource, Field, Request, assign, digest_jobs, hand_off, withdraw
 from bot.cases.digest import INBOX_PATH
-from bot.db.models import AdviceService, ServiceLevel
+from bot.config import load_settings
+from bot.db.models import AdviceService, Person, ServiceLevel
+from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
+from bot.kernel.clock import utcnow
+from bot.kernel.crypto import Vault
+from bot.kernel.types import Channel
 from bot.runtime.jobs import registered_jobs
 from bot.runtime.services import Services
 from tests.cases.test_cli import env, run
 from tests.cases.test_digest import PUBLIC_URL, Server, body, catalogs, settings_for, smtp
-from tests.support.cases import DESCRIPTION, FIRST_NAME, handed_off, new_person, seed_world
+from tests.support.cases import (
+    DESCRIPTION,
+    FIRST_NAME,
+    PASSWORD,
+    handed_off,
+    new_person,
+    seed_world,
+)
 from tests.support.clock import Clock
 
 __all__ = ["catalogs", "env", "smtp"]
@@ -103,3 +117,40 @@ def test_the_job_is_registered_only_with_an_smtp_server(
         smtp_from="lotse@musterstadt.example"))  # fmt: skip
     object.__setattr__(services, "settings", with_mail)
     assert "advice-digest" in {job.id for job in registered_jobs(services)}
+
+
+async def _hand_off_now(slug: str) -> None:
+    """A hand-off to `slug` as the person would make it, at the real time."""
+    engine = make_engine(load_settings(require_secret=False).database_url)
+    now = utcnow()
+    request = Request(service_slug=slug, values={Field.FIRST_NAME: FIRST_NAME}, language="ar",
+                      channel=Channel.WEBCHAT, expires_at=now + timedelta(days=30))  # fmt: skip
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            person = Person(language="ar")
+            session.add(person)
+            await session.flush()
+            await hand_off(session, Vault("k" * 32), person.id, request, now)
+    finally:
+        await engine.dispose()
+
+
+def test_the_command_sends_at_once_and_not_twice(
+    env: Path, smtp: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(smtp.port)),
+                       ("SMTP_STARTTLS", "false"), ("SMTP_FROM", "lotse@musterstadt.example"),
+                       ("PUBLIC_URL", PUBLIC_URL)):  # fmt: skip
+        monkeypatch.setenv(f"LOTSE_{key}", value)
+    for email, slug in (("a@svc-a.example", "svc-a"), ("b@svc-b.example", "svc-b")):
+        done = run("advisor", "create", "--email", email, "--service", slug,
+                   "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    asyncio.run(_hand_off_now("svc-a"))
+    first = run("advisor", "digest", "--now")
+    assert first.returncode == 0 and first.stdout.startswith("1 digest"), first
+    assert run("advisor", "digest", "--now").stdout.startswith("0 digest")
+    [(to, message)] = smtp.mailbox.received
+    assert to == ["a@svc-a.example"]  # svc-b's advisor has nothing to count
+    assert figures(body(message))["Neu und nicht zugewiesen"] == 1
+    assert FIRST_NAME not in body(message)
