@@ -4,6 +4,7 @@ place (bot.cases.access); flows reach this package only through a port."""
 
 from bot.cases.access import CaseNotFound, Member, may_see, member
 from bot.cases.canned import CannedError, CannedReplies, CannedReply, MissingValue, load_canned
+from bot.cases.charts.page import overview_sections
 from bot.cases.handoff import (
     MAX_VALUE,
     HandoffRefused,
@@ -12,6 +13,13 @@ from bot.cases.handoff import (
     hand_off,
     mine,
     withdraw,
+)
+from bot.cases.overview import (
+    Figures,
+    ServiceChoice,
+    admin_services,
+    service_overview,
+    within_share,
 )
 from bot.cases.retention import case_jobs, purge_cases
 from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
@@ -41,6 +49,7 @@ __all__ = [
     "CaseStatus",
     "Direction",
     "Field",
+    "Figures",
     "Handoff",
     "HandoffRefused",
     "Member",
@@ -50,9 +59,11 @@ __all__ = [
     "Refusal",
     "Rendering",
     "Request",
+    "ServiceChoice",
     "ThreadMessage",
     "View",
     "add_note",
+    "admin_services",
     "assign",
     "case_jobs",
     "colleagues",
@@ -63,7 +74,10 @@ __all__ = [
     "member",
     "mine",
     "open_case",
+    "overview_sections",
     "purge_cases",
+    "service_overview",
     "set_status",
     "withdraw",
+    "within_share",
 ]
