@@ -86,16 +86,17 @@ def _picker(_: Words, choices: list[ServiceChoice], shown: ServiceChoice) -> str
 
 def _frame(request: web.Request, _: Words, staff: StaffMember, title: str, body: str) -> str:
     """The staff frame for advisors' pages: their sections, the language switch, logout."""
-    app = _("Lotse – advice pages")
+    app, sections, log_out = _("Lotse – advice pages"), _("Sections"), _("Log out")
+    inbox, overview = _("Inbox"), _("Overview")
     links = "".join(
         f'<li><a href="{href}"{_CURRENT if href == PATH else ""}>{e(label)}</a></li>'
-        for href, label in (("/advice/inbox", _("Inbox")), (PATH, _("Overview")))
+        for href, label in (("/advice/inbox", inbox), (PATH, overview))
     )
     nav = (
-        f'<nav aria-label="{e(_("Sections"))}"><ul>{links}</ul></nav>'
+        f'<nav aria-label="{e(sections)}"><ul>{links}</ul></nav>'
         f'<form method="post" action="/office/logout" class="logout">'
         f'<input type="hidden" name="csrf" value="{e(staff.csrf)}">'
-        f'<button type="submit">{e(_("Log out"))}</button></form>'
+        f'<button type="submit">{e(log_out)}</button></form>'
     )
     statement = e(_("Accessibility statement"))
     return (
