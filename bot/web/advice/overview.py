@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.cases import ServiceChoice, admin_services, overview_sections, service_overview
 from bot.staff import StaffMember, StaffRole
 from bot.web.keys import SERVICES
-from bot.web.office.auth import html, message_page, require_any_staff, words_for
+from bot.web.office.auth import CSP, html, message_page, require_any_staff, words_for
 from bot.web.office.frame import e, language_switch
 from bot.web.office.words import Words
 
@@ -65,7 +65,9 @@ def _chosen(choices: list[ServiceChoice], wanted: str | None) -> ServiceChoice |
 
 def _not_found(_: Words, staff: StaffMember) -> web.HTTPNotFound:
     page = message_page(_, _("Not found"), _("This page does not exist."), 404, staff)
-    return web.HTTPNotFound(text=page.text, content_type="text/html", headers=page.headers)
+    return web.HTTPNotFound(
+        text=page.text, content_type="text/html", headers={"Content-Security-Policy": CSP}
+    )
 
 
 def _picker(_: Words, choices: list[ServiceChoice], shown: ServiceChoice) -> str:
