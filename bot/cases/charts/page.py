@@ -89,7 +89,8 @@ def _section(key: str, heading: str, body: str) -> str:
 def _figure(words: Words, chart: Chart) -> str:
     """The picture, its note, and its table behind a disclosure (one keystroke away)."""
     note = f'<p class="chart-note">{e(chart.note)}</p>' if chart.note else ""
-    summary = words.gettext("The figures as a table")
+    _ = words.gettext
+    summary = _("The figures as a table")
     return (
         f'<figure class="chart" id="{chart.key}-figure">{chart.svg}{note}'
         f"<details><summary>{e(summary)}</summary>{chart.table}</details></figure>"
