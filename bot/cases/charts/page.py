@@ -102,9 +102,10 @@ def _status_table(words: Words, figures: Figures) -> str:
     row = figures.by_status
     cells = [UNDER if n is None else number(words, n) for n in row.cells]
     total = UNDER if row.total is None else number(words, row.total)
-    columns = [e(_(STATUS[s.value])) for s in OPEN_STATUSES] + [e(_("All open cases"))]
-    body = table("status-now", _("Open cases now by status"), columns,
-                 [(e(_("Cases")), [*cells, total])])  # fmt: skip
+    rows = [(e(_(STATUS[s.value])), [cell]) for s, cell in zip(OPEN_STATUSES, cells, strict=True)]
+    rows.append((e(_("All open cases")), [total]))
+    columns = [e(_("Status")), e(_("Cases"))]
+    body = table("status-now", _("Open cases now by status"), columns, rows)
     note = ""
     if row.total is None or None in row.cells:
         note = _("“<5”: fewer than 5 cases, or a figure that would give such a number away.")
