@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 
 from bot.cases import admin_services, service_overview, within_share
+from bot.cases.overview import ResponseWeek
 from bot.db.models import AccessEntry, ServiceLevel
 from bot.runtime.services import Services
 from bot.staff import StaffRole, create_advisor
@@ -103,3 +104,15 @@ async def test_only_the_services_admins_get_figures(services: Services, clock: C
         assert names == ["Beispiel-Flüchtlingsberatung B", "Beispiel-Migrationsberatung A"]
         figures = await service_overview(session, both.id, work.service_id, NOW)
         assert figures is not None and figures.by_status.total == 11
+
+
+def test_a_share_never_gives_away_a_small_number() -> None:
+    def share(answered: int, within: int | None) -> int | None:
+        return within_share(ResponseWeek(WEEK_9, answered, 60, within))
+
+    assert share(10, 5) == 50 and share(5, 5) == 100 and share(5, 0) == 0
+    assert share(12, 7) == 58
+    assert share(9, 5) is None  # 4 over the target
+    assert share(9, 4) is None  # 4 within
+    assert share(4, 4) is None  # 4 answered
+    assert share(0, 0) is None and share(10, None) is None
