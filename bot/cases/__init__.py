@@ -4,6 +4,7 @@ place (bot.cases.access); flows reach this package only through a port."""
 
 from bot.cases.access import CaseNotFound, Member, may_see, member
 from bot.cases.canned import CannedError, CannedReplies, CannedReply, MissingValue, load_canned
+from bot.cases.charts.page import overview_sections
 from bot.cases.digest import digest_jobs, send_digests, staff_catalogs
 from bot.cases.digest_store import CaseDigestSource
 from bot.cases.handoff import (
@@ -16,6 +17,13 @@ from bot.cases.handoff import (
     withdraw,
 )
 from bot.cases.levels import Level, LevelError, describe_hours, get_level, parse_hours, set_level
+from bot.cases.overview import (
+    Figures,
+    ServiceChoice,
+    admin_services,
+    service_overview,
+    within_share,
+)
 from bot.cases.retention import case_jobs, purge_cases
 from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
 from bot.cases.views import (
@@ -45,6 +53,7 @@ __all__ = [
     "CaseStatus",
     "Direction",
     "Field",
+    "Figures",
     "Handoff",
     "HandoffRefused",
     "Level",
@@ -56,9 +65,11 @@ __all__ = [
     "Refusal",
     "Rendering",
     "Request",
+    "ServiceChoice",
     "ThreadMessage",
     "View",
     "add_note",
+    "admin_services",
     "assign",
     "case_jobs",
     "colleagues",
@@ -72,11 +83,14 @@ __all__ = [
     "member",
     "mine",
     "open_case",
+    "overview_sections",
     "parse_hours",
     "purge_cases",
     "send_digests",
+    "service_overview",
     "set_level",
     "set_status",
     "staff_catalogs",
     "withdraw",
+    "within_share",
 ]

@@ -40,8 +40,10 @@ from bot.mydata import Issued, build_export, issue
 from bot.offices.registry import create_key
 from bot.rights import IssuedLetter, RequestView
 from bot.runtime.services import Services
+from bot.staff import StaffRole, create_advisor
 from bot.web.app import make_app
 from tests.rights.support import IDENTITY, step, typed
+from tests.support.cases import import_services
 from tests.support.connect import person_on
 from tests.support.factories import connect_with_code
 from tests.support.office_page import (
@@ -121,6 +123,8 @@ ROUTES: dict[Route, Kind] = {
     ("POST", "/office/requests/{request_id}/extension"): Kind.OTHERS,
     ("POST", "/office/requests/{request_id}/answer"): Kind.OTHERS,
     ("POST", "/office/requests/{request_id}/letter"): Kind.OTHERS,
+    # The service admins' overview: aggregates with counts under 5 hidden, no person.
+    ("GET", "/advice/overview"): Kind.NONE,
 }
 
 TWILIO_TOKEN = "t" * 32
@@ -334,6 +338,7 @@ async def test_each_route_writes_one_entry_per_person_concerned(walk: Walk) -> N
     await office_requests(walk, staff, csrf)
     await walk.none("POST", "/office/language", data={"csrf": csrf, "lang": "en"})
     await walk.none("POST", "/office/logout", data={"csrf": csrf})
+    await service_admin_routes(walk)
 
     # The person's own data, by the person: no entry.
     await own_routes(walk)
@@ -432,6 +437,21 @@ async def log_in(walk: Walk) -> str:
     page = await walk.none("GET", "/office/upload")
     csrf: str = CSRF_FIELD.findall(await page.text())[0]
     return csrf
+
+
+async def service_admin_routes(walk: Walk) -> None:
+    """A service admin logs in and reads the overview: aggregates, no entry."""
+    async with walk.services.sessionmaker() as session, session.begin():
+        await import_services(session, walk.services.clock())
+        await create_advisor(session, "leitung@svc-a.example", PASSWORD,
+                             role=StaffRole.SERVICE_ADMIN, services=["svc-a"],
+                             languages=["de"])  # fmt: skip
+    form = await walk.none("GET", "/office/login")
+    token = CSRF_FIELD.findall(await form.text())[0]
+    login = {"email": "leitung@svc-a.example", "password": PASSWORD, "csrf": token}
+    await walk.none("POST", "/office/login", data=login)
+    for method in ("GET", "HEAD"):
+        await walk.none(method, "/advice/overview")
 
 
 async def own_routes(walk: Walk) -> None:

@@ -1,0 +1,1 @@
+"""The pages of advisors and service admins (the staff login, the staff words)."""
