@@ -13,6 +13,9 @@ from bot.cases.handoff import (
     mine,
     withdraw,
 )
+from bot.cases.person_relay import Relayed, Shown, relay_port
+from bot.cases.relay import MAX_TEXT, Event, person_wrote, reply
+from bot.cases.relay_job import REPLY_PAYLOAD, relay_jobs, reply_id, translate_stored
 from bot.cases.retention import case_jobs, purge_cases
 from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
 from bot.cases.views import (
@@ -30,8 +33,10 @@ from bot.cases.views import (
 )
 
 __all__ = [
+    "MAX_TEXT",
     "MAX_VALUE",
     "PAGE",
+    "REPLY_PAYLOAD",
     "CannedError",
     "CannedReplies",
     "CannedReply",
@@ -40,6 +45,7 @@ __all__ = [
     "CaseRow",
     "CaseStatus",
     "Direction",
+    "Event",
     "Field",
     "Handoff",
     "HandoffRefused",
@@ -48,8 +54,10 @@ __all__ = [
     "MissingValue",
     "Note",
     "Refusal",
+    "Relayed",
     "Rendering",
     "Request",
+    "Shown",
     "ThreadMessage",
     "View",
     "add_note",
@@ -63,7 +71,13 @@ __all__ = [
     "member",
     "mine",
     "open_case",
+    "person_wrote",
     "purge_cases",
+    "relay_jobs",
+    "relay_port",
+    "reply",
+    "reply_id",
     "set_status",
+    "translate_stored",
     "withdraw",
 ]

@@ -11,7 +11,7 @@ import asyncio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.audit import audit_jobs
-from bot.cases import case_jobs
+from bot.cases import case_jobs, relay_jobs
 from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
@@ -31,6 +31,13 @@ def registered_jobs(services: Services) -> list[Job]:
         *transfer_jobs(services.sessionmaker, services.clock),
         *export_jobs(services.sessionmaker, services.clock),
         *case_jobs(services.sessionmaker, services.settings, services.clock),
+        *relay_jobs(
+            services.sessionmaker,
+            services.vault,
+            services.translation,
+            services.inbox,
+            services.clock,
+        ),
         *request_jobs(
             services.sessionmaker,
             services.clock,
