@@ -28,10 +28,7 @@ TEMPLATE = "advisor-reply"
 MENU = Keyword("keyword-menu")
 
 HINT = t("To answer, just write here. Write “{menu}” to leave.", menu=MENU)
-NO_TRANSLATION = t(
-    "There is no machine translation into your language yet, so this is the message as "
-    "the advisor wrote it."
-)
+NO_TRANSLATION = t("There is no machine translation into your language yet: this is the original.")
 #: TRANSLATORS: a file, photo or voice message written to the advice service.
 NO_FILES = t("Files cannot be sent to the advice service yet; please write it as text.")
 ENDED = t(
@@ -102,14 +99,10 @@ class RelayFlow:
         kind = str(shown.kind)
         texts: tuple[Text, ...]
         if kind == "closed":
-            texts = (t("{service} has closed your request.", service=service),)
+            texts = (_closed(service),)
             return go(HOME, _marked(Reply(texts)))
         if kind == "joined":
-            texts = (
-                t("{service} has taken your request. An advisor will write to you here.",
-                  service=service),
-                HINT,
-            )  # fmt: skip
+            texts = (t("{service} has taken your request.", service=service), HINT)
         elif kind == "canned":
             texts = (_from(service), verbatim(shown.original or ""), HINT)
         elif shown.translation:
@@ -125,6 +118,35 @@ class RelayFlow:
         if not shown.active:
             return go(HOME, reply)
         return Step((reply,), NAME, OPEN, {"case": shown.case_id})
+
+
+def fixed(service_name: str) -> dict[str, Text]:
+    """The relay's own words as each goes out (one message each), around what advisors
+    write: for the SMS budget (bot/cli/sms_tour.py)."""
+    service = verbatim(service_name)
+    return {
+        "an advisor joined": _joined(service),
+        "the case was closed": _closed(service),
+        "a file refused": NO_FILES,
+        "a closed case's message not passed on": ENDED,
+        "left the relay": LEFT,
+        "no translation, and how to answer": _paragraphs(NO_TRANSLATION, HINT),
+        "from whom": _from(service),
+    }
+
+
+def _paragraphs(*texts: Text) -> Text:
+    """Paragraphs as one text, as the engine joins a reply's (for the SMS budget)."""
+    params = {f"p{n}": text for n, text in enumerate(texts)}
+    return Text("\n\n".join(f"{{p{n}}}" for n in range(len(texts))), params)
+
+
+def _joined(service: Text) -> Text:
+    return _paragraphs(t("{service} has taken your request.", service=service), HINT)
+
+
+def _closed(service: Text) -> Text:
+    return t("{service} has closed your request.", service=service)
 
 
 def _from(service: Text) -> Text:

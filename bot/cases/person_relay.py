@@ -65,7 +65,8 @@ class CaseRelay(Relay):
         original = scope.vault.decrypt(row.body_enc)
         if rendering is not None and rendering.outcome == CANNED and rendering.text:
             return Relayed(case.id, case.service_name, Shown.CANNED, rendering.text, None, live)
-        text = rendering.text if rendering is not None and rendering.path else None
+        found = rendering.text if rendering is not None and rendering.path else None
+        text = found if found and found.strip() else None  # an empty output is none
         return Relayed(case.id, case.service_name, Shown.REPLY, original, text, live)
 
     async def wrote(self, case_id: int, text: str) -> bool:
