@@ -52,10 +52,12 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     folder = tmp_path_factory.mktemp("relay-models")
     # Seeds whose nonsense is not empty for these sentences.
-    pairs = {"de-en": 3, "en-fa": 8, "fa-en": 1, "en-de": 2}
+    pairs = {("de", "en"): 3, ("en", "fa"): 8, ("fa", "en"): 1, ("en", "de"): 2}
     return {
-        pair: build_package(folder / f"{pair}.argosmodel", *pair.split("-"), "1.0", seed=seed)
-        for pair, seed in pairs.items()
+        f"{src}-{dst}": build_package(
+            folder / f"{src}-{dst}.argosmodel", src, dst, "1.0", seed=seed
+        )
+        for (src, dst), seed in pairs.items()
     }
 
 
