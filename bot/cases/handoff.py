@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.advice import Reach, load
 from bot.audit import Actor, Category, Concerned, record
+from bot.cases import due
 from bot.cases.views import CaseStatus, Field, Handoff
 from bot.consent import HANDOFF, HANDOFF_NOTICE_ID, NOTICE_VERSION, ConsentBook
 from bot.db.models import AdviceService, Case, CaseMessage, CaseNote
@@ -108,6 +109,7 @@ async def hand_off(
     )  # fmt: skip
     session.add(case)
     await session.flush()
+    await due.started(session, case, now)
     await record(session, Actor.person(), "case.handoff", now,
                  concerns=(Concerned(person_id=person_id),), categories=(Category.CASE,),
                  detail=request.channel.value)  # fmt: skip

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import due
 from bot.cases.access import checked, log
 from bot.cases.canned import CannedReplies, Value
 from bot.cases.views import (
@@ -76,6 +77,7 @@ async def person_wrote(
     )  # fmt: skip
     session.add(message)
     await session.flush()
+    await due.person_wrote(session, case, now)
     return message.id
 
 
@@ -114,7 +116,7 @@ async def reply(
         case.assigned_to = who.user_id
     if case.status == CaseStatus.NEW.value:
         case.status = CaseStatus.OPEN.value
-    case.first_responded_at = case.first_responded_at or now
+    await due.advisor_replied(session, case, now)
     message = CaseMessage(
         case_id=case.id, direction=Direction.OUT.value, author_id=who.user_id,
         body_enc=vault.encrypt(original), language="de", canned=canned,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from bot.cases import due
 from bot.cases.access import CaseNotFound, checked, log, look, member, visible
 from bot.cases.relay import Event, add_event, thread
 from bot.cases.views import CaseDetail, CaseRow, CaseStatus, Field, Note, View
@@ -112,17 +113,13 @@ async def set_status(
     who, case = await checked(session, user_id, case_id, now, lock=True)
     if status is CaseStatus.RESOLVED and case.status != status.value:
         await add_event(session, case, Event.CLOSED, now)
-    if case.waiting_since is not None and status is not CaseStatus.WAITING:
-        case.paused_minutes += int((now - case.waiting_since) / timedelta(minutes=1))
-        case.waiting_since = None
-    if status is CaseStatus.WAITING and case.waiting_since is None:
-        case.waiting_since = now
     if status is CaseStatus.RESOLVED:
         case.resolved_at = case.resolved_at or now
         case.erase_at = now + timedelta(days=case_days)
     else:
         case.resolved_at, case.erase_at = None, None
     case.status = status.value
+    await due.status_changed(session, case, now)
     await log(session, who, (case,), "case.status", now)
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import Actor, record
-from bot.cli.common import run_in_session
+from bot.cases.levels import Level, LevelError, describe_hours, get_level, set_level
+from bot.cli.common import Stop, run_in_session
 from bot.cli.office import _password
 from bot.config import Settings, load_settings
 from bot.kernel.clock import utcnow
@@ -74,6 +75,42 @@ def cmd_advisor(args: argparse.Namespace, check_schema: Callable[[Settings], Any
 
         run_in_session(settings, off)
         print(f"{args.email.strip().lower()} disabled")
+    elif args.action == "service-level":
+        _service_level(settings, args)
+
+
+def _service_level(settings: Settings, args: argparse.Namespace) -> None:
+    if not args.show and (args.first is None or args.next is None):
+        raise Stop("give --first and --next (business minutes), or --show")
+
+    async def work(session: AsyncSession) -> Level | None:
+        if args.show:
+            return await get_level(session, args.slug)
+        level = await set_level(
+            session, args.slug, first=args.first, next_=args.next, hours=args.hours,
+            land=args.land, timezone=args.timezone,
+            digest_to=[a for a in (args.digest_to or "").split(",") if a.strip()],
+        )  # fmt: skip
+        await record(session, Actor.operator(), "service-level-set", utcnow(),
+                     detail=f"{args.slug}: {args.first}/{args.next}"[:200])  # fmt: skip
+        return level
+
+    try:
+        level = run_in_session(settings, work)
+    except LevelError as error:
+        raise Stop(str(error)) from None
+    if level is None:
+        print(f"{args.slug}: no service level set (no due times)")
+        return
+    print("\n".join((
+        f"service\t{level.slug}",
+        f"first response\t{level.first_response_minutes} business minutes",
+        f"next response\t{level.next_response_minutes} business minutes",
+        f"hours\t{describe_hours(level.hours)}",
+        f"holidays\t{level.land or 'all of Germany'}",
+        f"time zone\t{level.timezone}",
+        f"digest to\t{', '.join(level.digest_to) or '-'}",
+    )))  # fmt: skip
 
 
 def _languages(text: str) -> Callable[[AsyncSession], Any]:
@@ -106,4 +143,17 @@ def register(
     services.add_argument("--remove", action="append", metavar="SLUG")
     off = actions.add_parser("disable", help="the login stops working at once")
     off.add_argument("--email", required=True)
+    level = actions.add_parser(
+        "service-level", help="a service's response targets, hours and digest addresses"
+    )
+    level.add_argument("slug", metavar="SLUG")
+    level.add_argument("--show", action="store_true", help="print the service's level")
+    level.add_argument("--first", type=int, help="first response, in business minutes")
+    level.add_argument("--next", type=int, help="next response, in business minutes")
+    level.add_argument(
+        "--hours", help='e.g. "Mo-Do 09:00-16:00,Fr 09:00-12:00" (default Mo-Fr 9-16)'
+    )
+    level.add_argument("--land", help="the Land whose public holidays close it, e.g. NW")
+    level.add_argument("--timezone", default="Europe/Berlin")
+    level.add_argument("--digest-to", help="addresses for the service's digest, comma-separated")
     advisor.set_defaults(func=lambda args: cmd_advisor(args, check_schema))
