@@ -53,6 +53,16 @@ def case_reply(given: Input) -> Step | None:
     return None if message_id is None else go(NAME, data={"message": message_id})
 
 
+def written(ctx: Context, given: Input) -> Step | None:
+    """What the person wrote in the relay goes to the service however long ago the
+    last message was: advisors answer in hours or days, a relay never times out."""
+    case_id = ctx.conversation.data.get("case")
+    text = given.text
+    if not isinstance(case_id, int) or given.choice is not None or not text or not text.strip():
+        return None
+    return go(NAME, data={"case": case_id, "text": text})
+
+
 def file_refused(ctx: Context) -> Step:
     """A file, photo or voice message in the relay: not passed on, and said so."""
     return Step((Reply((NO_FILES,)),), NAME, OPEN, dict(ctx.conversation.data))
@@ -72,9 +82,13 @@ class RelayFlow:
         if isinstance(message_id, int):
             return await self._show(ctx, message_id)
         case_id = data.get("case")
-        if isinstance(case_id, int):
-            return Step((), NAME, OPEN, {"case": case_id})
-        return go(HOME)
+        if not isinstance(case_id, int):
+            return go(HOME)
+        text = data.get("text")
+        if isinstance(text, str) and not await ctx.port(Relay).wrote(case_id, text):
+            return go(HOME, Reply((ENDED,)))
+        # Nothing to say: the service answers, not the bot.
+        return Step((), NAME, OPEN, {"case": case_id})
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         return Reply((HINT,))

@@ -12,7 +12,7 @@ from bot.kernel.types import Channel, Keyword, Reply, t
 from bot.transfer import find_transfer_code, result_id
 from flows.common import go
 from flows.relay import NAME as RELAY
-from flows.relay import case_reply, file_refused, left
+from flows.relay import case_reply, file_refused, left, written
 from flows.rights_due import asked_about
 
 MENU = Keyword("keyword-menu")
@@ -150,7 +150,7 @@ class FlowRouter:
             # A person writing to an advice service: only the way out is the bot's.
             if given.unsupported:
                 return file_refused(ctx)
-            return left() if keyword == MENU.name else None
+            return left() if keyword == MENU.name else written(ctx, given)
         if given.unsupported:
             return self._unsupported(ctx)
         if keyword == MENU.name:

@@ -16,6 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
+from bot.audit import access_history
 from bot.cases import (
     CaseNotFound,
     CaseStatus,
@@ -37,6 +38,7 @@ from bot.runtime.services import Services
 from bot.translation import TranslationService, available, install, mt_path
 from flows.relay import LEFT, NO_TRANSLATION
 from tests.support.cases import SERVICES, seed_world
+from tests.support.clock import Clock
 from tests.support.factories import ChatPerson
 from tests.support.flows import onboarded
 
@@ -120,10 +122,14 @@ async def test_reply_reaches_the_person_translated_and_their_answer_reaches_the_
     assert len(shown) == 2
     assert SERVICES["svc-a"] in shown[0]
     assert GERMAN in shown[1]
+    person_id = await _person_id(services)
     async with services.sessionmaker() as session:
         case = await session.get(Case, case_id)
         assert case is not None
         assert case.assigned_to == advisor and case.status == CaseStatus.OPEN.value
+        assert case.first_responded_at is not None
+        page = await access_history(session, person_id)
+    assert [line.action for line in page.lines][:1] == ["case.reply"]
 
     # In the relay the bot says nothing; the text goes to the service.
     assert await chat.say(PERSIAN) == []
@@ -180,7 +186,7 @@ async def test_without_a_model_the_original_comes_with_a_note_and_a_canned_reply
 
 
 async def test_silent_relay_refuses_files_and_ignores_a_forged_payload(
-    services: Services, client: TestClient[Any, Any], translation: Any
+    services: Services, client: TestClient[Any, Any], translation: Any, clock: Clock
 ) -> None:
     world = await seed_world(services)
     advisor = world.logins["advisor:svc-a"]
@@ -207,8 +213,10 @@ async def test_silent_relay_refuses_files_and_ignores_a_forged_payload(
                            provider_id=forged, payload=forged)
         )  # fmt: skip
     assert await other.replies() == []
-    # Still in the relay: the person's words go on to the service, silently.
+    # Still in the relay, days later: the person's words go on to the service, silently.
+    clock.advance(days=2)
     assert await chat.say("Thank you") == []
+    assert await _inbound(services) == 1
 
 
 async def test_a_job_killed_between_translating_and_storing_delivers_exactly_once(
