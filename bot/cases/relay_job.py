@@ -229,11 +229,12 @@ async def _queue_waiting(
 async def _deliver(
     session: AsyncSession, vault: Vault, queue: Queue, message_id: int, now: datetime
 ) -> bool:
-    """`case-reply:<id>` into the inbox for the person's contact; False without one."""
+    """`case-reply:<id>` into the inbox for the person's contact; False without one
+    (kept for a later run). A message whose hand-off ended is settled unsent."""
     message = await session.get(CaseMessage, message_id)
     case = None if message is None else await session.get(Case, message.case_id)
-    if message is None or case is None:
-        return False
+    if message is None or case is None or case.withdrawn_at is not None or case.expires_at <= now:
+        return True
     found = await _contact(session, vault, case)
     if found is None:
         return False

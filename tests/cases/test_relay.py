@@ -276,9 +276,12 @@ async def test_a_withdrawn_case_ends_the_relay_and_refuses_replies(
     await _replied(services, advisor, case_id, GERMAN)
     await _run(services, translation)
     await chat.replies()
+    await _replied(services, advisor, case_id, "Noch eine Frage")  # not yet translated
     person_id = await _person_id(services)
     async with services.sessionmaker() as session, session.begin():
         assert await withdraw(session, person_id, case_id, services.clock(), case_days=30)
+    await _run(services, translation)
+    assert await chat.replies() == []  # the hand-off ended: its last reply is not sent
     said = await chat.say("Hello?")
     assert "no longer open" in said[0]["text"] and await _inbound(services) == 0
     with pytest.raises(CaseNotFound):
