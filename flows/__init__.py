@@ -15,6 +15,7 @@ from flows.my_consents import MyConsents
 from flows.my_data import MyDataFlow
 from flows.my_data_export import MyDataExportFlow
 from flows.onboarding import Onboarding
+from flows.relay import RelayFlow
 from flows.rights_due import RightsDue
 from flows.rights_request import RightsRequest
 from flows.router import FlowRouter
@@ -45,6 +46,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             TransferFlow(),
             RightsRequest(),
             RightsDue(),
+            RelayFlow(),
         ],
         catalogs,
         ports,

@@ -11,6 +11,8 @@ from bot.invitations import find_code, is_token
 from bot.kernel.types import Channel, Keyword, Reply, t
 from bot.transfer import find_transfer_code, result_id
 from flows.common import go
+from flows.relay import NAME as RELAY
+from flows.relay import case_reply, file_refused, left, written
 from flows.rights_due import asked_about
 
 MENU = Keyword("keyword-menu")
@@ -75,7 +77,7 @@ def rights_ask(given: Input) -> Step | None:
 
 def internal_step(given: Input) -> Step | None:
     """What Lotse itself put into the inbox: it comes whatever question is open."""
-    return transfer_result(given) or rights_ask(given)
+    return transfer_result(given) or rights_ask(given) or case_reply(given)
 
 
 def code_step(given: Input) -> Step | None:
@@ -144,6 +146,11 @@ class FlowRouter:
             opted = self._opt(ctx, keyword)
             if opted is not None:
                 return opted
+        if ctx.conversation.flow == RELAY:
+            # A person writing to an advice service: only the way out is the bot's.
+            if given.unsupported:
+                return file_refused(ctx)
+            return left() if keyword == MENU.name else written(ctx, given)
         if given.unsupported:
             return self._unsupported(ctx)
         if keyword == MENU.name:

@@ -24,6 +24,9 @@ from bot.cases.overview import (
     service_overview,
     within_share,
 )
+from bot.cases.person_relay import Relayed, Shown, relay_port
+from bot.cases.relay import MAX_TEXT, Event, person_wrote, reply
+from bot.cases.relay_job import REPLY_PAYLOAD, relay_jobs, reply_id, translate_stored
 from bot.cases.retention import case_jobs, purge_cases
 from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
 from bot.cases.views import (
@@ -41,8 +44,10 @@ from bot.cases.views import (
 )
 
 __all__ = [
+    "MAX_TEXT",
     "MAX_VALUE",
     "PAGE",
+    "REPLY_PAYLOAD",
     "CannedError",
     "CannedReplies",
     "CannedReply",
@@ -52,6 +57,7 @@ __all__ = [
     "CaseRow",
     "CaseStatus",
     "Direction",
+    "Event",
     "Field",
     "Figures",
     "Handoff",
@@ -63,9 +69,11 @@ __all__ = [
     "MissingValue",
     "Note",
     "Refusal",
+    "Relayed",
     "Rendering",
     "Request",
     "ServiceChoice",
+    "Shown",
     "ThreadMessage",
     "View",
     "add_note",
@@ -85,12 +93,18 @@ __all__ = [
     "open_case",
     "overview_sections",
     "parse_hours",
+    "person_wrote",
     "purge_cases",
+    "relay_jobs",
+    "relay_port",
+    "reply",
+    "reply_id",
     "send_digests",
     "service_overview",
     "set_level",
     "set_status",
     "staff_catalogs",
+    "translate_stored",
     "withdraw",
     "within_share",
 ]

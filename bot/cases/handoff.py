@@ -148,6 +148,7 @@ async def erase_content(
     """What the person shared, the messages' texts and the notes go now; the row and
     the messages' timestamps stay until `erase_at` (service-level statistics)."""
     case.shared_enc = None
+    case.reply_channel, case.reply_address_enc = None, None
     if case.status != CaseStatus.RESOLVED.value:
         case.status, case.resolved_at = CaseStatus.RESOLVED.value, now
     keep_until = now + timedelta(days=case_days)

@@ -13,6 +13,7 @@ from sqlalchemy.sql import ColumnElement
 
 from bot.cases import due
 from bot.cases.access import CaseNotFound, checked, log, look, member, visible
+from bot.cases.relay import Event, add_event, thread
 from bot.cases.views import CaseDetail, CaseRow, CaseStatus, Field, Note, View
 from bot.db.models import Case, CaseNote, StaffServiceMember, StaffUser
 from bot.kernel.crypto import Vault
@@ -59,7 +60,8 @@ async def list_cases(
 
 async def open_case(session: AsyncSession, vault: Vault, user_id: int, case_id: int,
                     now: datetime) -> CaseDetail:  # fmt: skip
-    """One case with what the person shared and the notes; logged. CaseNotFound."""
+    """One case with what the person shared, the notes and the relay's messages; logged
+    once. CaseNotFound."""
     _, case = await look(session, user_id, case_id, now)
     shared_json = json.loads(vault.decrypt(case.shared_enc)) if case.shared_enc else {}
     shared = {Field(k): v for k, v in shared_json.items() if k in Field._value2member_map_}
@@ -76,6 +78,7 @@ async def open_case(session: AsyncSession, vault: Vault, user_id: int, case_id: 
                  n.created_at)
             for n in notes
         ),
+        messages=await thread(session, vault, case.id),
     )  # fmt: skip
 
 
@@ -105,9 +108,11 @@ async def set_status(
     case_days: int,
 ) -> None:
     """Moves the case on. Waiting pauses the service-level clock (the minutes are added
-    when it ends); resolving starts the retention (content erased `case_days` later);
-    reopening stops it. CaseNotFound."""
+    when it ends); resolving starts the retention (content erased `case_days` later)
+    and tells the person the case is closed; reopening stops it. CaseNotFound."""
     who, case = await checked(session, user_id, case_id, now, lock=True)
+    if status is CaseStatus.RESOLVED and case.status != status.value:
+        await add_event(session, case, Event.CLOSED, now)
     if status is CaseStatus.RESOLVED:
         case.resolved_at = case.resolved_at or now
         case.erase_at = now + timedelta(days=case_days)

@@ -56,6 +56,7 @@ from bot.transfer import load_key, public_text
 from flows import build_router
 from flows.invitation import refusal_text
 from flows.my_data import access_line
+from flows.relay import fixed as relay_fixed
 from flows.router import APOLOGY
 from flows.transfer import ASKED_AGAIN, FAILURES, NOTHING_WAITING, TransferFlow, agreed_there
 
@@ -353,6 +354,7 @@ def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[Sm
     agreed = agreed_there(_SmsView(), data)  # type: ignore[arg-type]
     texts["transfer: consent asked again"] = ASKED_AGAIN
     texts["transfer: the channels agreed there"] = agreed
+    texts.update({f"relay: {where}": text for where, text in relay_fixed(SERVICE).items()})
     for where, text in texts.items():
         message = OutboundMessage(0, Channel.SMS, "", translator.text(text), (), lang)
         yield SmsStep(lang, where, rendered_text(message, sms.capabilities, services.catalogs))
@@ -365,6 +367,8 @@ def _listed(services: Services, sms: TwilioSmsAdapter, lang: str) -> Iterator[Sm
 
 #: A long name for another installation of Lotse.
 PEER = "Lotse Stadt Musterstadt-Nord"
+#: A long name of an advice service.
+SERVICE = "Migrationsberatung für erwachsene Zugewanderte Musterstadt-Nord"
 
 
 class _SmsView:

@@ -11,7 +11,7 @@ from bot.conversation.flow import (
     Router,
     Step,
 )
-from bot.conversation.scope import Advice, MyData, Ports, Requests, StepScope
+from bot.conversation.scope import Advice, MyData, Ports, Relay, Requests, StepScope
 
 __all__ = [
     "Advice",
@@ -27,6 +27,7 @@ __all__ = [
     "Operator",
     "PersonView",
     "Ports",
+    "Relay",
     "Requests",
     "Router",
     "Step",

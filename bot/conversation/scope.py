@@ -208,3 +208,25 @@ class Requests:
         the masked address, when printed if it was), or None when not possible. Asking
         twice changes nothing."""
         return None
+
+
+class Relay:
+    """The relay to an advice service (bot.cases), for the person of one step: a flow
+    can reach only the person's own cases and messages (any other id answers None /
+    False, like one that never existed). Results are duck-typed `bot.cases.Relayed`."""
+
+    async def message(self, message_id: int) -> Any:
+        """An advisor's message or a notice to the person, as they are shown it (the
+        canned reply's human version, or the German original with its translation), or
+        None when it is not the person's."""
+        raise NotImplementedError
+
+    async def wrote(self, case_id: int, text: str) -> bool:
+        """The person's text passed on to the service (stored; translated later); False
+        when the case is not theirs or no longer active (withdrawn, expired, closed)."""
+        raise NotImplementedError
+
+    async def remember(self, case_id: int) -> bool:
+        """The service's answers come to this step's contact (the hand-off calls it:
+        a web chat cannot be written to first otherwise). False when not theirs."""
+        raise NotImplementedError

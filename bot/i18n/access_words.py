@@ -56,6 +56,7 @@ ACTIONS: dict[str, Text] = {
     "case.assign": t("assigned your request for advice to an advisor"),
     "case.status": t("changed the status of your request for advice"),
     "case.note": t("wrote an internal note on your request for advice"),
+    "case.reply": t("wrote to you about your request for advice"),
     # The person's own actions (role "person"): whole clauses, said to the person.
     "mydata.export": t("You made an export of your data"),
     "mydata.download": t("You received the export of your data"),

@@ -11,7 +11,7 @@ import asyncio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.audit import audit_jobs
-from bot.cases import CaseDigestSource, case_jobs, digest_jobs, staff_catalogs
+from bot.cases import CaseDigestSource, case_jobs, digest_jobs, relay_jobs, staff_catalogs
 from bot.invitations import invitation_jobs
 from bot.kernel.clock import utcnow
 from bot.kernel.jobs import Job
@@ -35,6 +35,13 @@ def registered_jobs(services: Services) -> list[Job]:
             CaseDigestSource(services.sessionmaker),
             services.settings,
             staff_catalogs(services.settings.locales_dir),
+            services.clock,
+        ),
+        *relay_jobs(
+            services.sessionmaker,
+            services.vault,
+            services.translation,
+            services.inbox,
             services.clock,
         ),
         *request_jobs(

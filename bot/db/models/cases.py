@@ -75,6 +75,11 @@ class Case(Base):
     #: When the content goes (LOTSE_CASE_DAYS after resolution); the row goes at
     #: `erase_at` too. NULL while the case is open.
     erase_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: Where the relay's answers go: the contact the person last wrote to the service
+    #: from (encrypted address; the web chat's session). NULL: a contact Lotse may
+    #: write to first. Erased with the content.
+    reply_channel: Mapped[str | None] = mapped_column(String(16))
+    reply_address_enc: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseMessage(Base):
