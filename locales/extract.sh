@@ -5,7 +5,7 @@
 #
 # Two gettext domains (bot/i18n/domains.py), which never share a source string:
 # - messages: what people read, 13 languages; t(), tn(), Keyword() in bot, flows, adapters
-# - staff: the office pages, the advisors' digest and the overview charts, de and en; _(), N_(), ngettext()
+# - staff: the office pages, the advisor inbox, the advisors' digest and the overview charts, de and en; _(), N_(), ngettext()
 #   in bot/web/office, bot/cases/digest and bot/cases/charts only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ common=(-F locales/babel.cfg --no-default-keywords --add-comments=TRANSLATORS:
 "$PYBABEL" extract "${common[@]}" -k t -k tn:1,2 -k Keyword \
   -o locales/messages.pot bot flows adapters
 "$PYBABEL" extract "${common[@]}" -k _ -k N_ -k ngettext:1,2 \
-  -o locales/staff.pot bot/web/office bot/cases/digest bot/cases/charts
+  -o locales/staff.pot bot/web/office bot/web/advice bot/cases/digest bot/cases/charts
 
 for domain in messages staff; do
   for po in locales/*/LC_MESSAGES/"$domain".po; do

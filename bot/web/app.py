@@ -13,6 +13,7 @@ from bot.inbound import database_away
 from bot.messaging import Dispatcher, running
 from bot.runtime import Services, fail
 from bot.web import accessibility, health, mydata, privacy, rights, transfer
+from bot.web.advice import inbox as advice_inbox
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui
 from bot.web.keys import SERVICES
@@ -75,6 +76,8 @@ def make_app(
     app.add_routes(office_api.routes)
     # The office web page (its CSV upload, too, reads its body itself).
     office_page.setup(app)
+    # The advisor inbox (the same staff login and words).
+    advice_inbox.setup(app)
     accessibility.setup(app)
     # Claims of peer installations (docs/transfer.md).
     transfer.setup(app)
