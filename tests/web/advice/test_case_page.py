@@ -59,8 +59,9 @@ async def test_the_thread_shows_originals_beside_labelled_renderings(
         row = await session.get(CaseMessage, first)
         assert row is not None
         row.translation_enc = services.vault.encrypt("Hallo")
-        row.translation = {"outcome": "translated", "engine": "argos",
-                           "models": ["ar-en 1.0", "en-de 1.9"], "path": ["ar", "en", "de"]}  # fmt: skip
+        models, path = ["ar-en 1.0", "en-de 1.9"], ["ar", "en", "de"]
+        row.translation = {"outcome": "translated", "engine": "argos", "models": models,
+                           "path": path}  # fmt: skip
         row.state = MessageState.TRANSLATED.value
         row = await session.get(CaseMessage, second)
         assert row is not None
