@@ -42,6 +42,7 @@ from bot.rights import IssuedLetter, RequestView
 from bot.runtime.services import Services
 from bot.web.app import make_app
 from tests.rights.support import IDENTITY, step, typed
+from tests.support.advice_inbox import walk_the_inbox
 from tests.support.connect import person_on
 from tests.support.factories import connect_with_code
 from tests.support.office_page import (
@@ -121,6 +122,13 @@ ROUTES: dict[Route, Kind] = {
     ("POST", "/office/requests/{request_id}/extension"): Kind.OTHERS,
     ("POST", "/office/requests/{request_id}/answer"): Kind.OTHERS,
     ("POST", "/office/requests/{request_id}/letter"): Kind.OTHERS,
+    # The advisor inbox: each look and each action, one entry per person whose case it is.
+    ("GET", "/advice/inbox"): Kind.OTHERS,
+    ("GET", "/advice/cases/{id}"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/note"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/assign"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/status"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/reply"): Kind.OTHERS,
 }
 
 TWILIO_TOKEN = "t" * 32
@@ -334,6 +342,8 @@ async def test_each_route_writes_one_entry_per_person_concerned(walk: Walk) -> N
     await office_requests(walk, staff, csrf)
     await walk.none("POST", "/office/language", data={"csrf": csrf, "lang": "en"})
     await walk.none("POST", "/office/logout", data={"csrf": csrf})
+    # The advisor inbox, by an advisor of the case's service.
+    await walk_the_inbox(walk)
 
     # The person's own data, by the person: no entry.
     await own_routes(walk)
