@@ -61,8 +61,8 @@ async def walk_the_inbox(walk: Any) -> None:
     case = await handed_off(services, person, "svc-a")
     form = await walk.none("GET", "/office/login")
     token = CSRF_FIELD.findall(await form.text())[0]
-    await walk.none("POST", "/office/login", data={"email": "beratung@svc-a.example",
-                                                    "password": PASSWORD, "csrf": token})  # fmt: skip
+    login = {"email": "beratung@svc-a.example", "password": PASSWORD, "csrf": token}
+    await walk.none("POST", "/office/login", data=login)
     for method in ("GET", "HEAD"):
         await walk.about(method, "/advice/inbox", advisor, {person})
         await walk.about(method, f"/advice/cases/{case}", advisor, {person})
