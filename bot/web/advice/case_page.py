@@ -6,6 +6,7 @@ bot.cases; a POST without the session's CSRF token is refused before anything el
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from aiohttp import web
@@ -108,7 +109,7 @@ def _notice(_: Words, request: web.Request) -> str:
     return ""
 
 
-def _facts(_: Words, detail: CaseDetail, names: dict[int, str], now: object,
+def _facts(_: Words, detail: CaseDetail, names: dict[int, str], now: datetime,
            timezone: str) -> str:  # fmt: skip
     row = detail.row
     nobody = _("Nobody")
@@ -119,7 +120,7 @@ def _facts(_: Words, detail: CaseDetail, names: dict[int, str], now: object,
         (_("Language"), language_cell(_, row)),
         (_("Topic"), e(row.topic or NOTHING)),
         (_("Received"), _.when(row.created_at, timezone)),
-        (_("Due"), due_cell(_, row, now, timezone)),  # type: ignore[arg-type]
+        (_("Due"), due_cell(_, row, now, timezone)),
         (_("Assigned to"), e(assigned)),
         (_("The hand-off ends"), _.when(detail.expires_at, timezone)),
     )

@@ -154,3 +154,27 @@ async def test_the_inbox_lists_only_the_own_services_cases(
             assert f'href="/advice/cases/{cases["gone"]}"' not in body
             if view != "?view=mine":
                 assert f'href="/advice/cases/{cases[sees]}"' in body, (role, view)
+
+
+async def test_an_expired_hand_off_is_not_found_like_an_unknown_id(
+    client: Client, services: Services
+) -> None:
+    await seed_world(services)
+    person = await new_person(services)
+    number = await handed_off(services, person, "svc-a", days=3)
+    await log_in(client, "advisor@svc-a.example")
+    assert (await client.get(f"/advice/cases/{number}")).status == 200
+    services.clock.advance(days=3, seconds=1)  # type: ignore[attr-defined]
+    await log_in(client, "advisor@svc-a.example")  # the session itself ended meanwhile
+    before = await entries(services, person)
+    expired = await client.get(f"/advice/cases/{number}")
+    unknown = await client.get("/advice/cases/999999")
+    assert expired.status == unknown.status == 404
+    body = await expired.text()
+    assert FIRST_NAME not in body
+    assert body.replace(f"/advice/cases/{number}", "") == (await unknown.text()).replace(
+        "/advice/cases/999999", ""
+    )
+    assert await entries(services, person) == before
+    inbox = await (await client.get("/advice/inbox?view=all&resolved=1")).text()
+    assert f'href="/advice/cases/{number}"' not in inbox
