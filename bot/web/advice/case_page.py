@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -314,10 +315,12 @@ async def send_reply(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     form, number, user_id = await _act(request)
     code = form.get("canned") or None
+    when = _local(form.get("date", ""), services.settings.timezone)
     try:
         async with services.sessionmaker() as session, session.begin():
             await reply(session, services.vault, user_id, number, form.get("text", ""),
-                        services.clock(), canned=code, replies=services.canned)  # fmt: skip
+                        services.clock(), canned=code, replies=services.canned,
+                        values={"date": when} if when else None)  # fmt: skip
     except CaseNotFound:
         raise await _refused(request) from None
     except MissingValue:
@@ -325,3 +328,12 @@ async def send_reply(request: web.Request) -> web.Response:
     except ValueError:
         raise _back(number, error="canned" if code else "empty") from None
     raise _back(number, done="reply")
+
+
+def _local(value: str, timezone: str) -> datetime | None:
+    """A date and time from the form (the installation's local time), or None."""
+    try:
+        given = datetime.fromisoformat(value[:16])
+    except ValueError:
+        return None
+    return given.replace(tzinfo=ZoneInfo(timezone)) if given.tzinfo is None else None

@@ -111,6 +111,8 @@ def canned_choice(_: Words, replies: CannedReplies, detail: CaseDetail,
         "first_name": detail.shared.get(Shared.FIRST_NAME),
         "service": detail.row.service_name,
         "advisor": advisor.split("@", 1)[0] if advisor else None,
+        # The date is the advisor's to give (below); the preview keeps its place.
+        "date": "…",
     }
     label, free = _("Canned reply"), _("None – I write my own reply")
     previews_label = _("Canned replies in the person's language")
@@ -129,9 +131,14 @@ def canned_choice(_: Words, replies: CannedReplies, detail: CaseDetail,
         previews.append(
             f"<details><summary>{e(canned.code)} – {e(title)}</summary>{shown}</details>"
         )
+    when, when_hint = _("Date and time"), _("Only for a canned reply that names a date.")
     return (
         f'<label for="reply-canned">{e(label)}</label>'
         f'<select id="reply-canned" name="canned">{"".join(options)}</select>'
+        f'<label for="reply-date">{e(when)}</label>'
+        f'<input id="reply-date" name="date" type="datetime-local" '
+        f'aria-describedby="reply-date-hint">'
+        f'<p id="reply-date-hint" class="hint">{e(when_hint)}</p>'
         f'<div class="previews" role="group" aria-label="{e(previews_label)}">'
         f"{''.join(previews)}</div>"
     )

@@ -169,3 +169,26 @@ async def test_the_inbox_list(client: Client, services: Services) -> None:
         listed = await list_cases(session, world.logins["advisor:svc-a"], View.ALL,
                                   services.clock(), include_resolved=True)  # fmt: skip
     assert {r.id for r in listed} == {overdue, later}
+
+
+async def test_a_canned_reply_with_a_date(client: Client, services: Services) -> None:
+    world = await seed_world(services)
+    _, number = await _case(services)
+    token = await log_in(client, ADVISOR, lang="en")
+    page = await (await client.get(f"/advice/cases/{number}")).text()
+    assert '<option value="appointment">' in page and 'type="datetime-local"' in page
+    without = await client.post(f"/advice/cases/{number}/reply",
+                                data={"csrf": token, "canned": "appointment"},
+                                allow_redirects=False)  # fmt: skip
+    assert without.headers["Location"].endswith("error=canned#main")
+    sent = await client.post(f"/advice/cases/{number}/reply",
+                             data={"csrf": token, "canned": "appointment",
+                                   "date": "2026-12-07T10:30"},
+                             allow_redirects=False)  # fmt: skip
+    assert sent.headers["Location"].endswith("done=reply#main")
+    async with services.sessionmaker() as session, session.begin():
+        detail = await open_case(session, services.vault, world.logins["advisor:svc-a"],
+                                 number, services.clock())  # fmt: skip
+    [message] = [m for m in detail.messages if m.canned == "appointment"]
+    assert message.original is not None and "7. Dezember 2026" in message.original
+    assert message.original.count("10:30") == 1
