@@ -36,12 +36,14 @@ def thread(_: Words, detail: CaseDetail, names: dict[int, str], timezone: str) -
         body = f'<p class="note">{e(empty)}</p>'
     else:
         body = '<ol class="thread">' + "".join(
-            _message(_, m, names, timezone) for m in detail.messages
+            _message(_, m, names, timezone, detail.row.language) for m in detail.messages
         ) + "</ol>"  # fmt: skip
     return f'<section aria-labelledby="thread"><h2 id="thread">{e(heading)}</h2>{body}</section>'
 
 
-def _message(_: Words, message: ThreadMessage, names: dict[int, str], timezone: str) -> str:
+def _message(
+    _: Words, message: ThreadMessage, names: dict[int, str], timezone: str, person: str
+) -> str:
     when = _.when(message.created_at, timezone)
     if message.direction is Direction.EVENT:
         text = _(EVENTS[message.original]) if message.original in EVENTS else _("Notice")
@@ -58,7 +60,7 @@ def _message(_: Words, message: ThreadMessage, names: dict[int, str], timezone: 
     if message.canned:
         canned = _("Canned reply")
         original_label += f" – {canned} {message.canned}"
-    target = _rendering_language(message)
+    target = _rendering_language(message, person)
     rendering_label, rendered = _rendering(_, message.rendering, message, target)
     lang_attr = f' lang="{e(message.language)}" dir="{text_direction(message.language)}"'
     rendered_attr = (
@@ -74,13 +76,13 @@ def _message(_: Words, message: ThreadMessage, names: dict[int, str], timezone: 
     )
 
 
-def _rendering_language(message: ThreadMessage) -> str:
-    """Where a rendering goes: to German for the person's words, else to the person's
-    language (the message's own language is the original's)."""
+def _rendering_language(message: ThreadMessage, person: str) -> str:
+    """Where a rendering goes: to German for the person's words, to the person's
+    language for an advisor's (the message's own language is the original's)."""
     path = message.rendering.path if message.rendering else ()
     if path:
         return path[-1]
-    return "de" if message.direction is Direction.IN else message.language
+    return "de" if message.direction is Direction.IN else person
 
 
 def _rendering(

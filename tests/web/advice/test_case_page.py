@@ -85,6 +85,11 @@ async def test_the_thread_shows_originals_beside_labelled_renderings(
     body = await (await client.get(f"/advice/cases/{number}")).text()
     assert "Canned reply received" in body
     assert "Human-written version of the canned reply" in body
+    # The human-written Arabic version is marked as Arabic (screen readers, direction).
+    assert re.search(
+        r'<p lang="ar" dir="rtl">[^<]*لقد استلمنا طلبك',
+        body.split('id="thread"')[1].split('id="reply"')[0],
+    )
     assert "Notice to the person: an advisor has joined." in body
 
 
