@@ -5,7 +5,7 @@
 #
 # Two gettext domains (bot/i18n/domains.py), which never share a source string:
 # - messages: what people read, 13 languages; t(), tn(), Keyword() in bot, flows, adapters
-# - staff: the office pages, the advisors' digest and the overview charts, de and en; _(), N_(), ngettext()
+# - staff: the office pages, the advisor inbox, the advisors' digest and the overview charts, de and en; _(), N_(), ngettext()
 #   in bot/web/office, bot/web/advice, bot/cases/digest and bot/cases/charts only
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,9 +2,9 @@
 
 - `messages`: everything a person reads, in all 13 languages, marked with `t`, `tn`
   and `Keyword` anywhere in bot/, flows/ and adapters/.
-- `staff`: the office pages that only staff read, in German and English, marked with
-  `_`, `N_` and `ngettext` in bot/web/office/, bot/web/advice/, bot/cases/digest/ and
-  bot/cases/charts/ only.
+- `staff`: the office pages and the advisor inbox that only staff read, in German and
+  English, marked with `_`, `N_` and `ngettext` in bot/web/office/, bot/web/advice/,
+  bot/cases/digest/ and bot/cases/charts/ only.
 
 A string belongs to one domain: `lotse i18n check` reports a staff marker outside the
 staff sources and a person's marker inside them (`check.check_separation`).
@@ -37,13 +37,8 @@ class Domain:
         return f"{lang}/LC_MESSAGES/{self.name}.po"
 
 
-#: The office pages, the advisors' digest e-mail and the overview charts.
-STAFF_SOURCES = (
-    "bot/web/office",
-    "bot/web/advice",
-    "bot/cases/digest",
-    "bot/cases/charts",
-)
+#: The office pages, the advisor inbox, the advisors' digest e-mail and the overview charts.
+STAFF_SOURCES = ("bot/web/office", "bot/web/advice", "bot/cases/digest", "bot/cases/charts")
 
 MESSAGES = Domain(
     DOMAIN,

@@ -13,6 +13,7 @@ from bot.inbound import database_away
 from bot.messaging import Dispatcher, running
 from bot.runtime import Services, fail
 from bot.web import accessibility, health, mydata, privacy, rights, transfer
+from bot.web.advice import inbox as advice_inbox
 from bot.web.advice.overview import overview_routes
 from bot.web.chat import routes as chat
 from bot.web.chat import ui as chat_ui
@@ -78,6 +79,8 @@ def make_app(
     office_page.setup(app)
     # The service admins' overview (it uses the office pages' staff catalogs).
     overview_routes(app)
+    # The advisor inbox (the same staff login and words).
+    advice_inbox.setup(app)
     accessibility.setup(app)
     # Claims of peer installations (docs/transfer.md).
     transfer.setup(app)

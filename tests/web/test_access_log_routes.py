@@ -43,6 +43,7 @@ from bot.runtime.services import Services
 from bot.staff import StaffRole, create_advisor
 from bot.web.app import make_app
 from tests.rights.support import IDENTITY, step, typed
+from tests.support.advice_inbox import walk_the_inbox
 from tests.support.cases import import_services
 from tests.support.connect import person_on
 from tests.support.factories import connect_with_code
@@ -125,6 +126,13 @@ ROUTES: dict[Route, Kind] = {
     ("POST", "/office/requests/{request_id}/letter"): Kind.OTHERS,
     # The service admins' overview: aggregates with counts under 5 hidden, no person.
     ("GET", "/advice/overview"): Kind.NONE,
+    # The advisor inbox: each look and each action, one entry per person whose case it is.
+    ("GET", "/advice/inbox"): Kind.OTHERS,
+    ("GET", "/advice/cases/{id}"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/note"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/assign"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/status"): Kind.OTHERS,
+    ("POST", "/advice/cases/{id}/reply"): Kind.OTHERS,
 }
 
 TWILIO_TOKEN = "t" * 32
@@ -339,6 +347,8 @@ async def test_each_route_writes_one_entry_per_person_concerned(walk: Walk) -> N
     await walk.none("POST", "/office/language", data={"csrf": csrf, "lang": "en"})
     await walk.none("POST", "/office/logout", data={"csrf": csrf})
     await service_admin_routes(walk)
+    # The advisor inbox, by an advisor of the case's service.
+    await walk_the_inbox(walk)
 
     # The person's own data, by the person: no entry.
     await own_routes(walk)
