@@ -462,6 +462,9 @@ async def service_admin_routes(walk: Walk) -> None:
     await walk.none("POST", "/office/login", data=login)
     for method in ("GET", "HEAD"):
         await walk.none(method, "/advice/overview")
+    page = await walk.client.get("/advice/overview")
+    csrf = CSRF_FIELD.findall(await page.text())[0]
+    await walk.none("POST", "/office/logout", data={"csrf": csrf})
 
 
 async def own_routes(walk: Walk) -> None:
