@@ -13,6 +13,7 @@ from bot.cases.handoff import (
     mine,
     withdraw,
 )
+from bot.cases.port import HANDOFF_DAYS, Offer, PersonCases, cases_port
 from bot.cases.retention import case_jobs, purge_cases
 from bot.cases.store import PAGE, add_note, assign, colleagues, list_cases, open_case, set_status
 from bot.cases.views import (
@@ -30,6 +31,7 @@ from bot.cases.views import (
 )
 
 __all__ = [
+    "HANDOFF_DAYS",
     "MAX_VALUE",
     "PAGE",
     "CannedError",
@@ -47,6 +49,8 @@ __all__ = [
     "MessageState",
     "MissingValue",
     "Note",
+    "Offer",
+    "PersonCases",
     "Refusal",
     "Rendering",
     "Request",
@@ -55,6 +59,7 @@ __all__ = [
     "add_note",
     "assign",
     "case_jobs",
+    "cases_port",
     "colleagues",
     "hand_off",
     "list_cases",

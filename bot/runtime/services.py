@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import holders
 from bot.advice import advice_port
-from bot.cases import CannedReplies, load_canned
+from bot.cases import CannedReplies, cases_port, load_canned
 from bot.config import Settings
-from bot.conversation import Advice, Engine, MyData, Operator, Ports, Requests, Router
+from bot.conversation import Advice, Cases, Engine, MyData, Operator, Ports, Requests, Router
 from bot.db.models import Municipality
 from bot.db.session import make_engine, make_sessionmaker
 from bot.i18n import Catalogs
@@ -105,6 +105,7 @@ def feature_ports(settings: Settings) -> Ports:
         Transfers: transfers_port(settings),
         Requests: requests_port(settings, holder_catalog(settings)),
         Advice: advice_port(settings),
+        Cases: cases_port(settings),
     }
 
 
