@@ -24,6 +24,7 @@ from flows import advice_words
 from flows import handoff_words as words
 from flows.advice_card import Card
 from flows.common import go
+from flows.my_data import BACK
 
 NAME = "handoff"
 DESCRIPTION = "description"
@@ -71,7 +72,7 @@ class HandoffFlow:
         if step == "special":
             return Reply((t(words.SPECIAL.msgid, service=service),), (words.AGREE, words.WITHOUT))
         if step == "sent":
-            return Reply((), (words.RELAY, words.MENU))
+            return Reply((), (words.RELAY, BACK))
         chosen = set(data.get("chosen", ()))
         toggles = tuple(
             Choice(words.FIELD_CHOICE + f, _toggle(f in chosen, words.FIELDS[f]))
@@ -97,7 +98,7 @@ class HandoffFlow:
             return await self._send(ctx, data)
         if step == "sent" and given.choice == words.RELAY.id:
             return go("relay", data={"case": data.get("case")})
-        if step == "sent" and given.choice == words.MENU.id:
+        if step == "sent" and given.choice == BACK.id:
             return go("menu")
         return None
 

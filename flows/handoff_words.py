@@ -32,7 +32,6 @@ CHOOSE = t(
 )
 # TRANSLATORS: by SMS, the same in fewer words; the choices are numbered below it.
 SMS_CHOOSE = t("What may {service} know? Choose one by one; nothing is shared unless chosen.")
-CHOSEN = t("Chosen so far: {fields}.")
 NOTHING = t("You have not chosen anything yet. Choose at least one thing to share, or cancel.")
 
 DESCRIBE = t(
@@ -58,7 +57,6 @@ CANCEL = Choice("cancel", t("Cancel"))
 CANCELLED = t("Nothing was sent.")
 SENT = t("Sent. {service} will contact you. Your request number is {case}.")
 RELAY = Choice("relay", t("Write to them now"))
-MENU = Choice("menu", t("Menu"))
 UNAVAILABLE = t("This service cannot be asked through Lotse. Nothing was sent.")
 
 # -- "My consents" ---------------------------------------------------------------------

@@ -90,7 +90,7 @@ async def test_two_chosen_fields_reach_the_advisor_and_withdrawing_ends_access(
     assert "180 days after it is closed" in text and "erased at once" in text
     assert "Your consent runs until" in text and "“My consents”" in text
     [sent] = await person.choose("send")
-    assert sent["text"].startswith("Sent.") and person.offered == ["relay", "menu"]
+    assert sent["text"].startswith("Sent.") and person.offered == ["relay", "back"]
 
     async with services.sessionmaker() as session:
         case = await session.scalar(select(Case))
@@ -105,7 +105,7 @@ async def test_two_chosen_fields_reach_the_advisor_and_withdrawing_ends_access(
     assert [line.action for line in page.lines] == ["case.read", "case.handoff"]
 
     # My consents: the hand-off with what it shares; withdraw, confirm.
-    await person.choose("menu")
+    await person.choose("back")
     _, listing = await person.choose("my_consents")
     assert f"{NAMES[MBE]}: Language, Preferred channel. Since" in listing["text"]
     assert ": active." in listing["text"]
