@@ -26,8 +26,14 @@ ASK = f"handoff:{MBE}:residence"
 
 async def advisor(services: Any) -> int:
     async with services.sessionmaker() as session, session.begin():
-        user = await create_advisor(session, "berater@mbe.example", PASSWORD,
-                                    role=StaffRole.ADVISOR, services=[MBE], languages=["de"])  # fmt: skip
+        user = await create_advisor(
+            session,
+            "berater@mbe.example",
+            PASSWORD,
+            role=StaffRole.ADVISOR,
+            services=[MBE],
+            languages=["de"],
+        )
         return user.id
 
 
@@ -49,7 +55,9 @@ async def rows(services: Any) -> tuple[int, int]:
     async with services.sessionmaker() as session:
         cases = await session.scalar(select(func.count()).select_from(Case))
         records = await session.scalar(
-            select(func.count()).select_from(ConsentRecord).where(ConsentRecord.purpose == "handoff")
+            select(func.count())
+            .select_from(ConsentRecord)
+            .where(ConsentRecord.purpose == "handoff")
         )
     return cases or 0, records or 0
 
@@ -67,7 +75,8 @@ async def test_two_chosen_fields_reach_the_advisor_and_withdrawing_ends_access(
     person = await found(client, services)
     advisor_id = await advisor(services)
     [choose] = await person.choose(ASK)
-    assert NAMES[MBE] in choose["text"] and "Nothing is shared unless you choose it" in choose["text"]
+    assert NAMES[MBE] in choose["text"]
+    assert "Nothing is shared unless you choose it" in choose["text"]
     # Nothing pre-ticked; every item a toggle.
     labels = {c["id"]: c["label"] for c in choose["choices"]}
     assert labels["field:language"] == "☐ Language"
@@ -80,7 +89,8 @@ async def test_two_chosen_fields_reach_the_advisor_and_withdrawing_ends_access(
     await person.choose("field:channel")
     [ticked] = await person.choose("field:topic")
     await person.choose("field:topic")  # and off again
-    assert {c["id"]: c["label"] for c in person.last_bot["choices"]}["field:language"] == "☑ Language"
+    now = {c["id"]: c["label"] for c in person.last_bot["choices"]}
+    assert now["field:language"] == "☑ Language" and now["field:topic"] == "☐ Topic"
     assert ticked["text"]
     assert (await state(services))["chosen"] == ["language", "channel"]
     [summary] = await person.choose("send")

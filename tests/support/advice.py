@@ -10,8 +10,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.advice import Hours, Place, Programme, Service, import_services, seed_demo
-from bot.kernel.types import Choice
+from bot.kernel.bidi import isolated
+from bot.kernel.types import Choice, t
 from flows import advice_words as words
+from flows import handoff_words
+from flows.handoff import ask_choice
 from flows.holders import UNSURE, situation_choices
 
 #: The demo's services by slug (bot/advice/data/demo-services.json).
@@ -71,4 +74,10 @@ def advice_choices() -> list[Choice]:
         words.SKIP,
         words.NONE,
         words.ANOTHER,
+        # The demo's MBE takes requests through Lotse (its name isolated in RTL text);
+        # asked about family reunification, as the channel tests do.
+        *(
+            Choice(ask_choice(MBE, "family"), t(handoff_words.ASK.msgid, service=name))
+            for name in (NAMES[MBE], isolated(NAMES[MBE]))
+        ),
     ]
