@@ -69,18 +69,21 @@ class HandoffFlow:
         service = self._service(ctx, data)
         if step == "describe":
             return Reply((t(words.DESCRIBE.msgid, max=words.DESCRIPTION_MAX),), (words.CANCEL,))
+        sms = ctx.channel is Channel.SMS
         if step == "special":
-            return Reply((t(words.SPECIAL.msgid, service=service),), (words.AGREE, words.WITHOUT))
+            # By SMS without the service's name (it was just shown): three segments.
+            asked = words.SMS_SPECIAL if sms else t(words.SPECIAL.msgid, service=service)
+            return Reply((asked,), (words.AGREE, words.WITHOUT))
         if step == "sent":
             return Reply((), (words.RELAY, BACK))
         chosen = set(data.get("chosen", ()))
+        named = words.SMS_FIELDS if sms else words.FIELDS
         toggles = tuple(
-            Choice(words.FIELD_CHOICE + f, _toggle(f in chosen, words.FIELDS[f]))
+            Choice(words.FIELD_CHOICE + f, _toggle(f in chosen, named[f], sms))
             for f in data.get("fields", ())
-            if f in words.FIELDS
+            if f in named
         )
-        sms = ctx.channel is Channel.SMS
-        asked = t((words.SMS_CHOOSE if sms else words.CHOOSE).msgid, service=service)
+        asked = words.SMS_CHOOSE if sms else t(words.CHOOSE.msgid, service=service)
         return Reply((asked,), (*toggles, words.SEND, words.CANCEL))
 
     async def handle(
@@ -160,12 +163,16 @@ class HandoffFlow:
         ]
         service = self._service(ctx, data)
         until: datetime = offer.expires_at
-        texts = (
-            t(words.SUMMARY.msgid, service=service, items=listed(items)),
-            t(words.KEPT.msgid, days=offer.retention_days),
-            t(words.UNTIL.msgid, date=until.date()),
-        )
-        return Step((Reply(texts, (words.SEND, words.CANCEL)),), NAME, "summary", dict(data))
+        what = t(words.SUMMARY.msgid, service=service, items=listed(items))
+        kept = t(words.KEPT.msgid, days=offer.retention_days)
+        runs = t(words.UNTIL.msgid, date=until.date())
+        choices = (words.SEND, words.CANCEL)
+        if ctx.channel is Channel.SMS:
+            # Three messages, each within three segments.
+            replies = (Reply((what,)), Reply((kept,)), Reply((runs,), choices))
+        else:
+            replies = (Reply((what, kept, runs), choices),)
+        return Step(replies, NAME, "summary", dict(data))
 
     async def _send(self, ctx: Context, data: Mapping[str, Any]) -> Step:
         description = data.get(DESCRIPTION)
@@ -181,9 +188,11 @@ class HandoffFlow:
         return Step((Reply((done,), after.choices),), NAME, "sent", {"case": sent})
 
 
-def _toggle(on: bool, label: Text) -> Text:
-    """A field as a toggle button: ticked or not, the mark first."""
-    return Text(f"{_TICKED if on else _OPEN} {{label}}", {"label": label})
+def _toggle(on: bool, label: Text, sms: bool) -> Text:
+    """A field as a toggle button: ticked or not, the mark first (by SMS in characters
+    that keep a Latin message in the cheap GSM alphabet)."""
+    mark = ("[x]" if on else "[ ]") if sms else (_TICKED if on else _OPEN)
+    return Text(f"{mark} {{label}}", {"label": label})
 
 
 def _shown(ctx: Context, field: str, values: Mapping[str, str]) -> Text | str:

@@ -24,6 +24,15 @@ FIELDS: dict[str, Text] = {
     "reference": t("Reference of the office's invitation"),
     "history": t("Earlier requests to advice services"),
 }
+# TRANSLATORS: the same by SMS, where they are numbered lines of one short message.
+SMS_FIELDS: dict[str, Text] = {
+    **FIELDS,
+    "first-name": t("Name"),
+    "channel": t("Channel"),
+    "description": t("Description"),
+    "reference": t("Reference"),
+    "history": t("Earlier requests"),
+}
 FIELD_CHOICE = "field:"
 
 CHOOSE = t(
@@ -31,7 +40,7 @@ CHOOSE = t(
     "shared unless you choose it."
 )
 # TRANSLATORS: by SMS, the same in fewer words; the choices are numbered below it.
-SMS_CHOOSE = t("What may {service} know? Choose one by one; nothing is shared unless chosen.")
+SMS_CHOOSE = t("What may the service know? Choose one by one; nothing is shared unless chosen.")
 NOTHING = t("You have not chosen anything yet. Choose at least one thing to share, or cancel.")
 
 DESCRIBE = t(
@@ -41,6 +50,11 @@ TOO_LONG = t("That is {n} characters; at most {max} fit. Please write it shorter
 SPECIAL = t(
     "Your description may tell about your health, religion, beliefs or other very "
     "personal things. Do you agree that {service} receives it?"
+)
+# TRANSLATORS: the same by SMS, in fewer words.
+SMS_SPECIAL = t(
+    "Your description may tell about your health, religion or other private things. May "
+    "the service receive it?"
 )
 AGREE = Choice("agree", t("Yes, I agree"))
 WITHOUT = Choice("without", t("Send without it"))

@@ -68,6 +68,11 @@ class MyConsents:
             for h in handoffs
             if h.active(now)
         )  # fmt: skip
+        if ctx.channel is Channel.SMS:
+            # The list, then its choices: each message within three segments.
+            state = {"active": {str(h.case_id): h.service_name for h in handoffs if h.active(now)}}
+            shown = (said, Reply(tuple(lines)), Reply((), (*withdraw, BACK)))
+            return Step(shown, NAME, "list", state)
         listing = Reply(tuple(lines), (*withdraw, BACK))
         state = {"active": {str(h.case_id): h.service_name for h in handoffs if h.active(now)}}
         return Step((said, listing), NAME, "list", state)
