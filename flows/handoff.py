@@ -167,6 +167,7 @@ class HandoffFlow:
         kept = t(words.KEPT.msgid, days=offer.retention_days)
         runs = t(words.UNTIL.msgid, date=until.date())
         choices = (words.SEND, words.CANCEL)
+        replies: tuple[Reply, ...]
         if ctx.channel is Channel.SMS:
             # Three messages, each within three segments.
             replies = (Reply((what,)), Reply((kept,)), Reply((runs,), choices))

@@ -4,6 +4,7 @@ Fields are keyed by `bot.cases.Field` values, which flows may not import."""
 
 from __future__ import annotations
 
+from bot.i18n import HANDOFF_FIELD_NAMES
 from bot.kernel.types import Choice, Text, t
 
 #: Longest description the chat asks for (the case takes more; shorter is kinder to read).
@@ -14,16 +15,8 @@ DESCRIPTION_MAX = 500
 ASK = t("Ask {service} to contact me")
 ASK_CHOICE = "handoff:"
 
-# TRANSLATORS: what a person may share with an advice service; short, they are buttons.
-FIELDS: dict[str, Text] = {
-    "first-name": t("First name"),
-    "language": t("Language"),
-    "channel": t("Preferred channel"),
-    "topic": t("Topic"),
-    "description": t("Description in your own words"),
-    "reference": t("Reference of the office's invitation"),
-    "history": t("Earlier requests to advice services"),
-}
+#: What a person may share (bot.cases.Field values), named as "My data" names them.
+FIELDS: dict[str, Text] = HANDOFF_FIELD_NAMES
 # TRANSLATORS: the same by SMS, where they are numbered lines of one short message.
 SMS_FIELDS: dict[str, Text] = {
     **FIELDS,
