@@ -7,19 +7,25 @@ Art. 9 question comes only with a description; a cancel stores nothing; withdraw
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.audit import access_history
 from bot.cases import CaseNotFound, Field, open_case
 from bot.db.models import Case, ConsentRecord, Conversation
+from bot.mydata import Reveal, build_export, export_pdf
 from bot.staff import StaffRole, create_advisor
+from tests.mydata.test_export import SCHEMA
 from tests.support.advice import MBE, NAMES, demo
 from tests.support.cases import PASSWORD
 from tests.support.factories import ChatPerson
 from tests.support.flows import onboarded
+from tests.support.json_schema import errors
 
 ASK = f"handoff:{MBE}:residence"
 
@@ -113,6 +119,15 @@ async def test_two_chosen_fields_reach_the_advisor_and_withdrawing_ends_access(
     async with services.sessionmaker() as session:
         page = await access_history(session, case.person_id)
     assert [line.action for line in page.lines] == ["case.read", "case.handoff"]
+    # The advisor's look is in the person's export too, as its schema words it.
+    async with services.sessionmaker() as session:
+        document = await build_export(
+            session, case.person_id, settings=services.settings, vault=services.vault,
+            catalogs=services.catalogs, operator=services.operator.name,
+            now=services.clock(), reveal=Reveal(phone_index=None),
+        )  # fmt: skip
+    assert errors(SCHEMA, document) == []
+    assert document["access_log"]["entries"][0]["role"] == "advisor"
 
     # My consents: the hand-off with what it shares; withdraw, confirm.
     await person.choose("back")
@@ -180,3 +195,34 @@ async def test_a_description_that_is_too_long_is_asked_again(client: Any, servic
     too_long, _again = await person.say("x" * 501)
     assert "That is 501 characters; at most 500 fit." in too_long["text"]
     assert person.offered == ["cancel"]
+
+
+async def test_my_data_lists_the_hand_off_in_the_chat_the_export_and_its_pdf(
+    client: Any, services: Any
+) -> None:
+    person = await found(client, services)
+    await person.choose(ASK)
+    await person.choose("field:language")
+    await person.choose("send")
+    await person.choose("send")
+    await person.choose("back")
+    [overview] = await person.choose("my_data")
+    assert (
+        f"Your request to {NAMES[MBE]}, sharing: Language. Why: your consent." in (overview["text"])
+    )
+    async with services.sessionmaker() as session:
+        case = await session.scalar(select(Case))
+        assert case is not None
+        document = await build_export(
+            session, case.person_id, settings=services.settings, vault=services.vault,
+            catalogs=services.catalogs, operator=services.operator.name,
+            now=services.clock(), reveal=Reveal(phone_index=None),
+        )  # fmt: skip
+    assert errors(SCHEMA, document) == []
+    [shared] = document["cases"]
+    assert shared["service"] == NAMES[MBE] and shared["fields"] == ["language"]
+    assert shared["consent_record_id"] == case.consent_record_id
+    assert "en" not in json.dumps(shared["fields"])  # names of fields, never their values
+    text = PdfReader(io.BytesIO(export_pdf(document, services.catalogs["en"]))).pages
+    flat = " ".join(" ".join(page.extract_text().split()) for page in text)
+    assert "Requests to advice services" in flat and "sharing Language" in flat
