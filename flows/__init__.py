@@ -6,6 +6,7 @@ from bot.i18n import Catalogs
 from bot.invitations import Connector
 from flows.advice import AdviceFlow
 from flows.delete import Delete
+from flows.handoff import HandoffFlow
 from flows.help import Help
 from flows.holders import HoldersFlow
 from flows.invitation import InvitationFlow
@@ -40,6 +41,7 @@ def build_router(catalogs: Catalogs) -> FlowRouter:
             MyDataExportFlow(),
             HoldersFlow(),
             AdviceFlow(),
+            HandoffFlow(),
             Delete(),
             Help(),
             InvitationFlow(),

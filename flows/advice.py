@@ -26,6 +26,9 @@ from bot.kernel.types import LANGUAGE_CHOICE, Channel, Choice, Reply, Text, t
 from flows import advice_words as words
 from flows.advice_card import Card, native
 from flows.common import go
+from flows.handoff import NAME as HANDOFF
+from flows.handoff import ask_choice, read_ask
+from flows.handoff_words import ASK
 from flows.holders import SITUATION, SITUATION_CHOICE, UNSURE, situation_choices
 from flows.my_data import BACK
 
@@ -110,6 +113,9 @@ class AdviceFlow:
             return await self._second(ctx, data, given)
         if given.choice == words.ANOTHER.id:
             return await self.enter(ctx, {})
+        asked = read_ask(given.choice) if step == "results" else None
+        if asked is not None:
+            return go(HANDOFF, data={"service": asked[0], "topic": asked[1]})
         return None
 
     # -- the questions -----------------------------------------------------------------
@@ -193,7 +199,15 @@ class AdviceFlow:
                 return self.ask_language(ctx, answers, others)
         header = words.FOUND if found.spoken else words.FOUND_OTHER
         cards = [card.short(m) if card.sms else card.full(m) for m in found.matches]
-        return self.done(ctx, Reply((header,)), *(Reply((shown,)) for shown in cards))
+        # A service that takes requests through Lotse can be asked to contact the person
+        # (flows/handoff.py); the slug and topic travel in the choice, not the state.
+        asks = tuple(
+            Choice(ask_choice(m.service.slug, answers["topic"]),
+                   t(ASK.msgid, service=card.data(m.service.name)))
+            for m in found.matches
+            if "lotse" in m.service.reach
+        )  # fmt: skip
+        return self.done(ctx, Reply((header,)), *(Reply((shown,)) for shown in cards), asks=asks)
 
     def ask_language(self, ctx: Context, answers: Mapping[str, Any], others: list[str]) -> Step:
         """No fitting service speaks the person's language: say so, and ask which of
@@ -208,9 +222,10 @@ class AdviceFlow:
             replies = (Reply((told, *question.texts), question.choices),)
         return Step(replies, NAME, "second", state)
 
-    def done(self, ctx: Context, *replies: Reply) -> Step:
+    def done(self, ctx: Context, *replies: Reply, asks: tuple[Choice, ...] = ()) -> Step:
         """The services (or that there are none), then what next: the answers are dropped."""
-        return Step((*replies, self.prompt(ctx, "results", {})), NAME, "results", {})
+        after = self.prompt(ctx, "results", {})
+        return Step((*replies, Reply(after.texts, (*asks, *after.choices))), NAME, "results", {})
 
     def with_help(self, ctx: Context, said: Text) -> tuple[Reply, ...]:
         """`said`, and who can help instead (the operator); by SMS as two messages, the

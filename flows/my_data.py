@@ -11,8 +11,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.conversation import Context, Input, MyData, Step
-from bot.i18n import REQUEST_KIND_NAMES, STATE_NAMES, access_sentence, channel_name, native_name
-from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t, tn
+from bot.i18n import (
+    HANDOFF_FIELD_NAMES,
+    REQUEST_KIND_NAMES,
+    STATE_NAMES,
+    access_sentence,
+    channel_name,
+    direction,
+    listed,
+    native_name,
+)
+from bot.kernel.bidi import isolated
+from bot.kernel.types import Channel, Choice, ConsentState, Reply, Text, t, tn, verbatim
 from flows.common import go
 
 NAME = "my_data"
@@ -99,7 +109,21 @@ def items(ctx: Context, data: Any) -> list[Text]:
     for request in data.requests:
         kind = str(request.kind)
         add(holder_request(request) if kind == "holder-request" else REQUESTS[kind], request)
+    for case in getattr(data, "cases", ()):
+        fields = [HANDOFF_FIELD_NAMES[f] for f in case.fields if f in HANDOFF_FIELD_NAMES]
+        # TRANSLATORS: one item of "My data": {service} is an advice service's name,
+        # {fields} what the person chose to share with it (names, never the values).
+        service = _data(ctx, case.service_name)
+        shared = listed(fields) if fields else verbatim("–")
+        add(
+            t("Your request to {service}, sharing: {fields}.", service=service, fields=shared), case
+        )
     return found
+
+
+def _data(ctx: Context, value: str) -> str:
+    """A name kept in place in right-to-left text."""
+    return isolated(value) if direction(ctx.lang) == "rtl" else value
 
 
 def access_line(line: Any, sms: bool = False) -> Text:

@@ -25,6 +25,7 @@ from bot.cases.overview import (
     within_share,
 )
 from bot.cases.person_relay import Relayed, Shown, relay_port
+from bot.cases.port import HANDOFF_DAYS, Offer, PersonCases, cases_port
 from bot.cases.relay import MAX_TEXT, Event, person_wrote, reply
 from bot.cases.relay_job import REPLY_PAYLOAD, relay_jobs, reply_id, translate_stored
 from bot.cases.retention import case_jobs, purge_cases
@@ -44,6 +45,7 @@ from bot.cases.views import (
 )
 
 __all__ = [
+    "HANDOFF_DAYS",
     "MAX_TEXT",
     "MAX_VALUE",
     "PAGE",
@@ -68,6 +70,8 @@ __all__ = [
     "MessageState",
     "MissingValue",
     "Note",
+    "Offer",
+    "PersonCases",
     "Refusal",
     "Relayed",
     "Rendering",
@@ -80,6 +84,7 @@ __all__ = [
     "admin_services",
     "assign",
     "case_jobs",
+    "cases_port",
     "colleagues",
     "describe_hours",
     "digest_jobs",

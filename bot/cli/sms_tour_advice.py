@@ -30,13 +30,36 @@ async def advice(person: Any) -> None:
     await say("advice: a bad postcode", "1234")
     await say("advice: three services, or a second language asked", "12345")
     await _second_language(person)
-    await choose("advice: the topics again", "topics")
+    if any(choice.startswith("handoff:") for choice in person.offered):
+        await _handoff(person)
+        await choose("advice: intro, topics", "advice")
+    else:
+        await choose("advice: the topics again", "topics")
     await choose("advice: age question", "topic:money")
     await choose("advice: situation question", "unsure")
     await choose("advice: postcode question", "unsure")
     await choose("advice: services, or a second language asked", "skip")
     await _second_language(person)
     await choose("advice: back to the main menu", "back")
+
+
+async def _handoff(person: Any) -> None:
+    """A service that takes requests through Lotse was shown: ask it to contact the
+    person, sharing their language and a description; then withdraw in "My consents".
+    Ends in the main menu."""
+    choose, say = person.choose, person.say
+    await choose("hand-off: what may be shared", "handoff:")
+    await choose("hand-off: nothing chosen yet", "send")
+    await choose("hand-off: a field ticked", "field:language")
+    await choose("hand-off: the description asked", "field:description")
+    await say("hand-off: special categories asked", "Meine Aufenthaltserlaubnis läuft ab")
+    await choose("hand-off: description ticked", "agree")
+    await choose("hand-off: the summary", "send")
+    await choose("hand-off: sent", "send")
+    await choose("hand-off: back to the main menu", "back")
+    await choose("hand-off: my consents", "my_consents")
+    await choose("hand-off: withdraw?", "withdraw:")
+    await choose("hand-off: withdrawn", "yes")
 
 
 async def _second_language(person: Any) -> None:

@@ -18,7 +18,7 @@ from bot.kernel.types import Channel, ConsentMethod, ConsentState, Keyword, Repl
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023 (Lotse profile 1)"
 #: The privacy notice the onboarding shows. Bump the version whenever its text changes.
 NOTICE_ID = "lotse-privacy-notice"
-NOTICE_VERSION = "2026-12-01"
+NOTICE_VERSION = "2026-12-02"
 #: The notice a registration office showed; its version comes with each invitation.
 OFFICE_NOTICE_ID = "office-notice"
 

@@ -63,6 +63,17 @@ def full_notice(settings: Settings, *, operator: str, privacy_contact: str) -> t
             "office, the staff of that office read it there.",
             settings.request_closed_days,
         ),
+        # TRANSLATORS: privacy notice, the hand-off to an advice service (bot.cases):
+        # shared only by choice, how long it is kept, how to withdraw. "My consents" is
+        # the main menu's button.
+        t(
+            "If you ask an advice service through Lotse to contact you, it receives only "
+            "what you choose, item by item. It keeps your request while it is open and "
+            "deletes it {days} days after it is closed. You can withdraw your consent at "
+            "any time under “My consents”: the service then loses access at once, and what "
+            "you shared is deleted at once.",
+            days=settings.case_days,
+        ),
         tn(
             "If you do not write to us for {n} day, we delete everything.",
             "If you do not write to us for {n} days, we delete everything.",

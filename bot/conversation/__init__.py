@@ -11,10 +11,11 @@ from bot.conversation.flow import (
     Router,
     Step,
 )
-from bot.conversation.scope import Advice, MyData, Ports, Relay, Requests, StepScope
+from bot.conversation.scope import Advice, Cases, MyData, Ports, Relay, Requests, StepScope
 
 __all__ = [
     "Advice",
+    "Cases",
     "Context",
     "ConversationView",
     "Duplicate",

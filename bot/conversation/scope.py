@@ -230,3 +230,38 @@ class Relay:
         """The service's answers come to this step's contact (the hand-off calls it:
         a web chat cannot be written to first otherwise). False when not theirs."""
         raise NotImplementedError
+
+
+class Cases:
+    """Hand-offs to advice services (bot.cases) for the person of one step: the flow
+    names a service and the fields the person chose; the values (but the description
+    they typed) are read here, never taken from the conversation's state. Results are
+    duck-typed `bot.cases` objects (`Offer`, `Handoff`)."""
+
+    async def offer(self, service_slug: str, topic: str | None = None) -> Any:
+        """What could be shared with the service: a `bot.cases.Offer` (its name, which
+        fields have a value for this person and those values, how long a case is kept
+        and when the consent would end), or None when it takes no hand-offs."""
+        raise NotImplementedError
+
+    async def hand_off(
+        self,
+        service_slug: str,
+        fields: tuple[str, ...],
+        *,
+        topic: str | None = None,
+        description: str | None = None,
+        special_consent: bool = False,
+    ) -> Any:
+        """Hand off to the service sharing exactly `fields` (bot.cases.Field values):
+        the new case's id, or a `bot.cases.Refusal` (nothing stored)."""
+        raise NotImplementedError
+
+    async def mine(self) -> Any:
+        """The person's hand-offs, newest first: a tuple of `bot.cases.Handoff`."""
+        raise NotImplementedError
+
+    async def withdraw(self, case_id: int) -> bool:
+        """End the hand-off at once (access and content); False if not the person's
+        active one."""
+        raise NotImplementedError

@@ -22,6 +22,7 @@ from bot.i18n.check import (
 from bot.i18n.domains import DOMAINS, MESSAGES, STAFF, Domain
 from bot.i18n.labels import (
     CHANNEL_NAMES,
+    HANDOFF_FIELD_NAMES,
     PURPOSE_NAMES,
     REQUEST_KIND_NAMES,
     STATE_NAMES,
@@ -37,6 +38,7 @@ __all__ = [
     "CATEGORIES",
     "CHANNEL_NAMES",
     "DOMAINS",
+    "HANDOFF_FIELD_NAMES",
     "LANGUAGES",
     "MESSAGES",
     "PURPOSE_NAMES",

@@ -53,6 +53,17 @@ PURPOSE_NAMES: dict[str, Text] = {
     "requests": t("letters to agencies about your data"),
     "handoff": t("sharing what you chose with an advice service"),
 }
+# TRANSLATORS: what a person may share with an advice service (bot.cases.Field
+# values); short, they are buttons.
+HANDOFF_FIELD_NAMES: dict[str, Text] = {
+    "first-name": t("First name"),
+    "language": t("Language"),
+    "channel": t("Preferred channel"),
+    "topic": t("Topic"),
+    "description": t("Description in your own words"),
+    "reference": t("Reference of the office's invitation"),
+    "history": t("Earlier requests to advice services"),
+}
 #: What a request to a data holder asks for (bot.holders.RequestKind values).
 REQUEST_KIND_NAMES: dict[str, Text] = {
     "access": t("access to your data"),

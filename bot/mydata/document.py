@@ -10,9 +10,17 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.documents import Entry, Report, Section, render_report
-from bot.i18n import REQUEST_KIND_NAMES, Translator, access_sentence, channel_name, native_name
+from bot.i18n import (
+    HANDOFF_FIELD_NAMES,
+    REQUEST_KIND_NAMES,
+    Translator,
+    access_sentence,
+    channel_name,
+    listed,
+    native_name,
+)
 from bot.kernel.bidi import isolated
-from bot.kernel.types import Channel, Text, t, tn
+from bot.kernel.types import Channel, Text, t, tn, verbatim
 
 JSON_NAME, PDF_NAME = "lotse-my-data.json", "lotse-my-data.pdf"
 
@@ -37,6 +45,8 @@ def export_report(document: dict[str, Any], translator: Translator) -> Report:
     ]
     if document.get("requests"):
         sections.append(Section(say(t("Requests to agencies")), _requests(document, say)))
+    if document.get("cases"):
+        sections.append(Section(say(t("Requests to advice services")), _cases(document, say)))
     return Report(
         lang=translator.lang,
         title=say(t("Your data at {operator}", operator=operator)),
@@ -172,6 +182,29 @@ def _requests(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
         )), *_posted(r, say), *_sent(r, say)))
         for r in document["requests"]
     )  # fmt: skip
+
+
+def _cases(document: dict[str, Any], say: Any) -> tuple[Entry, ...]:
+    """Each hand-off: to whom, which fields (names), since when, until when it is kept."""
+    entries = []
+    for case in document["cases"]:
+        fields = [HANDOFF_FIELD_NAMES[f] for f in case["fields"] if f in HANDOFF_FIELD_NAMES]
+        # TRANSLATORS: "My data" export: {service} an advice service, {fields} what the
+        # person chose to share, {date} and {until} dates.
+        line = t(
+            "To {service}, sharing {fields}: since {date}, erased on {until} at the latest.",
+            service=case["service"], fields=listed(fields) if fields else verbatim("–"),
+            date=datetime.fromisoformat(case["created_at"]).date(),
+            until=date.fromisoformat(case["erased_on"]),
+        )  # fmt: skip
+        withdrawn = case.get("withdrawn_at")
+        more = (
+            (say(t("Consent withdrawn on {date}.", date=datetime.fromisoformat(withdrawn).date())),)
+            if withdrawn
+            else ()
+        )
+        entries.append(Entry((say(line), *more)))
+    return tuple(entries)
 
 
 def _sent(request: dict[str, Any], say: Any) -> tuple[str, ...]:

@@ -28,7 +28,8 @@ from bot.kernel.crypto import Vault
 from bot.kernel.postal import MaskedAddress, PostalAddress
 from bot.kernel.types import Channel, Direction
 from bot.messaging import decode_body
-from bot.mydata.inventory import UnknownPerson
+from bot.mydata.inventory import UnknownPerson, cases_held
+from bot.mydata.items import CaseItem
 from bot.mydata.masking import PHONE_DIGITS_SHOWN
 from bot.mydata.requests import exported_requests, known_holders
 from bot.people import postal_address
@@ -109,6 +110,21 @@ async def build_export(
         "messages": await _messages(session, vault, person_id, settings),
         "access_log": await _access_log(session, person_id, settings, erased_on),
         "requests": await exported_requests(session, vault, person_id, known_holders(settings)),
+        "cases": [_case(item) for item in await cases_held(session, person_id, settings)],
+    }
+
+
+def _case(item: CaseItem) -> dict[str, Any]:
+    """A hand-off: to whom, which fields (names only, as for requests), since and until."""
+    return {
+        "service": item.service_name,
+        "status": item.status,
+        "fields": list(item.fields),
+        "created_at": _iso(item.created_at),
+        "consent_expires_at": _iso(item.expires_at),
+        "withdrawn_at": _iso(item.withdrawn_at),
+        "consent_record_id": item.held.record_id,
+        "erased_on": _iso(item.held.until),
     }
 
 

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.consent import CONTACT, ConsentBook
 from bot.db.models import (
     AccessEntry,
+    Case,
     Contact,
     Invitation,
     Message,
@@ -30,6 +31,7 @@ from bot.kernel.types import Channel, ConsentState, Direction
 from bot.mydata.items import (
     AccessLogItem,
     Basis,
+    CaseItem,
     ChannelItem,
     ConsentDecision,
     Held,
@@ -97,7 +99,30 @@ async def inventory(
             *await _requests(session, person_id, now),
             *await holder_requests(session, person_id, known_holders(settings)),
         ),
+        cases=await cases_held(session, person_id, settings),
     )
+
+
+async def cases_held(
+    session: AsyncSession, person_id: int, settings: Settings
+) -> tuple[CaseItem, ...]:
+    """Each hand-off: kept on the person's consent until its case is erased (at the
+    latest LOTSE_CASE_DAYS after the consent ends)."""
+    rows = await session.scalars(select(Case).where(Case.person_id == person_id).order_by(Case.id))
+    return tuple(
+        CaseItem(
+            service_name=c.service_name, status=c.status, fields=tuple(c.fields or ()),
+            created_at=c.created_at, expires_at=c.expires_at, withdrawn_at=c.withdrawn_at,
+            held=Held(Basis.CONSENT, _case_until(c, settings), c.consent_record_id),
+        )
+        for c in rows
+    )  # fmt: skip
+
+
+def _case_until(case: Case, settings: Settings) -> date:
+    if case.erase_at is not None:
+        return case.erase_at.date()
+    return (case.expires_at + timedelta(days=settings.case_days)).date()
 
 
 async def _requests(

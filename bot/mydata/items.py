@@ -20,6 +20,7 @@ class CategoryId(StrEnum):
     MESSAGES = "messages"
     ACCESS_LOG = "access-log"
     REQUESTS = "requests"
+    CASES = "cases"
 
 
 class Basis(StrEnum):
@@ -174,6 +175,23 @@ class RequestItem:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseItem:
+    """A hand-off to an advice service: which fields went (never their values, as for
+    requests), held on the person's consent until the case is erased."""
+
+    category: ClassVar[CategoryId] = CategoryId.CASES
+    service_name: str
+    #: bot.cases.CaseStatus value.
+    status: str
+    #: bot.cases.Field values, in the order they were offered.
+    fields: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime
+    withdrawn_at: datetime | None
+    held: Held
+
+
+@dataclass(frozen=True, slots=True)
 class Inventory:
     person_id: int
     made_at: datetime
@@ -187,6 +205,7 @@ class Inventory:
     messages: MessagesItem
     access_log: AccessLogItem
     requests: tuple[RequestItem, ...] = ()
+    cases: tuple[CaseItem, ...] = ()
 
     def categories(self) -> tuple[CategoryId, ...]:
         """The categories with something in them, in the order they are listed."""
@@ -199,5 +218,6 @@ class Inventory:
             CategoryId.MESSAGES: self.messages.received + self.messages.sent > 0,
             CategoryId.ACCESS_LOG: self.access_log.entries > 0,
             CategoryId.REQUESTS: bool(self.requests),
+            CategoryId.CASES: bool(self.cases),
         }
         return tuple(category for category, shown in present.items() if shown)

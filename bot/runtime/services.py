@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import holders
 from bot.advice import advice_port
-from bot.cases import CannedReplies, load_canned, relay_port
+from bot.cases import CannedReplies, cases_port, load_canned, relay_port
 from bot.config import Settings
 from bot.conversation import (
     Advice,
+    Cases,
     Engine,
     MyData,
     Operator,
@@ -115,6 +116,7 @@ def feature_ports(settings: Settings) -> Ports:
         Requests: requests_port(settings, holder_catalog(settings)),
         Advice: advice_port(settings),
         Relay: relay_port(),
+        Cases: cases_port(settings),
     }
 
 

@@ -70,11 +70,16 @@ async def test_three_services_that_fit_and_how_to_reach_them(
         assert where == sorted(where), found.texts
         assert "+49 800 1234567" in found.flat and "Schutzgasse 2, 12345 Musterstadt" in found.flat
         someone.says(found, words.APPOINTMENT)  # the violence counselling's place
-        assert someone.offered == ["topics", "back"]
+        # The MBE takes requests through Lotse: where it is shown, it can be asked.
+        asks = [f"handoff:{MBE}:family"] if MBE in EXPECTED[lang] else []
+        assert someone.offered == [*asks, "topics", "back"]
         if by_sms:
             # Each service a message of its own, within three segments.
-            cards = [text for text in found.texts if any(name in text for name in names)]
+            # A card begins with the service's name (isolated in right-to-left text).
+            cards = [t for t in found.texts if any(n in t.split("\n")[0] for n in names)]
             assert len(cards) == 3 and all(sms.segments(text) <= 3 for text in cards)
+            # So is what comes next, with "Ask … to contact me" among its choices.
+            assert all(sms.segments(text) <= 3 for text in found.texts)
         again = await someone.choose("topics")
         someone.says(again, words.TOPIC)
         await no_step_failed(someone.services)

@@ -58,7 +58,8 @@ async def test_three_services_in_arabic_and_nothing_kept(client: Any, services: 
     assert "اللغات: العربية، الألمانية، الإنجليزية" in mbe
     assert "تم التحقق في 16 نوفمبر 2026." in mbe
     assert all(card["dir"] == "rtl" for card in cards)
-    assert person.offered == ["topics", "back"]
+    # The MBE takes requests through Lotse: it can be asked to contact the person.
+    assert person.offered == [f"handoff:{MBE}:family", "topics", "back"]
     # The answers are gone from the conversation, and no other row was written but
     # the messages themselves and the conversation's step.
     assert await own_state(services) == {}

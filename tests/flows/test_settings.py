@@ -49,7 +49,7 @@ async def test_my_consents_lists_date_and_notice_version(client, services) -> No
     bot = await person.choose("my_consents")
     text = bot[0]["text"]
     assert "23. November 2026" in text
-    assert "2026-12-01" in text  # NOTICE_VERSION, not the date
+    assert "2026-12-02" in text  # NOTICE_VERSION, not the date
     assert person.offered[0] == "advice"
 
 

@@ -88,8 +88,9 @@ async def test_a_connected_person_sees_each_category_masked_with_reasons_and_dat
     settings = services.settings
     erased_on = (clock() + timedelta(days=settings.retention_days)).date()
     assert found.erased_if_inactive_on == erased_on
-    # Everything but requests (an export, a transfer code): none was asked for.
-    assert found.categories() == tuple(c for c in CategoryId if c is not CategoryId.REQUESTS)
+    # Everything but requests (an export, a transfer code) and hand-offs: none was made.
+    absent = (CategoryId.REQUESTS, CategoryId.CASES)
+    assert found.categories() == tuple(c for c in CategoryId if c not in absent)
     assert found.language.language == "ar"
     assert found.language.held.basis is Basis.SERVICE
     sms, letter = found.channels

@@ -10,8 +10,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.advice import Hours, Place, Programme, Service, import_services, seed_demo
-from bot.kernel.types import Choice
+from bot.kernel.bidi import isolated
+from bot.kernel.types import Choice, Text, t
 from flows import advice_words as words
+from flows import handoff_words
+from flows.handoff import ask_choice
 from flows.holders import UNSURE, situation_choices
 
 #: The demo's services by slug (bot/advice/data/demo-services.json).
@@ -71,4 +74,29 @@ def advice_choices() -> list[Choice]:
         words.SKIP,
         words.NONE,
         words.ANOTHER,
+        # The demo's MBE takes requests through Lotse (its name isolated in RTL text);
+        # asked about family reunification, as the channel tests do.
+        *(
+            Choice(ask_choice(MBE, "family"), t(handoff_words.ASK.msgid, service=name))
+            for name in (NAMES[MBE], isolated(NAMES[MBE]))
+        ),
+        *handoff_choices(),
     ]
+
+
+def handoff_choices() -> list[Choice]:
+    """Every choice of the hand-off by SMS (toggles with GSM marks) and "My consents"'
+    withdrawal of the MBE's."""
+    toggles = [
+        Choice(handoff_words.FIELD_CHOICE + key, Text(f"{mark} {{label}}", {"label": label}))
+        for key, label in handoff_words.SMS_FIELDS.items()
+        for mark in ("[ ]", "[x]")
+    ]
+    withdraw = [
+        Choice(f"{handoff_words.WITHDRAW_CHOICE}1", t(handoff_words.WITHDRAW.msgid, service=name))
+        for name in (NAMES[MBE], isolated(NAMES[MBE]))
+    ]
+    return [
+        *toggles, handoff_words.SEND, handoff_words.CANCEL, handoff_words.AGREE,
+        handoff_words.WITHOUT, handoff_words.RELAY, *withdraw,
+    ]  # fmt: skip

@@ -106,7 +106,9 @@ async def test_three_services_best_first_and_nothing_kept(bench: Bench) -> None:
     # Four are eligible, speak English, name the topic and serve 12345: by name, the
     # legal advice is fourth; the online service (not on the topic itself) after it.
     assert slugs_of(names(bench, done)) == [ASYLUM, VIOLENCE, MBE]
-    assert msgids(after) == [words.NEXT.msgid] and choice_ids(after) == ["topics", "back"]
+    # The MBE takes requests through Lotse: the person can ask it to contact them.
+    assert msgids(after) == [words.NEXT.msgid]
+    assert choice_ids(after) == [f"handoff:{MBE}:family", "topics", "back"]
     mbe = shown(bench, "en", cards[2])[0]
     assert mbe.split("\n") == [
         NAMES[MBE],
