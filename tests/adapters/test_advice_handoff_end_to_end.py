@@ -64,7 +64,7 @@ ADVISOR = "berater@mbe.example"
 #: The answers on the way to the service, whichever of them are asked.
 WAY = ("age:27+", "situation:asylum", "unsure")
 SHARED = re.compile(r'<section aria-labelledby="shared">(.*?)</section>', re.S)
-#: The case page's answer stored: the two tiny models on the way to German, and back.
+#: The tiny models for the pairs needed (each language by way of English).
 SEEDS = {("de", "en"): 3, ("en", "fa"): 8, ("fa", "en"): 1, ("en", "de"): 2,
          ("en", "uk"): 5, ("uk", "en"): 4}  # fmt: skip
 
@@ -297,7 +297,8 @@ async def _scenario(
     assert page.status == 200
     html = await page.text()
     [shared] = SHARED.findall(html)
-    assert len(re.findall("<dt>", shared)) == 2, shared
+    assert re.findall("<dt>([^<]*)</dt>", shared) == ["Sprache", "Thema"], shared
+    assert len(re.findall("<dd>", shared)) == 2, shared
     assert person.private not in html
     assert NAMES[MBE] in html
 
@@ -323,9 +324,9 @@ async def _scenario(
     html = await (await staff.get(page_path)).text()
     assert ANSWER[person.lang] in html
     if person.lang == "ru":
-        assert "No translation exists for" in html or "Keine Übersetzung" in html, html
+        assert "Keine Übersetzung vorhanden für" in html, html
     else:
-        assert re.search(rf"\(\w[^;]*; {person.lang}-en 1\.0, en-de 1\.0; "
+        assert re.search(rf"Maschinelle Übersetzung \(\w[^;]*; {person.lang}-en 1\.0, en-de 1\.0; "
                          rf"{person.lang} → en → de\)", html), html  # fmt: skip
 
     # 6. Withdrawn in "My consents".
@@ -334,7 +335,11 @@ async def _scenario(
         await person.choose("back")
     await person.choose("my_consents")
     await person.choose(f"withdraw:{case.id}")
-    await person.choose("yes")
+    done = await person.choose("yes")
+    assert NAMES[MBE] in done, done
+    async with services.sessionmaker() as session:
+        withdrawn = await session.get(Case, case.id)
+        assert withdrawn is not None and withdrawn.withdrawn_at is not None
 
     # 7. Gone for the advisor: the page, and the inbox.
     gone = await staff.get(page_path)
