@@ -7,8 +7,8 @@ asked in plain words as soon as it is written. Before anything is sent they see
 exactly what goes to whom, how long it is kept and how to withdraw.
 
 The state holds only what the questions need (the service, the choices, the typed
-description); the values themselves are read by the `Cases` port when sending, and a
-cancel stores nothing.
+description, encrypted by the port); the values themselves are read by the `Cases` port
+when sending, and a cancel stores nothing.
 """
 
 from __future__ import annotations
@@ -135,7 +135,8 @@ class HandoffFlow:
             too_long = t(words.TOO_LONG.msgid, n=len(text), max=words.DESCRIPTION_MAX)
             again = self.prompt(ctx, "describe", data)
             return Step((Reply((too_long,)), again), NAME, "describe", dict(data))
-        state = {**data, DESCRIPTION: text}
+        # Kept encrypted while the questions run: the state is not.
+        state = {**data, DESCRIPTION: ctx.port(Cases).seal(text)}
         return Step((self.prompt(ctx, "special", state),), NAME, "special", state)
 
     def _special(self, ctx: Context, data: Mapping[str, Any], given: Input) -> Step | None:
@@ -154,8 +155,9 @@ class HandoffFlow:
         if offer is None:
             return go("menu", Reply((words.UNAVAILABLE,)))
         values = {f.value: v for f, v in offer.values.items()}
-        if DESCRIPTION in data:
-            values[DESCRIPTION] = data[DESCRIPTION]
+        description = ctx.port(Cases).unseal(data.get(DESCRIPTION))
+        if description:
+            values[DESCRIPTION] = description
         items = [
             Text("{field}: {value}", {"field": words.FIELDS[f], "value": _shown(ctx, f, values)})
             for f in data.get("chosen", ())
@@ -179,7 +181,7 @@ class HandoffFlow:
         description = data.get(DESCRIPTION)
         sent = await ctx.port(Cases).hand_off(
             str(data.get("service")), tuple(data.get("chosen", ())),
-            topic=data.get("topic"), description=description,
+            topic=data.get("topic"), sealed_description=description,
             special_consent=bool(description) and DESCRIPTION in data.get("chosen", ()),
         )  # fmt: skip
         if not isinstance(sent, int):

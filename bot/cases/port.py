@@ -101,13 +101,14 @@ class PersonCases(Cases):
         fields: tuple[str, ...],
         *,
         topic: str | None = None,
-        description: str | None = None,
+        sealed_description: str | None = None,
         special_consent: bool = False,
     ) -> int | Refusal:
         scope = self.__scope
         chosen = {Field(f) for f in fields if f in Field._value2member_map_}
         known = await self._values(topic)
         values = {f: v for f, v in known.items() if f in chosen}
+        description = self.unseal(sealed_description)
         if Field.DESCRIPTION in chosen and description:
             values[Field.DESCRIPTION] = description
         earlier = await mine(scope.session, scope.person_id)
@@ -121,6 +122,17 @@ class PersonCases(Cases):
             return await hand_off(scope.session, scope.vault, scope.person_id, request, scope.now)
         except HandoffRefused as refused:
             return refused.reason
+
+    def seal(self, text: str) -> str:
+        return self.__scope.vault.encrypt(text)
+
+    def unseal(self, sealed: str | None) -> str | None:
+        if not sealed:
+            return None
+        try:
+            return self.__scope.vault.decrypt(sealed)
+        except ValueError:
+            return None  # another key, or a forged state: as if nothing was written
 
     async def mine(self) -> tuple[Handoff, ...]:
         return tuple(await mine(self.__scope.session, self.__scope.person_id))

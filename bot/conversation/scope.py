@@ -250,11 +250,21 @@ class Cases:
         fields: tuple[str, ...],
         *,
         topic: str | None = None,
-        description: str | None = None,
+        sealed_description: str | None = None,
         special_consent: bool = False,
     ) -> Any:
-        """Hand off to the service sharing exactly `fields` (bot.cases.Field values):
-        the new case's id, or a `bot.cases.Refusal` (nothing stored)."""
+        """Hand off to the service sharing exactly `fields` (bot.cases.Field values),
+        the description as `seal` returned it: the new case's id, or a
+        `bot.cases.Refusal` (nothing stored)."""
+        raise NotImplementedError
+
+    def seal(self, text: str) -> str:
+        """What the person typed, encrypted, for the conversation's state (which is not
+        encrypted) while the questions run."""
+        raise NotImplementedError
+
+    def unseal(self, sealed: str | None) -> str | None:
+        """The text `seal` encrypted; None for nothing or a token that does not open."""
         raise NotImplementedError
 
     async def mine(self) -> Any:

@@ -166,6 +166,9 @@ async def test_a_description_asks_art9_consent_and_without_it_is_not_sent(
     )
     await person.choose("field:description")
     await person.say("إقامتي تنتهي في ٣٠ يومًا وأنا حامل")
+    # The conversation's state is not encrypted: the description waits there sealed.
+    sealed = (await state(services))["description"]
+    assert "حامل" not in sealed and services.vault.decrypt(sealed).endswith("حامل")
     await person.choose("agree")
     await person.choose("field:language")
     [summary] = await person.choose("send")
