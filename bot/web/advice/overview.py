@@ -12,13 +12,13 @@ from aiohttp import web
 
 from bot.cases import ServiceChoice, admin_services, overview_sections, service_overview
 from bot.staff import StaffMember, StaffRole
+from bot.web.advice.frame import advice_page
 from bot.web.keys import SERVICES
 from bot.web.office.auth import CSP, html, message_page, require_any_staff, words_for
-from bot.web.office.frame import e, language_switch
+from bot.web.office.frame import e
 from bot.web.office.words import Words
 
 PATH: Final = "/advice/overview"
-_CURRENT: Final = ' aria-current="page"'
 
 
 class ChartWords:
@@ -54,7 +54,9 @@ async def overview_page(request: web.Request) -> web.Response:
         raise _not_found(_, staff)
     body = _picker(_, choices, figures.service) + overview_sections(ChartWords(_), figures)
     title = _("Overview")
-    return html(_frame(request, _, staff, f"{title}: {figures.service.name}", body))
+    return html(
+        advice_page(request, _, staff, f"{title}: {figures.service.name}", body, current=PATH)
+    )
 
 
 def _chosen(choices: list[ServiceChoice], wanted: str | None) -> ServiceChoice | None:
@@ -83,34 +85,4 @@ def _picker(_: Words, choices: list[ServiceChoice], shown: ServiceChoice) -> str
         f'<label for="service">{e(label)}</label>'
         f'<select id="service" name="service">{options}</select>'
         f'<button type="submit">{e(button)}</button></form>'
-    )
-
-
-def _frame(request: web.Request, _: Words, staff: StaffMember, title: str, body: str) -> str:
-    """The staff frame for advisors' pages: their sections, the language switch, logout."""
-    app, sections, log_out = _("Lotse – advice pages"), _("Sections"), _("Log out")
-    inbox, overview = _("Inbox"), _("Overview")
-    links = "".join(
-        f'<li><a href="{href}"{_CURRENT if href == PATH else ""}>{e(label)}</a></li>'
-        for href, label in (("/advice/inbox", inbox), (PATH, overview))
-    )
-    nav = (
-        f'<nav aria-label="{e(sections)}"><ul>{links}</ul></nav>'
-        f'<form method="post" action="/office/logout" class="logout">'
-        f'<input type="hidden" name="csrf" value="{e(staff.csrf)}">'
-        f'<button type="submit">{e(log_out)}</button></form>'
-    )
-    statement = e(_("Accessibility statement"))
-    return (
-        f'<!doctype html>\n<html lang="{_.lang}" dir="{_.direction}">\n<head>\n'
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)} – {e(app)}</title>\n"
-        '<link rel="icon" href="data:,">\n'
-        '<link rel="stylesheet" href="/static/office.css">\n</head>\n<body>\n'
-        f'<header class="top"><p class="brand">{e(app)}</p>{nav}'
-        f"{language_switch(_, staff.csrf, request.path_qs)}</header>\n"
-        f'<main id="main">\n<h1>{e(title)}</h1>\n{body}\n</main>\n'
-        f'<footer class="foot"><a href="/accessibility?lang={_.lang}">{statement}</a>'
-        "</footer>\n</body>\n</html>\n"
     )
