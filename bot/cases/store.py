@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -15,12 +16,19 @@ from bot.cases import due
 from bot.cases.access import CaseNotFound, checked, log, look, member, visible
 from bot.cases.relay import Event, add_event, thread
 from bot.cases.views import CaseDetail, CaseRow, CaseStatus, Field, Note, View
-from bot.db.models import Case, CaseNote, StaffServiceMember, StaffUser
+from bot.db.models import AdviceService, Case, CaseNote, StaffServiceMember, StaffUser
 from bot.kernel.crypto import Vault
 from bot.staff import StaffRole
 
 #: Most cases one list shows.
 PAGE = 50
+
+
+#: The due time that runs: the first answer's until it is given, then the next one's.
+running_due: ColumnElement[datetime] = case(
+    (Case.first_responded_at.is_(None), Case.first_response_due),
+    else_=Case.next_response_due,
+)
 
 
 async def list_cases(
@@ -31,25 +39,45 @@ async def list_cases(
     *,
     include_resolved: bool = False,
     before_id: int | None = None,
+    after_due: tuple[datetime, int] | None = None,
+    service: str | None = None,
     limit: int = PAGE,
 ) -> list[CaseRow]:
-    """Newest first, `limit` after `before_id`; an empty list for anyone the rule does
-    not know. Each listed person gets one access-log entry ("saw it in a list")."""
+    """Newest first, `limit` after `before_id`; View.DUE by due time, earliest first,
+    `limit` after `after_due` (due time, id). `service` (a slug) narrows to one of the
+    caller's services; another or an unknown slug gives an empty list like any. An
+    empty list for anyone the rule does not know. Each listed person gets one
+    access-log entry ("saw it in a list")."""
     who = await member(session, user_id)
     if who is None or not who.service_ids:
         return []
     where: list[ColumnElement[bool]] = [visible(who, now)]
+    if service is not None:
+        where.append(
+            Case.service_id
+            == select(AdviceService.id).where(AdviceService.slug == service).scalar_subquery()
+        )
     if view is View.MINE:
         where.append(Case.assigned_to == user_id)
     elif view is View.UNASSIGNED:
         where.append(Case.assigned_to.is_(None))
-    if not include_resolved:
-        where.append(Case.status != CaseStatus.RESOLVED.value)
-    if before_id is not None:
-        where.append(Case.id < before_id)
+    if view is View.DUE:
+        # A waiting case's clock is paused, a resolved one's stopped: nothing is due.
+        where += [Case.status.in_([CaseStatus.NEW.value, CaseStatus.OPEN.value]),
+                  Case.waiting_since.is_(None), running_due.is_not(None)]  # fmt: skip
+        if after_due is not None:
+            due_at, case_id = after_due
+            where.append(or_(running_due > due_at, and_(running_due == due_at, Case.id > case_id)))
+        order: tuple[ColumnElement[Any], ...] = (running_due.asc(), Case.id.asc())
+    else:
+        if not include_resolved:
+            where.append(Case.status != CaseStatus.RESOLVED.value)
+        if before_id is not None:
+            where.append(Case.id < before_id)
+        order = (Case.id.desc(),)
     cases = list(
         await session.scalars(
-            select(Case).where(*where).order_by(Case.id.desc()).limit(max(1, min(limit, 500)))
+            select(Case).where(*where).order_by(*order).limit(max(1, min(limit, 500)))
         )
     )
     if cases:
@@ -178,4 +206,6 @@ def _row(case: Case, covered: dict[int, set[str]]) -> CaseRow:
         created_at=case.created_at, assigned_to=case.assigned_to,
         first_response_due=case.first_response_due, next_response_due=case.next_response_due,
         language_covered=case.language in covered.get(service_id, set()),
+        due_at=case.first_response_due if case.first_responded_at is None
+        else case.next_response_due,
     )  # fmt: skip

@@ -50,6 +50,8 @@ class View(StrEnum):
     MINE = "mine"
     UNASSIGNED = "unassigned"
     ALL = "all"
+    #: Open cases with a running due time, the earliest (most overdue) first.
+    DUE = "due"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,9 @@ class CaseRow:
     next_response_due: datetime | None
     #: Whether any advisor of the service reads the case's language (else it is flagged).
     language_covered: bool
+    #: The due time that runs: the first answer's until it is given, then the next one's
+    #: (what View.DUE orders by).
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,7 +169,10 @@ async def test_the_digest_arrives_with_counts_and_links_only(
     assert "Ihr Beratungseingang am Dienstag, 1. Dezember 2026:" in text
     assert "Migrationsberatung Musterstadt\n- Neu und nicht zugewiesen: 3\n" in text
     assert "- Überfällig: 4\n" in text
-    assert f"{PUBLIC_URL}/advice/inbox?view=overdue&service=mbe-musterstadt" in text
+    assert (
+        "- Überfällig: 4\n  " + f"{PUBLIC_URL}/advice/inbox?view=due&service=mbe-musterstadt"
+        in text
+    )
     # A count of 0 has no link.
     assert "view=unassigned&service=mieterverein" not in text
     assert f"{PUBLIC_URL}/advice/inbox?view=mine&service=mieterverein" in text
@@ -187,7 +190,7 @@ async def test_nothing_personal_in_any_line(smtp: Server, catalogs: Catalogs) ->
     for secret in PERSON:
         assert secret not in raw
     link = re.compile(
-        re.escape(PUBLIC_URL) + r"/advice/inbox\?view=(unassigned|mine|due-soon|overdue)"
+        re.escape(PUBLIC_URL) + r"/advice/inbox\?view=(unassigned|mine|due)"
         r"&service=[a-z0-9-]+"
     )
     allowed = {
@@ -303,6 +306,7 @@ def test_a_service_name_stays_one_line(catalogs: Catalogs) -> None:
     assert message["Bcc"] is None
     assert "\nBeratung Bcc: someone@else.example\n- New and not assigned: 1\n" in body(message)
     assert [view.value for view in View] == ["unassigned", "mine", "due-soon", "overdue"]
+    assert [view.inbox_view for view in View] == ["unassigned", "mine", "due", "due"]
 
 
 def test_settings_refuse_a_password_in_clear() -> None:

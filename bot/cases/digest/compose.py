@@ -29,12 +29,19 @@ INBOX_PATH: Final = "/advice/inbox"
 
 
 class View(StrEnum):
-    """The inbox views the digest links to (`/advice/inbox?view=…&service=…`)."""
+    """The digest's figures, each linked to the inbox view that lists its cases
+    (`/advice/inbox?view=…&service=…`)."""
 
     UNASSIGNED = "unassigned"
     MINE = "mine"
     DUE_SOON = "due-soon"
     OVERDUE = "overdue"
+
+    @property
+    def inbox_view(self) -> str:
+        """The inbox's view (bot.cases.views.View): due soon and overdue are both at
+        the top of "due", which lists the earliest due time first."""
+        return "due" if self in (View.DUE_SOON, View.OVERDUE) else self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,8 @@ def staff_catalogs(locales_dir: Path) -> Catalogs:
 
 
 def inbox_link(public_url: str, view: View, service: str) -> str:
-    return f"{public_url}{INBOX_PATH}?{urlencode({'view': view.value, 'service': service})}"
+    query = urlencode({"view": view.inbox_view, "service": service})
+    return f"{public_url}{INBOX_PATH}?{query}"
 
 
 def compose(

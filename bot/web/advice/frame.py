@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Final
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -29,6 +30,7 @@ VIEWS: Final[dict[View, str]] = {
     View.MINE: N_("Mine"),
     View.UNASSIGNED: N_("Unassigned"),
     View.ALL: N_("All of my services"),
+    View.DUE: N_("Due"),
 }
 
 
@@ -43,11 +45,14 @@ async def require_advisor(request: web.Request) -> tuple[StaffMember, Words]:
 
 def advice_page(
     request: web.Request, _: Words, staff: StaffMember, title: str, body: str,
-    current: str = "", back: str | None = None,
+    current: str = "", service: str | None = None, back: str | None = None,
 ) -> str:  # fmt: skip
     app, sections, log_out = _("Lotse – advisor inbox"), _("Sections"), _("Log out")
     skip, statement = _("Skip to the content"), _("Accessibility statement")
-    links = [(f"{INBOX}?view={view.value}", _(label)) for view, label in VIEWS.items()]
+    # The views keep the one service chosen (the digest links to one service's lists).
+    only = {} if service is None else {"service": service}
+    links = [(f"{INBOX}?{urlencode({'view': view.value, **only})}", _(label))
+             for view, label in VIEWS.items()]  # fmt: skip
     if staff.role is StaffRole.SERVICE_ADMIN:
         links.append((OVERVIEW, _("Overview")))
     items = "".join(
@@ -119,7 +124,7 @@ def due_cell(_: Words, row: CaseRow, now: datetime, timezone: str) -> str:
     if row.status is CaseStatus.WAITING:
         paused = _("Paused (waiting for the person)")
         return f'<span class="badge paused">{e(paused)}</span>'
-    due = row.next_response_due or row.first_response_due
+    due = row.due_at
     if due is None:
         return NOTHING
     if due <= now:

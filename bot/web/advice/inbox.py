@@ -1,12 +1,15 @@
-"""The inbox list: mine, unassigned, all of my services; resolved cases on request;
-fifty at a time, older ones after `before`. A row shows no name and no text: number,
+"""The inbox list: mine, unassigned, all of my services, due (earliest due first, the
+digest's "due soon" and "overdue" link here); resolved cases on request; one service
+only with `service=<slug>`; fifty at a time, older ones after `before` (due: later ones
+after `after`). A row shows no name and no text: number,
 service, status, language (flagged when no advisor of the service reads it), topic,
 when it came and what is due."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from urllib.parse import urlencode
 
@@ -30,6 +33,9 @@ from bot.web.office.words import NOTHING, Words
 
 routes = web.RouteTableDef()
 _VIEWS: Final = {v.value: v for v in View}
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+#: `after` of the due view: the last row's due time (µs since 1970, UTC) and id.
+_AFTER: Final = re.compile(r"(\d{1,18})-(\d{1,12})")
 
 
 def setup(app: web.Application) -> None:
@@ -43,22 +49,33 @@ class Wanted:
     view: View | None
     resolved: bool
     before: int | None
+    #: A slug; one not of the advisor's services lists nothing, like an unknown one.
+    service: str | None = None
+    after: tuple[datetime, int] | None = None
 
     @classmethod
     def parse(cls, request: web.Request) -> Wanted:
         before = request.query.get("before", "")
+        after = _AFTER.fullmatch(request.query.get("after", ""))
         return cls(
             _VIEWS.get(request.query.get("view", "")),
             request.query.get("resolved") == "1",
             int(before) if before.isdigit() and len(before) <= 12 else None,
+            request.query.get("service", "")[:100] or None,
+            (_EPOCH + timedelta(microseconds=int(after[1])), int(after[2])) if after else None,
         )
 
-    def link(self, view: View, before: int | None = None) -> str:
+    def link(self, view: View, before: int | None = None, after: CaseRow | None = None) -> str:
         params: dict[str, str | int] = {"view": view.value}
-        if self.resolved:
+        if self.service is not None:
+            params["service"] = self.service
+        if self.resolved and view is not View.DUE:
             params["resolved"] = 1
         if before is not None:
             params["before"] = before
+        if after is not None and after.due_at is not None:
+            micros = (after.due_at - _EPOCH) // timedelta(microseconds=1)
+            params["after"] = f"{micros}-{after.id}"
         return f"{INBOX}?{urlencode(params)}"
 
 
@@ -74,7 +91,8 @@ async def inbox(request: web.Request) -> web.Response:
         async def listed(view: View) -> list[CaseRow]:
             return await list_cases(session, staff.user_id, view, now,
                                     include_resolved=wanted.resolved,
-                                    before_id=wanted.before)  # fmt: skip
+                                    before_id=wanted.before, after_due=wanted.after,
+                                    service=wanted.service)  # fmt: skip
 
         rows = await listed(view)
         # No choice made and nothing of one's own: what nobody has taken yet.
@@ -83,31 +101,47 @@ async def inbox(request: web.Request) -> web.Response:
             rows = await listed(view)
     body = (
         _filters(_, wanted, view)
-        + _table(_, rows, now, services.settings.timezone)
+        + _table(_, rows, now, services.settings.timezone, view)
         + _pager(_, wanted, view, rows)
     )
     title = _("Inbox") + " – " + _(VIEWS[view])
-    current = f"{INBOX}?view={view.value}"
-    return html(advice_page(request, _, staff, title, body, current))
+    current = Wanted(view, False, None, wanted.service).link(view)  # as the navigation's
+    page = advice_page(request, _, staff, title, body, current, wanted.service)
+    return html(page)
 
 
 def _filters(_: Words, wanted: Wanted, view: View) -> str:
+    one = ""
+    if wanted.service is not None:
+        only, every = _("Only the cases of one service: {service}"), _("All my services")
+        everywhere = Wanted(view, wanted.resolved, None)
+        one = (
+            f'<p class="note">{e(only.format(service=wanted.service))} '
+            f'<a href="{e(everywhere.link(view))}">{e(every)}</a></p>'
+        )
+    if view is View.DUE:  # resolved cases have nothing due
+        return one
     label, show = _("Include resolved cases"), _("Show")
     checked = " checked" if wanted.resolved else ""
+    service = (
+        f'<input type="hidden" name="service" value="{e(wanted.service)}">'
+        if wanted.service is not None
+        else ""
+    )
     return (
-        f'<form method="get" action="{INBOX}" class="filters">'
-        f'<input type="hidden" name="view" value="{view.value}">'
+        f'{one}<form method="get" action="{INBOX}" class="filters">'
+        f'<input type="hidden" name="view" value="{view.value}">{service}'
         f'<input type="checkbox" id="resolved" name="resolved" value="1"{checked}>'
         f'<label for="resolved">{e(label)}</label> '
         f'<button type="submit">{e(show)}</button></form>'
     )
 
 
-def _table(_: Words, rows: list[CaseRow], now: datetime, timezone: str) -> str:
+def _table(_: Words, rows: list[CaseRow], now: datetime, timezone: str, view: View) -> str:
     if not rows:
         empty = _("No cases here.")
         return f'<p class="note" role="status">{e(empty)}</p>'
-    caption = _("Cases, newest first")
+    caption = _("Cases, earliest due first") if view is View.DUE else _("Cases, newest first")
     heads = (_("Case"), _("Service"), _("Status"), _("Language"), _("Topic"), _("Received"),
              _("Due"))  # fmt: skip
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
@@ -129,10 +163,18 @@ def _table(_: Words, rows: list[CaseRow], now: datetime, timezone: str) -> str:
 
 def _pager(_: Words, wanted: Wanted, view: View, rows: list[CaseRow]) -> str:
     links = []
-    if wanted.before is not None:
+    if view is View.DUE:
+        if wanted.after is not None:
+            first = _("Most urgent cases")
+            links.append(f'<a href="{e(wanted.link(view))}">{e(first)}</a>')
+        if len(rows) >= PAGE:
+            later = _("Cases due later")
+            href = wanted.link(view, after=rows[-1])
+            links.append(f'<a href="{e(href)}" rel="next">{e(later)}</a>')
+    elif wanted.before is not None:
         newest = _("Newest cases")
         links.append(f'<a href="{e(wanted.link(view))}">{e(newest)}</a>')
-    if len(rows) >= PAGE:
+    if view is not View.DUE and len(rows) >= PAGE:
         older = _("Older cases")
         links.append(f'<a href="{e(wanted.link(view, rows[-1].id))}" rel="next">{e(older)}</a>')
     if not links:
