@@ -77,6 +77,9 @@ ENDED = t("ended")
 # TRANSLATORS: a button in "My consents"; {service} is the advice service's name.
 WITHDRAW = t("Withdraw: {service}")
 WITHDRAW_CHOICE = "withdraw:"
+# TRANSLATORS: a button in "My consents": write to the advice service again.
+WRITE = t("Write to: {service}")
+WRITE_CHOICE = "write:"
 CONFIRM_WITHDRAW = t(
     "Withdraw your consent for {service}? They can then no longer see your request, and "
     "what you shared is erased at once."

@@ -56,25 +56,24 @@ class MyConsents:
         return self._handoffs(ctx, Reply(tuple(lines)), handoffs)
 
     def _handoffs(self, ctx: Context, said: Reply, handoffs: tuple[Any, ...]) -> Step:
-        """The hand-offs after the decisions, each active one with "Withdraw"."""
+        """The hand-offs after the decisions, each active one with "Write to" (while the
+        case is open) and "Withdraw"."""
         if not handoffs:
             return go("menu", said)
         card = Card(ctx.lang, ctx.channel is Channel.SMS)
         now = ctx.now
         lines = [words.HANDOFFS, *(_line(card, h, now) for h in handoffs)]
+        state = _state(handoffs, now)
         withdraw = tuple(
-            Choice(f"{words.WITHDRAW_CHOICE}{h.case_id}",
-                   t(words.WITHDRAW.msgid, service=card.data(h.service_name)))
-            for h in handoffs
-            if h.active(now)
-        )  # fmt: skip
+            choice
+            for case, name in state["active"].items()
+            for choice in _choices(card, case, name, open_=case in state["open"])
+        )
         if ctx.channel is Channel.SMS:
             # The list, then its choices: each message within three segments.
-            state = {"active": {str(h.case_id): h.service_name for h in handoffs if h.active(now)}}
             shown = (said, Reply(tuple(lines)), Reply((), (*withdraw, BACK)))
             return Step(shown, NAME, "list", state)
         listing = Reply(tuple(lines), (*withdraw, BACK))
-        state = {"active": {str(h.case_id): h.service_name for h in handoffs if h.active(now)}}
         return Step((said, listing), NAME, "list", state)
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
@@ -82,9 +81,11 @@ class MyConsents:
         if step == "confirm":
             service = card.data(str(data.get("name", "")))
             return Reply((t(words.CONFIRM_WITHDRAW.msgid, service=service),), (YES, NO))
+        writable = set(data.get("open", ()))
         withdraw = tuple(
-            Choice(f"{words.WITHDRAW_CHOICE}{case}", t(words.WITHDRAW.msgid, service=card.data(n)))
+            choice
             for case, n in data.get("active", {}).items()
+            for choice in _choices(card, case, n, open_=case in writable)
         )
         return Reply((words.HANDOFFS,), (*withdraw, BACK))
 
@@ -101,6 +102,11 @@ class MyConsents:
                 return None
             state = {"case": case, "name": name}
             return Step((self.prompt(ctx, "confirm", state),), NAME, "confirm", state)
+        if step == "list" and choice.startswith(words.WRITE_CHOICE):
+            case = choice.removeprefix(words.WRITE_CHOICE)
+            if case not in data.get("open", ()) or not case.isdigit():
+                return None
+            return go("relay", data={"case": int(case)})
         if step == "confirm" and choice == NO.id:
             return await self.enter(ctx, {})
         if step == "confirm" and choice == YES.id and str(data.get("case", "")).isdigit():
@@ -124,3 +130,21 @@ def _line(card: Card, handoff: Any, now: datetime) -> Text:
         fields=listed(fields) if fields else verbatim("–"),
         since=handoff.created_at.date(), until=until.date(), state=state,
     )  # fmt: skip
+
+
+def _choices(card: Card, case: str, service: str, *, open_: bool) -> tuple[Choice, ...]:
+    """An active hand-off's buttons: write to the service (while the case is open),
+    withdraw."""
+    name = card.data(service)
+    write = Choice(f"{words.WRITE_CHOICE}{case}", t(words.WRITE.msgid, service=name))
+    withdraw = Choice(f"{words.WITHDRAW_CHOICE}{case}", t(words.WITHDRAW.msgid, service=name))
+    return (write, withdraw) if open_ else (withdraw,)
+
+
+def _state(handoffs: tuple[Any, ...], now: datetime) -> dict[str, Any]:
+    """The active hand-offs (withdrawable) and the open ones (writable), by case id."""
+    active = [h for h in handoffs if h.active(now)]
+    return {
+        "active": {str(h.case_id): h.service_name for h in active},
+        "open": [str(h.case_id) for h in active if h.status != "resolved"],
+    }

@@ -34,6 +34,8 @@ NO_FILES = t("Files cannot be sent to the advice service yet; please write it as
 ENDED = t(
     "Your request to the advice service is no longer open, so your message was not passed on."
 )
+#: Asked to write to a service whose hand-off has ended meanwhile (a stale button).
+CLOSED_NOW = t("This request to an advice service is no longer open.")
 LEFT = t(
     "You have left the conversation with the advice service. Its answers will still reach you here."
 )
@@ -85,10 +87,15 @@ class RelayFlow:
         if not isinstance(case_id, int):
             return go(HOME)
         text = data.get("text")
-        if isinstance(text, str) and not await ctx.port(Relay).wrote(case_id, text):
-            return go(HOME, Reply((ENDED,)))
-        # Nothing to say: the service answers, not the bot.
-        return Step((), NAME, OPEN, {"case": case_id})
+        if isinstance(text, str):
+            if not await ctx.port(Relay).wrote(case_id, text):
+                return go(HOME, Reply((ENDED,)))
+            # Nothing to say: the service answers, not the bot.
+            return Step((), NAME, OPEN, {"case": case_id})
+        # Chosen ("Write to them now", "My consents"): the answers come to this contact.
+        if not await ctx.port(Relay).remember(case_id):
+            return go(HOME, Reply((CLOSED_NOW,)))
+        return Step((Reply((HINT,)),), NAME, OPEN, {"case": case_id})
 
     def prompt(self, ctx: Context, step: str, data: Mapping[str, Any]) -> Reply:
         return Reply((HINT,))

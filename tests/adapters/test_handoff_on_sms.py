@@ -54,7 +54,7 @@ async def test_a_hand_off_by_sms_within_three_segments(
         assert case.fields == ["language", "description"] and case.channel == "sms"
         texts += (await someone.choose("back")).texts
         listing = await someone.choose("my_consents")
-        assert someone.offered == [f"withdraw:{case.id}", "back"]
+        assert someone.offered == [f"write:{case.id}", f"withdraw:{case.id}", "back"]
         texts += listing.texts + (await someone.choose(f"withdraw:{case.id}")).texts
         texts += (await someone.choose("yes")).texts
         async with someone.services.sessionmaker() as session:

@@ -229,3 +229,36 @@ async def test_my_data_lists_the_hand_off_in_the_chat_the_export_and_its_pdf(
     text = PdfReader(io.BytesIO(export_pdf(document, services.catalogs["en"]))).pages
     flat = " ".join(" ".join(page.extract_text().split()) for page in text)
     assert "Requests to advice services" in flat and "sharing Language" in flat
+
+
+async def test_my_consents_leads_back_to_writing_to_the_service(client: Any, services: Any) -> None:
+    """Left the relay ("menu"), the person can write to the service again from "My
+    consents" while the case is open; once it is closed, only "Withdraw" is offered."""
+    from bot.cases import CaseStatus, Direction, set_status
+    from bot.db.models import CaseMessage
+
+    person = await found(client, services)
+    advisor_id = await advisor(services)
+    await person.choose(ASK)
+    await person.choose("field:language")
+    await person.choose("send")
+    await person.choose("send")
+    async with services.sessionmaker() as session:
+        case = await session.scalar(select(Case))
+        assert case is not None
+    await person.choose("back")
+    _, _listing = await person.choose("my_consents")
+    assert person.offered == [f"write:{case.id}", f"withdraw:{case.id}", "back"]
+    [hint] = await person.choose(f"write:{case.id}")
+    assert hint["text"].startswith("To answer, just write here.")
+    assert await person.say("I have a new letter from the office.") == []  # the bot is silent
+    async with services.sessionmaker() as session:
+        [message] = list(await session.scalars(select(CaseMessage)))
+    assert message.case_id == case.id and message.direction == Direction.IN.value
+    assert "new letter" not in (message.body_enc or "")  # stored encrypted
+    await person.say("menu")
+    async with services.sessionmaker() as session, session.begin():
+        await set_status(session, advisor_id, case.id, CaseStatus.RESOLVED, services.clock(),
+                         case_days=180)  # fmt: skip
+    _, _listing = await person.choose("my_consents")
+    assert person.offered == [f"withdraw:{case.id}", "back"]

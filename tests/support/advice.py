@@ -86,14 +86,18 @@ def advice_choices() -> list[Choice]:
 
 def handoff_choices() -> list[Choice]:
     """Every choice of the hand-off by SMS (toggles with GSM marks) and "My consents"'
-    withdrawal of the MBE's."""
+    writing to and withdrawal of the MBE's."""
     toggles = [
         Choice(handoff_words.FIELD_CHOICE + key, Text(f"{mark} {{label}}", {"label": label}))
         for key, label in handoff_words.SMS_FIELDS.items()
         for mark in ("[ ]", "[x]")
     ]
     withdraw = [
-        Choice(f"{handoff_words.WITHDRAW_CHOICE}1", t(handoff_words.WITHDRAW.msgid, service=name))
+        Choice(f"{prefix}1", t(label.msgid, service=name))
+        for prefix, label in (
+            (handoff_words.WITHDRAW_CHOICE, handoff_words.WITHDRAW),
+            (handoff_words.WRITE_CHOICE, handoff_words.WRITE),
+        )
         for name in (NAMES[MBE], isolated(NAMES[MBE]))
     ]
     return [
